@@ -1,0 +1,110 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+import { EVENT_NAMES } from './proactive';
+
+// Named settings.ts, not config.ts: Jovo treats dist/src/config.js as its own config file and merges it into
+// every App (its test runtime points JOVO_CONFIG there), which would mix this module's exports into the app.
+
+/** The project folder: the nearest folder above this file that holds app.json (works from src/ and dist/src/). */
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+/** What the skill publishes, as declared in app.json. */
+export const AppDeclarationSchema = z
+  .object({
+    events: z
+      .array(z.enum(EVENT_NAMES))
+      .min(1)
+      .refine((events) => new Set(events).size === events.length, 'must not list an event twice'),
+    locales: z
+      .array(z.string().regex(/^[a-z]{2}-[A-Z]{2}$/, 'expected a locale like "en-US"'))
+      .min(1)
+      .refine((locales) => new Set(locales).size === locales.length, 'must not list a locale twice'),
+    stage: z.enum(['development', 'live']).default('development'),
+    expiresInMinutes: z.number().int().min(5).max(24 * 60).default(60),
+  })
+  .strict();
+export type AppDeclaration = z.infer<typeof AppDeclarationSchema>;
+
+/** Everything the app needs, read once at start and passed explicitly, so tests, servers and Lambda agree. */
+export interface Settings {
+  app: AppDeclaration;
+  server: { port: number; host: string };
+  /** Absolute path of the FileDb JSON file, the embedded default store. */
+  fileDbPath: string;
+}
+
+export type Environment = Record<string, string | undefined>;
+
+const EnvironmentSchema = z.object({
+  JOVO_PORT: unsetIfEmpty(z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: unsetIfEmpty(z.string().default('127.0.0.1')),
+  FILEDB_PATH: unsetIfEmpty(z.string().endsWith('.json', 'must name a .json file').default(path.join('db', 'db.json'))),
+});
+
+/** Thrown when app.json or the environment is invalid; `issues` names each field, its value and what is allowed. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+  readonly code = 'ERR_SETTINGS';
+  constructor(
+    readonly source: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`${source} is invalid:\n  - ${issues.join('\n  - ')}`);
+  }
+}
+
+export function loadSettings(env: Environment = process.env, root: string = PROJECT_ROOT): Settings {
+  const vars = parseOrThrow(EnvironmentSchema, env, 'The environment');
+  return {
+    app: readAppDeclaration(root),
+    server: { port: vars.JOVO_PORT, host: vars.HOST },
+    // FileDb resolves relative paths against the working folder; resolving against the project keeps one store.
+    fileDbPath: path.resolve(root, vars.FILEDB_PATH),
+  };
+}
+
+export function readAppDeclaration(root: string = PROJECT_ROOT): AppDeclaration {
+  const file = path.join(root, 'app.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new SettingsError(file, [(error as Error).message]);
+  }
+  return parseOrThrow(AppDeclarationSchema, json, file);
+}
+
+/** The process environment over the project's `.env` file (real variables win, as with dotenv itself). */
+export function readEnvironment(root: string = PROJECT_ROOT, env: Environment = process.env): Environment {
+  const file = path.join(root, '.env');
+  const fromFile = fs.existsSync(file) ? parseDotenv(fs.readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, source: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new SettingsError(source, result.error.issues.map((issue) => describeIssue(issue, value)));
+}
+
+/** `path: what is wrong (given value)`, quoting the value as written, before any coercion. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+  const value = issue.path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], input);
+  const given = value === undefined ? '' : ` (given ${JSON.stringify(value)})`;
+  return `${where}: ${issue.message}${given}`;
+}
+
+/** An empty variable (`JOVO_PORT=`) counts as unset, as it does for most tools. */
+function unsetIfEmpty<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema);
+}
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'app.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`No app.json found in ${start} or any folder above it`);
+  }
+}
