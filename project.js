@@ -1,0 +1,114 @@
+// Jovo CLI project configuration: `npm run build:platform` (jovo3 build -p alexaSkill --clean) turns it and
+// models/ into platforms/alexaSkill. What the skill publishes is declared once, in app.json; this file only
+// translates it into the skill manifest, so removing an event there removes it here after a build.
+// Reference: https://developer.amazon.com/docs/smapi/proactive-events-api.html (manifest section)
+const fs = require('fs');
+const path = require('path');
+
+const app = require('./app.json');
+
+/** Where Alexa sends requests and skill events. Set SKILL_ENDPOINT (an https URL or a Lambda ARN) before deploying. */
+const DEFAULT_ENDPOINT = 'https://skill.example.com/webhook';
+const endpoint = process.env.SKILL_ENDPOINT || DEFAULT_ENDPOINT;
+
+const NOTIFICATIONS_PERMISSION = 'alexa::devices:all:notifications:write';
+
+/** Store texts per locale; a locale in app.json needs an entry here and a model in models/. */
+const PUBLISHING = {
+  'en-US': {
+    name: 'Proactive Alerts',
+    summary: 'Notifications about weather, sports, orders, appointments and more.',
+    description:
+      'Proactive Alerts sends you Alexa notifications when something happens: weather alerts, ' +
+      'sports score updates, new messages, order updates, appointment confirmations, trash collection days, ' +
+      'new shows and game invitations. Say "turn on notifications" to get them.',
+    examplePhrases: [
+      'Alexa, open proactive alerts',
+      'Alexa, ask proactive alerts to turn on notifications',
+      'Alexa, ask proactive alerts what notifications you send',
+    ],
+    keywords: ['notifications', 'alerts', 'weather', 'sports', 'orders'],
+  },
+  'de-DE': {
+    name: 'Proaktive Hinweise',
+    summary: 'Benachrichtigungen zu Wetter, Sport, Bestellungen, Terminen und mehr.',
+    description:
+      'Proaktive Hinweise schickt dir Alexa-Benachrichtigungen, wenn etwas passiert: Unwetterwarnungen, ' +
+      'Spielstände, neue Nachrichten, Bestellstatus, Terminbestätigungen, Abfuhrtage, neue Sendungen und ' +
+      'Spieleinladungen. Sag "schalte Benachrichtigungen ein", um sie zu bekommen.',
+    examplePhrases: [
+      'Alexa, öffne proaktive hinweise',
+      'Alexa, sag proaktive hinweise schalte benachrichtigungen ein',
+      'Alexa, frag proaktive hinweise welche benachrichtigungen du schickst',
+    ],
+    keywords: ['Benachrichtigungen', 'Hinweise', 'Wetter', 'Sport', 'Bestellungen'],
+  },
+};
+
+/** The build refuses an app.json it cannot turn into a valid manifest; the app checks the rest on start. */
+function checkAppJson() {
+  const problems = [];
+  if (!Array.isArray(app.events) || app.events.length === 0) {
+    problems.push('"events" must list at least one event name, e.g. "AMAZON.WeatherAlert.Activated"');
+  } else {
+    app.events.forEach((name, i) => {
+      if (typeof name !== 'string' || !/^AMAZON\.[A-Za-z]+\.[A-Za-z]+$/.test(name)) {
+        problems.push(`events[${i}] is ${JSON.stringify(name)}: expected an event name like "AMAZON.WeatherAlert.Activated"`);
+      } else if (app.events.indexOf(name) !== i) {
+        problems.push(`events[${i}] is ${JSON.stringify(name)}: listed twice`);
+      }
+    });
+  }
+  const models = fs
+    .readdirSync(path.join(__dirname, 'models'))
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length));
+  const locales = Array.isArray(app.locales) ? app.locales : [];
+  if (locales.length === 0) problems.push('"locales" must list at least one locale, e.g. "en-US"');
+  for (const locale of locales) {
+    if (!models.includes(locale)) problems.push(`locale ${JSON.stringify(locale)} has no language model: add models/${locale}.json`);
+    if (!PUBLISHING[locale]) problems.push(`locale ${JSON.stringify(locale)} has no store texts: add it to PUBLISHING in project.js`);
+  }
+  for (const model of models) {
+    if (!locales.includes(model)) problems.push(`models/${model}.json exists but "locales" does not list ${JSON.stringify(model)}`);
+  }
+  if (problems.length > 0) {
+    const message = `app.json cannot be built into a skill manifest:\n  - ${problems.join('\n  - ')}`;
+    // The Jovo CLI replaces a thrown message with "project.js is missing or invalid", so print it first, once:
+    // it loads this file several times, and a file that throws is loaded again each time.
+    if (!global.appJsonProblemsReported) console.error(message);
+    global.appJsonProblemsReported = true;
+    throw new Error(message);
+  }
+}
+
+checkAppJson();
+if (!process.env.SKILL_ENDPOINT) {
+  console.warn(`project.js: SKILL_ENDPOINT is not set; the manifest points at the placeholder ${DEFAULT_ENDPOINT}. Set it before jovo3 deploy.`);
+}
+
+module.exports = {
+  alexaSkill: {
+    nlu: 'alexa',
+    // Under alexaSkill (not the top-level `endpoint`) so that a Lambda ARN is written without an SSL type.
+    endpoint,
+    manifest: {
+      publishingInformation: {
+        testingInstructions:
+          'Say "turn on notifications" and accept, then send an event with `npm run trigger` (see README). ' +
+          'Notifications arrive on the developer account\'s devices (development stage).',
+        locales: Object.fromEntries(app.locales.map((locale) => [locale, PUBLISHING[locale]])),
+      },
+      permissions: [{ name: NOTIFICATIONS_PERMISSION }],
+      events: {
+        publications: app.events.map((eventName) => ({ eventName })),
+        endpoint: { uri: endpoint },
+        subscriptions: [
+          { eventName: 'SKILL_PROACTIVE_SUBSCRIPTION_CHANGED' },
+          { eventName: 'SKILL_ENABLED' },
+          { eventName: 'SKILL_DISABLED' },
+        ],
+      },
+    },
+  },
+};

@@ -1,0 +1,99 @@
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { NOTIFICATIONS_PERMISSION } from '../src/proactive';
+import { readAppDeclaration } from '../src/settings';
+
+const run = promisify(execFile);
+const root = path.join(__dirname, '..');
+const PLATFORM = path.join('platforms', 'alexaSkill');
+const SKILL_JSON = path.join(PLATFORM, 'skill-package', 'skill.json');
+
+/**
+ * `jovo3 build -p alexaSkill --clean` in a fresh copy of the project's inputs, with a temporary HOME (the CLI
+ * writes ~/.jovo/config) and no environment but PATH and what the test passes.
+ */
+async function buildCopy(change: (dir: string) => void = () => undefined, env: Record<string, string> = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-build-'));
+  for (const file of ['package.json', 'project.js', 'app.json']) fs.copyFileSync(path.join(root, file), path.join(dir, file));
+  fs.cpSync(path.join(root, 'models'), path.join(dir, 'models'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'src')); // the CLI's project check wants it
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  change(dir);
+  const jovo3 = path.join(root, 'node_modules', '.bin', 'jovo3');
+  const result = await run(jovo3, ['build', '-p', 'alexaSkill', '--clean'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
+  }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+  return { dir, exitCode: 'code' in result ? result.code : 0, stderr: result.stderr };
+}
+
+function filesUnder(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    files[path.relative(dir, file)] = fs.readFileSync(file, 'utf8');
+  }
+  return files;
+}
+
+function manifestOf(dir: string) {
+  return JSON.parse(fs.readFileSync(path.join(dir, SKILL_JSON), 'utf8')).manifest;
+}
+
+it('has committed platform files equal to a fresh build', async () => {
+  const build = await buildCopy();
+  expect(build.exitCode).toBe(0);
+  expect(filesUnder(path.join(build.dir, PLATFORM))).toEqual(filesUnder(path.join(root, PLATFORM)));
+});
+
+it('declares the notifications permission, every app.json event and the skill events it handles', () => {
+  const manifest = manifestOf(root);
+  expect(manifest.permissions).toEqual([{ name: NOTIFICATIONS_PERMISSION }]);
+  expect(manifest.events.publications).toEqual(readAppDeclaration().events.map((eventName) => ({ eventName })));
+  expect(manifest.events.subscriptions).toEqual([
+    { eventName: 'SKILL_PROACTIVE_SUBSCRIPTION_CHANGED' },
+    { eventName: 'SKILL_ENABLED' },
+    { eventName: 'SKILL_DISABLED' },
+  ]);
+  expect(manifest.events.endpoint).toEqual({ sslCertificateType: 'Wildcard', uri: 'https://skill.example.com/webhook' });
+  expect(Object.keys(manifest.publishingInformation.locales).sort()).toEqual([...readAppDeclaration().locales].sort());
+});
+
+it('removes an event everywhere once it is removed from app.json', async () => {
+  const build = await buildCopy((dir) => {
+    const file = path.join(dir, 'app.json');
+    const app = JSON.parse(fs.readFileSync(file, 'utf8'));
+    app.events = app.events.filter((name: string) => name !== 'AMAZON.Occasion.Updated');
+    fs.writeFileSync(file, JSON.stringify(app));
+  });
+  expect(build.exitCode).toBe(0);
+  const built = filesUnder(path.join(build.dir, PLATFORM));
+  expect(Object.values(built).join('\n')).not.toContain('AMAZON.Occasion.Updated');
+  expect(manifestOf(build.dir).events.publications).toHaveLength(7);
+});
+
+it('points both endpoints at SKILL_ENDPOINT, writing a Lambda ARN without an SSL certificate type', async () => {
+  const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:proactive-alerts';
+  const build = await buildCopy(undefined, { SKILL_ENDPOINT: arn });
+  expect(build.exitCode).toBe(0);
+  const manifest = manifestOf(build.dir);
+  expect(manifest.events.endpoint).toEqual({ uri: arn });
+  expect(manifest.apis.custom.endpoint).toEqual({ uri: arn });
+});
+
+it('refuses to build an app.json with a malformed event name or a locale without a model, saying which', async () => {
+  const build = await buildCopy((dir) => {
+    const file = path.join(dir, 'app.json');
+    const app = JSON.parse(fs.readFileSync(file, 'utf8'));
+    app.events[1] = 'WeatherAlert';
+    app.locales.push('fr-FR');
+    fs.writeFileSync(file, JSON.stringify(app));
+  });
+  expect(build.exitCode).not.toBe(0);
+  expect(build.stderr).toContain('events[1] is "WeatherAlert": expected an event name like "AMAZON.WeatherAlert.Activated"');
+  expect(build.stderr).toContain('locale "fr-FR" has no language model: add models/fr-FR.json');
+});
