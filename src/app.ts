@@ -1,0 +1,35 @@
+import { App, Log, type Db } from 'jovo-framework';
+import { Alexa } from 'jovo-platform-alexa';
+import { handlers, intentMap } from './handlers';
+import { FALLBACK_LOCALE, resources } from './i18n';
+import { ProactiveEvents, SerialFileDb } from './plugin';
+import type { Settings } from './settings';
+
+export interface AppOptions {
+  /** The user store; FileDb at `settings.fileDbPath` unless given (e.g. Jovo's DynamoDb for Lambda). */
+  db?: Db;
+}
+
+/**
+ * The skill: Jovo's Alexa platform, a user database, the Proactive Events plugin and the handlers. Everything
+ * comes from `settings`, never from files Jovo would look for on its own, so tests, servers and Lambda agree.
+ */
+export function createApp(settings: Settings, { db }: AppOptions = {}): App {
+  // Jovo writes colour codes even for messages its log level filters out; away from a terminal (log files,
+  // CloudWatch, test runners) they are only noise.
+  Log.addConsoleAppender({ ignoreFormatting: !process.stdout.isTTY });
+  const app = new App({
+    // Request logging stays off; if turned on, the Alexa API token in every request is masked.
+    logging: { request: false, response: false, maskRequestObjects: ['context.System.apiAccessToken'] },
+    intentMap,
+    // filesDir '' keeps Jovo from loading ./i18n of whatever folder the process runs in.
+    i18n: { filesDir: '', resources, fallbackLng: FALLBACK_LOCALE },
+  });
+  app.use(
+    new Alexa(),
+    db ?? new SerialFileDb({ pathToFile: settings.fileDbPath }),
+    new ProactiveEvents({ events: settings.app.events }),
+  );
+  app.setHandler(handlers);
+  return app;
+}

@@ -1,0 +1,10 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { readAppDeclaration, type Settings } from '../../src/settings';
+
+/** Settings as `npm start` would read them, with the FileDb in a fresh temporary folder. */
+export function testSettings(): Settings {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-test-'));
+  return { app: readAppDeclaration(), server: { port: 0, host: '127.0.0.1' }, fileDbPath: path.join(dir, 'db.json') };
+}

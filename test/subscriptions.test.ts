@@ -1,0 +1,121 @@
+import { inProcessSkill } from './helpers/conversation';
+import {
+  EU_ENDPOINT,
+  NA_ENDPOINT,
+  intentRequest,
+  launchRequest,
+  skillDisabled,
+  skillEnabled,
+  subscriptionChanged,
+} from './helpers/requests';
+
+const skill = inProcessSkill();
+afterAll(() => skill.close());
+
+const WEATHER = 'AMAZON.WeatherAlert.Activated';
+const TRASH = 'AMAZON.TrashCollectionAlert.Activated';
+const T1 = '2026-11-22T10:00:00Z';
+const T2 = '2026-11-22T10:00:05Z';
+const T3 = '2026-11-22T10:01:00Z';
+
+describe('AlexaSkillEvent.ProactiveSubscriptionChanged', () => {
+  it('stores the events, region, locale and timestamp of a subscription', async () => {
+    const user = skill.user('de-DE');
+    await user.send(
+      subscriptionChanged({ userId: user.userId, events: [WEATHER, TRASH], timestamp: T1, apiEndpoint: EU_ENDPOINT, locale: 'de-DE' }),
+    );
+    await expect(user.stored()).resolves.toEqual({
+      userId: user.userId,
+      subscriptions: [WEATHER, TRASH],
+      updatedAt: T1,
+      apiEndpoint: EU_ENDPOINT,
+      locale: 'de-DE',
+    });
+  });
+
+  it('records an empty list as unsubscribed from all', async () => {
+    const user = skill.user();
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER, TRASH], timestamp: T1 }));
+    await user.send(subscriptionChanged({ userId: user.userId, events: [], timestamp: T2 }));
+    await expect(user.stored()).resolves.toMatchObject({ subscriptions: [], updatedAt: T2 });
+    const info = await user.intent('NotificationsInfoIntent');
+    expect(info.getSpeechPlain()).toContain("You haven't turned notifications on yet.");
+  });
+
+  it('keeps the newer state when an older event arrives after it', async () => {
+    const user = skill.user();
+    await user.send(subscriptionChanged({ userId: user.userId, events: [], timestamp: T2 }));
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER, TRASH], timestamp: T1 }));
+    await expect(user.stored()).resolves.toMatchObject({ subscriptions: [], updatedAt: T2 });
+  });
+
+  it('applies a change from the same second as the stored state: timestamps have one-second precision', async () => {
+    const user = skill.user();
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T1 }));
+    await user.send(subscriptionChanged({ userId: user.userId, events: [], timestamp: T1 }));
+    await expect(user.stored()).resolves.toMatchObject({ subscriptions: [], updatedAt: T1 });
+  });
+
+  it('ignores an event whose body does not list subscriptions', async () => {
+    const user = skill.user();
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T1 }));
+    const malformed = subscriptionChanged({ userId: user.userId, events: [], timestamp: T2 });
+    malformed.request.body = { subscriptions: 'all of them' };
+    await user.send(malformed);
+    await expect(user.stored()).resolves.toMatchObject({ subscriptions: [WEATHER], updatedAt: T1 });
+  });
+});
+
+describe('skill enabled and disabled', () => {
+  it('deletes the user\'s data when the skill is disabled, keeping only when that happened', async () => {
+    const user = skill.user();
+    await user.send(launchRequest({ userId: user.userId, apiEndpoint: EU_ENDPOINT }));
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T1 }));
+    await user.send(skillDisabled({ userId: user.userId, timestamp: T2 }));
+    await expect(user.stored()).resolves.toEqual({ userId: user.userId, subscriptions: [], updatedAt: T2 });
+  });
+
+  it('does not bring a disabled user back when an older subscription event is delivered late', async () => {
+    const user = skill.user();
+    await user.send(skillDisabled({ userId: user.userId, timestamp: T2 }));
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T1, apiEndpoint: EU_ENDPOINT }));
+    await expect(user.stored()).resolves.toEqual({ userId: user.userId, subscriptions: [], updatedAt: T2 });
+  });
+
+  it('ignores a disable event older than the user\'s current state', async () => {
+    const user = skill.user();
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T3 }));
+    await user.send(skillDisabled({ userId: user.userId, timestamp: T1 }));
+    await expect(user.stored()).resolves.toMatchObject({ subscriptions: [WEATHER], updatedAt: T3 });
+  });
+
+  it('records a re-enabled skill and a new subscription after a disable', async () => {
+    const user = skill.user();
+    await user.send(skillDisabled({ userId: user.userId, timestamp: T1 }));
+    await user.send(skillEnabled({ userId: user.userId, timestamp: T2, apiEndpoint: NA_ENDPOINT }));
+    await user.send(subscriptionChanged({ userId: user.userId, events: [TRASH], timestamp: T3 }));
+    await expect(user.stored()).resolves.toMatchObject({ subscriptions: [TRASH], updatedAt: T3, apiEndpoint: NA_ENDPOINT });
+  });
+});
+
+describe('ordinary requests', () => {
+  it('refresh the stored region and locale', async () => {
+    const user = skill.user('de-DE');
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T1, apiEndpoint: NA_ENDPOINT }));
+    await user.send(launchRequest({ userId: user.userId, apiEndpoint: EU_ENDPOINT, locale: 'de-DE' }));
+    await expect(user.stored()).resolves.toEqual({
+      userId: user.userId,
+      subscriptions: [WEATHER],
+      updatedAt: T1,
+      apiEndpoint: EU_ENDPOINT,
+      locale: 'de-DE',
+    });
+  });
+
+  it('except a trigger of a hidden intent, which does not speak for the user', async () => {
+    const user = skill.user();
+    await user.send(launchRequest({ userId: user.userId, apiEndpoint: NA_ENDPOINT }));
+    await user.send(intentRequest({ userId: user.userId, intent: 'WeatherAlertIntent', apiEndpoint: EU_ENDPOINT }));
+    await expect(user.stored()).resolves.toMatchObject({ apiEndpoint: NA_ENDPOINT });
+  });
+});
