@@ -1,0 +1,81 @@
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import { createServer } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { handler } from '../src/index';
+import { launchRequest } from './helpers/requests';
+
+const root = path.join(__dirname, '..');
+const entry = path.join(root, 'dist', 'src', 'index.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-entry-'));
+
+beforeAll(() => {
+  // What `npm start` does before it serves: an incremental compile.
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+}, 120_000);
+
+/** Starts the compiled webhook as `npm start` does, and collects what it prints. */
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, [entry], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk) => (output.stdout += chunk));
+  child.stderr.on('data', (chunk) => (output.stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, output, exited };
+}
+
+function listeningUrl(child: ChildProcess, output: { stdout: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = /listening on (http:\/\/\S+\/webhook)/.exec(output.stdout);
+      if (match) resolve(match[1]);
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening`)));
+    check();
+  });
+}
+
+it('serves POST /webhook on JOVO_PORT and HOST, stores users in FILEDB_PATH, and stops on SIGTERM', async () => {
+  const dbFile = path.join(tmp, 'folder with spaces', 'db.json');
+  const server = start({ JOVO_PORT: '0', HOST: '127.0.0.1', FILEDB_PATH: dbFile });
+  const url = await listeningUrl(server.child, server.output);
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);
+
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.entry' })) });
+  expect(response.status).toBe(200);
+  expect(JSON.parse(fs.readFileSync(dbFile, 'utf8'))).toEqual([expect.objectContaining({ userId: 'amzn1.ask.account.entry' })]);
+
+  server.child.kill('SIGTERM');
+  await expect(server.exited).resolves.toBe(0);
+});
+
+it('refuses to start with an invalid JOVO_PORT, naming the variable and the value', async () => {
+  const server = start({ JOVO_PORT: 'abc', FILEDB_PATH: path.join(tmp, 'unused.json') });
+  await expect(server.exited).resolves.toBe(1);
+  expect(server.output.stderr).toContain('JOVO_PORT');
+  expect(server.output.stderr).toContain('(given "abc")');
+});
+
+it('says which variable to change when the port is taken', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    const server = start({ JOVO_PORT: String(port), FILEDB_PATH: path.join(tmp, 'unused.json') });
+    await expect(server.exited).resolves.toBe(1);
+    expect(server.output.stderr).toContain('set JOVO_PORT to another port');
+  } finally {
+    blocker.close();
+  }
+});
+
+it('exports a Lambda handler that answers an Alexa request', async () => {
+  const saved = process.env.FILEDB_PATH;
+  process.env.FILEDB_PATH = path.join(tmp, 'lambda.json');
+  const result = await new Promise<unknown>((resolve, reject) => {
+    void handler(launchRequest({ userId: 'amzn1.ask.account.lambda' }), {}, (error, body) => (error ? reject(error) : resolve(body)));
+  }).finally(() => (saved === undefined ? delete process.env.FILEDB_PATH : (process.env.FILEDB_PATH = saved)));
+  expect(result).toMatchObject({ response: { outputSpeech: { ssml: expect.stringMatching(/^<speak>Welcome to Proactive Alerts\./) } } });
+});
