@@ -15,6 +15,11 @@ export interface AppOptions {
  * comes from `settings`, never from files Jovo would look for on its own, so tests, servers and Lambda agree.
  */
 export function createApp(settings: Settings, { db }: AppOptions = {}): App {
+  const speechless = settings.app.locales.filter((locale) => !(locale in resources));
+  if (speechless.length > 0) {
+    // i18next would fall back to English without a word; a user of that locale would hear a foreign language.
+    throw new Error(`app.json lists ${speechless.join(', ')}, but src/i18n has no texts for it: add them to src/i18n/index.ts`);
+  }
   // Jovo writes colour codes even for messages its log level filters out; away from a terminal (log files,
   // CloudWatch, test runners) they are only noise.
   Log.addConsoleAppender({ ignoreFormatting: !process.stdout.isTTY });

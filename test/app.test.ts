@@ -1,0 +1,8 @@
+import { createApp } from '../src/app';
+import { testSettings } from './helpers/settings';
+
+it('refuses to create the app for a locale it has no speech for', () => {
+  const settings = testSettings();
+  settings.app.locales = ['en-US', 'fr-FR'];
+  expect(() => createApp(settings)).toThrow('app.json lists fr-FR, but src/i18n has no texts for it: add them to src/i18n/index.ts');
+});
