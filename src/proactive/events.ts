@@ -1,20 +1,14 @@
-/**
- * The eight event schemas of the Proactive Events API. This list is the only place that names them; every
- * other module derives what it needs (manifest checks, hidden intent names) from it.
- * @see https://developer.amazon.com/docs/smapi/schemas-for-proactive-events.html
- */
-export const EVENT_NAMES = [
-  'AMAZON.WeatherAlert.Activated',
-  'AMAZON.SportsEvent.Updated',
-  'AMAZON.MessageAlert.Activated',
-  'AMAZON.OrderStatus.Updated',
-  'AMAZON.Occasion.Updated',
-  'AMAZON.TrashCollectionAlert.Activated',
-  'AMAZON.MediaContent.Available',
-  'AMAZON.SocialGameInvite.Available',
-] as const;
+import { EVENT_DEFINITIONS, type AnyEventDefinition } from './schemas';
 
-export type EventName = (typeof EVENT_NAMES)[number];
+export type EventName = AnyEventDefinition['name'];
+
+/** The eight event names, in the order of Amazon's catalog (from the registry in schemas/index.ts). */
+export const EVENT_NAMES = EVENT_DEFINITIONS.map((definition) => definition.name) as [EventName, ...EventName[]];
+
+/** The definition of an event by its name. */
+export function eventDefinition<Name extends EventName>(name: Name): Extract<AnyEventDefinition, { name: Name }> {
+  return EVENT_DEFINITIONS.find((definition) => definition.name === name) as Extract<AnyEventDefinition, { name: Name }>;
+}
 
 export function isEventName(value: unknown): value is EventName {
   return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);

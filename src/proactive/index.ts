@@ -6,11 +6,48 @@ export {
   EVENT_NAMES,
   HIDDEN_INTENT_NAMES,
   NOTIFICATIONS_PERMISSION,
+  eventDefinition,
   eventType,
   hiddenIntentName,
   isEventName,
 } from './events';
 export type { EventName } from './events';
+export { EVENT_DEFINITIONS } from './schemas';
+export type { AnyEventDefinition } from './schemas';
+export type { MediaContentAvailablePayload } from './schemas/MediaContentAvailable';
+export type { MessageAlertActivatedPayload } from './schemas/MessageAlertActivated';
+export type { OccasionUpdatedPayload } from './schemas/OccasionUpdated';
+export type { OrderStatusUpdatedPayload } from './schemas/OrderStatusUpdated';
+export type { SocialGameInviteAvailablePayload } from './schemas/SocialGameInviteAvailable';
+export type { SportsEventUpdatedPayload } from './schemas/SportsEventUpdated';
+export type { TrashCollectionAlertActivatedPayload } from './schemas/TrashCollectionAlertActivated';
+export type { WeatherAlertActivatedPayload } from './schemas/WeatherAlertActivated';
+export { LOCALIZED_ATTRIBUTE_PREFIX } from './schemas/common';
+export type { EventDefinition, EventInput, Language } from './schemas/common';
+export {
+  EventSchema,
+  LOCALE_PATTERN,
+  LocalizedAttributesSchema,
+  MAX_EXPIRY_MINUTES,
+  MIN_EXPIRY_MINUTES,
+  ProactiveEventRequestSchema,
+  RelevantAudienceSchema,
+  parseRequest,
+  validateRequest,
+} from './request';
+export type {
+  LocalizedAttributes,
+  ProactiveEvent,
+  ProactiveEventRequest,
+  RelevantAudience,
+  ValidationOptions,
+  ValidationResult,
+} from './request';
+export { DEFAULT_EXPIRY_MINUTES, buildRequest, eventFromInputs } from './build';
+export type { EventInputs, RequestDraft, RequestParts } from './build';
+export { PREVIEW_LANGUAGES, PreviewError, previewLocales, previewText } from './preview';
+export { ValidationError, describeIssue, formatPath } from './issues';
+export type { Issue } from './issues';
 export {
   SubscriberStateSchema,
   applySubscriberChange,

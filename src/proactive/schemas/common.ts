@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks of the eight event schemas. Each schema module defines one event with these, so that the type,
+ * the runtime check, the JSON Schema and the CLI inputs all come from one definition.
+ * @see https://developer.amazon.com/docs/smapi/schemas-for-proactive-events.html
+ */
+
+/** A payload string of this form is replaced by Alexa with the value of `<key>` for the recipient's locale. */
+export const LOCALIZED_ATTRIBUTE_PREFIX = 'localizedattribute:';
+
+/** A text that may be localized ("Multi-Locale Support: Yes"): the text itself, or `localizedattribute:<key>`. */
+export const localizableText = z
+  .string()
+  .min(1)
+  .describe('Text, or "localizedattribute:<key>" to take it from localizedAttributes for each locale');
+
+/** A text Amazon does not localize ("Multi-Locale Support: No"): a `localizedattribute:` reference is refused. */
+export const plainText = z
+  .string()
+  .min(1)
+  .regex(/^(?!localizedattribute:)/, 'this field takes the text itself; Amazon does not localize it')
+  .describe('Text (not localized)');
+
+/** An ISO 8601 date-time with a time zone, as `Date#toISOString()` writes it. */
+export const dateTime = z.iso
+  .datetime({ offset: true, error: 'expected an ISO 8601 date-time with a time zone, like 2026-11-22T10:00:00Z' })
+  .describe('ISO 8601 date-time, e.g. 2026-11-22T10:00:00Z');
+
+/** Counts and scores. */
+export const count = z.number().int().min(0);
+
+/**
+ * A list of `min` to `max` distinct values. zod skips an array's elements once its length check fails, so a user
+ * would learn of a wrong value only after fixing the count; these checks run regardless, and every problem is
+ * reported at once. The bounds are repeated as metadata for the JSON Schema.
+ */
+export function listOf<Item extends z.ZodType>(item: Item, { min, max }: { min: number; max: number }) {
+  const whenList = ({ value }: { value: unknown }) => Array.isArray(value);
+  return z
+    .array(item)
+    .refine((list) => list.length >= min && list.length <= max, { message: `expected ${min} to ${max} values`, when: whenList })
+    .refine((list) => new Set(list).size === list.length, { message: 'each value only once', when: whenList })
+    .meta({ minItems: min, maxItems: max, uniqueItems: true });
+}
+
+/**
+ * An object that refuses fields it does not define, naming the ones it has: a misspelt field (`garbageType`)
+ * would otherwise be dropped by Amazon or refuse the whole event.
+ */
+export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const fields = Object.keys(shape);
+  const message = fields.length > 0 ? `unknown field; the fields here are ${fields.join(', ')}` : 'unknown field; this object must be empty';
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? message : undefined) });
+}
+
+/** The two languages the notification texts are written in; a locale uses its language's text (`de-AT` -> `de`). */
+export type Language = 'en' | 'de';
+
+/** Words for each value of an enumeration, per language. */
+export type Words<Value extends string> = Record<Language, Record<Value, string>>;
+
+/** How a CLI flag fills one payload field (`weather --alert-type TORNADO`). */
+export interface EventInput {
+  /** The flag without dashes, kebab-case of the field: `alert-type`. */
+  flag: string;
+  /** Where the value goes in the payload. */
+  path: readonly string[];
+  kind: 'text' | 'integer' | 'enum' | 'list' | 'date-time';
+  /** The allowed values of an `enum` or `list`. */
+  values?: readonly string[];
+  /** For localizable text: the key under which the value goes into every localizedAttributes entry. */
+  localizedKey?: string;
+  description: string;
+}
+
+/** One event schema: everything the library knows about it. */
+export interface EventDefinition<Name extends string = string, Payload extends z.ZodType = z.ZodType> {
+  name: Name;
+  /** The runtime schema of `event.payload`; its TypeScript type is `z.output<typeof payload>`. */
+  payload: Payload;
+  /** The flags of the CLI command that builds this event. */
+  inputs: readonly EventInput[];
+  /**
+   * The sentence Alexa says, per language, from a payload whose localized attributes are already resolved.
+   * `locale` is the full locale, for dates and lists.
+   */
+  text: Record<Language, (payload: z.output<Payload>, locale: string) => string>;
+}
+
+/** Keeps the literal name and the payload type of a definition. */
+export function defineEvent<Name extends string, Payload extends z.ZodType>(
+  definition: EventDefinition<Name, Payload>,
+): EventDefinition<Name, Payload> {
+  return definition;
+}
+
+/** A date as people say it, in UTC: "November 23, 2018", "23. November 2018". */
+export function readableDate(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+}
+
+/** "glass, cans and bottles" in the locale's language. */
+export function spokenList(words: readonly string[], locale: string): string {
+  return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(words);
+}

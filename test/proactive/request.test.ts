@@ -1,0 +1,296 @@
+import {
+  PreviewError,
+  ValidationError,
+  buildRequest,
+  eventFromInputs,
+  parseRequest,
+  previewLocales,
+  previewText,
+  validateRequest,
+  type ProactiveEventRequest,
+} from '../../src/proactive';
+
+const T0 = '2026-11-22T10:00:00.000Z';
+const weather = {
+  name: 'AMAZON.WeatherAlert.Activated',
+  payload: { weatherAlert: { alertType: 'TORNADO', source: 'localizedattribute:source' } },
+};
+
+/** A valid weather alert, with `changes` merged over its top-level fields. */
+function request(changes: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    timestamp: T0,
+    referenceId: 'weather-1',
+    expiryTime: '2026-11-22T11:00:00.000Z',
+    event: weather,
+    localizedAttributes: [{ locale: 'en-US', source: 'Weather Knows' }, { locale: 'de-DE', source: 'Wetterdienst' }],
+    relevantAudience: { type: 'Multicast', payload: {} },
+    ...changes,
+  };
+}
+
+function afterT0(ms: number): string {
+  return new Date(Date.parse(T0) + ms).toISOString();
+}
+
+describe('expiryTime', () => {
+  const MINUTE = 60_000;
+  it.each([
+    ['4:59 after timestamp', 5 * MINUTE - 1000, false],
+    ['5:00 after timestamp', 5 * MINUTE, true],
+    ['24:00:00 after timestamp', 24 * 60 * MINUTE, true],
+    ['24:00:01 after timestamp', 24 * 60 * MINUTE + 1000, false],
+    ['before timestamp', -MINUTE, false],
+  ])('at %s is %s', (_, offset, accepted) => {
+    const result = validateRequest(request({ expiryTime: afterT0(offset) }));
+    expect(result.ok).toBe(accepted);
+    if (!accepted) {
+      expect(result).toMatchObject({
+        issues: [{ path: 'expiryTime', message: expect.stringMatching(/^must be 5 minutes to 24 hours after timestamp 2026-11-22T10:00:00.000Z; it is /), value: afterT0(offset) }],
+      });
+    }
+  });
+
+  it('says how far off it is', () => {
+    expect(validateRequest(request({ expiryTime: afterT0(5 * 60_000 - 1000) }))).toMatchObject({
+      issues: [{ message: expect.stringMatching(/it is 4 minutes 59 seconds after it$/) }],
+    });
+    expect(validateRequest(request({ expiryTime: afterT0(24 * 3_600_000 + 1000) }))).toMatchObject({
+      issues: [{ message: expect.stringMatching(/it is 1 day 1 second after it$/) }],
+    });
+  });
+
+  it('must be an ISO 8601 date-time with a time zone', () => {
+    expect(validateRequest(request({ expiryTime: '2026-11-22 11:00' }))).toMatchObject({
+      ok: false,
+      issues: [{ path: 'expiryTime', message: 'expected an ISO 8601 date-time with a time zone, like 2026-11-22T10:00:00Z', value: '2026-11-22 11:00' }],
+    });
+  });
+
+  it('accepts time zone offsets', () => {
+    expect(validateRequest(request({ timestamp: '2026-11-22T11:00:00+01:00', expiryTime: '2026-11-22T10:30:00Z' })).ok).toBe(true);
+  });
+});
+
+describe('referenceId', () => {
+  it.each([
+    [0, false],
+    [1, true],
+    [100, true],
+    [101, false],
+  ])('of %i characters is accepted: %s', (length, accepted) => {
+    const result = validateRequest(request({ referenceId: 'r'.repeat(length) }));
+    expect(result.ok).toBe(accepted);
+    if (!accepted) expect(result).toMatchObject({ issues: [{ path: 'referenceId' }] });
+  });
+});
+
+describe('localizedAttributes', () => {
+  it('must give every key the payload uses in every locale', () => {
+    const result = validateRequest(request({ localizedAttributes: [{ locale: 'en-US', source: 'Weather Knows' }, { locale: 'de-DE' }] }));
+    expect(result).toMatchObject({
+      ok: false,
+      issues: [{ path: 'localizedAttributes[1].source', message: 'required: event.payload.weatherAlert.source uses localizedattribute:source' }],
+    });
+  });
+
+  it('are required when the payload uses one', () => {
+    const { localizedAttributes, ...rest } = request();
+    expect(localizedAttributes).toBeDefined();
+    expect(validateRequest(rest)).toMatchObject({
+      ok: false,
+      issues: [{ path: 'localizedAttributes', message: 'required: event.payload.weatherAlert.source uses localizedattribute:source' }],
+    });
+  });
+
+  it('need a locale in every entry, each locale once', () => {
+    const result = validateRequest(
+      request({ localizedAttributes: [{ source: 'A' }, { locale: 'en-US', source: 'B' }, { locale: 'en-US', source: 'C' }, { locale: 'english', source: 'D' }] }),
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      issues: [
+        { path: 'localizedAttributes[0].locale', message: 'required: a string' },
+        { path: 'localizedAttributes[3].locale', message: 'expected a locale like "en-US"', value: 'english' },
+        { path: 'localizedAttributes[2].locale', message: 'already given in localizedAttributes[1]', value: 'en-US' },
+      ],
+    });
+  });
+
+  it('report a key that nothing uses as a warning, which does not refuse the event', () => {
+    const result = validateRequest(request({ localizedAttributes: [{ locale: 'en-US', source: 'Weather Knows', sorce: 'typo' }] }));
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: [{ path: 'localizedAttributes[0].sorce', message: 'not used: no payload field says localizedattribute:sorce' }],
+    });
+  });
+
+  it('cannot stand in for a field Amazon does not localize', () => {
+    const result = validateRequest(
+      request({
+        event: { name: 'AMAZON.MessageAlert.Activated', payload: { state: { status: 'UNREAD' }, messageGroup: { creator: { name: 'localizedattribute:source' }, count: 1 } } },
+      }),
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      issues: [
+        {
+          path: 'event.payload.messageGroup.creator.name',
+          message: 'this field takes the text itself; Amazon does not localize it',
+          value: 'localizedattribute:source',
+        },
+      ],
+    });
+  });
+});
+
+describe('relevantAudience', () => {
+  it('Unicast needs a user', () => {
+    expect(validateRequest(request({ relevantAudience: { type: 'Unicast', payload: {} } }))).toMatchObject({
+      ok: false,
+      issues: [{ path: 'relevantAudience.payload.user', message: 'required: a string' }],
+    });
+    expect(validateRequest(request({ relevantAudience: { type: 'Unicast', payload: { user: 'amzn1.ask.account.X' } } })).ok).toBe(true);
+  });
+
+  it('Multicast takes an empty payload', () => {
+    expect(validateRequest(request({ relevantAudience: { type: 'Multicast', payload: { user: 'u' } } }))).toMatchObject({
+      ok: false,
+      issues: [{ path: 'relevantAudience.payload.user', message: 'unknown field; this object must be empty', value: 'u' }],
+    });
+  });
+
+  it('is Multicast or Unicast', () => {
+    expect(validateRequest(request({ relevantAudience: { type: 'Broadcast', payload: {} } }))).toMatchObject({
+      issues: [{ path: 'relevantAudience.type', message: 'expected one of Multicast, Unicast', value: 'Broadcast' }],
+    });
+  });
+});
+
+describe('AMAZON.SocialGameInvite.Available', () => {
+  const invite = (value: object) =>
+    request({ event: { name: 'AMAZON.SocialGameInvite.Available', payload: { invite: value, game: { offer: 'GAME', name: 'chess' } } }, localizedAttributes: undefined });
+
+  it('accepts relationshipToInvitee and inviteType under invite (the example) or invite.inviter (the table)', () => {
+    const example = validateRequest(invite({ relationshipToInvitee: 'FRIEND', inviter: { name: 'Max' }, inviteType: 'CHALLENGE' }));
+    const table = validateRequest(invite({ inviter: { name: 'Max', relationshipToInvitee: 'FRIEND', inviteType: 'CHALLENGE' } }));
+    expect([example.ok, table.ok]).toEqual([true, true]);
+    const say = (result: typeof example) => (result.ok ? previewText(result.request, 'en-US') : result.issues);
+    expect(say(table)).toBe(say(example));
+  });
+
+  it('needs each of them once', () => {
+    expect(validateRequest(invite({ inviter: { name: 'Max', inviteType: 'INVITE' }, inviteType: 'CHALLENGE' }))).toMatchObject({
+      ok: false,
+      issues: [
+        { path: 'event.payload.invite.relationshipToInvitee', message: 'required, here or under invite.inviter' },
+        { path: 'event.payload.invite.inviteType', message: 'give inviteType once: here or under invite.inviter, not both', value: 'CHALLENGE' },
+      ],
+    });
+  });
+});
+
+describe('the whole request', () => {
+  it('lists every problem at once', () => {
+    const result = validateRequest({
+      timestamp: 'now',
+      referenceId: '',
+      expiryTime: T0,
+      event: { name: 'AMAZON.TrashCollectionAlert.Activated', payload: { alert: { garbageTypes: ['GLASS', 'PAPER'], collectionDayOfWeek: 'TUESDAY' } } },
+      relevantAudience: { type: 'Multicast', payload: {} },
+      extra: 1,
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.issues.map((issue) => issue.path)).toEqual([
+      'timestamp',
+      'referenceId',
+      'event.payload.alert.garbageTypes[1]',
+      'extra',
+    ]);
+  });
+
+  it.each([null, 'event', 42, []])('refuses %p as a whole', (input) => {
+    expect(validateRequest(input)).toMatchObject({ ok: false, issues: [{ path: '' }] });
+  });
+
+  it('refuses an event the skill does not publish', () => {
+    expect(validateRequest(request(), { publishedEvents: ['AMAZON.OrderStatus.Updated'] })).toMatchObject({
+      ok: false,
+      issues: [{ path: 'event.name', message: 'not published by this skill; it publishes AMAZON.OrderStatus.Updated (app.json)' }],
+    });
+  });
+
+  it('throws one ValidationError naming every problem from parseRequest', () => {
+    expect(() => parseRequest(request({ referenceId: '', expiryTime: T0 }))).toThrow(ValidationError);
+    expect(() => parseRequest(request({ referenceId: '', expiryTime: T0 }))).toThrow(
+      [
+        'The Proactive Event is invalid (2 problems):',
+        '  - referenceId: must not be empty (given "")',
+        '  - expiryTime: must be 5 minutes to 24 hours after timestamp 2026-11-22T10:00:00.000Z; it is 0 milliseconds after it (given "2026-11-22T10:00:00.000Z")',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('buildRequest', () => {
+  const now = () => new Date(T0);
+
+  it('computes timestamp and expiry from one clock read', () => {
+    let reads = 0;
+    const built = buildRequest({ event: weather, expiresInMinutes: 90, now: () => (reads++, new Date(T0)) });
+    expect(reads).toBe(1);
+    expect(built).toMatchObject({ timestamp: T0, expiryTime: '2026-11-22T11:30:00.000Z' });
+  });
+
+  it('keeps a given referenceId and generates one otherwise', () => {
+    expect(buildRequest({ event: weather, referenceId: 'order-42-shipped', now }).referenceId).toBe('order-42-shipped');
+    const generated = [buildRequest({ event: weather, now }).referenceId, buildRequest({ event: weather, now }).referenceId];
+    expect(generated[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(generated[0]).not.toBe(generated[1]);
+  });
+
+  it('addresses one user with Unicast and everyone with Multicast', () => {
+    expect(buildRequest({ event: weather, user: 'amzn1.ask.account.X', now }).relevantAudience).toEqual({ type: 'Unicast', payload: { user: 'amzn1.ask.account.X' } });
+    expect(buildRequest({ event: weather, now }).relevantAudience).toEqual({ type: 'Multicast', payload: {} });
+  });
+});
+
+describe('eventFromInputs', () => {
+  it('puts localizable texts into localizedAttributes for each locale, and converts numbers and lists', () => {
+    expect(eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'SNOW_STORM', source: ' Weather Knows ' }, ['en-US', 'de-DE'])).toEqual({
+      event: { name: 'AMAZON.WeatherAlert.Activated', payload: { weatherAlert: { alertType: 'SNOW_STORM', source: 'localizedattribute:source' } } },
+      localizedAttributes: [{ locale: 'en-US', source: 'Weather Knows' }, { locale: 'de-DE', source: 'Weather Knows' }],
+    });
+    expect(eventFromInputs('AMAZON.MessageAlert.Activated', { count: '3', status: 'UNREAD', creator: 'Jane' }).event.payload).toEqual({
+      state: { status: 'UNREAD' },
+      messageGroup: { count: 3, creator: { name: 'Jane' } },
+    });
+  });
+
+  it('leaves a value it cannot convert for validation to name', () => {
+    const { event } = eventFromInputs('AMAZON.MessageAlert.Activated', { count: 'three', status: 'UNREAD', creator: 'Jane' });
+    expect(validateRequest(buildRequest({ event }))).toMatchObject({
+      ok: false,
+      issues: [{ path: 'event.payload.messageGroup.count', message: 'expected a number', value: 'three' }],
+    });
+  });
+});
+
+describe('previewText', () => {
+  const valid = parseRequest(request()).request as ProactiveEventRequest;
+
+  it('uses the localized attributes of the locale asked for', () => {
+    expect(previewText(valid, 'de-DE')).toBe('Es gibt eine Tornadowarnung für deine Region. Bereitgestellt von Wetterdienst.');
+    expect(previewLocales(valid)).toEqual(['en-US', 'de-DE']);
+  });
+
+  it('drops "Provided by" for a weather alert without a source', () => {
+    const noSource = parseRequest(request({ event: { ...weather, payload: { weatherAlert: { alertType: 'THUNDER_STORM' } } }, localizedAttributes: undefined })).request;
+    expect(previewText(noSource, 'en-US')).toBe('There is a thunderstorm alert for your area.');
+  });
+
+  it('refuses a language it has no text in, and a locale the event has no attributes for', () => {
+    expect(() => previewText(valid, 'fr-FR')).toThrow(new PreviewError('No notification text in fr-FR: the previews are written in en and de'));
+    expect(() => previewText(valid, 'en-GB')).toThrow(new PreviewError('The event has no localizedAttributes for en-GB; it has en-US, de-DE'));
+  });
+});
