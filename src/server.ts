@@ -2,6 +2,8 @@ import type { Server } from 'http';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
 import { z } from 'zod';
+import { describeIssue } from './proactive';
+import { fromZod } from './proactive/issues';
 
 /** Largest request body the webhook reads; larger ones get 413. Alexa's own requests are a few kilobytes. */
 export const MAX_BODY_SIZE = '1mb';
@@ -24,8 +26,8 @@ export function createWebhook(app: App): express.Express {
   server.post('/webhook', express.json({ limit: MAX_BODY_SIZE, type: () => true }), async (req: Request, res: Response) => {
     const envelope = AlexaEnvelopeSchema.safeParse(req.body);
     if (!envelope.success) {
-      const issue = envelope.error.issues[0];
-      return reply(res, 400, 'NOT_ALEXA_REQUEST', `Not an Alexa request: ${issue.path.join('.') || 'body'}: ${issue.message}`);
+      const [issue] = fromZod(envelope.error.issues, req.body);
+      return reply(res, 400, 'NOT_ALEXA_REQUEST', `Not an Alexa request: ${describeIssue(issue)}`);
     }
     // Jovo swaps the app's database for its test database when it sees this header; no client may do that.
     delete req.headers['jovo-test'];

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { EVENT_NAMES } from './proactive';
+import { EVENT_NAMES, describeIssue } from './proactive';
+import { fromZod } from './proactive/issues';
 
 // Named settings.ts, not config.ts: Jovo treats dist/src/config.js as its own config file and merges it into
 // every App (its test runtime points JOVO_CONFIG there), which would mix this module's exports into the app.
@@ -86,15 +87,7 @@ export function readEnvironment(root: string = PROJECT_ROOT, env: Environment = 
 function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, source: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new SettingsError(source, result.error.issues.map((issue) => describeIssue(issue, value)));
-}
-
-/** `path: what is wrong (given value)`, quoting the value as written, before any coercion. */
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-  const value = issue.path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], input);
-  const given = value === undefined ? '' : ` (given ${JSON.stringify(value)})`;
-  return `${where}: ${issue.message}${given}`;
+  throw new SettingsError(source, fromZod(result.error.issues, value).map(describeIssue));
 }
 
 /** An empty variable (`JOVO_PORT=`) counts as unset, as it does for most tools. */
