@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { EXIT, Exit, type Io } from '../io';
+import { issueJson, plural, problemLines } from '../report';
+import { readRequestFile } from '../requestFile';
+
+/** `validate <file>`: checks a request body offline; exit 0 when valid (warnings allowed), 1 when not. */
+export function validateCommand(program: Command, io: Io): Command {
+  return program
+    .command('validate')
+    .description('check a Proactive Event request body (JSON file) the way Amazon does; nothing is sent')
+    .argument('<file>', 'the request body: timestamp, referenceId, expiryTime, event, localizedAttributes, relevantAudience')
+    .option('--json', 'print one JSON object: { file, valid, event, errors, warnings }')
+    .addHelpText('after', '\nExamples:\n  npm run trigger -- validate event.json\n  npm run -s trigger -- validate event.json --json\n')
+    .action((file: string, options: { json?: boolean }) => {
+      const result = readRequestFile(file, io);
+      const event = result.ok ? result.request.event.name : null;
+      if (options.json) {
+        const errors = result.ok ? [] : result.issues.map(issueJson);
+        io.out(`${JSON.stringify({ file, valid: result.ok, event, errors, warnings: result.warnings.map(issueJson) })}\n`);
+      } else if (result.ok) {
+        const { relevantAudience, localizedAttributes } = result.request;
+        const locales = localizedAttributes?.map((attributes) => attributes.locale).join(', ');
+        io.out(`✓ ${file}: a valid ${event} event (${relevantAudience.type}${locales ? `; ${locales}` : ''})\n`);
+        io.out(problemLines([], result.warnings));
+      } else {
+        io.out(`✗ ${file}: not a valid Proactive Event, ${plural(result.issues.length, 'problem')}:\n`);
+        io.out(problemLines(result.issues, result.warnings));
+      }
+      if (!result.ok) throw new Exit(EXIT.refused);
+    });
+}

@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { previewCommand } from './commands/preview';
+import { validateCommand } from './commands/validate';
+import { EXIT, Exit, processIo, type Io } from './io';
+
+/** The trigger script, `npm run trigger -- <command> [options]`. */
+export function createProgram(io: Io): Command {
+  const program = new Command('trigger')
+    .description('Send, check and preview Alexa Proactive Events for this skill')
+    .usage('<command> [options]   (npm run trigger -- <command> [options])')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)');
+  validateCommand(program, io);
+  previewCommand(program, io);
+  return program;
+}
+
+/** Runs the trigger script with `argv` (without node and the script) and returns its exit status. */
+export async function runTrigger(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const program = createProgram(io);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof Exit) return error.status;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  runTrigger(process.argv.slice(2)).then(
+    (status) => (process.exitCode = status),
+    (error: Error) => {
+      process.stderr.write(`${error.stack ?? error.message}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}

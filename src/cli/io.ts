@@ -1,0 +1,35 @@
+/** Where a command writes, and which folder relative paths start from; tests pass their own. */
+export interface Io {
+  /** Results: the human text or, with --json, one JSON object per line. */
+  out(text: string): void;
+  /** Diagnostics: usage errors, what went wrong. */
+  err(text: string): void;
+  /** npm runs scripts in the project folder; INIT_CWD is where the user typed the command. */
+  cwd: string;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  cwd: process.env.INIT_CWD ?? process.cwd(),
+};
+
+/** The trigger script's exit statuses (see CONTRACT). */
+export const EXIT = {
+  /** Every event accepted, or valid. */
+  ok: 0,
+  /** Refused before sending: invalid input, refused trigger. */
+  refused: 1,
+  /** The command line itself is wrong. */
+  usage: 2,
+  /** Sending failed after retries. */
+  failed: 3,
+} as const;
+
+/** Ends the command with a status, after it has printed what it had to say. */
+export class Exit extends Error {
+  override readonly name = 'Exit';
+  constructor(readonly status: number) {
+    super(`exit ${status}`);
+  }
+}

@@ -1,0 +1,24 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { validateRequest, type Issue, type ValidationResult } from '../proactive';
+import { EXIT, Exit, type Io } from './io';
+
+/** A request body read from a file and validated; a file that cannot be read ends the command (usage error). */
+export function readRequestFile(file: string, io: Io): ValidationResult {
+  const full = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, 'utf8');
+  } catch (error) {
+    io.err(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+    throw new Exit(EXIT.usage);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    const issue: Issue = { path: '', message: `not JSON: ${(error as Error).message}` };
+    return { ok: false, issues: [issue], warnings: [] };
+  }
+  return validateRequest(input);
+}

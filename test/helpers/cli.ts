@@ -1,0 +1,21 @@
+import * as path from 'path';
+import { runTrigger } from '../../src/cli';
+
+/** Runs the trigger script in-process and captures what it prints; relative paths start at test/fixtures. */
+export async function trigger(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const status = await runTrigger(argv, {
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+    cwd: path.join(__dirname, '..', 'fixtures'),
+  });
+  return { status, out, err };
+}
+
+/** The one JSON object a --json run printed. */
+export function json(out: string): Record<string, unknown> {
+  const lines = out.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]);
+}
