@@ -2,8 +2,7 @@ import type { Server } from 'http';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
 import { z } from 'zod';
-import { describeIssue } from './proactive';
-import { fromZod } from './proactive/issues';
+import { describeIssue, fromZod } from './proactive';
 
 /** Largest request body the webhook reads; larger ones get 413. Alexa's own requests are a few kilobytes. */
 export const MAX_BODY_SIZE = '1mb';

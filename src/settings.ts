@@ -2,8 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { EVENT_NAMES, describeIssue } from './proactive';
-import { fromZod } from './proactive/issues';
+import { EVENT_NAMES, describeIssue, fromZod } from './proactive';
 
 // Named settings.ts, not config.ts: Jovo treats dist/src/config.js as its own config file and merges it into
 // every App (its test runtime points JOVO_CONFIG there), which would mix this module's exports into the app.

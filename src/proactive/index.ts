@@ -47,7 +47,7 @@ export { DEFAULT_EXPIRY_MINUTES, buildRequest, eventFromInputs } from './build';
 export type { EventInputs, RequestDraft, RequestParts } from './build';
 export { jsonSchemaFiles } from './jsonSchema';
 export { PREVIEW_LANGUAGES, PreviewError, previewLocales, previewText } from './preview';
-export { ValidationError, describeIssue, formatPath } from './issues';
+export { ValidationError, describeIssue, formatPath, fromZod } from './issues';
 export type { Issue } from './issues';
 export {
   SubscriberStateSchema,
