@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { jsonSchemaFiles } from '../src/proactive/jsonSchema';
+import { jsonSchemaFiles } from '../src/proactive';
 
 /** `npm run json-schema`: rewrites json-schema/ from the zod definitions (a test checks it is current). */
 const folder = path.join(__dirname, '..', '..', 'json-schema');

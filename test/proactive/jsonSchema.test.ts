@@ -2,8 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import * as fs from 'fs';
 import * as path from 'path';
-import { EVENT_NAMES } from '../../src/proactive';
-import { jsonSchemaFiles } from '../../src/proactive/jsonSchema';
+import { EVENT_NAMES, jsonSchemaFiles } from '../../src/proactive';
 
 const folder = path.join(__dirname, '..', '..', 'json-schema');
 const examples = path.join(__dirname, '..', 'fixtures', 'examples');
