@@ -1,5 +1,5 @@
 import type { Handler, Jovo } from 'jovo-framework';
-import { NOTIFICATIONS_PERMISSION, eventType, type EventName } from './proactive';
+import { NOTIFICATIONS_PERMISSION, eventType, spokenList, type EventName } from './proactive';
 import type { ProactiveEventsContext } from './plugin';
 import { FALLBACK_LOCALE } from './i18n';
 
@@ -85,8 +85,7 @@ function overview(jovo: Jovo): string {
 /** The events as a spoken list in the request's language: "weather alerts, new messages and game invitations". */
 function spokenEvents(jovo: Jovo, names: readonly EventName[]): string {
   const locale = jovo.$request?.getLocale() ?? FALLBACK_LOCALE;
-  const words = names.map((name) => String(jovo.t(`events.${eventType(name)}`)));
-  return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(words);
+  return spokenList(names.map((name) => String(jovo.t(`events.${eventType(name)}`))), locale);
 }
 
 function proactiveEvents(jovo: Jovo): ProactiveEventsContext {

@@ -22,7 +22,7 @@ export type { SocialGameInviteAvailablePayload } from './schemas/SocialGameInvit
 export type { SportsEventUpdatedPayload } from './schemas/SportsEventUpdated';
 export type { TrashCollectionAlertActivatedPayload } from './schemas/TrashCollectionAlertActivated';
 export type { WeatherAlertActivatedPayload } from './schemas/WeatherAlertActivated';
-export { LOCALIZED_ATTRIBUTE_PREFIX } from './schemas/common';
+export { LOCALIZED_ATTRIBUTE_PREFIX, readableDate, spokenList } from './schemas/common';
 export type { EventDefinition, EventInput, Language } from './schemas/common';
 export {
   EventSchema,

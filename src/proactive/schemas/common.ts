@@ -97,10 +97,24 @@ export function defineEvent<Name extends string, Payload extends z.ZodType>(
 
 /** A date as people say it, in UTC: "November 23, 2018", "23. November 2018". */
 export function readableDate(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+  return perLocale(dateFormats, locale, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' })).format(new Date(iso));
 }
 
 /** "glass, cans and bottles" in the locale's language. */
 export function spokenList(words: readonly string[], locale: string): string {
-  return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(words);
+  return perLocale(listFormats, locale, () => new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' })).format(words);
+}
+
+// Building an Intl formatter costs far more than using one, so each is built once per locale; locales come
+// from input, so the caches stop growing at a size no real skill reaches.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const listFormats = new Map<string, Intl.ListFormat>();
+
+function perLocale<Format>(cache: Map<string, Format>, locale: string, create: () => Format): Format {
+  let format = cache.get(locale);
+  if (!format) {
+    format = create();
+    if (cache.size < 64) cache.set(locale, format);
+  }
+  return format;
 }
