@@ -1,0 +1,223 @@
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import type { Server } from 'http';
+import type { AddressInfo } from 'net';
+import express, { type Request, type Response } from 'express';
+import { describeIssue } from '../issues';
+import { previewLocales, previewText } from '../preview';
+import { validateRequest, type ProactiveEventRequest } from '../request';
+import { PROACTIVE_EVENTS_SCOPE } from '../token';
+import { FaultPlan, type FaultOptions } from './faults';
+import { NOTIFICATIONS_PAGE } from './page';
+
+/**
+ * A local stand-in for Amazon's Login with Amazon token endpoint and Proactive Events API, checking what Amazon
+ * checks, so that everything runs and is tested offline.
+ * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
+ */
+export interface EmulatorOptions {
+  /** Default 3001; 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Client ids and their secrets; without it, any id and secret get a token. */
+  clients?: Readonly<Record<string, string>>;
+  /** Lifetime of issued tokens; default 3600 s, as Amazon's. */
+  tokenTtlSeconds?: number;
+  /** Events the skill may send. Default: those of `skillJsonPath`, or all eight. */
+  publishedEvents?: readonly string[];
+  /** A built skill.json, whose `events.publications` say what the skill may send. */
+  skillJsonPath?: string;
+  /** For Unicast: the events each user subscribed to. Without it, every user is subscribed to everything. */
+  subscribers?: Readonly<Record<string, readonly string[]>>;
+  faults?: FaultOptions;
+  /** Milliseconds since the epoch, for token expiry; tests move it instead of waiting. */
+  now?: () => number;
+  /** One line per request: method, path, status, event. Never a token or a secret. */
+  log?: (line: string) => void;
+}
+
+/** An event the emulator accepted, as GET /events lists it. */
+export interface AcceptedEvent {
+  id: number;
+  acceptedAt: string;
+  stage: 'development' | 'live';
+  event: string;
+  referenceId: string;
+  /** 'Multicast', or the Unicast user id. */
+  audience: string;
+  /** The notification text in `locale`, and in every locale it can be previewed in. */
+  locale: string;
+  text: string;
+  texts: Record<string, string>;
+  request: ProactiveEventRequest;
+}
+
+/** Every request the emulator got, answered or not. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  /** null when the connection was dropped on purpose. */
+  status: number | null;
+}
+
+export interface Emulator {
+  url: string;
+  close(): Promise<void>;
+  received: ReceivedRequest[];
+  accepted: AcceptedEvent[];
+  /** Token requests answered with a token. */
+  tokensIssued: number;
+  /** TCP connections opened to the emulator (keep-alive clients open few). */
+  connections: number;
+  /** Makes every issued token expired, as if its hour had passed. */
+  expireTokens(): void;
+  /** Replaces the fault plan (and restarts its script and random sequence). */
+  setFaults(faults: FaultOptions): void;
+  /** Forgets accepted events (and with them the referenceIds seen) and the request log. */
+  reset(): void;
+}
+
+export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const now = options.now ?? Date.now;
+  const ttlMs = (options.tokenTtlSeconds ?? 3600) * 1000;
+  const published = options.publishedEvents ?? (options.skillJsonPath ? publicationsOf(options.skillJsonPath) : undefined);
+  const tokens = new Map<string, number>(); // token -> expires at
+  const seen = new Set<string>(); // stage | referenceId | audience
+  let faults = new FaultPlan(options.faults);
+  const log = options.log ?? (() => undefined);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const emulator: Emulator = {
+    url: '',
+    received: [],
+    accepted: [],
+    tokensIssued: 0,
+    connections: 0,
+    close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    expireTokens: () => tokens.forEach((_, token) => tokens.set(token, 0)),
+    setFaults: (next) => (faults = new FaultPlan(next)),
+    reset: () => {
+      emulator.accepted.length = 0;
+      emulator.received.length = 0;
+      seen.clear();
+    },
+  };
+
+  app.use((req, res, next) => {
+    const entry: ReceivedRequest = { method: req.method, path: req.path, status: null };
+    emulator.received.push(entry);
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+      log(`${entry.method} ${entry.path} ${res.statusCode}${res.locals.event ? ` ${res.locals.event as string}` : ''}`);
+    });
+    next();
+  });
+
+  // Amazon's SDK writes /auth/O2/token, the documentation /auth/o2/token: both work there, so both work here.
+  app.post(['/auth/o2/token', '/auth/O2/token'], express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
+    const form = (req.body ?? {}) as Record<string, string | undefined>;
+    if (form.grant_type !== 'client_credentials') return tokenError(res, 400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+    if (!form.client_id || !form.client_secret) return tokenError(res, 400, 'invalid_request', 'client_id and client_secret are required');
+    if (options.clients && options.clients[form.client_id] !== form.client_secret) {
+      return tokenError(res, 401, 'invalid_client', 'Client authentication failed');
+    }
+    if (form.scope !== PROACTIVE_EVENTS_SCOPE) return tokenError(res, 400, 'invalid_scope', `scope must be ${PROACTIVE_EVENTS_SCOPE}`);
+    const token = `Atc|emulator|${randomUUID()}`;
+    tokens.set(token, now() + ttlMs);
+    emulator.tokensIssued++;
+    res.json({ access_token: token, expires_in: ttlMs / 1000, scope: PROACTIVE_EVENTS_SCOPE, token_type: 'bearer' });
+  });
+
+  const events = express.Router();
+  events.use(async (req, res, next) => {
+    res.set('x-amzn-requestid', randomUUID());
+    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+    const fault = faults.next();
+    if (fault.kind === 'drop') return req.socket.destroy();
+    if (fault.kind === 'status') {
+      if (fault.status === 429) res.set('retry-after', String(faults.retryAfterSeconds));
+      return apiError(res, fault.status, `Fault injected by the emulator (${fault.status})`);
+    }
+    next();
+  });
+  events.use(express.json({ limit: '1mb', type: () => true }));
+  events.post(['/', '/stages/development'], (req, res) => {
+    const stage = req.path === '/stages/development' ? 'development' : 'live';
+    const token = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (!token) return apiError(res, 403, 'No access token: send Authorization: Bearer <token from /auth/o2/token>');
+    const expiresAt = tokens.get(token);
+    if (expiresAt === undefined || now() >= expiresAt) return apiError(res, 403, 'The access token is invalid or expired');
+
+    const result = validateRequest(req.body);
+    if (!result.ok) return apiError(res, 400, result.issues.map(describeIssue).join('; '));
+    const request = result.request;
+    res.locals.event = request.event.name;
+    if (published && !published.includes(request.event.name)) {
+      return apiError(res, 403, `The skill does not publish ${request.event.name}: it is not in events.publications of its manifest`);
+    }
+    const audience = request.relevantAudience.type === 'Unicast' ? request.relevantAudience.payload.user : 'Multicast';
+    if (options.subscribers && audience !== 'Multicast' && !options.subscribers[audience]?.includes(request.event.name)) {
+      return apiError(res, 403, `The user is not subscribed to ${request.event.name}`);
+    }
+    const key = `${stage}|${request.referenceId}|${audience}`;
+    if (seen.has(key)) return apiError(res, 409, `referenceId ${request.referenceId} was already accepted for this audience`);
+    seen.add(key);
+    const texts = Object.fromEntries(previewLocales(request).map((locale) => [locale, previewText(request, locale)]));
+    const [locale = 'en-US', text = ''] = Object.entries(texts)[0] ?? [];
+    emulator.accepted.push({
+      id: emulator.accepted.length + 1,
+      acceptedAt: new Date(now()).toISOString(),
+      stage,
+      event: request.event.name,
+      referenceId: request.referenceId,
+      audience,
+      locale,
+      text,
+      texts,
+      request,
+    });
+    res.status(202).end();
+  });
+  // Faults and latency apply to the events API only, not to the page or /events.
+  app.use('/v1/proactiveEvents', events);
+
+  app.get('/events', (_req, res) => res.json(emulator.accepted));
+  app.delete('/events', (_req, res) => {
+    emulator.reset();
+    res.status(204).end();
+  });
+  app.get('/', (_req, res) => res.type('html').send(NOTIFICATIONS_PAGE));
+  app.use((req: Request, res: Response) => apiError(res, 404, `No route ${req.method} ${req.path}`));
+  app.use((error: { type?: string; status?: number }, _req: Request, res: Response, _next: express.NextFunction) => {
+    if (error.type === 'entity.parse.failed') return apiError(res, 400, 'The body is not valid JSON');
+    apiError(res, error.status && error.status < 500 ? error.status : 500, 'The request cannot be read');
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(options.port ?? 3001, options.host ?? '127.0.0.1');
+    listening.once('listening', () => resolve(listening));
+    listening.once('error', reject);
+  });
+  server.on('connection', () => emulator.connections++);
+  const address = server.address() as AddressInfo;
+  emulator.url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return emulator;
+}
+
+/** Amazon's error body for the events API. */
+function apiError(res: Response, status: number, message: string): void {
+  res.status(status).json({ code: status, message });
+}
+
+/** Login with Amazon's error body. */
+function tokenError(res: Response, status: number, error: string, description: string): void {
+  res.status(status).json({ error, error_description: description });
+}
+
+function publicationsOf(skillJsonPath: string): string[] {
+  const manifest = JSON.parse(fs.readFileSync(skillJsonPath, 'utf8')) as {
+    manifest?: { events?: { publications?: Array<{ eventName: string }> } };
+  };
+  return (manifest.manifest?.events?.publications ?? []).map((publication) => publication.eventName);
+}

@@ -1,0 +1,62 @@
+import { CREDENTIALS_HINT } from './token';
+
+/**
+ * Amazon's answers to an event, mapped once to what the sender does with them.
+ * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html (Response codes)
+ */
+export type Verdict =
+  /** Delivery starts (it is asynchronous): success. */
+  | { kind: 'accepted' }
+  /** The same referenceId was already accepted for this audience: success for a retry. */
+  | { kind: 'duplicate' }
+  /** Final: sending again cannot help. */
+  | { kind: 'rejected'; reason: string }
+  /** Worth another attempt after a pause. */
+  | { kind: 'retry'; reason: string }
+  /** The access token was refused: fetch a new one and try once more. */
+  | { kind: 'new-token'; reason: string };
+
+type Rule = (message: string, event: string) => Verdict;
+
+const retry: Rule = (message) => ({ kind: 'retry', reason: message });
+
+const TABLE: Record<number, Rule> = {
+  202: () => ({ kind: 'accepted' }),
+  409: () => ({ kind: 'duplicate' }),
+  400: (message) => ({ kind: 'rejected', reason: `Amazon refused the event as malformed: ${message}` }),
+  401: (message) => ({ kind: 'new-token', reason: `Amazon did not accept the access token: ${message}` }),
+  403: (message, event) =>
+    /token/i.test(message) && /invalid|expired/i.test(message)
+      ? { kind: 'new-token', reason: `Amazon did not accept the access token: ${message}` }
+      : {
+          kind: 'rejected',
+          reason:
+            `Amazon refused the event: ${message}. Either the skill may not send it (credentials of another skill, or ` +
+            `${event} missing from events.publications of the deployed manifest; ${CREDENTIALS_HINT}), or, for Unicast, ` +
+            `the user has not subscribed to ${event} (notifications are off for the skill in the Alexa app).`,
+        },
+  429: retry,
+  432: (message) => ({
+    kind: 'rejected',
+    reason: `Amazon refused the event: the skill is over its notification limit (live skills only); not retried. ${message}`,
+  }),
+  500: retry,
+  502: retry,
+  503: retry,
+  504: retry,
+};
+
+/** What to do with Amazon's answer; a status not in the table is never retried. */
+export function verdictFor(httpStatus: number, message: string, event: string): Verdict {
+  const rule = TABLE[httpStatus];
+  if (rule) return rule(message || `HTTP ${httpStatus}`, event);
+  return { kind: 'rejected', reason: `Amazon answered ${httpStatus}, which the Proactive Events API does not document: ${message}` };
+}
+
+/** The `message` of Amazon's error body (`{ code, message }`), or a short piece of whatever came back. */
+export function messageOf(body: unknown): string {
+  if (body !== null && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
+  return typeof body === 'string' ? body.slice(0, 200) : '';
+}

@@ -1,0 +1,196 @@
+import * as http from 'http';
+import * as https from 'https';
+import axios, { type AxiosInstance } from 'axios';
+import type { EventName } from './events';
+import type { Issue } from './issues';
+import { messageOf, verdictFor } from './outcomes';
+import { REGION_ORIGINS, eventsUrl, originOf, tokenOrigins, type Region, type Stage } from './regions';
+import { validateRequest } from './request';
+import { TokenError, networkCause, type TokenClient } from './token';
+
+/** What became of one event. `accepted` and `duplicate` are success; nothing is reported as success otherwise. */
+export type SendStatus = 'accepted' | 'duplicate' | 'skipped' | 'rejected' | 'failed';
+
+export interface SendResult {
+  status: SendStatus;
+  event: string | null;
+  referenceId: string | null;
+  /** Amazon's last HTTP status; null when nothing was sent (refused before sending, or no answer). */
+  httpStatus: number | null;
+  /** Amazon's `x-amzn-requestid` of the last answer, for Amazon support. */
+  requestId: string | null;
+  errors: Issue[];
+  /** Requests to the events API, token retries included. */
+  attempts: number;
+}
+
+/**
+ * When to try again. Only 429, 500, 502, 503, 504, network errors and timeouts are retried, with exponential
+ * backoff and full jitter (a random pause up to `baseDelayMs * 2^(attempt-1)`, at most `maxDelayMs`), or as
+ * long as Amazon's `Retry-After` asks. At most `attempts` requests in `maxElapsedMs`; then `failed`, with the
+ * last cause. A refused access token is renewed once, without a pause.
+ */
+export interface RetryPolicy {
+  attempts: number;
+  maxElapsedMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, maxElapsedMs: 60_000, baseDelayMs: 250, maxDelayMs: 8_000 };
+
+export interface SenderOptions {
+  tokens: TokenClient;
+  /** Origins besides Amazon's that may receive the access token (PROACTIVE_API_ENDPOINTS). */
+  allowedOrigins?: readonly string[];
+  /** Default stage (PROACTIVE_STAGE): development unless said otherwise. */
+  stage?: Stage;
+  /** The events the skill publishes; others are refused before sending. */
+  publishedEvents?: readonly EventName[];
+  retry?: Partial<RetryPolicy>;
+  /** Per request, connection included. */
+  timeoutMs?: number;
+  http?: AxiosInstance;
+  sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1), for the jitter. */
+  random?: () => number;
+  now?: () => number;
+}
+
+/** Where one event goes: Amazon's host for a region, or an explicit origin (the emulator, say). */
+export interface SendTarget {
+  region?: Region;
+  apiEndpoint?: string;
+  stage?: Stage;
+}
+
+/** One HTTP client with keep-alive connections, shared by the token client and the sender. */
+export function createHttpClient(): AxiosInstance {
+  return axios.create({
+    httpAgent: new http.Agent({ keepAlive: true }),
+    httpsAgent: new https.Agent({ keepAlive: true }),
+    maxRedirects: 0, // a redirect would carry the token to a host nobody checked
+    proxy: false,
+  });
+}
+
+/**
+ * Sends Proactive Events: validates each before anything leaves, sends the access token only to allowed
+ * origins, maps Amazon's answer through one table, and retries what is worth retrying. `send` never throws for
+ * an expected outcome; every outcome, failures included, is in the result.
+ */
+export class ProactiveEventsSender {
+  readonly #tokens: TokenClient;
+  readonly #origins: Set<string>;
+  readonly #stage: Stage;
+  readonly #published?: readonly EventName[];
+  readonly #retry: RetryPolicy;
+  readonly #timeoutMs: number;
+  readonly #http: AxiosInstance;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #now: () => number;
+
+  constructor(options: SenderOptions) {
+    this.#tokens = options.tokens;
+    this.#origins = tokenOrigins(options.allowedOrigins);
+    this.#stage = options.stage ?? 'development';
+    this.#published = options.publishedEvents;
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#http = options.http ?? createHttpClient();
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async send(body: unknown, { region, apiEndpoint, stage = this.#stage }: SendTarget = {}): Promise<SendResult> {
+    const candidate = body as { event?: { name?: unknown }; referenceId?: unknown } | null;
+    const result: SendResult = {
+      status: 'rejected',
+      event: typeof candidate?.event?.name === 'string' ? candidate.event.name : null,
+      referenceId: typeof candidate?.referenceId === 'string' ? candidate.referenceId : null,
+      httpStatus: null,
+      requestId: null,
+      errors: [],
+      attempts: 0,
+    };
+    const validation = validateRequest(body, { publishedEvents: this.#published });
+    if (!validation.ok) return { ...result, errors: validation.issues };
+
+    const origin = apiEndpoint === undefined ? REGION_ORIGINS[region ?? 'NA'] : originOf(apiEndpoint);
+    if (!origin || !this.#origins.has(origin)) {
+      const message = origin
+        ? `${origin} may not receive the access token: only Amazon's hosts (${Object.values(REGION_ORIGINS).join(', ')}) and origins listed in PROACTIVE_API_ENDPOINTS do`
+        : 'expected an origin, scheme://host[:port], such as https://api.eu.amazonalexa.com';
+      return { ...result, errors: [{ path: 'apiEndpoint', message, value: apiEndpoint }] };
+    }
+    return this.#deliver(validation.request, eventsUrl(origin, stage), result);
+  }
+
+  async #deliver(request: object, url: string, result: SendResult): Promise<SendResult> {
+    const startedAt = this.#now();
+    const event = result.event ?? 'this event';
+    let renewedToken = false;
+    let lastCause = '';
+    for (let attempt = 1; ; attempt++) {
+      let delay: number | undefined;
+      let token: string;
+      try {
+        token = await this.#tokens.token();
+      } catch (error) {
+        if (!(error instanceof TokenError)) throw error;
+        if (!error.retryable) return { ...result, status: 'rejected', errors: [{ path: '', message: error.message }] };
+        lastCause = error.message;
+        token = '';
+      }
+      if (token) {
+        result.attempts++;
+        try {
+          const response = await this.#http.post(url, request, {
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+            timeout: this.#timeoutMs,
+            validateStatus: () => true,
+          });
+          result.httpStatus = response.status;
+          result.requestId = (response.headers['x-amzn-requestid'] as string | undefined) ?? null;
+          const verdict = verdictFor(response.status, messageOf(response.data), event);
+          switch (verdict.kind) {
+            case 'accepted':
+            case 'duplicate':
+              return { ...result, status: verdict.kind, errors: [] };
+            case 'rejected':
+              return { ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${verdict.reason}` }] };
+            case 'new-token':
+              this.#tokens.invalidate(token);
+              if (renewedToken) return { ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${verdict.reason}` }] };
+              renewedToken = true;
+              attempt--; // a renewed token is not a retry
+              continue;
+            case 'retry':
+              lastCause = `Amazon answered ${response.status}: ${verdict.reason}`;
+              delay = retryAfterMs(response.headers['retry-after'] as string | undefined, this.#now());
+          }
+        } catch (error) {
+          result.httpStatus = null;
+          result.requestId = null;
+          lastCause = `POST ${url} failed: ${networkCause(error)}`;
+        }
+      }
+      delay ??= this.#random() * Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
+      const elapsed = this.#now() - startedAt;
+      if (attempt >= this.#retry.attempts || elapsed + delay > this.#retry.maxElapsedMs) {
+        const gaveUp = attempt >= this.#retry.attempts ? `after ${attempt} attempts` : `within ${this.#retry.maxElapsedMs / 1000} s`;
+        return { ...result, status: 'failed', errors: [{ path: '', message: `Gave up ${gaveUp}; last: ${lastCause}` }] };
+      }
+      await this.#sleep(delay);
+    }
+  }
+}
+
+/** `Retry-After` in milliseconds: seconds, or an HTTP date; undefined if absent or unreadable. */
+export function retryAfterMs(header: string | undefined, now: number): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
