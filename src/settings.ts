@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { EVENT_NAMES, describeIssue, fromZod } from './proactive';
+import { EVENT_NAMES, LWA_TOKEN_URL, STAGES, describeIssue, fromZod, originOf, type Stage } from './proactive';
 
 // Named settings.ts, not config.ts: Jovo treats dist/src/config.js as its own config file and merges it into
 // every App (its test runtime points JOVO_CONFIG there), which would mix this module's exports into the app.
@@ -33,6 +33,16 @@ export interface Settings {
   server: { port: number; host: string };
   /** Absolute path of the FileDb JSON file, the embedded default store. */
   fileDbPath: string;
+  sending: SendingSettings;
+}
+
+/** How the skill sends events. Credentials are absent until ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET are set. */
+export interface SendingSettings {
+  credentials?: { clientId: string; clientSecret: string };
+  tokenUrl: string;
+  /** Origins besides Amazon's that may receive the access token. */
+  allowedOrigins: string[];
+  stage: Stage;
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -41,6 +51,18 @@ const EnvironmentSchema = z.object({
   JOVO_PORT: unsetIfEmpty(z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: unsetIfEmpty(z.string().default('127.0.0.1')),
   FILEDB_PATH: unsetIfEmpty(z.string().endsWith('.json', 'must name a .json file').default(path.join('db', 'db.json'))),
+  ALEXA_CLIENT_ID: unsetIfEmpty(z.string().optional()),
+  // Never refused, so its value can never appear in an error message.
+  ALEXA_CLIENT_SECRET: unsetIfEmpty(z.string().optional()),
+  LWA_TOKEN_URL: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default(LWA_TOKEN_URL)),
+  PROACTIVE_API_ENDPOINTS: unsetIfEmpty(
+    z
+      .string()
+      .transform((list) => list.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+      .refine((list) => list.every((item) => originOf(item) !== undefined), 'expected origins, scheme://host[:port], comma-separated')
+      .default([]),
+  ),
+  PROACTIVE_STAGE: unsetIfEmpty(z.enum(STAGES).optional()),
 });
 
 /** Thrown when app.json or the environment is invalid; `issues` names each field, its value and what is allowed. */
@@ -57,11 +79,22 @@ export class SettingsError extends Error {
 
 export function loadSettings(env: Environment = process.env, root: string = PROJECT_ROOT): Settings {
   const vars = parseOrThrow(EnvironmentSchema, env, 'The environment');
+  if (Boolean(vars.ALEXA_CLIENT_ID) !== Boolean(vars.ALEXA_CLIENT_SECRET)) {
+    const missing = vars.ALEXA_CLIENT_ID ? 'ALEXA_CLIENT_SECRET' : 'ALEXA_CLIENT_ID';
+    throw new SettingsError('The environment', [`${missing}: required with ${missing === 'ALEXA_CLIENT_ID' ? 'ALEXA_CLIENT_SECRET' : 'ALEXA_CLIENT_ID'}`]);
+  }
+  const app = readAppDeclaration(root);
   return {
-    app: readAppDeclaration(root),
+    app,
     server: { port: vars.JOVO_PORT, host: vars.HOST },
     // FileDb resolves relative paths against the working folder; resolving against the project keeps one store.
     fileDbPath: path.resolve(root, vars.FILEDB_PATH),
+    sending: {
+      ...(vars.ALEXA_CLIENT_ID && vars.ALEXA_CLIENT_SECRET && { credentials: { clientId: vars.ALEXA_CLIENT_ID, clientSecret: vars.ALEXA_CLIENT_SECRET } }),
+      tokenUrl: vars.LWA_TOKEN_URL,
+      allowedOrigins: vars.PROACTIVE_API_ENDPOINTS.map((origin) => originOf(origin)!),
+      stage: vars.PROACTIVE_STAGE ?? app.stage,
+    },
   };
 }
 

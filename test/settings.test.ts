@@ -10,6 +10,16 @@ function projectWith(appJson: unknown, dotenv?: string): string {
   return dir;
 }
 
+/** The message of what `run` throws; fails the test if it throws nothing. */
+function thrownMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected an error, and nothing was thrown');
+}
+
 const valid = { events: ['AMAZON.WeatherAlert.Activated'], locales: ['en-US'] };
 
 it("accepts the project's app.json, which publishes all eight events in two locales", () => {
@@ -29,6 +39,34 @@ it('reads JOVO_PORT, HOST and FILEDB_PATH, resolving a relative FILEDB_PATH agai
   const settings = loadSettings({ JOVO_PORT: '8080', HOST: '0.0.0.0', FILEDB_PATH: 'data/users.json' });
   expect(settings.server).toEqual({ port: 8080, host: '0.0.0.0' });
   expect(settings.fileDbPath).toBe(path.join(PROJECT_ROOT, 'data', 'users.json'));
+});
+
+it('reads the sending settings: credentials, token URL, extra origins and stage (app.json by default)', () => {
+  expect(loadSettings({}).sending).toEqual({ tokenUrl: 'https://api.amazon.com/auth/o2/token', allowedOrigins: [], stage: 'development' });
+  expect(
+    loadSettings({
+      ALEXA_CLIENT_ID: 'amzn1.application-oa2-client.1',
+      ALEXA_CLIENT_SECRET: 's3cr3t',
+      LWA_TOKEN_URL: 'http://127.0.0.1:3001/auth/o2/token',
+      PROACTIVE_API_ENDPOINTS: 'http://127.0.0.1:3001/, http://localhost:3101',
+      PROACTIVE_STAGE: 'live',
+    }).sending,
+  ).toEqual({
+    credentials: { clientId: 'amzn1.application-oa2-client.1', clientSecret: 's3cr3t' },
+    tokenUrl: 'http://127.0.0.1:3001/auth/o2/token',
+    allowedOrigins: ['http://127.0.0.1:3001', 'http://localhost:3101'],
+    stage: 'live',
+  });
+});
+
+it('refuses half a pair of credentials, bad origins and an unknown stage, never printing the secret', () => {
+  expect(() => loadSettings({ ALEXA_CLIENT_SECRET: 'only-the-secret' })).toThrow('ALEXA_CLIENT_ID: required with ALEXA_CLIENT_SECRET');
+  const message = thrownMessage(() =>
+    loadSettings({ ALEXA_CLIENT_ID: 'id', ALEXA_CLIENT_SECRET: 'only-the-secret', PROACTIVE_API_ENDPOINTS: 'http://127.0.0.1:3001/v1', PROACTIVE_STAGE: 'prod' }),
+  );
+  expect(message).toContain('PROACTIVE_API_ENDPOINTS: expected origins, scheme://host[:port], comma-separated (given "http://127.0.0.1:3001/v1")');
+  expect(message).toContain('PROACTIVE_STAGE: expected one of development, live (given "prod")');
+  expect(message).not.toContain('only-the-secret');
 });
 
 it('treats an empty variable as unset', () => {

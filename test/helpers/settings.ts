@@ -6,5 +6,10 @@ import { readAppDeclaration, type Settings } from '../../src/settings';
 /** Settings as `npm start` would read them, with the FileDb in a fresh temporary folder. */
 export function testSettings(): Settings {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-test-'));
-  return { app: readAppDeclaration(), server: { port: 0, host: '127.0.0.1' }, fileDbPath: path.join(dir, 'db.json') };
+  return {
+    app: readAppDeclaration(),
+    server: { port: 0, host: '127.0.0.1' },
+    fileDbPath: path.join(dir, 'db.json'),
+    sending: { tokenUrl: 'http://127.0.0.1:9/auth/o2/token', allowedOrigins: [], stage: 'development' },
+  };
 }
