@@ -77,11 +77,16 @@ export interface Emulator {
   reset(): void;
 }
 
+/**
+ * Tokens of every emulator in the process, with when they expire: Amazon's access tokens work in every region, so
+ * an emulator playing one region accepts the tokens of another.
+ */
+const issuedTokens = new Map<string, { expiresAt: number; issuer: Emulator }>();
+
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const now = options.now ?? Date.now;
   const ttlMs = (options.tokenTtlSeconds ?? 3600) * 1000;
   const published = options.publishedEvents ?? (options.skillJsonPath ? publicationsOf(options.skillJsonPath) : undefined);
-  const tokens = new Map<string, number>(); // token -> expires at
   const seen = new Set<string>(); // stage | referenceId | audience
   let faults = new FaultPlan(options.faults);
   const log = options.log ?? (() => undefined);
@@ -94,8 +99,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     accepted: [],
     tokensIssued: 0,
     connections: 0,
-    close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-    expireTokens: () => tokens.forEach((_, token) => tokens.set(token, 0)),
+    close: () =>
+      new Promise((resolve, reject) => {
+        issuedTokens.forEach((token, key) => token.issuer === emulator && issuedTokens.delete(key));
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+    expireTokens: () => issuedTokens.forEach((token) => token.issuer === emulator && (token.expiresAt = 0)),
     setFaults: (next) => (faults = new FaultPlan(next)),
     reset: () => {
       emulator.accepted.length = 0;
@@ -124,7 +133,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     }
     if (form.scope !== PROACTIVE_EVENTS_SCOPE) return tokenError(res, 400, 'invalid_scope', `scope must be ${PROACTIVE_EVENTS_SCOPE}`);
     const token = `Atc|emulator|${randomUUID()}`;
-    tokens.set(token, now() + ttlMs);
+    issuedTokens.set(token, { expiresAt: now() + ttlMs, issuer: emulator });
     emulator.tokensIssued++;
     res.json({ access_token: token, expires_in: ttlMs / 1000, scope: PROACTIVE_EVENTS_SCOPE, token_type: 'bearer' });
   });
@@ -146,7 +155,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const stage = req.path === '/stages/development' ? 'development' : 'live';
     const token = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     if (!token) return apiError(res, 403, 'No access token: send Authorization: Bearer <token from /auth/o2/token>');
-    const expiresAt = tokens.get(token);
+    const expiresAt = issuedTokens.get(token)?.expiresAt;
     if (expiresAt === undefined || now() >= expiresAt) return apiError(res, 403, 'The access token is invalid or expired');
 
     const result = validateRequest(req.body);
