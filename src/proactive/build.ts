@@ -1,13 +1,14 @@
 import { randomUUID } from 'crypto';
 import { eventDefinition, type EventName } from './events';
 import type { LocalizedAttributes, ProactiveEvent, RelevantAudience } from './request';
-import { LOCALIZED_ATTRIBUTE_PREFIX } from './schemas/common';
+import { LOCALIZED_ATTRIBUTE_PREFIX, type EventInputs } from './schemas/common';
 
 export const DEFAULT_EXPIRY_MINUTES = 60;
 
+/** Like the request's fields, but unchecked: `validateRequest` checks the draft. */
 export interface RequestParts {
   event: ProactiveEvent | { name: string; payload: unknown };
-  localizedAttributes?: LocalizedAttributes;
+  localizedAttributes?: LocalizedAttributes | ReadonlyArray<Record<string, string>>;
   /** A user id for Unicast; without one, Multicast to every subscriber. */
   user?: string;
   /** Kept when given: it is the idempotency key. A new UUID otherwise. */
@@ -23,7 +24,7 @@ export interface RequestDraft {
   referenceId: string;
   expiryTime: string;
   event: RequestParts['event'];
-  localizedAttributes?: LocalizedAttributes;
+  localizedAttributes?: RequestParts['localizedAttributes'];
   relevantAudience: RelevantAudience;
 }
 
@@ -42,9 +43,6 @@ export function buildRequest({ event, localizedAttributes, user, referenceId, ex
     relevantAudience: user === undefined ? { type: 'Multicast', payload: {} } : { type: 'Unicast', payload: { user } },
   };
 }
-
-/** Plain inputs, as CLI flags carry them: `{ 'alert-type': 'TORNADO', source: 'Weather Knows' }`. */
-export type EventInputs = Record<string, string | undefined>;
 
 /**
  * Builds an event from plain inputs, one per payload field (see each schema's `inputs`). Localizable texts go

@@ -23,7 +23,7 @@ export type { SportsEventUpdatedPayload } from './schemas/SportsEventUpdated';
 export type { TrashCollectionAlertActivatedPayload } from './schemas/TrashCollectionAlertActivated';
 export type { WeatherAlertActivatedPayload } from './schemas/WeatherAlertActivated';
 export { LOCALIZED_ATTRIBUTE_PREFIX, readableDate, spokenList } from './schemas/common';
-export type { EventDefinition, EventInput, Language } from './schemas/common';
+export type { EventDefinition, EventInput, EventInputs, Language } from './schemas/common';
 export {
   EventSchema,
   LOCALE_PATTERN,
@@ -44,7 +44,7 @@ export type {
   ValidationResult,
 } from './request';
 export { DEFAULT_EXPIRY_MINUTES, buildRequest, eventFromInputs } from './build';
-export type { EventInputs, RequestDraft, RequestParts } from './build';
+export type { RequestDraft, RequestParts } from './build';
 export { jsonSchemaFiles } from './jsonSchema';
 export { PREVIEW_LANGUAGES, PreviewError, previewLocales, previewText } from './preview';
 export { ValidationError, describeIssue, formatPath, fromZod } from './issues';
@@ -58,7 +58,7 @@ export {
 export type { SubscriberChange, SubscriberState } from './subscriptions';
 export { REGIONS, REGION_ORIGINS, STAGES, eventsUrl, isRegion, originOf, tokenOrigins } from './regions';
 export type { Region, Stage } from './regions';
-export { CREDENTIALS_HINT, LWA_TOKEN_URL, PROACTIVE_EVENTS_SCOPE, TokenClient, TokenError } from './token';
+export { CREDENTIALS_HINT, LWA_TOKEN_URL, PROACTIVE_EVENTS_SCOPE, TokenClient, TokenError, networkCause } from './token';
 export type { Credentials, TokenClientOptions, TokenErrorCode } from './token';
 export { verdictFor } from './outcomes';
 export type { Verdict } from './outcomes';

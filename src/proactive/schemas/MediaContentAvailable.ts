@@ -15,6 +15,8 @@ const VERBS: Words<(typeof DISTRIBUTION_METHODS)[number]> = {
  */
 export const MediaContentAvailable = defineEvent({
   name: 'AMAZON.MediaContent.Available',
+  command: 'media',
+  example: { content: 'Salvage Hunters', 'content-type': 'EPISODE', method: 'AIR', 'start-time': '2027-01-03T21:00:00Z', provider: 'Amazon Video' },
   payload: strictObject({
     availability: strictObject({
       startTime: dateTime,

@@ -32,6 +32,8 @@ function adjectives({ state, messageGroup }: z.output<typeof payload>, language:
  */
 export const MessageAlertActivated = defineEvent({
   name: 'AMAZON.MessageAlert.Activated',
+  command: 'message',
+  example: { status: 'UNREAD', freshness: 'NEW', creator: 'Jane Doe', count: '3', urgency: 'URGENT' },
   payload,
   inputs: [
     { flag: 'status', path: ['state', 'status'], kind: 'enum', values: MESSAGE_STATUSES, description: 'the messages\' state' },

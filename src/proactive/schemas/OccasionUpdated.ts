@@ -21,6 +21,14 @@ const OCCASIONS: Words<(typeof OCCASION_TYPES)[number]> = {
  */
 export const OccasionUpdated = defineEvent({
   name: 'AMAZON.Occasion.Updated',
+  command: 'occasion',
+  example: {
+    'confirmation-status': 'CONFIRMED',
+    'occasion-type': 'APPOINTMENT',
+    subject: 'root canal',
+    provider: 'Dental XYZ',
+    'booking-time': '2026-12-10T15:00:00Z',
+  },
   payload: strictObject({
     state: strictObject({ confirmationStatus: z.enum(CONFIRMATION_STATUSES) }),
     occasion: strictObject({

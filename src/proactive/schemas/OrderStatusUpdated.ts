@@ -62,6 +62,8 @@ const TEXTS: Record<'en' | 'de', (order: Order, seller: string, date: (iso: stri
  */
 export const OrderStatusUpdated = defineEvent({
   name: 'AMAZON.OrderStatus.Updated',
+  command: 'order',
+  example: { status: 'ORDER_SHIPPED', seller: 'Amazon', 'expected-arrival': '2026-12-01T12:00:00Z' },
   payload,
   inputs: [
     { flag: 'status', path: ['state', 'status'], kind: 'enum', values: ORDER_STATUSES, description: "the order's new state" },

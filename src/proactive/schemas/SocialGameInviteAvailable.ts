@@ -60,6 +60,8 @@ function details(value: Invite) {
  */
 export const SocialGameInviteAvailable = defineEvent({
   name: 'AMAZON.SocialGameInvite.Available',
+  command: 'game-invite',
+  example: { inviter: 'John Stiles', 'relationship-to-invitee': 'FRIEND', 'invite-type': 'INVITE', offer: 'GAME', game: 'chess' },
   payload: strictObject({
     invite,
     game: strictObject({ offer: z.enum(OFFER_TYPES), name: localizableText }),

@@ -10,6 +10,16 @@ const statistic = strictObject({ team: strictObject({ name: plainText }), score:
  */
 export const SportsEventUpdated = defineEvent({
   name: 'AMAZON.SportsEvent.Updated',
+  command: 'sports',
+  example: {
+    league: 'TreeFruit League',
+    'home-team': 'Oranges',
+    'home-score': '1',
+    'away-team': 'Apples',
+    'away-score': '2',
+    'team-name': 'Apples',
+    'score-earned': '1',
+  },
   payload: strictObject({
     update: strictObject({ scoreEarned: count, teamName: plainText }).optional(),
     sportsEvent: strictObject({

@@ -46,6 +46,8 @@ const DAYS: Words<(typeof DAYS_OF_WEEK)[number]> = {
  */
 export const TrashCollectionAlertActivated = defineEvent({
   name: 'AMAZON.TrashCollectionAlert.Activated',
+  command: 'trash',
+  example: { 'garbage-types': 'GLASS,RECYCLABLE_PLASTICS', 'collection-day-of-week': 'TUESDAY' },
   payload: strictObject({
     alert: strictObject({
       garbageTypes: listOf(z.enum(GARBAGE_TYPES), { min: 1, max: 5 }),

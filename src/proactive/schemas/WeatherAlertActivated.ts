@@ -12,6 +12,8 @@ const ALERTS: Words<(typeof ALERT_TYPES)[number]> = {
 /** "There is a tornado alert for your area. Provided by Weather Knows." Without a source, the second sentence goes. */
 export const WeatherAlertActivated = defineEvent({
   name: 'AMAZON.WeatherAlert.Activated',
+  command: 'weather',
+  example: { 'alert-type': 'TORNADO', source: 'Weather Knows' },
   payload: strictObject({
     weatherAlert: strictObject({
       source: localizableText.optional(),

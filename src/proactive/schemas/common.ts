@@ -74,9 +74,16 @@ export interface EventInput {
   description: string;
 }
 
+/** Plain inputs, as CLI flags carry them: `{ 'alert-type': 'TORNADO', source: 'Weather Knows' }`. */
+export type EventInputs = Record<string, string | undefined>;
+
 /** One event schema: everything the library knows about it. */
 export interface EventDefinition<Name extends string = string, Payload extends z.ZodType = z.ZodType> {
   name: Name;
+  /** The trigger script's command for it: `weather`, `order`, ... */
+  command: string;
+  /** Inputs of a realistic event, for --help and the demo. */
+  example: EventInputs;
   /** The runtime schema of `event.payload`; its TypeScript type is `z.output<typeof payload>`. */
   payload: Payload;
   /** The flags of the CLI command that builds this event. */
