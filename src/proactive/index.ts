@@ -67,3 +67,13 @@ export type { RetryPolicy, SendResult, SendStatus, SendTarget, SenderOptions } f
 export { createEmulator } from './emulator';
 export type { AcceptedEvent, Emulator, EmulatorOptions, ReceivedRequest } from './emulator';
 export type { FaultOptions } from './emulator/faults';
+export {
+  MIN_TRIGGER_SECRET_LENGTH,
+  ReplayGuard,
+  TRIGGER_MAX_AGE_MS,
+  TriggerDataSchema,
+  canonicalJson,
+  checkTrigger,
+  triggerRequest,
+} from './trigger';
+export type { TriggerCheck, TriggerCheckOptions, TriggerData, TriggerRequest, TriggerRequestParts } from './trigger';

@@ -1,0 +1,158 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
+import { z } from 'zod';
+import { formatPath, type Issue } from './issues';
+import { STAGES } from './regions';
+
+/**
+ * Signed triggers: a synthetic Alexa IntentRequest that names a hidden intent (`WeatherAlertIntent`) and carries
+ * the event to send, as in Jovo's tutorial, but signed with HMAC-SHA256 under a secret only the owner knows.
+ * The signature travels in the JSON body (relays such as the Jovo Webhook or API Gateway keep bodies, not always
+ * headers) and covers the intent, the request's timestamp and id, the apiEndpoint and the event data.
+ */
+export const TRIGGER_SIGNATURE_VERSION = 'v1';
+/** A trigger older (or further in the future) than this is refused. */
+export const TRIGGER_MAX_AGE_MS = 5 * 60_000;
+/** The secret must be long enough that guessing it is hopeless. */
+export const MIN_TRIGGER_SECRET_LENGTH = 16;
+
+/** What a trigger asks the skill to send. The event itself is validated by the skill with validateRequest. */
+export const TriggerDataSchema = z.strictObject({
+  event: z.strictObject({ name: z.string(), payload: z.unknown() }),
+  localizedAttributes: z.array(z.record(z.string(), z.string())).optional(),
+  /** Unicast to this user; Multicast without. */
+  user: z.string().min(1).optional(),
+  /** Set by the sender of the trigger, so that a re-sent trigger is a duplicate, never a second notification. */
+  referenceId: z.string().min(1).max(100),
+  expiresInMinutes: z.number().int().optional(),
+  stage: z.enum(STAGES).optional(),
+  /**
+   * True when the sender chose the region (--region, --api-endpoint). Otherwise a Unicast event goes to the
+   * region the skill has stored for the user.
+   */
+  explicitEndpoint: z.boolean(),
+});
+export type TriggerData = z.output<typeof TriggerDataSchema>;
+
+/** The part of an Alexa request the signature covers, and where the trigger sits. */
+export interface TriggerRequest {
+  version: '1.0';
+  session: { new: true; sessionId: string; application: { applicationId: string }; user: { userId: string } };
+  context: { System: { application: { applicationId: string }; user: { userId: string }; apiEndpoint: string } };
+  request: { type: 'IntentRequest'; requestId: string; timestamp: string; locale: string; intent: { name: string; confirmationStatus: 'NONE' } };
+  trigger: { data: TriggerData; signature: string };
+}
+
+export interface TriggerRequestParts {
+  intent: string;
+  data: TriggerData;
+  apiEndpoint: string;
+  locale: string;
+  secret: string;
+  now?: () => number;
+  requestId?: string;
+}
+
+const TRIGGER_USER = 'amzn1.ask.account.proactive-events-trigger';
+const TRIGGER_APPLICATION = 'amzn1.ask.skill.proactive-events-trigger';
+
+/** A signed synthetic IntentRequest for a hidden intent. */
+export function triggerRequest({ intent, data, apiEndpoint, locale, secret, now = Date.now, requestId = `trigger.${randomUUID()}` }: TriggerRequestParts): TriggerRequest {
+  const timestamp = new Date(now()).toISOString();
+  return {
+    version: '1.0',
+    session: { new: true, sessionId: `trigger.${randomUUID()}`, application: { applicationId: TRIGGER_APPLICATION }, user: { userId: TRIGGER_USER } },
+    context: { System: { application: { applicationId: TRIGGER_APPLICATION }, user: { userId: TRIGGER_USER }, apiEndpoint } },
+    request: { type: 'IntentRequest', requestId, timestamp, locale, intent: { name: intent, confirmationStatus: 'NONE' } },
+    trigger: { data, signature: sign(secret, { intent, timestamp, requestId, apiEndpoint, data }) },
+  };
+}
+
+export type TriggerCheck =
+  | { ok: true; intent: string; data: TriggerData; apiEndpoint: string; requestId: string }
+  | { ok: false; reason: string; issues?: Issue[] };
+
+/** What the skill needs to check a trigger. */
+export interface TriggerCheckOptions {
+  /** TRIGGER_SECRET; without one every trigger is refused. */
+  secret: string | undefined;
+  replays: ReplayGuard;
+  now?: () => number;
+}
+
+/**
+ * Checks a request that names a hidden intent: refused when the skill has no secret, when it carries no trigger
+ * (a real Alexa request), when the signature is not the secret's over exactly this content, when it is older than
+ * five minutes, or when its request id was seen before. The reason never contains the secret or the signature.
+ */
+export function checkTrigger(body: unknown, { secret, replays, now = Date.now }: TriggerCheckOptions): TriggerCheck {
+  if (!secret) return { ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' };
+  const shape = TriggerEnvelopeSchema.safeParse(body);
+  if (!shape.success) {
+    const unsigned = (body as { trigger?: unknown } | null)?.trigger === undefined;
+    return {
+      ok: false,
+      reason: unsigned ? 'the request carries no signed trigger' : 'the trigger is malformed',
+      ...(!unsigned && { issues: shape.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) }),
+    };
+  }
+  const { request, context, trigger } = shape.data;
+  const signed = { intent: request.intent.name, timestamp: request.timestamp, requestId: request.requestId, apiEndpoint: context.System.apiEndpoint, data: trigger.data };
+  if (!sameSignature(trigger.signature, sign(secret, signed))) {
+    return { ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' };
+  }
+  const age = now() - Date.parse(request.timestamp);
+  if (Number.isNaN(age) || Math.abs(age) > TRIGGER_MAX_AGE_MS) {
+    return { ok: false, reason: `the trigger is ${Math.round(age / 1000)} s old; triggers are accepted for ${TRIGGER_MAX_AGE_MS / 60_000} minutes` };
+  }
+  if (!replays.firstUse(request.requestId, now())) {
+    return { ok: false, reason: `request ${request.requestId} was already used: a replayed trigger` };
+  }
+  return { ok: true, intent: signed.intent, data: trigger.data, apiEndpoint: signed.apiEndpoint, requestId: signed.requestId };
+}
+
+const TriggerEnvelopeSchema = z.object({
+  context: z.object({ System: z.object({ apiEndpoint: z.string() }) }),
+  request: z.object({ requestId: z.string(), timestamp: z.string(), intent: z.object({ name: z.string() }) }),
+  trigger: z.object({ data: TriggerDataSchema, signature: z.string() }),
+});
+
+/**
+ * Remembers the request ids of accepted triggers while they could still be accepted, so that none is used twice.
+ * In memory: one process's guard. Several processes (Lambda containers) each keep their own.
+ */
+export class ReplayGuard {
+  readonly #seen = new Map<string, number>(); // request id -> when it may be forgotten
+
+  /** True the first time `requestId` is seen within the trigger window. */
+  firstUse(requestId: string, now: number): boolean {
+    for (const [id, forgetAt] of this.#seen) {
+      if (forgetAt > now) break; // insertion order is time order
+      this.#seen.delete(id);
+    }
+    if (this.#seen.has(requestId)) return false;
+    this.#seen.set(requestId, now + 2 * TRIGGER_MAX_AGE_MS);
+    return true;
+  }
+}
+
+function sign(secret: string, { intent, timestamp, requestId, apiEndpoint, data }: { intent: string; timestamp: string; requestId: string; apiEndpoint: string; data: unknown }): string {
+  const message = ['proactive-events-trigger', TRIGGER_SIGNATURE_VERSION, intent, timestamp, requestId, apiEndpoint, canonicalJson(data)].join('\n');
+  return `${TRIGGER_SIGNATURE_VERSION}=${createHmac('sha256', secret).update(message).digest('hex')}`;
+}
+
+function sameSignature(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** JSON with object keys sorted at every level, so that a relay re-serializing the body keeps the signature valid. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

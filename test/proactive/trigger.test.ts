@@ -1,0 +1,96 @@
+import { ReplayGuard, canonicalJson, checkTrigger, triggerRequest, type TriggerData } from '../../src/proactive';
+
+const SECRET = 'a-trigger-secret-of-enough-length';
+const NOW = Date.parse('2026-11-22T10:00:00Z');
+const data: TriggerData = {
+  event: { name: 'AMAZON.WeatherAlert.Activated', payload: { weatherAlert: { alertType: 'TORNADO' } } },
+  referenceId: 'weather-1',
+  explicitEndpoint: false,
+};
+
+function signed(overrides: Partial<Parameters<typeof triggerRequest>[0]> = {}) {
+  return triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US', secret: SECRET, now: () => NOW, ...overrides });
+}
+
+function check(body: unknown, { secret = SECRET, now = NOW, replays = new ReplayGuard() } = {}) {
+  return checkTrigger(body, { secret, replays, now: () => now });
+}
+
+it('builds a synthetic IntentRequest for the hidden intent, with the trigger in the body', () => {
+  const body = signed();
+  expect(body.request).toMatchObject({ type: 'IntentRequest', intent: { name: 'WeatherAlertIntent' }, timestamp: '2026-11-22T10:00:00.000Z', locale: 'en-US' });
+  expect(body.context.System.apiEndpoint).toBe('https://api.amazonalexa.com');
+  expect(body.trigger.data).toEqual(data);
+  expect(body.trigger.signature).toMatch(/^v1=[0-9a-f]{64}$/);
+  expect(JSON.stringify(body)).not.toContain(SECRET);
+});
+
+it('accepts a trigger signed with the secret, within five minutes', () => {
+  expect(check(signed())).toEqual({ ok: true, intent: 'WeatherAlertIntent', data, apiEndpoint: 'https://api.amazonalexa.com', requestId: expect.stringMatching(/^trigger\./) });
+  expect(check(signed(), { now: NOW + 5 * 60_000 }).ok).toBe(true);
+});
+
+it('survives a relay that re-serializes the body with other key order', () => {
+  const body = signed();
+  const reordered = JSON.parse(JSON.stringify({ trigger: { signature: body.trigger.signature, data: { explicitEndpoint: false, referenceId: 'weather-1', event: data.event } }, request: body.request, context: body.context }));
+  expect(check(reordered).ok).toBe(true);
+});
+
+describe('refuses', () => {
+  it('every trigger when the skill has no secret', () => {
+    expect(check(signed(), { secret: '' })).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
+  });
+
+  it('a request without a trigger: a real Alexa request naming the hidden intent', () => {
+    const { trigger, ...alexa } = signed();
+    expect(trigger).toBeDefined();
+    expect(check(alexa)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+  });
+
+  it('a trigger signed with another secret', () => {
+    expect(check(signed({ secret: 'another-secret-of-enough-length' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signature does not match/) });
+  });
+
+  it.each([
+    ['event', (body: ReturnType<typeof signed>) => ((body.trigger.data.event.payload as { weatherAlert: { alertType: string } }).weatherAlert.alertType = 'HURRICANE')],
+    ['audience', (body: ReturnType<typeof signed>) => (body.trigger.data.user = 'amzn1.ask.account.other')],
+    ['intent', (body: ReturnType<typeof signed>) => (body.request.intent.name = 'OrderStatusIntent')],
+    ['apiEndpoint', (body: ReturnType<typeof signed>) => (body.context.System.apiEndpoint = 'https://api.eu.amazonalexa.com')],
+    ['timestamp', (body: ReturnType<typeof signed>) => (body.request.timestamp = '2026-11-22T10:01:00.000Z')],
+    ['request id', (body: ReturnType<typeof signed>) => (body.request.requestId = 'trigger.other')],
+  ])('a trigger whose %s was changed after signing', (_, change) => {
+    const body = signed();
+    change(body);
+    expect(check(body)).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signature does not match/) });
+  });
+
+  it('a trigger older than five minutes, or from more than five minutes ahead', () => {
+    expect(check(signed(), { now: NOW + 5 * 60_000 + 1000 })).toEqual({ ok: false, reason: 'the trigger is 301 s old; triggers are accepted for 5 minutes' });
+    expect(check(signed(), { now: NOW - 5 * 60_000 - 1000 }).ok).toBe(false);
+  });
+
+  it('a replayed trigger', () => {
+    const replays = new ReplayGuard();
+    const body = signed();
+    expect(check(body, { replays }).ok).toBe(true);
+    expect(check(body, { replays })).toEqual({ ok: false, reason: `request ${body.request.requestId} was already used: a replayed trigger` });
+  });
+
+  it('a malformed trigger, naming what is wrong', () => {
+    const body = signed() as unknown as { trigger: { data: Record<string, unknown> } };
+    delete body.trigger.data.referenceId;
+    expect(check(body)).toMatchObject({ ok: false, reason: 'the trigger is malformed', issues: [{ path: 'trigger.data.referenceId' }] });
+  });
+});
+
+it('forgets request ids once they could no longer be accepted anyway', () => {
+  const replays = new ReplayGuard();
+  expect(replays.firstUse('a', NOW)).toBe(true);
+  expect(replays.firstUse('a', NOW + 9 * 60_000)).toBe(false);
+  expect(replays.firstUse('b', NOW + 11 * 60_000)).toBe(true);
+  expect(replays.firstUse('a', NOW + 11 * 60_000)).toBe(true);
+});
+
+it('writes canonical JSON: keys sorted at every level, undefined left out', () => {
+  expect(canonicalJson({ b: 1, a: [{ d: undefined, c: 'x' }, null], e: { g: true, f: 2 } })).toBe('{"a":[{"c":"x"},null],"b":1,"e":{"f":2,"g":true}}');
+});
