@@ -3,6 +3,7 @@ import { Alexa } from 'jovo-platform-alexa';
 import { handlers, intentMap } from './handlers';
 import { FALLBACK_LOCALE, resources } from './i18n';
 import { ProactiveEvents, SerialFileDb } from './plugin';
+import { ProactiveEventsSender, TokenClient, createHttpClient } from './proactive';
 import type { Settings } from './settings';
 
 export interface AppOptions {
@@ -33,8 +34,26 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
   app.use(
     new Alexa(),
     db ?? new SerialFileDb({ pathToFile: settings.fileDbPath }),
-    new ProactiveEvents({ events: settings.app.events }),
+    new ProactiveEvents({
+      events: settings.app.events,
+      expiresInMinutes: settings.app.expiresInMinutes,
+      sender: createSender(settings),
+      triggerSecret: settings.triggerSecret,
+    }),
   );
   app.setHandler(handlers);
   return app;
+}
+
+/** The sender for the skill's credentials, or none (every send is then refused, saying which variables to set). */
+function createSender({ sending, app }: Settings): ProactiveEventsSender | undefined {
+  if (!sending.credentials) return undefined;
+  const http = createHttpClient();
+  return new ProactiveEventsSender({
+    tokens: new TokenClient({ ...sending.credentials, tokenUrl: sending.tokenUrl, http }),
+    http,
+    allowedOrigins: sending.allowedOrigins,
+    stage: sending.stage,
+    publishedEvents: app.events,
+  });
 }

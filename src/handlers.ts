@@ -1,13 +1,29 @@
 import type { Handler, Jovo } from 'jovo-framework';
-import { NOTIFICATIONS_PERMISSION, eventType, spokenList, type EventName } from './proactive';
+import { EVENT_NAMES, NOTIFICATIONS_PERMISSION, eventType, hiddenIntentName, spokenList, type EventName } from './proactive';
 import type { ProactiveEventsContext } from './plugin';
 import { FALLBACK_LOCALE } from './i18n';
 
 /**
- * What a user can say to the skill. The hidden intents that send events are deliberately absent from the
- * language model (models/); skill events (subscription changes, enable, disable) arrive under ON_EVENT.
+ * The hidden intents, one per event (`WeatherAlertIntent` sends AMAZON.WeatherAlert.Activated). They are not in
+ * the language model, so nothing a user says reaches them; a trigger script posts a signed request naming one,
+ * and the plugin checks the signature before anything is sent.
+ */
+const hiddenIntents: Handler = Object.fromEntries(
+  EVENT_NAMES.map((name) => [
+    hiddenIntentName(name),
+    async function (this: Jovo) {
+      await proactiveEvents(this).sendTriggered(name);
+    },
+  ]),
+);
+
+/**
+ * What a user can say to the skill, the hidden intents, and skill events (subscription changes, enable,
+ * disable) under ON_EVENT.
  */
 export const handlers: Handler = {
+  ...hiddenIntents,
+
   LAUNCH(this: Jovo) {
     this.ask(`${this.t('welcome')} ${overview(this)}`, this.t('howToEnable'));
   },

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { EVENT_NAMES, LWA_TOKEN_URL, STAGES, describeIssue, fromZod, originOf, type Stage } from './proactive';
+import { EVENT_NAMES, LWA_TOKEN_URL, MIN_TRIGGER_SECRET_LENGTH, STAGES, describeIssue, fromZod, originOf, type Stage } from './proactive';
 
 // Named settings.ts, not config.ts: Jovo treats dist/src/config.js as its own config file and merges it into
 // every App (its test runtime points JOVO_CONFIG there), which would mix this module's exports into the app.
@@ -34,6 +34,8 @@ export interface Settings {
   /** Absolute path of the FileDb JSON file, the embedded default store. */
   fileDbPath: string;
   sending: SendingSettings;
+  /** Shared by the skill and the trigger script; without it the hidden intents refuse every trigger. */
+  triggerSecret?: string;
 }
 
 /** How the skill sends events. Credentials are absent until ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET are set. */
@@ -63,6 +65,8 @@ const EnvironmentSchema = z.object({
       .default([]),
   ),
   PROACTIVE_STAGE: unsetIfEmpty(z.enum(STAGES).optional()),
+  // Never refused by the schema, so its value can never appear in an error; its length is checked below.
+  TRIGGER_SECRET: unsetIfEmpty(z.string().optional()),
 });
 
 /** Thrown when app.json or the environment is invalid; `issues` names each field, its value and what is allowed. */
@@ -83,6 +87,11 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
     const missing = vars.ALEXA_CLIENT_ID ? 'ALEXA_CLIENT_SECRET' : 'ALEXA_CLIENT_ID';
     throw new SettingsError('The environment', [`${missing}: required with ${missing === 'ALEXA_CLIENT_ID' ? 'ALEXA_CLIENT_SECRET' : 'ALEXA_CLIENT_ID'}`]);
   }
+  if (vars.TRIGGER_SECRET !== undefined && vars.TRIGGER_SECRET.length < MIN_TRIGGER_SECRET_LENGTH) {
+    throw new SettingsError('The environment', [
+      `TRIGGER_SECRET: too short (${vars.TRIGGER_SECRET.length} characters); use at least ${MIN_TRIGGER_SECRET_LENGTH}, e.g. the output of \`openssl rand -hex 32\``,
+    ]);
+  }
   const app = readAppDeclaration(root);
   return {
     app,
@@ -95,6 +104,7 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
       allowedOrigins: vars.PROACTIVE_API_ENDPOINTS.map((origin) => originOf(origin)!),
       stage: vars.PROACTIVE_STAGE ?? app.stage,
     },
+    ...(vars.TRIGGER_SECRET && { triggerSecret: vars.TRIGGER_SECRET }),
   };
 }
 

@@ -69,6 +69,14 @@ it('refuses half a pair of credentials, bad origins and an unknown stage, never 
   expect(message).not.toContain('only-the-secret');
 });
 
+it('reads TRIGGER_SECRET, refusing one too short to be safe without printing it', () => {
+  expect(loadSettings({}).triggerSecret).toBeUndefined();
+  expect(loadSettings({ TRIGGER_SECRET: 'a'.repeat(16) }).triggerSecret).toBe('a'.repeat(16));
+  const message = thrownMessage(() => loadSettings({ TRIGGER_SECRET: 'hunter2' }));
+  expect(message).toBe('The environment is invalid:\n  - TRIGGER_SECRET: too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`');
+  expect(message).not.toContain('hunter2');
+});
+
 it('treats an empty variable as unset', () => {
   expect(loadSettings({ JOVO_PORT: '', HOST: '' }).server).toEqual({ port: 3000, host: '127.0.0.1' });
 });

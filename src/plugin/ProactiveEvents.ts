@@ -1,24 +1,26 @@
-import type { BaseApp, HandleRequest, Jovo, Plugin } from 'jovo-framework';
+import type { BaseApp, HandleRequest, Plugin } from 'jovo-framework';
 import { Log } from 'jovo-framework';
 import type { AlexaRequest } from 'jovo-platform-alexa';
-import {
-  HIDDEN_INTENT_NAMES,
-  applySubscriberChange,
-  subscribedEventNames,
-  type EventName,
-  type SubscriberChange,
-  type SubscriberState,
-} from '../proactive';
-import { STATE_KEY, parseState, readSubscriber, type SubscriberRecord } from './subscribers';
+import { HIDDEN_INTENT_NAMES, ReplayGuard, type EventName, type ProactiveEventsSender } from '../proactive';
+import { ProactiveEventsContext } from './ProactiveEventsContext';
+import { readSubscriber, type SubscriberRecord } from './subscribers';
 
 export interface ProactiveEventsOptions {
   /** The events the skill publishes: app.json's `events`. */
   events: readonly EventName[];
+  /** Default lifetime of an event in minutes: app.json's `expiresInMinutes`. */
+  expiresInMinutes?: number;
+  /** Sends the events; without one (no credentials) every send is refused, saying why. */
+  sender?: ProactiveEventsSender;
+  /** TRIGGER_SECRET; without one the hidden intents refuse every trigger. */
+  triggerSecret?: string;
+  /** Milliseconds since the epoch; tests move it instead of waiting. */
+  now?: () => number;
 }
 
 declare module 'jovo-core/dist/src/core/Jovo' {
   interface Jovo {
-    /** Proactive Events for this request's user; set on every Alexa request once the user is loaded. */
+    /** Proactive Events for this request's user; set on every Alexa request before the handler runs. */
     $proactiveEvents?: ProactiveEventsContext;
   }
 }
@@ -30,15 +32,26 @@ declare module 'jovo-core/dist/src/core/Jovo' {
  */
 export class ProactiveEvents implements Plugin {
   readonly name = 'ProactiveEvents';
+  /** Request ids of accepted triggers, so that none is used twice. */
+  readonly replays = new ReplayGuard();
+  readonly now: () => number;
   private app?: BaseApp;
   private warnedNoStore = false;
 
-  constructor(readonly options: ProactiveEventsOptions) {}
+  constructor(readonly options: ProactiveEventsOptions) {
+    this.now = options.now ?? Date.now;
+  }
 
   install(app: BaseApp): void {
     this.app = app;
-    // Runs after Jovo's own user.load (installed with the App), so $user.$data is already read.
-    app.middleware('user.load')?.use((handleRequest: HandleRequest) => this.attach(handleRequest));
+    app.middleware('request')?.use((handleRequest: HandleRequest) => this.skipUserStorageForTriggers(handleRequest));
+    // After the user is loaded and the request routed, before the handler runs.
+    app.middleware('router')?.use((handleRequest: HandleRequest) => this.attach(handleRequest));
+    // After the Alexa platform built the response: the trigger script reads its result there.
+    app.middleware('platform.output')?.use(({ jovo }: HandleRequest) => {
+      const result = jovo?.$proactiveEvents?.triggerResult;
+      if (result && jovo?.$response) (jovo.$response as unknown as Record<string, unknown>).proactiveEvents = result;
+    });
   }
 
   uninstall(): void {
@@ -48,92 +61,36 @@ export class ProactiveEvents implements Plugin {
   /** Another user's stored state, read from the app's database (for Unicast sends outside their session). */
   async readSubscriber(userId: string): Promise<SubscriberRecord | undefined> {
     const db = this.app?.$db;
-    if (!db) throw new Error('ProactiveEvents.readSubscriber needs a database: app.use(new FileDb(...)) or another Jovo Db');
+    if (!db) return undefined;
     const columnName = (this.app?.config.plugin as { JovoUser?: { columnName?: string } } | undefined)?.JovoUser?.columnName;
     return readSubscriber(db, userId, columnName);
   }
 
-  private attach({ jovo, app, host }: HandleRequest): void {
+  /** A trigger does not come from a user: nothing of "its" user is read or stored. */
+  private skipUserStorageForTriggers(handleRequest: HandleRequest): void {
+    const body = handleRequest.host.getRequestObject() as { request?: { type?: string; intent?: { name?: string } } } | undefined;
+    if (body?.request?.type === 'IntentRequest' && HIDDEN_INTENT_NAMES.includes(body.request.intent?.name ?? '')) {
+      handleRequest.excludedMiddlewareNames = [...(handleRequest.excludedMiddlewareNames ?? []), 'user.load', 'user.save'];
+    }
+  }
+
+  /**
+   * Gives the handler `this.$proactiveEvents`. Every ordinary request also refreshes the user's stored region
+   * and locale; skill events are recorded by their handler, and triggers do not come from the user.
+   */
+  private attach({ jovo, app, host, excludedMiddlewareNames }: HandleRequest): void {
     if (!jovo?.$alexaSkill) return;
+    const context = new ProactiveEventsContext(jovo, this);
+    jovo.$proactiveEvents = context;
     if (app.$db?.needsWriteFileAccess && !host.hasWriteFileAccess && !this.warnedNoStore) {
       // Jovo skips a file database on hosts without a writable disk (Lambda): nothing would be stored.
       this.warnedNoStore = true;
       Log.warn('ProactiveEvents: this host cannot write files, so FileDb is off and subscriptions are not stored. Use DynamoDB on Lambda (see README).');
     }
-    const context = new ProactiveEventsContext(jovo, this.options.events);
-    jovo.$proactiveEvents = context;
     const request = jovo.$request as AlexaRequest;
-    // Skill events are recorded by their handler; triggers of hidden intents do not come from the user.
-    const isSkillEvent = request.request?.type.startsWith('AlexaSkillEvent.');
-    const isTrigger = request.request?.type === 'IntentRequest' && HIDDEN_INTENT_NAMES.includes(request.getIntentName() ?? '');
-    if (!isSkillEvent && !isTrigger) {
-      context.apply({ kind: 'request', apiEndpoint: request.getApiEndpoint(), locale: request.getLocale() });
+    const isTrigger = excludedMiddlewareNames?.includes('user.load');
+    if (!isTrigger && !request.request?.type.startsWith('AlexaSkillEvent.')) {
+      context.apply({ kind: 'request', apiEndpoint: request.getApiEndpoint(), locale: request.request?.locale });
     }
-  }
-}
-
-/** `this.$proactiveEvents`: the current user's notification state, and the way to change it. */
-export class ProactiveEventsContext {
-  constructor(
-    private readonly jovo: Jovo,
-    /** The events the skill publishes (app.json). */
-    readonly publishedEvents: readonly EventName[],
-  ) {}
-
-  /** Everything the skill knows about this user's notifications, or `undefined` if nothing yet. */
-  get state(): SubscriberState | undefined {
-    return parseState(this.jovo.$user.$data?.[STATE_KEY]);
-  }
-
-  /** The published events this user is subscribed to. */
-  subscriptions(): EventName[] {
-    const subscribed = this.state?.subscriptions ?? [];
-    return this.publishedEvents.filter((name) => subscribed.includes(name));
-  }
-
-  isSubscribed(name: EventName): boolean {
-    return this.subscriptions().includes(name);
-  }
-
-  /**
-   * Records this request's skill event for the user: `AlexaSkillEvent.ProactiveSubscriptionChanged`,
-   * `SkillEnabled` or `SkillDisabled`. Returns false when the event changed nothing (older than the stored state,
-   * or malformed). Disabling the skill deletes the user's data, keeping only the time it happened.
-   * @see https://developer.amazon.com/docs/smapi/skill-events-in-alexa-skills.html
-   */
-  recordSkillEvent(): boolean {
-    const request = this.jovo.$request as AlexaRequest;
-    const type = request.request?.type;
-    const timestamp = request.getTimestamp() as string;
-    const where = { apiEndpoint: request.getApiEndpoint() as string | undefined, locale: request.request?.locale };
-    let change: SubscriberChange;
-    if (type === 'AlexaSkillEvent.ProactiveSubscriptionChanged') {
-      const events = subscribedEventNames(this.jovo.$alexaSkill?.getSkillEventBody());
-      if (!events) {
-        Log.warn(`ProactiveEvents: ignored a subscription change whose body is not { subscriptions: [{ eventName }] }`);
-        return false;
-      }
-      change = { kind: 'subscriptionsChanged', timestamp, events, ...where };
-    } else if (type === 'AlexaSkillEvent.SkillEnabled') {
-      change = { kind: 'skillEnabled', timestamp, ...where };
-    } else if (type === 'AlexaSkillEvent.SkillDisabled') {
-      change = { kind: 'skillDisabled', timestamp };
-    } else {
-      throw new Error(`recordSkillEvent handles Alexa skill events, not ${type}`);
-    }
-    const changed = this.apply(change);
-    if (changed && change.kind === 'skillDisabled') {
-      this.jovo.$user.$data = { [STATE_KEY]: this.state };
-    }
-    return changed;
-  }
-
-  /** @internal Applies a change to this user's stored state; true when the state changed. */
-  apply(change: SubscriberChange): boolean {
-    const before = this.state;
-    const after = applySubscriberChange(before, change);
-    if (JSON.stringify(after) === JSON.stringify(before ?? {})) return false;
-    this.jovo.$user.$data = { ...this.jovo.$user.$data, [STATE_KEY]: after };
-    return true;
   }
 }

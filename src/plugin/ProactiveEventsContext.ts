@@ -1,0 +1,177 @@
+import type { Jovo } from 'jovo-framework';
+import { Log } from 'jovo-framework';
+import type { AlexaRequest } from 'jovo-platform-alexa';
+import {
+  applySubscriberChange,
+  buildRequest,
+  checkTrigger,
+  hiddenIntentName,
+  subscribedEventNames,
+  type EventName,
+  type Issue,
+  type LocalizedAttributes,
+  type SendResult,
+  type Stage,
+  type SubscriberChange,
+  type SubscriberState,
+} from '../proactive';
+import type { ProactiveEvents } from './ProactiveEvents';
+import { STATE_KEY, parseState } from './subscribers';
+
+/** An event to send from a handler. */
+export interface EventToSend {
+  name: EventName;
+  payload: unknown;
+}
+
+export interface SendOptions {
+  /** `user` (default): Unicast to the user of this request. `all`: Multicast to every subscriber. */
+  to?: 'user' | 'all';
+  localizedAttributes?: LocalizedAttributes | ReadonlyArray<Record<string, string>>;
+  /** The idempotency key; a new UUID if not given. */
+  referenceId?: string;
+  expiresInMinutes?: number;
+  stage?: Stage;
+}
+
+/** `this.$proactiveEvents`: this user's notification state, and sending events from handlers. */
+export class ProactiveEventsContext {
+  /** Set by `sendTriggered`; the plugin returns it in the response as `proactiveEvents`. */
+  triggerResult?: SendResult;
+
+  constructor(
+    private readonly jovo: Jovo,
+    private readonly plugin: ProactiveEvents,
+  ) {}
+
+  /** The events the skill publishes (app.json). */
+  get publishedEvents(): readonly EventName[] {
+    return this.plugin.options.events;
+  }
+
+  /** Everything the skill knows about this user's notifications, or `undefined` if nothing yet. */
+  get state(): SubscriberState | undefined {
+    return parseState(this.jovo.$user.$data?.[STATE_KEY]);
+  }
+
+  /** The published events this user is subscribed to. */
+  subscriptions(): EventName[] {
+    const subscribed = this.state?.subscriptions ?? [];
+    return this.publishedEvents.filter((name) => subscribed.includes(name));
+  }
+
+  isSubscribed(name: EventName): boolean {
+    return this.subscriptions().includes(name);
+  }
+
+  /**
+   * Sends an event from a handler: to this user (Unicast) or to every subscriber (Multicast), in the region of
+   * this request. Never throws for an expected outcome: see the result's `status` and `errors`.
+   */
+  async send(event: EventToSend, { to = 'user', ...options }: SendOptions = {}): Promise<SendResult> {
+    const request = this.jovo.$request as AlexaRequest;
+    return this.#send(event, {
+      ...options,
+      user: to === 'user' ? this.jovo.$user.getId() : undefined,
+      apiEndpoint: request.getApiEndpoint() as string,
+    });
+  }
+
+  /**
+   * What a hidden intent does: checks the signed trigger of this request, then sends the event it carries, or
+   * refuses, sending nothing. The result goes back to the trigger script in the response.
+   */
+  async sendTriggered(name: EventName): Promise<SendResult> {
+    const body = this.jovo.$host.getRequestObject() as { trigger?: { data?: { referenceId?: unknown } } };
+    const referenceId = typeof body.trigger?.data?.referenceId === 'string' ? body.trigger.data.referenceId : null;
+    const check = checkTrigger(body, { secret: this.plugin.options.triggerSecret, replays: this.plugin.replays, now: this.plugin.now });
+    if (!check.ok) return this.#respond(refused(name, referenceId, `Trigger refused: ${check.reason}`, check.issues));
+    const { data } = check;
+    if (check.intent !== hiddenIntentName(name) || data.event.name !== name) {
+      return this.#respond(refused(name, referenceId, `Trigger refused: ${hiddenIntentName(name)} sends ${name}, not ${data.event.name}`));
+    }
+    let apiEndpoint = check.apiEndpoint;
+    if (data.user) {
+      const stored = await this.plugin.readSubscriber(data.user);
+      if (stored?.subscriptions && !stored.subscriptions.includes(name)) {
+        const now = stored.subscriptions.length > 0 ? stored.subscriptions.join(', ') : 'none';
+        const reason = `user ${data.user} is not subscribed to ${name} (subscriptions as of ${stored.updatedAt}: ${now}); nothing was sent`;
+        return this.#respond({ ...refused(name, referenceId, reason), status: 'skipped' });
+      }
+      if (!data.explicitEndpoint && stored?.apiEndpoint) apiEndpoint = stored.apiEndpoint;
+    }
+    return this.#respond(await this.#send(data.event as EventToSend, { ...data, apiEndpoint }));
+  }
+
+  /**
+   * Records this request's skill event for the user: `AlexaSkillEvent.ProactiveSubscriptionChanged`,
+   * `SkillEnabled` or `SkillDisabled`. Returns false when the event changed nothing (older than the stored state,
+   * or malformed). Disabling the skill deletes the user's data, keeping only the time it happened.
+   * @see https://developer.amazon.com/docs/smapi/skill-events-in-alexa-skills.html
+   */
+  recordSkillEvent(): boolean {
+    const request = this.jovo.$request as AlexaRequest;
+    const type = request.request?.type;
+    const timestamp = request.getTimestamp() as string;
+    const where = { apiEndpoint: request.getApiEndpoint() as string | undefined, locale: request.request?.locale };
+    let change: SubscriberChange;
+    if (type === 'AlexaSkillEvent.ProactiveSubscriptionChanged') {
+      const events = subscribedEventNames(this.jovo.$alexaSkill?.getSkillEventBody());
+      if (!events) {
+        Log.warn(`ProactiveEvents: ignored a subscription change whose body is not { subscriptions: [{ eventName }] }`);
+        return false;
+      }
+      change = { kind: 'subscriptionsChanged', timestamp, events, ...where };
+    } else if (type === 'AlexaSkillEvent.SkillEnabled') {
+      change = { kind: 'skillEnabled', timestamp, ...where };
+    } else if (type === 'AlexaSkillEvent.SkillDisabled') {
+      change = { kind: 'skillDisabled', timestamp };
+    } else {
+      throw new Error(`recordSkillEvent handles Alexa skill events, not ${type}`);
+    }
+    const changed = this.apply(change);
+    if (changed && change.kind === 'skillDisabled') {
+      this.jovo.$user.$data = { [STATE_KEY]: this.state };
+    }
+    return changed;
+  }
+
+  /** @internal Applies a change to this user's stored state; true when the state changed. */
+  apply(change: SubscriberChange): boolean {
+    const before = this.state;
+    const after = applySubscriberChange(before, change);
+    if (JSON.stringify(after) === JSON.stringify(before ?? {})) return false;
+    this.jovo.$user.$data = { ...this.jovo.$user.$data, [STATE_KEY]: after };
+    return true;
+  }
+
+  async #send(
+    event: EventToSend,
+    { user, apiEndpoint, localizedAttributes, referenceId, expiresInMinutes, stage }: SendOptions & { user?: string; apiEndpoint: string },
+  ): Promise<SendResult> {
+    const sender = this.plugin.options.sender;
+    if (!sender) return refused(event.name, referenceId ?? null, 'The skill cannot send events: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET');
+    const body = buildRequest({
+      event,
+      localizedAttributes,
+      user,
+      referenceId,
+      expiresInMinutes: expiresInMinutes ?? this.plugin.options.expiresInMinutes,
+      now: () => new Date(this.plugin.now()),
+    });
+    return sender.send(body, { apiEndpoint, stage });
+  }
+
+  #respond(result: SendResult): SendResult {
+    this.triggerResult = result;
+    if (result.status === 'rejected' && result.httpStatus === null) {
+      Log.warn(`ProactiveEvents: ${result.event ?? 'an event'} not sent: ${result.errors.map((error) => error.message).join('; ')}`);
+    }
+    this.jovo.tell(`${result.event ?? 'The event'}: ${result.status}.`);
+    return result;
+  }
+}
+
+function refused(event: string, referenceId: string | null, message: string, issues: Issue[] = []): SendResult {
+  return { status: 'rejected', event, referenceId, httpStatus: null, requestId: null, errors: [{ path: '', message }, ...issues], attempts: 0 };
+}
