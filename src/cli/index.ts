@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { eventCommands } from './commands/events';
 import { previewCommand } from './commands/preview';
+import { sendCommand } from './commands/send';
 import { validateCommand } from './commands/validate';
 import { EXIT, Exit, processIo, type Io } from './io';
 
@@ -11,6 +13,8 @@ export function createProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
+  eventCommands(program, io);
+  sendCommand(program, io);
   validateCommand(program, io);
   previewCommand(program, io);
   return program;

@@ -6,12 +6,15 @@ export interface Io {
   err(text: string): void;
   /** npm runs scripts in the project folder; INIT_CWD is where the user typed the command. */
   cwd: string;
+  /** Whether diagnostics go to a terminal, where a progress line can be redrawn. */
+  interactive?: boolean;
 }
 
 export const processIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   cwd: process.env.INIT_CWD ?? process.cwd(),
+  interactive: process.stderr.isTTY === true,
 };
 
 /** The trigger script's exit statuses (see CONTRACT). */

@@ -1,0 +1,43 @@
+import { type Command, Option } from 'commander';
+import { EVENT_DEFINITIONS, eventFromInputs, type AnyEventDefinition, type EventInputs } from '../../proactive';
+import { EXIT, Exit, type Io } from '../io';
+import { addSendOptions, sendPlan, type SendCliOptions } from '../sendOptions';
+import { sendTriggers } from '../sendTriggers';
+
+/**
+ * One command per event (`weather`, `order`, ...), each with a flag per payload field: builds the event, signs a
+ * trigger for its hidden intent and posts it to the skill's webhook.
+ */
+export function eventCommands(program: Command, io: Io): Command[] {
+  return EVENT_DEFINITIONS.map((definition) => eventCommand(program, io, definition));
+}
+
+function eventCommand(program: Command, io: Io, definition: AnyEventDefinition): Command {
+  const command = program.command(definition.command).description(`send ${definition.name} through the skill's hidden intent`);
+  for (const input of definition.inputs) {
+    const allowed = input.values ? ` (${input.kind === 'list' ? 'comma-separated: ' : ''}${input.values.join(', ')})` : '';
+    const kind = input.kind === 'date-time' ? ' (ISO 8601, e.g. 2026-12-01T12:00:00Z)' : input.kind === 'integer' ? ' (a whole number)' : '';
+    command.addOption(new Option(`--${input.flag} <${input.kind === 'integer' ? 'n' : 'value'}>`, `${input.description}${allowed}${kind}`));
+  }
+  addSendOptions(command);
+  const example = Object.entries(definition.example)
+    .map(([flag, value]) => `--${flag} ${/^[\w:.,-]+$/.test(value ?? '') ? value : JSON.stringify(value)}`)
+    .join(' ');
+  command.addHelpText(
+    'after',
+    `\nExamples:\n  npm run trigger -- ${definition.command} ${example}\n` +
+      `  npm run trigger -- ${definition.command} ${example} --user amzn1.ask.account.XYZ --region EU\n`,
+  );
+  return command.action(async (options: SendCliOptions & EventInputs) => {
+    const plan = sendPlan(options, io);
+    const inputs = Object.fromEntries(definition.inputs.map((input) => [input.flag, options[camelCase(input.flag)]]));
+    const built = eventFromInputs(definition.name, inputs, plan.locales);
+    const { status } = await sendTriggers(built, plan, io);
+    if (status !== EXIT.ok) throw new Exit(status);
+  });
+}
+
+/** commander's attribute name for a flag: `alert-type` -> `alertType`. */
+function camelCase(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { MAX_EXPIRY_MINUTES, type EventName } from '../../proactive';
+import { EXIT, Exit, type Io } from '../io';
+import { issueJson, plural, problemLines } from '../report';
+import { readRequestFile } from '../requestFile';
+import { addSendOptions, sendPlan, type SendCliOptions } from '../sendOptions';
+import { sendTriggers } from '../sendTriggers';
+
+/**
+ * `send --file event.json`: sends a prepared request body through the skill's hidden intent. Its event,
+ * localized attributes, audience, referenceId and lifetime are kept unless the flags say otherwise; the skill
+ * sets new timestamps when it sends.
+ */
+export function sendCommand(program: Command, io: Io): Command {
+  const command = program
+    .command('send')
+    .description("send a prepared request body (JSON file) through the skill's hidden intent")
+    .requiredOption('--file <file>', 'the request body, as `validate` checks it');
+  addSendOptions(command);
+  return command
+    .addHelpText('after', '\nExamples:\n  npm run trigger -- send --file event.json\n  npm run trigger -- send --file event.json --region EU --json\n')
+    .action(async (options: SendCliOptions & { file: string }) => {
+      const result = readRequestFile(options.file, io);
+      if (!result.ok) {
+        if (options.json) io.out(`${JSON.stringify({ event: null, referenceId: null, status: 'rejected', httpStatus: null, requestId: null, errors: result.issues.map(issueJson) })}\n`);
+        else io.err(`${options.file} is not a valid Proactive Event, ${plural(result.issues.length, 'problem')}:\n${problemLines(result.issues, result.warnings)}`);
+        throw new Exit(EXIT.refused);
+      }
+      const { request } = result;
+      const user = request.relevantAudience.type === 'Unicast' ? request.relevantAudience.payload.user : undefined;
+      const lifetime = Math.round((Date.parse(request.expiryTime) - Date.parse(request.timestamp)) / 60_000);
+      const plan = sendPlan(
+        {
+          ...options,
+          user: options.user ?? (options.usersFile || user === undefined ? undefined : [user]),
+          referenceId: options.referenceId ?? request.referenceId,
+          expiresIn: options.expiresIn ?? Math.min(Math.max(lifetime, 5), MAX_EXPIRY_MINUTES),
+          locale: options.locale ?? request.localizedAttributes?.map((attributes) => attributes.locale),
+        },
+        io,
+      );
+      const event = { name: request.event.name as EventName, payload: request.event.payload };
+      const { status } = await sendTriggers({ event, localizedAttributes: request.localizedAttributes }, plan, io);
+      if (status !== EXIT.ok) throw new Exit(status);
+    });
+}

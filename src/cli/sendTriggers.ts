@@ -1,0 +1,178 @@
+import type { AxiosInstance } from 'axios';
+import { z } from 'zod';
+import {
+  buildRequest,
+  createHttpClient,
+  hiddenIntentName,
+  networkCause,
+  triggerRequest,
+  validateRequest,
+  type EventName,
+  type SendResult,
+  type SendStatus,
+  type TriggerData,
+} from '../proactive';
+import { EXIT, type Io } from './io';
+import { issueJson, plural, problemLines } from './report';
+import type { SendPlan } from './sendOptions';
+
+/** The event a command sends: from flags or a file. */
+export interface EventToTrigger {
+  event: { name: EventName; payload: unknown };
+  localizedAttributes?: ReadonlyArray<Record<string, string>>;
+}
+
+/** One line of --json output. */
+export interface TriggerOutcome extends Omit<SendResult, 'attempts'> {
+  user?: string;
+}
+
+/** What a run did: its exit status and each event's outcome. */
+export interface TriggerRun {
+  status: number;
+  outcomes: TriggerOutcome[];
+}
+
+/** How long to wait for the skill: it may retry Amazon for up to a minute before it answers. */
+const TRIGGER_TIMEOUT_MS = 90_000;
+const TRIGGER_ATTEMPTS = 3;
+
+/** The result the skill puts into its response (see the plugin). */
+const ResultSchema = z.object({
+  status: z.enum(['accepted', 'duplicate', 'skipped', 'rejected', 'failed']),
+  event: z.string().nullable(),
+  referenceId: z.string().nullable(),
+  httpStatus: z.number().nullable(),
+  requestId: z.string().nullable(),
+  errors: z.array(z.object({ path: z.string(), message: z.string(), value: z.unknown().optional() })),
+});
+
+/**
+ * Sends the event through the skill's hidden intent: one signed trigger for Multicast, or one per user,
+ * `concurrency` at a time. Checks the event first and sends nothing if it is invalid. Prints a line per event
+ * (or JSON), and returns the exit status: 0 all accepted or duplicates, 1 anything refused or skipped, 3 anything
+ * failed.
+ */
+export async function sendTriggers(
+  { event, localizedAttributes }: EventToTrigger,
+  plan: SendPlan,
+  io: Io,
+  http: AxiosInstance = createHttpClient(),
+): Promise<TriggerRun> {
+  const draft = buildRequest({ event, localizedAttributes, user: plan.users?.[0], referenceId: plan.referenceId, expiresInMinutes: plan.expiresInMinutes });
+  const checked = validateRequest(draft);
+  if (!checked.ok) {
+    const outcome: TriggerOutcome = { event: event.name, referenceId: plan.referenceId, status: 'rejected', httpStatus: null, requestId: null, errors: checked.issues };
+    if (plan.json) io.out(`${JSON.stringify({ ...outcome, errors: outcome.errors.map(issueJson) })}\n`);
+    else io.err(`${event.name} not sent, ${plural(checked.issues.length, 'problem')}:\n${problemLines(checked.issues, checked.warnings)}`);
+    return { status: EXIT.refused, outcomes: [outcome] };
+  }
+  if (!plan.json && checked.warnings.length > 0) io.err(problemLines([], checked.warnings));
+
+  const intent = hiddenIntentName(event.name);
+  const audiences: Array<string | undefined> = plan.users ?? [undefined];
+  const data = (user: string | undefined): TriggerData => ({
+    event,
+    ...(localizedAttributes && { localizedAttributes: [...localizedAttributes] }),
+    ...(user !== undefined && { user }),
+    referenceId: plan.referenceId,
+    ...(plan.expiresInMinutes !== undefined && { expiresInMinutes: plan.expiresInMinutes }),
+    ...(plan.stage && { stage: plan.stage }),
+    explicitEndpoint: plan.explicitEndpoint,
+  });
+  const sign = (user: string | undefined) =>
+    triggerRequest({ intent, data: data(user), apiEndpoint: plan.apiEndpoint, locale: plan.locales[0], secret: plan.secret });
+
+  if (plan.dryRun) {
+    for (const user of audiences) io.out(`${JSON.stringify(sign(user))}\n`);
+    return { status: EXIT.ok, outcomes: [] };
+  }
+
+  const counts: Record<SendStatus, number> = { accepted: 0, duplicate: 0, skipped: 0, rejected: 0, failed: 0 };
+  const outcomes: TriggerOutcome[] = [];
+  const progress = new Progress(io, audiences.length);
+  const many = audiences.length > 20;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(plan.concurrency, audiences.length) }, async () => {
+      while (next < audiences.length) {
+        const user = audiences[next++];
+        const outcome = await post(http, plan.endpoint, () => sign(user), event.name, plan.referenceId, user);
+        counts[outcome.status]++;
+        outcomes.push(outcome);
+        progress.update(counts);
+        if (plan.json) io.out(`${JSON.stringify({ ...outcome, errors: outcome.errors.map(issueJson) })}\n`);
+        else if (!many || !['accepted', 'duplicate'].includes(outcome.status)) progress.print(describe(outcome));
+      }
+    }),
+  );
+  progress.done();
+  if (!plan.json && audiences.length > 1) {
+    io.out(`${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')}\n`);
+  }
+  const status = counts.failed > 0 ? EXIT.failed : counts.rejected + counts.skipped > 0 ? EXIT.refused : EXIT.ok;
+  return { status, outcomes };
+}
+
+/** Posts one trigger; a skill that cannot be reached, or answers 429/5xx, gets it again, freshly signed. */
+async function post(http: AxiosInstance, endpoint: string, sign: () => object, event: string, referenceId: string, user?: string): Promise<TriggerOutcome> {
+  const base = { event, referenceId, httpStatus: null, requestId: null, ...(user !== undefined && { user }) };
+  let cause = '';
+  for (let attempt = 1; attempt <= TRIGGER_ATTEMPTS; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 2)));
+    try {
+      const response = await http.post(endpoint, sign(), { timeout: TRIGGER_TIMEOUT_MS, validateStatus: () => true });
+      const result = ResultSchema.safeParse((response.data as { proactiveEvents?: unknown } | undefined)?.proactiveEvents);
+      if (response.status === 200 && result.success) {
+        const { status, httpStatus, requestId, errors } = result.data;
+        return { event: result.data.event ?? event, referenceId: result.data.referenceId ?? referenceId, status, httpStatus, requestId, errors, ...(user !== undefined && { user }) };
+      }
+      cause = `${endpoint} answered ${response.status}${result.success ? '' : ' without a trigger result: is it this skill\'s webhook, and is the skill up to date?'}`;
+      if (response.status !== 429 && response.status < 500) break;
+    } catch (error) {
+      cause = `POST ${endpoint} failed: ${networkCause(error)}`;
+    }
+  }
+  const { httpStatus, requestId, ...rest } = base;
+  return { ...rest, status: 'failed', httpStatus, requestId, errors: [{ path: '', message: cause }] };
+}
+
+function describe({ status, event, user, httpStatus, requestId, errors }: TriggerOutcome): string {
+  const mark = status === 'accepted' || status === 'duplicate' ? '✓' : '✗';
+  const details = [httpStatus !== null ? String(httpStatus) : '', requestId ? `request id ${requestId}` : ''].filter(Boolean).join(', ');
+  return `${mark} ${event} ${status}${user ? ` for ${user}` : ''}${details ? ` (${details})` : ''}${errors.map((error) => `\n    ${error.message}`).join('')}\n`;
+}
+
+/** A progress line on a terminal for fan-outs, redrawn in place; nothing otherwise. */
+class Progress {
+  readonly #io: Io;
+  readonly #total: number;
+  readonly #active: boolean;
+  #line = '';
+
+  constructor(io: Io, total: number) {
+    this.#io = io;
+    this.#total = total;
+    this.#active = io.interactive === true && total > 1;
+  }
+
+  update(counts: Record<SendStatus, number>): void {
+    if (!this.#active) return;
+    const done = Object.values(counts).reduce((a, b) => a + b, 0);
+    const width = 24;
+    const filled = Math.round((done / this.#total) * width);
+    this.#line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.#total} · ${counts.accepted + counts.duplicate} delivered · ${counts.failed} failed`;
+    this.#io.err(`\r${this.#line}`);
+  }
+
+  /** Prints a result line above the progress line. */
+  print(text: string): void {
+    if (this.#active && this.#line) this.#io.err(`\r${' '.repeat(this.#line.length)}\r`);
+    this.#io.out(text);
+    if (this.#active && this.#line) this.#io.err(`\r${this.#line}`);
+  }
+
+  done(): void {
+    if (this.#active && this.#line) this.#io.err('\n');
+  }
+}

@@ -1,0 +1,287 @@
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import type { Server } from 'http';
+import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { createApp } from '../src/app';
+import { runTrigger } from '../src/cli';
+import { sendPlan } from '../src/cli/sendOptions';
+import { EVENT_DEFINITIONS, createEmulator, eventDefinition, previewText, triggerRequest, validateRequest, type Emulator, type TriggerData } from '../src/proactive';
+import { createWebhook, listen } from '../src/server';
+import type { Settings } from '../src/settings';
+import { intentRequest, subscriptionChanged } from './helpers/requests';
+import { testSettings } from './helpers/settings';
+
+const SECRET = randomBytes(32).toString('hex');
+const ORDER = 'AMAZON.OrderStatus.Updated';
+const WEATHER = 'AMAZON.WeatherAlert.Activated';
+
+/** Amazon, played by two emulators: North America, and another region where some users live. */
+let amazon: Emulator;
+let amazonEu: Emulator;
+const skills: Server[] = [];
+let webhook: string;
+
+/** A skill webhook on port 0, configured like a real one but pointed at the emulators. */
+async function startSkill(change: (settings: Settings) => void = () => undefined): Promise<string> {
+  const settings = testSettings();
+  settings.sending = {
+    credentials: { clientId: 'amzn1.application-oa2-client.e2e', clientSecret: 'e2e-client-secret' },
+    tokenUrl: `${amazon.url}/auth/o2/token`,
+    allowedOrigins: [amazon.url, amazonEu.url],
+    stage: 'development',
+  };
+  settings.triggerSecret = SECRET;
+  change(settings);
+  const server = await listen(createWebhook(createApp(settings)), 0, '127.0.0.1');
+  skills.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+}
+
+beforeAll(async () => {
+  amazon = await createEmulator({ port: 0 });
+  amazonEu = await createEmulator({ port: 0 });
+  webhook = await startSkill();
+});
+afterAll(async () => {
+  await Promise.all([amazon.close(), amazonEu.close(), ...skills.map((server) => new Promise((resolve) => server.close(resolve)))]);
+});
+afterEach(() => {
+  amazon.reset();
+  amazonEu.reset();
+});
+
+/** Runs the trigger script in-process against the skill, with the trigger secret. */
+async function trigger(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const status = await runTrigger([...argv, ...(argv.includes('--endpoint') ? [] : ['--endpoint', webhook]), ...(argv.includes('--secret') ? [] : ['--secret', SECRET])], {
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+    cwd: __dirname,
+  });
+  return { status, out, err, json: () => out.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+function flags(inputs: Record<string, string | undefined>): string[] {
+  return Object.entries(inputs).flatMap(([flag, value]) => [`--${flag}`, value ?? '']);
+}
+
+/** Requests that reached an events API (token requests do not count). */
+function eventRequests(emulator: Emulator) {
+  return emulator.received.filter((request) => request.path.startsWith('/v1/'));
+}
+
+async function post(body: unknown, url = webhook): Promise<{ status: string; errors: Array<{ message: string }> }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return ((await response.json()) as { proactiveEvents: { status: string; errors: Array<{ message: string }> } }).proactiveEvents;
+}
+
+describe('through the hidden intents', () => {
+  it.each(EVENT_DEFINITIONS.map((definition) => [definition.command, definition] as const))(
+    '`%s` sends its event to every subscriber (Multicast), and Amazon hears what the preview says',
+    async (_, definition) => {
+      const run = await trigger(definition.command, ...flags(definition.example), '--api-endpoint', amazon.url, '--json');
+      expect(run.err).toBe('');
+      expect(run.status).toBe(0);
+      const [outcome] = run.json();
+      expect(outcome).toEqual({
+        event: definition.name,
+        referenceId: expect.any(String),
+        status: 'accepted',
+        httpStatus: 202,
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        errors: [],
+      });
+      expect(amazon.accepted).toHaveLength(1);
+      const [accepted] = amazon.accepted;
+      expect(accepted).toMatchObject({ event: definition.name, audience: 'Multicast', referenceId: outcome.referenceId });
+      const validated = validateRequest(accepted.request);
+      expect(validated.ok && previewText(validated.request, 'en-US')).toBe(accepted.text);
+      expect(Object.keys(accepted.texts)).toEqual(['en-US', 'de-DE']);
+    },
+  );
+
+  it('prints a line per event for people', async () => {
+    const run = await trigger('weather', '--alert-type', 'TORNADO', '--source', 'Weather Knows', '--api-endpoint', amazon.url);
+    expect(run.status).toBe(0);
+    expect(run.out).toMatch(/^✓ AMAZON\.WeatherAlert\.Activated accepted \(202, request id [0-9a-f-]{36}\)\n$/);
+  });
+
+  it('sends a prepared file with send --file', async () => {
+    const file = path.join(__dirname, 'fixtures', 'examples', 'occasion.json');
+    const run = await trigger('send', '--file', file, '--api-endpoint', amazon.url, '--json');
+    expect(run.json()).toEqual([expect.objectContaining({ event: 'AMAZON.Occasion.Updated', status: 'accepted', referenceId: 'schema-page-example-occasion' })]);
+    expect(amazon.accepted[0].text).toBe('Your appointment at Dental XYZ for root canal on November 20, 2018 has been confirmed.');
+  });
+
+  it('reports a resent trigger with the same referenceId as a duplicate, not a second notification', async () => {
+    const args = ['trash', ...flags(eventDefinition('AMAZON.TrashCollectionAlert.Activated').example), '--api-endpoint', amazon.url, '--reference-id', 'trash-week-48', '--json'];
+    expect((await trigger(...args)).json()[0].status).toBe('accepted');
+    const again = await trigger(...args);
+    expect(again.status).toBe(0);
+    expect(again.json()[0]).toMatchObject({ status: 'duplicate', httpStatus: 409 });
+    expect(amazon.accepted).toHaveLength(1);
+  });
+});
+
+describe('Unicast', () => {
+  it("goes to the region the skill stored for the user, unless the trigger names one", async () => {
+    const user = 'amzn1.ask.account.IN-THE-OTHER-REGION';
+    await post(subscriptionChanged({ userId: user, events: [ORDER], apiEndpoint: amazonEu.url }));
+    const order = flags(eventDefinition(ORDER).example);
+    const stored = await trigger('order', ...order, '--user', user, '--json');
+    expect(stored.json()).toEqual([expect.objectContaining({ status: 'accepted', user })]);
+    expect(amazonEu.accepted.map((event) => event.audience)).toEqual([user]);
+    expect(amazon.accepted).toEqual([]);
+
+    const named = await trigger('order', ...order, '--user', user, '--api-endpoint', amazon.url, '--json');
+    expect(named.json()[0].status).toBe('accepted');
+    expect(amazon.accepted.map((event) => event.audience)).toEqual([user]);
+  });
+
+  it('skips a user whose subscriptions exclude the event, calling nobody', async () => {
+    const user = 'amzn1.ask.account.WEATHER-ONLY';
+    await post(subscriptionChanged({ userId: user, events: [WEATHER], apiEndpoint: amazonEu.url, timestamp: '2026-11-22T10:00:00Z' }));
+    const run = await trigger('order', ...flags(eventDefinition(ORDER).example), '--user', user, '--json');
+    expect(run.status).toBe(1);
+    expect(run.json()).toEqual([
+      expect.objectContaining({
+        status: 'skipped',
+        user,
+        httpStatus: null,
+        errors: [{ path: '', message: `user ${user} is not subscribed to ${ORDER} (subscriptions as of 2026-11-22T10:00:00Z: ${WEATHER}); nothing was sent` }],
+      }),
+    ]);
+    expect([...eventRequests(amazon), ...eventRequests(amazonEu)]).toEqual([]);
+  });
+
+  it('fans out to every user of --users-file, each event accepted once', async () => {
+    const users = Array.from({ length: 25 }, (_, i) => `amzn1.ask.account.FAN-${i}`);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'users-')), 'users.txt');
+    fs.writeFileSync(file, `# subscribers of the weekly digest\n${users.join('\n')}\n\n`);
+    const run = await trigger('message', ...flags(eventDefinition('AMAZON.MessageAlert.Activated').example), '--users-file', file, '--api-endpoint', amazon.url, '--json', '--concurrency', '4');
+    expect(run.status).toBe(0);
+    expect(run.json().map((outcome) => outcome.status)).toEqual(users.map(() => 'accepted'));
+    expect(amazon.accepted.map((event) => event.audience).sort()).toEqual([...users].sort());
+  });
+});
+
+describe('refused, sending nothing', () => {
+  const weatherData: TriggerData = {
+    event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } },
+    referenceId: 'refused-1',
+    explicitEndpoint: true,
+  };
+  const signed = (parts: Partial<Parameters<typeof triggerRequest>[0]> = {}) =>
+    triggerRequest({ intent: 'WeatherAlertIntent', data: weatherData, apiEndpoint: amazon.url, locale: 'en-US', secret: SECRET, ...parts });
+
+  afterEach(() => {
+    expect(eventRequests(amazon)).toEqual([]);
+    expect(amazon.tokensIssued).toBe(0);
+  });
+  beforeEach(async () => {
+    // Each test starts with an emulator that has issued no token yet.
+    await amazon.close();
+    amazon = await createEmulator({ port: Number(new URL(amazon.url).port) });
+  });
+
+  it('a trigger signed with another secret', async () => {
+    const run = await trigger('weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url, '--secret', 'not-the-skills-secret-at-all', '--json');
+    expect(run.status).toBe(1);
+    expect(run.json()[0]).toMatchObject({ status: 'rejected', httpStatus: null, errors: [{ message: expect.stringMatching(/^Trigger refused: the signature does not match/) }] });
+  });
+
+  it('a trigger changed after signing', async () => {
+    const body = signed();
+    (body.trigger.data.event.payload as { weatherAlert: { alertType: string } }).weatherAlert.alertType = 'HURRICANE';
+    await expect(post(body)).resolves.toMatchObject({ status: 'rejected', errors: [{ message: expect.stringMatching(/signature does not match/) }] });
+  });
+
+  it('a trigger older than five minutes', async () => {
+    const result = await post(signed({ now: () => Date.now() - 6 * 60_000 }));
+    expect(result).toMatchObject({ status: 'rejected', errors: [{ message: expect.stringMatching(/^Trigger refused: the trigger is 36\d s old/) }] });
+  });
+
+  it('a replayed trigger', async () => {
+    const body = signed({ data: { ...weatherData, event: { name: WEATHER, payload: { weatherAlert: { alertType: 'NOT_A_TYPE' } } } } });
+    expect((await post(body)).status).toBe('rejected'); // invalid event, so nothing reaches Amazon either way
+    await expect(post(body)).resolves.toMatchObject({ status: 'rejected', errors: [{ message: expect.stringMatching(/a replayed trigger$/) }] });
+  });
+
+  it('a real Alexa request naming a hidden intent', async () => {
+    const result = await post(intentRequest({ userId: 'amzn1.ask.account.CURIOUS', intent: 'WeatherAlertIntent' }));
+    expect(result).toMatchObject({ status: 'rejected', errors: [{ message: 'Trigger refused: the request carries no signed trigger' }] });
+  });
+
+  it('any trigger, when the skill has no TRIGGER_SECRET', async () => {
+    const unguarded = await startSkill((settings) => delete settings.triggerSecret);
+    await expect(post(signed(), unguarded)).resolves.toMatchObject({ errors: [{ message: 'Trigger refused: the skill has no TRIGGER_SECRET, so it accepts no trigger' }] });
+  });
+
+  it('an event app.json does not publish', async () => {
+    const narrow = await startSkill((settings) => (settings.app.events = [ORDER]));
+    const result = await post(signed(), narrow);
+    expect(result).toMatchObject({ status: 'rejected', errors: [{ message: expect.stringMatching(/^event\.name|not published by this skill/) }] });
+  });
+
+  it('a trigger whose event is not the hidden intent\'s', async () => {
+    const result = await post(signed({ intent: 'OrderStatusIntent' }));
+    expect(result).toMatchObject({ errors: [{ message: `Trigger refused: OrderStatusIntent sends ${ORDER}, not ${WEATHER}` }] });
+  });
+
+  it('an invalid event, by the trigger script before it posts anything', async () => {
+    const run = await trigger('weather', '--alert-type', 'TORNADOS', '--api-endpoint', amazon.url);
+    expect(run.status).toBe(1);
+    expect(run.err).toContain('- event.payload.weatherAlert.alertType: expected one of TORNADO, HURRICANE, SNOW_STORM, THUNDER_STORM (given "TORNADOS")');
+  });
+
+  it('everything, with --dry-run, which prints the signed request instead', async () => {
+    const run = await trigger('weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url, '--dry-run');
+    expect(run.status).toBe(0);
+    const [request] = run.json();
+    expect(request).toMatchObject({ request: { type: 'IntentRequest', intent: { name: 'WeatherAlertIntent' } }, trigger: { signature: expect.stringMatching(/^v1=/) } });
+    expect(run.out).not.toContain(SECRET);
+  });
+});
+
+describe('the trigger script', () => {
+  it('exits 2 without a trigger secret', async () => {
+    const saved = process.env.TRIGGER_SECRET;
+    delete process.env.TRIGGER_SECRET;
+    let err = '';
+    const status = await runTrigger(['weather', '--alert-type', 'TORNADO', '--endpoint', webhook], { out: () => undefined, err: (text) => (err += text), cwd: os.tmpdir() });
+    if (saved !== undefined) process.env.TRIGGER_SECRET = saved;
+    expect(status).toBe(2);
+    expect(err).toBe('No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), or pass --secret\n');
+  });
+
+  it('exits 3 when the skill cannot be reached, naming the cause', async () => {
+    const run = await trigger('weather', '--alert-type', 'TORNADO', '--endpoint', 'http://127.0.0.1:9/webhook', '--json');
+    expect(run.status).toBe(3);
+    expect(run.json()[0]).toMatchObject({ status: 'failed', errors: [{ message: expect.stringMatching(/^POST http:\/\/127\.0\.0\.1:9\/webhook failed: ECONNREFUSED/) }] });
+  });
+
+  it('finds the Jovo Webhook of this machine in ~/.jovo/config', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'home-'));
+    const saved = process.env.HOME;
+    process.env.HOME = home;
+    const io = { out: () => undefined, err: () => undefined, cwd: home };
+    const options = { endpoint: 'jovo-webhook', secret: SECRET, concurrency: 8 };
+    try {
+      expect(() => sendPlan(options, io)).toThrow('exit 2');
+      fs.mkdirSync(path.join(home, '.jovo'));
+      fs.writeFileSync(path.join(home, '.jovo', 'config'), JSON.stringify({ webhook: { uuid: '4acc79fd-4c3a-439d-84b0-1e4b85a27127' } }));
+      expect(sendPlan(options, io).endpoint).toBe('https://webhookv3.jovo.cloud/4acc79fd-4c3a-439d-84b0-1e4b85a27127');
+    } finally {
+      process.env.HOME = saved;
+    }
+  });
+
+  it.each(['weather', 'sports', 'message', 'order', 'occasion', 'trash', 'media', 'game-invite', 'send'])('shows an example in %s --help', async (command) => {
+    const run = await trigger(command, '--help');
+    expect(run.status).toBe(0);
+    expect(run.out).toMatch(new RegExp(`Examples:\\n {2}npm run trigger -- ${command} --`));
+  });
+});
