@@ -79,3 +79,37 @@ it('exports a Lambda handler that answers an Alexa request', async () => {
   }).finally(() => (saved === undefined ? delete process.env.FILEDB_PATH : (process.env.FILEDB_PATH = saved)));
   expect(result).toMatchObject({ response: { outputSpeech: { ssml: expect.stringMatching(/^<speak>Welcome to Proactive Alerts\./) } } });
 });
+
+describe('npm run demo', () => {
+  const demo = path.join(root, 'dist', 'src', 'demo.js');
+  // The demo needs no configuration: nothing of the developer's environment may help it.
+  const bare = { PATH: process.env.PATH ?? '', HOME: tmp };
+
+  it('triggers the eight events through their hidden intents and prints what users would hear', async () => {
+    const child = spawn(process.execPath, [demo], { cwd: root, env: bare, stdio: 'pipe' });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(status).toBe(0);
+    const lines = out.split('\n').filter((line) => line.startsWith('  ✓ '));
+    expect(lines).toHaveLength(8);
+    expect(lines[0]).toMatch(/^ {2}✓ weather +WeatherAlertIntent +accepted "There is a tornado alert for your area\. Provided by Weather Knows\."$/);
+    expect(out).toContain('8 of 8 notifications accepted; 1 access token requested.');
+    expect(out).not.toMatch(/[0-9a-f]{64}/); // the trigger secret
+  }, 60_000);
+
+  it('keeps both servers running with --keep, shows the page, and stops on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [demo, '--keep'], { cwd: root, env: bare, stdio: 'pipe' });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('Ctrl-C stops them') && resolve()));
+    const page = /Watch the notifications: (http:\/\/\S+\/)/.exec(out)![1];
+    expect(await (await fetch(page)).text()).toContain('<h1>Notifications</h1>');
+    expect(((await (await fetch(`${page}events`)).json()) as unknown[]).length).toBe(8);
+    expect(out).toMatch(/TRIGGER_SECRET=\$\(cat \S+trigger-secret\) npm run trigger -- weather /);
+    child.kill('SIGINT');
+    await expect(exited).resolves.toBe(0);
+    await expect(fetch(page)).rejects.toThrow();
+  }, 60_000);
+});
