@@ -6,41 +6,108 @@ import { FileDb } from 'jovo-db-filedb';
 /** One queue per file, shared by every instance in the process that uses that file. */
 const queues = new Map<string, Promise<unknown>>();
 
+type Row = Record<string, unknown>;
+interface Table {
+  rows: Row[];
+  byKey: Map<string, Row>;
+  /** The file as this process last read or wrote it; another writer changes these. */
+  mtimeMs: number;
+  size: number;
+}
+
 /**
- * Jovo's FileDb with its operations on one file run one at a time. FileDb reads the whole file, changes one
- * user and writes the file back; two requests at once both read the old file, and the second write silently
- * drops the first user's change. Queuing the operations keeps every change.
+ * Jovo's FileDb, same file and format (an array of rows), made safe and fast for a webhook:
+ * - operations on one file run one at a time: FileDb reads the whole file, changes one user and writes it back,
+ *   so two requests at once would silently drop one user's change;
+ * - writes go to a temporary file that then replaces the old one, so a crash mid-write loses nothing;
+ * - the parsed file stays in memory while its size and modification time say nobody else changed it, so a
+ *   lookup (a Unicast fan-out makes one per user) costs a stat, not a read and parse of every user.
+ * Callers get copies, so what a handler changes reaches the file only when Jovo saves it.
  * @see https://v3.jovo.tech/docs/databases/file-db
  */
 export class SerialFileDb extends FileDb {
+  #table?: Table;
+
   /** Creates the file if needed. Unlike FileDb's, accepts any `.json` path, spaces and accents included. */
   override install(app: BaseApp): void {
-    const file = this.config.pathToFile ?? '';
+    const file = this.#file();
     if (path.extname(file) !== '.json') throw new Error(`SerialFileDb: pathToFile must name a .json file, not "${file}"`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     if (!fs.existsSync(file)) fs.writeFileSync(file, '[]');
     app.$db = this;
   }
 
-  override load(primaryKey: string, jovo?: Jovo): Promise<unknown> {
-    return this.serially(() => super.load(primaryKey, jovo));
+  override load(primaryKey: string, _jovo?: Jovo): Promise<unknown> {
+    return this.#serially(async () => {
+      const row = (await this.#read()).byKey.get(primaryKey);
+      return row && structuredClone(row);
+    });
   }
 
-  override save(primaryKey: string, key: string, data: unknown, updatedAt?: string, jovo?: Jovo): Promise<unknown> {
-    return this.serially(() => super.save(primaryKey, key, data, updatedAt, jovo));
+  override save(primaryKey: string, key: string, data: unknown, updatedAt?: string, _jovo?: Jovo): Promise<unknown> {
+    return this.#serially(async () => {
+      const table = await this.#read();
+      let row = table.byKey.get(primaryKey);
+      if (!row) {
+        row = { [this.#keyColumn()]: primaryKey };
+        table.rows.push(row);
+        table.byKey.set(primaryKey, row);
+      }
+      row[key] = structuredClone(data);
+      if (updatedAt) row.updatedAt = updatedAt;
+      await this.#write(table);
+    });
   }
 
-  override delete(primaryKey: string, jovo?: Jovo): Promise<number> {
-    return this.serially(() => super.delete(primaryKey, jovo));
+  override delete(primaryKey: string, _jovo?: Jovo): Promise<number> {
+    return this.#serially(async () => {
+      const table = await this.#read();
+      const before = table.rows.length;
+      table.rows = table.rows.filter((row) => row[this.#keyColumn()] !== primaryKey);
+      table.byKey.delete(primaryKey);
+      if (table.rows.length !== before) await this.#write(table);
+      return before - table.rows.length;
+    });
   }
 
-  private serially<T>(operation: () => Promise<T>): Promise<T> {
-    const file = path.resolve(this.config.pathToFile ?? '');
+  async #read(): Promise<Table> {
+    const file = this.#file();
+    const stat = await fs.promises.stat(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (this.#table && stat && stat.mtimeMs === this.#table.mtimeMs && stat.size === this.#table.size) return this.#table;
+    const text = stat ? await fs.promises.readFile(file, 'utf8') : '';
+    const rows = (text.trim() === '' ? [] : JSON.parse(text)) as Row[];
+    this.#table = { rows, byKey: new Map(rows.map((row) => [String(row[this.#keyColumn()]), row])), mtimeMs: stat?.mtimeMs ?? 0, size: stat?.size ?? 0 };
+    return this.#table;
+  }
+
+  async #write(table: Table): Promise<void> {
+    const file = this.#file();
+    const temporary = `${file}.${process.pid}.tmp`;
+    await fs.promises.writeFile(temporary, JSON.stringify(table.rows, null, '\t'));
+    await fs.promises.rename(temporary, file);
+    const stat = await fs.promises.stat(file);
+    table.mtimeMs = stat.mtimeMs;
+    table.size = stat.size;
+  }
+
+  #serially<T>(operation: () => Promise<T>): Promise<T> {
+    const file = path.resolve(this.#file());
     const result = (queues.get(file) ?? Promise.resolve()).then(operation, operation);
     const settled = result.catch(() => undefined);
     queues.set(file, settled);
     // Forget the queue once it is idle, so the map does not hold settled promises forever.
     void settled.then(() => queues.get(file) === settled && queues.delete(file));
     return result;
+  }
+
+  #file(): string {
+    return this.config.pathToFile ?? '';
+  }
+
+  #keyColumn(): string {
+    return this.config.primaryKeyColumn ?? 'userId';
   }
 }
