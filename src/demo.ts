@@ -50,6 +50,7 @@ async function demo(keep: boolean): Promise<number> {
       dryRun: false,
       json: true,
       concurrency: 1,
+      batchSize: 1,
     };
     const { outcomes } = await sendTriggers(built, plan, silent);
     const outcome: TriggerOutcome | undefined = outcomes[0];

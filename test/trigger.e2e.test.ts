@@ -73,9 +73,18 @@ function eventRequests(emulator: Emulator) {
   return emulator.received.filter((request) => request.path.startsWith('/v1/'));
 }
 
+/** Posts an Alexa request (a skill event, say) to the skill. */
+async function alexa(body: unknown): Promise<void> {
+  const response = await fetch(webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.status).toBe(200);
+}
+
+/** Posts a request to the skill and returns its (first) trigger result. */
 async function post(body: unknown, url = webhook): Promise<{ status: string; errors: Array<{ message: string }> }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return ((await response.json()) as { proactiveEvents: { status: string; errors: Array<{ message: string }> } }).proactiveEvents;
+  const { proactiveEvents } = (await response.json()) as { proactiveEvents: Array<{ status: string; errors: Array<{ message: string }> }> };
+  expect(proactiveEvents).toHaveLength(1);
+  return proactiveEvents[0];
 }
 
 describe('through the hidden intents', () => {
@@ -129,7 +138,7 @@ describe('through the hidden intents', () => {
 describe('Unicast', () => {
   it("goes to the region the skill stored for the user, unless the trigger names one", async () => {
     const user = 'amzn1.ask.account.IN-THE-OTHER-REGION';
-    await post(subscriptionChanged({ userId: user, events: [ORDER], apiEndpoint: amazonEu.url }));
+    await alexa(subscriptionChanged({ userId: user, events: [ORDER], apiEndpoint: amazonEu.url }));
     const order = flags(eventDefinition(ORDER).example);
     const stored = await trigger('order', ...order, '--user', user, '--json');
     expect(stored.json()).toEqual([expect.objectContaining({ status: 'accepted', user })]);
@@ -143,7 +152,7 @@ describe('Unicast', () => {
 
   it('skips a user whose subscriptions exclude the event, calling nobody', async () => {
     const user = 'amzn1.ask.account.WEATHER-ONLY';
-    await post(subscriptionChanged({ userId: user, events: [WEATHER], apiEndpoint: amazonEu.url, timestamp: '2026-11-22T10:00:00Z' }));
+    await alexa(subscriptionChanged({ userId: user, events: [WEATHER], apiEndpoint: amazonEu.url, timestamp: '2026-11-22T10:00:00Z' }));
     const run = await trigger('order', ...flags(eventDefinition(ORDER).example), '--user', user, '--json');
     expect(run.status).toBe(1);
     expect(run.json()).toEqual([
@@ -157,11 +166,11 @@ describe('Unicast', () => {
     expect([...eventRequests(amazon), ...eventRequests(amazonEu)]).toEqual([]);
   });
 
-  it('fans out to every user of --users-file, each event accepted once', async () => {
+  it('fans out to every user of --users-file in batches, each event accepted once', async () => {
     const users = Array.from({ length: 25 }, (_, i) => `amzn1.ask.account.FAN-${i}`);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'users-')), 'users.txt');
     fs.writeFileSync(file, `# subscribers of the weekly digest\n${users.join('\n')}\n\n`);
-    const run = await trigger('message', ...flags(eventDefinition('AMAZON.MessageAlert.Activated').example), '--users-file', file, '--api-endpoint', amazon.url, '--json', '--concurrency', '4');
+    const run = await trigger('message', ...flags(eventDefinition('AMAZON.MessageAlert.Activated').example), '--users-file', file, '--api-endpoint', amazon.url, '--json', '--concurrency', '2', '--batch-size', '10');
     expect(run.status).toBe(0);
     expect(run.json().map((outcome) => outcome.status)).toEqual(users.map(() => 'accepted'));
     expect(amazon.accepted.map((event) => event.audience).sort()).toEqual([...users].sort());
@@ -268,7 +277,7 @@ describe('the trigger script', () => {
     const saved = process.env.HOME;
     process.env.HOME = home;
     const io = { out: () => undefined, err: () => undefined, cwd: home };
-    const options = { endpoint: 'jovo-webhook', secret: SECRET, concurrency: 8 };
+    const options = { endpoint: 'jovo-webhook', secret: SECRET, concurrency: 8, batchSize: 25 };
     try {
       expect(() => sendPlan(options, io)).toThrow('exit 2');
       fs.mkdirSync(path.join(home, '.jovo'));

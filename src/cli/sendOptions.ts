@@ -3,12 +3,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { MIN_TRIGGER_SECRET_LENGTH, REGION_ORIGINS, STAGES, originOf, type Region, type Stage } from '../proactive';
+import { MAX_TRIGGER_BATCH, MIN_TRIGGER_SECRET_LENGTH, REGION_ORIGINS, STAGES, originOf, type Region, type Stage } from '../proactive';
 import { readAppDeclaration, readEnvironment } from '../settings';
 import { EXIT, Exit, type Io } from './io';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:3000/webhook';
 export const DEFAULT_CONCURRENCY = 8;
+/** Users per trigger in a fan-out: one signed request and one pass through the skill serve them all. */
+export const DEFAULT_BATCH_SIZE = 25;
 
 /** The options every sending command takes (see CONTRACT: the trigger script). */
 export interface SendCliOptions {
@@ -25,6 +27,7 @@ export interface SendCliOptions {
   dryRun?: boolean;
   json?: boolean;
   concurrency: number;
+  batchSize: number;
 }
 
 /** Where and how triggers go, once the options are checked. */
@@ -42,6 +45,7 @@ export interface SendPlan {
   dryRun: boolean;
   json: boolean;
   concurrency: number;
+  batchSize: number;
 }
 
 export function addSendOptions(command: Command): Command {
@@ -64,7 +68,8 @@ export function addSendOptions(command: Command): Command {
     .addOption(new Option('--secret <secret>', 'the trigger secret (default: TRIGGER_SECRET from the environment or .env)'))
     .option('--dry-run', 'print the signed request(s) as JSON and send nothing')
     .option('--json', 'print one JSON object per event: { event, referenceId, status, httpStatus, requestId, errors }')
-    .addOption(new Option('--concurrency <n>', 'triggers in flight at once').default(DEFAULT_CONCURRENCY).argParser(positive));
+    .addOption(new Option('--concurrency <n>', 'triggers in flight at once').default(DEFAULT_CONCURRENCY).argParser(positive))
+    .addOption(new Option('--batch-size <n>', `users per trigger in a fan-out, up to ${MAX_TRIGGER_BATCH}`).default(DEFAULT_BATCH_SIZE).argParser(batch));
 }
 
 /** Checks the options and reads what they point to; a problem ends the command with a usage error. */
@@ -86,6 +91,7 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
     dryRun: options.dryRun ?? false,
     json: options.json ?? false,
     concurrency: options.concurrency,
+    batchSize: options.batchSize,
   };
 }
 
@@ -150,6 +156,12 @@ function origin(value: string): string {
 function minutes(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 5 || n > 24 * 60) throw new InvalidArgumentError('expected whole minutes from 5 to 1440');
+  return n;
+}
+
+function batch(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TRIGGER_BATCH) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_TRIGGER_BATCH}`);
   return n;
 }
 

@@ -37,19 +37,22 @@ export interface TriggerRun {
 const TRIGGER_TIMEOUT_MS = 90_000;
 const TRIGGER_ATTEMPTS = 3;
 
-/** The result the skill puts into its response (see the plugin). */
-const ResultSchema = z.object({
-  status: z.enum(['accepted', 'duplicate', 'skipped', 'rejected', 'failed']),
-  event: z.string().nullable(),
-  referenceId: z.string().nullable(),
-  httpStatus: z.number().nullable(),
-  requestId: z.string().nullable(),
-  errors: z.array(z.object({ path: z.string(), message: z.string(), value: z.unknown().optional() })),
-});
+/** The results the skill puts into its response, one per user (see the plugin). */
+const ResultsSchema = z.array(
+  z.object({
+    status: z.enum(['accepted', 'duplicate', 'skipped', 'rejected', 'failed']),
+    event: z.string().nullable(),
+    referenceId: z.string().nullable(),
+    httpStatus: z.number().nullable(),
+    requestId: z.string().nullable(),
+    errors: z.array(z.object({ path: z.string(), message: z.string(), value: z.unknown().optional() })),
+    user: z.string().optional(),
+  }),
+);
 
 /**
- * Sends the event through the skill's hidden intent: one signed trigger for Multicast, or one per user,
- * `concurrency` at a time. Checks the event first and sends nothing if it is invalid. Prints a line per event
+ * Sends the event through the skill's hidden intent: one signed trigger for Multicast, or one per batch of
+ * users, `concurrency` triggers at a time. Checks the event first and sends nothing if it is invalid. Prints a line per event
  * (or JSON), and returns the exit status: 0 all accepted or duplicates, 1 anything refused or skipped, 3 anything
  * failed.
  */
@@ -60,6 +63,7 @@ export async function sendTriggers(
   http: AxiosInstance = createHttpClient(),
 ): Promise<TriggerRun> {
   const draft = buildRequest({ event, localizedAttributes, user: plan.users?.[0], referenceId: plan.referenceId, expiresInMinutes: plan.expiresInMinutes });
+  const total = plan.users?.length ?? 1;
   const checked = validateRequest(draft);
   if (!checked.ok) {
     const outcome: TriggerOutcome = { event: event.name, referenceId: plan.referenceId, status: 'rejected', httpStatus: null, requestId: null, errors: checked.issues };
@@ -70,71 +74,93 @@ export async function sendTriggers(
   if (!plan.json && checked.warnings.length > 0) io.err(problemLines([], checked.warnings));
 
   const intent = hiddenIntentName(event.name);
-  const audiences: Array<string | undefined> = plan.users ?? [undefined];
-  const data = (user: string | undefined): TriggerData => ({
+  const batches: Array<string[] | undefined> = plan.users ? chunks(plan.users, plan.batchSize) : [undefined];
+  const data = (users: string[] | undefined): TriggerData => ({
     event,
     ...(localizedAttributes && { localizedAttributes: [...localizedAttributes] }),
-    ...(user !== undefined && { user }),
+    ...(users && { users }),
     referenceId: plan.referenceId,
     ...(plan.expiresInMinutes !== undefined && { expiresInMinutes: plan.expiresInMinutes }),
     ...(plan.stage && { stage: plan.stage }),
     explicitEndpoint: plan.explicitEndpoint,
   });
-  const sign = (user: string | undefined) =>
-    triggerRequest({ intent, data: data(user), apiEndpoint: plan.apiEndpoint, locale: plan.locales[0], secret: plan.secret });
+  const sign = (users: string[] | undefined) =>
+    triggerRequest({ intent, data: data(users), apiEndpoint: plan.apiEndpoint, locale: plan.locales[0], secret: plan.secret });
 
   if (plan.dryRun) {
-    for (const user of audiences) io.out(`${JSON.stringify(sign(user))}\n`);
+    for (const users of batches) io.out(`${JSON.stringify(sign(users))}\n`);
     return { status: EXIT.ok, outcomes: [] };
   }
 
   const counts: Record<SendStatus, number> = { accepted: 0, duplicate: 0, skipped: 0, rejected: 0, failed: 0 };
   const outcomes: TriggerOutcome[] = [];
-  const progress = new Progress(io, audiences.length);
-  const many = audiences.length > 20;
+  const progress = new Progress(io, total);
+  const many = total > 20;
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(plan.concurrency, audiences.length) }, async () => {
-      while (next < audiences.length) {
-        const user = audiences[next++];
-        const outcome = await post(http, plan.endpoint, () => sign(user), event.name, plan.referenceId, user);
-        counts[outcome.status]++;
-        outcomes.push(outcome);
+    Array.from({ length: Math.min(plan.concurrency, batches.length) }, async () => {
+      while (next < batches.length) {
+        const users = batches[next++];
+        for (const outcome of await post(http, plan.endpoint, () => sign(users), event.name, plan.referenceId, users)) {
+          counts[outcome.status]++;
+          outcomes.push(outcome);
+          if (plan.json) io.out(`${JSON.stringify({ ...outcome, errors: outcome.errors.map(issueJson) })}\n`);
+          else if (!many || !['accepted', 'duplicate'].includes(outcome.status)) progress.print(describe(outcome));
+        }
         progress.update(counts);
-        if (plan.json) io.out(`${JSON.stringify({ ...outcome, errors: outcome.errors.map(issueJson) })}\n`);
-        else if (!many || !['accepted', 'duplicate'].includes(outcome.status)) progress.print(describe(outcome));
       }
     }),
   );
   progress.done();
-  if (!plan.json && audiences.length > 1) {
+  if (!plan.json && total > 1) {
     io.out(`${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')}\n`);
   }
   const status = counts.failed > 0 ? EXIT.failed : counts.rejected + counts.skipped > 0 ? EXIT.refused : EXIT.ok;
   return { status, outcomes };
 }
 
-/** Posts one trigger; a skill that cannot be reached, or answers 429/5xx, gets it again, freshly signed. */
-async function post(http: AxiosInstance, endpoint: string, sign: () => object, event: string, referenceId: string, user?: string): Promise<TriggerOutcome> {
-  const base = { event, referenceId, httpStatus: null, requestId: null, ...(user !== undefined && { user }) };
+/**
+ * Posts one trigger and returns a result per user. A skill that cannot be reached, or answers 429 or 5xx, gets
+ * it again, freshly signed; after that every user of the batch has failed, with the cause.
+ */
+async function post(http: AxiosInstance, endpoint: string, sign: () => object, event: string, referenceId: string, users?: string[]): Promise<TriggerOutcome[]> {
   let cause = '';
   for (let attempt = 1; attempt <= TRIGGER_ATTEMPTS; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 2)));
     try {
       const response = await http.post(endpoint, sign(), { timeout: TRIGGER_TIMEOUT_MS, validateStatus: () => true });
-      const result = ResultSchema.safeParse((response.data as { proactiveEvents?: unknown } | undefined)?.proactiveEvents);
-      if (response.status === 200 && result.success) {
-        const { status, httpStatus, requestId, errors } = result.data;
-        return { event: result.data.event ?? event, referenceId: result.data.referenceId ?? referenceId, status, httpStatus, requestId, errors, ...(user !== undefined && { user }) };
+      const results = ResultsSchema.safeParse((response.data as { proactiveEvents?: unknown } | undefined)?.proactiveEvents);
+      if (response.status === 200 && results.success) {
+        return results.data.map(({ status, httpStatus, requestId, errors, user, ...result }) => ({
+          event: result.event ?? event,
+          referenceId: result.referenceId ?? referenceId,
+          status,
+          httpStatus,
+          requestId,
+          errors,
+          ...(user !== undefined && { user }),
+        }));
       }
-      cause = `${endpoint} answered ${response.status}${result.success ? '' : ' without a trigger result: is it this skill\'s webhook, and is the skill up to date?'}`;
+      cause = `${endpoint} answered ${response.status}${results.success ? '' : " without a trigger result: is it this skill's webhook, and is the skill up to date?"}`;
       if (response.status !== 429 && response.status < 500) break;
     } catch (error) {
       cause = `POST ${endpoint} failed: ${networkCause(error)}`;
     }
   }
-  const { httpStatus, requestId, ...rest } = base;
-  return { ...rest, status: 'failed', httpStatus, requestId, errors: [{ path: '', message: cause }] };
+  const failed = (user?: string): TriggerOutcome => ({
+    event,
+    referenceId,
+    status: 'failed',
+    httpStatus: null,
+    requestId: null,
+    errors: [{ path: '', message: cause }],
+    ...(user !== undefined && { user }),
+  });
+  return users ? users.map(failed) : [failed()];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 function describe({ status, event, user, httpStatus, requestId, errors }: TriggerOutcome): string {

@@ -49,8 +49,8 @@ export class ProactiveEvents implements Plugin {
     app.middleware('router')?.use((handleRequest: HandleRequest) => this.attach(handleRequest));
     // After the Alexa platform built the response: the trigger script reads its result there.
     app.middleware('platform.output')?.use(({ jovo }: HandleRequest) => {
-      const result = jovo?.$proactiveEvents?.triggerResult;
-      if (result && jovo?.$response) (jovo.$response as unknown as Record<string, unknown>).proactiveEvents = result;
+      const results = jovo?.$proactiveEvents?.triggerResults;
+      if (results && jovo?.$response) (jovo.$response as unknown as Record<string, unknown>).proactiveEvents = results;
     });
   }
 

@@ -14,6 +14,7 @@ import {
   type Stage,
   type SubscriberChange,
   type SubscriberState,
+  type TriggerData,
 } from '../proactive';
 import type { ProactiveEvents } from './ProactiveEvents';
 import { STATE_KEY, parseState } from './subscribers';
@@ -23,6 +24,9 @@ export interface EventToSend {
   name: EventName;
   payload: unknown;
 }
+
+/** What one result of a trigger says, with the user it was for. */
+export type TriggerResult = SendResult & { user?: string };
 
 export interface SendOptions {
   /** `user` (default): Unicast to the user of this request. `all`: Multicast to every subscriber. */
@@ -36,8 +40,8 @@ export interface SendOptions {
 
 /** `this.$proactiveEvents`: this user's notification state, and sending events from handlers. */
 export class ProactiveEventsContext {
-  /** Set by `sendTriggered`; the plugin returns it in the response as `proactiveEvents`. */
-  triggerResult?: SendResult;
+  /** Set by `sendTriggered`, one per user (or one for Multicast); the plugin returns them as `proactiveEvents`. */
+  triggerResults?: TriggerResult[];
 
   constructor(
     private readonly jovo: Jovo,
@@ -78,29 +82,34 @@ export class ProactiveEventsContext {
   }
 
   /**
-   * What a hidden intent does: checks the signed trigger of this request, then sends the event it carries, or
-   * refuses, sending nothing. The result goes back to the trigger script in the response.
+   * What a hidden intent does: checks the signed trigger of this request, then sends the event it carries to
+   * every subscriber, or to each of its users, or refuses, sending nothing. The results go back to the trigger
+   * script in the response, one per user.
    */
-  async sendTriggered(name: EventName): Promise<SendResult> {
+  async sendTriggered(name: EventName): Promise<TriggerResult[]> {
     const body = this.jovo.$host.getRequestObject() as { trigger?: { data?: { referenceId?: unknown } } };
     const referenceId = typeof body.trigger?.data?.referenceId === 'string' ? body.trigger.data.referenceId : null;
     const check = checkTrigger(body, { secret: this.plugin.options.triggerSecret, replays: this.plugin.replays, now: this.plugin.now });
-    if (!check.ok) return this.#respond(refused(name, referenceId, `Trigger refused: ${check.reason}`, check.issues));
+    if (!check.ok) return this.#respond(name, [refused(name, referenceId, `Trigger refused: ${check.reason}`, check.issues)]);
     const { data } = check;
     if (check.intent !== hiddenIntentName(name) || data.event.name !== name) {
-      return this.#respond(refused(name, referenceId, `Trigger refused: ${hiddenIntentName(name)} sends ${name}, not ${data.event.name}`));
+      return this.#respond(name, [refused(name, referenceId, `Trigger refused: ${hiddenIntentName(name)} sends ${name}, not ${data.event.name}`)]);
     }
-    let apiEndpoint = check.apiEndpoint;
-    if (data.user) {
-      const stored = await this.plugin.readSubscriber(data.user);
-      if (stored?.subscriptions && !stored.subscriptions.includes(name)) {
-        const now = stored.subscriptions.length > 0 ? stored.subscriptions.join(', ') : 'none';
-        const reason = `user ${data.user} is not subscribed to ${name} (subscriptions as of ${stored.updatedAt}: ${now}); nothing was sent`;
-        return this.#respond({ ...refused(name, referenceId, reason), status: 'skipped' });
-      }
-      if (!data.explicitEndpoint && stored?.apiEndpoint) apiEndpoint = stored.apiEndpoint;
+    const event = data.event as EventToSend;
+    if (!data.users) return this.#respond(name, [await this.#send(event, { ...data, apiEndpoint: check.apiEndpoint })]);
+    return this.#respond(name, await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => this.#sendToUser(event, user, data, check.apiEndpoint)));
+  }
+
+  /** Unicast to one user of a trigger: to their stored region unless the trigger named one; skipped if not subscribed. */
+  async #sendToUser(event: EventToSend, user: string, data: TriggerData, apiEndpoint: string): Promise<TriggerResult> {
+    const stored = await this.plugin.readSubscriber(user);
+    if (stored?.subscriptions && !stored.subscriptions.includes(event.name)) {
+      const now = stored.subscriptions.length > 0 ? stored.subscriptions.join(', ') : 'none';
+      const reason = `user ${user} is not subscribed to ${event.name} (subscriptions as of ${stored.updatedAt}: ${now}); nothing was sent`;
+      return { ...refused(event.name, data.referenceId, reason), status: 'skipped', user };
     }
-    return this.#respond(await this.#send(data.event as EventToSend, { ...data, apiEndpoint }));
+    const endpoint = !data.explicitEndpoint && stored?.apiEndpoint ? stored.apiEndpoint : apiEndpoint;
+    return { ...(await this.#send(event, { ...data, user, apiEndpoint: endpoint })), user };
   }
 
   /**
@@ -162,14 +171,32 @@ export class ProactiveEventsContext {
     return sender.send(body, { apiEndpoint, stage });
   }
 
-  #respond(result: SendResult): SendResult {
-    this.triggerResult = result;
-    if (result.status === 'rejected' && result.httpStatus === null) {
-      Log.warn(`ProactiveEvents: ${result.event ?? 'an event'} not sent: ${result.errors.map((error) => error.message).join('; ')}`);
-    }
-    this.jovo.tell(`${result.event ?? 'The event'}: ${result.status}.`);
-    return result;
+  #respond(name: EventName, results: TriggerResult[]): TriggerResult[] {
+    this.triggerResults = results;
+    const refusal = results.find((result) => result.status === 'rejected' && result.httpStatus === null);
+    if (refusal) Log.warn(`ProactiveEvents: ${name} not sent: ${refusal.errors.map((error) => error.message).join('; ')}`);
+    const counts = new Map<string, number>();
+    for (const { status } of results) counts.set(status, (counts.get(status) ?? 0) + 1);
+    this.jovo.tell(`${name}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}.`);
+    return results;
   }
+}
+
+/** Sends to the users of one trigger this many at a time (a fan-out has several triggers under way). */
+const SENDS_PER_TRIGGER = 8;
+
+/** `map` with at most `limit` calls of `run` under way at once, results in input order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function refused(event: string, referenceId: string | null, message: string, issues: Issue[] = []): SendResult {

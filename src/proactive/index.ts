@@ -68,6 +68,7 @@ export { createEmulator } from './emulator';
 export type { AcceptedEvent, Emulator, EmulatorOptions, ReceivedRequest } from './emulator';
 export type { FaultOptions } from './emulator/faults';
 export {
+  MAX_TRIGGER_BATCH,
   MIN_TRIGGER_SECRET_LENGTH,
   ReplayGuard,
   TRIGGER_MAX_AGE_MS,

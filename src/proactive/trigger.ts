@@ -14,13 +14,15 @@ export const TRIGGER_SIGNATURE_VERSION = 'v1';
 export const TRIGGER_MAX_AGE_MS = 5 * 60_000;
 /** The secret must be long enough that guessing it is hopeless. */
 export const MIN_TRIGGER_SECRET_LENGTH = 16;
+/** Users one trigger may carry; a fan-out sends several triggers. */
+export const MAX_TRIGGER_BATCH = 500;
 
 /** What a trigger asks the skill to send. The event itself is validated by the skill with validateRequest. */
 export const TriggerDataSchema = z.strictObject({
   event: z.strictObject({ name: z.string(), payload: z.unknown() }),
   localizedAttributes: z.array(z.record(z.string(), z.string())).optional(),
-  /** Unicast to this user; Multicast without. */
-  user: z.string().min(1).optional(),
+  /** Unicast to each of these users (a batch of a fan-out); Multicast without. */
+  users: z.array(z.string().min(1)).min(1).max(MAX_TRIGGER_BATCH).optional(),
   /** Set by the sender of the trigger, so that a re-sent trigger is a duplicate, never a second notification. */
   referenceId: z.string().min(1).max(100),
   expiresInMinutes: z.number().int().optional(),

@@ -53,7 +53,7 @@ describe('refuses', () => {
 
   it.each([
     ['event', (body: ReturnType<typeof signed>) => ((body.trigger.data.event.payload as { weatherAlert: { alertType: string } }).weatherAlert.alertType = 'HURRICANE')],
-    ['audience', (body: ReturnType<typeof signed>) => (body.trigger.data.user = 'amzn1.ask.account.other')],
+    ['audience', (body: ReturnType<typeof signed>) => (body.trigger.data.users = ['amzn1.ask.account.other'])],
     ['intent', (body: ReturnType<typeof signed>) => (body.request.intent.name = 'OrderStatusIntent')],
     ['apiEndpoint', (body: ReturnType<typeof signed>) => (body.context.System.apiEndpoint = 'https://api.eu.amazonalexa.com')],
     ['timestamp', (body: ReturnType<typeof signed>) => (body.request.timestamp = '2026-11-22T10:01:00.000Z')],
