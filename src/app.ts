@@ -3,7 +3,7 @@ import { Alexa } from 'jovo-platform-alexa';
 import { handlers, intentMap } from './handlers';
 import { FALLBACK_LOCALE, resources } from './i18n';
 import { ProactiveEvents, SerialFileDb } from './plugin';
-import { ProactiveEventsSender, TokenClient, createHttpClient } from './proactive';
+import { ProactiveEventsSender, TokenClient } from './proactive';
 import type { Settings } from './settings';
 
 export interface AppOptions {
@@ -48,10 +48,8 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
 /** The sender for the skill's credentials, or none (every send is then refused, saying which variables to set). */
 function createSender({ sending, app }: Settings): ProactiveEventsSender | undefined {
   if (!sending.credentials) return undefined;
-  const http = createHttpClient();
   return new ProactiveEventsSender({
-    tokens: new TokenClient({ ...sending.credentials, tokenUrl: sending.tokenUrl, http }),
-    http,
+    tokens: new TokenClient({ ...sending.credentials, tokenUrl: sending.tokenUrl }),
     allowedOrigins: sending.allowedOrigins,
     stage: sending.stage,
     publishedEvents: app.events,

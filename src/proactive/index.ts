@@ -62,7 +62,8 @@ export { CREDENTIALS_HINT, LWA_TOKEN_URL, PROACTIVE_EVENTS_SCOPE, TokenClient, T
 export type { Credentials, TokenClientOptions, TokenErrorCode } from './token';
 export { verdictFor } from './outcomes';
 export type { Verdict } from './outcomes';
-export { DEFAULT_RETRY, ProactiveEventsSender, createHttpClient, retryAfterMs } from './sender';
+export { DEFAULT_RETRY, ProactiveEventsSender, retryAfterMs } from './sender';
+export { createHttpClient } from './http';
 export type { RetryPolicy, SendResult, SendStatus, SendTarget, SenderOptions } from './sender';
 export { createEmulator } from './emulator';
 export type { AcceptedEvent, Emulator, EmulatorOptions, ReceivedRequest } from './emulator';

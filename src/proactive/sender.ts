@@ -1,7 +1,6 @@
-import * as http from 'http';
-import * as https from 'https';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import type { EventName } from './events';
+import { lazyHttpClient } from './http';
 import type { Issue } from './issues';
 import { messageOf, verdictFor } from './outcomes';
 import { REGION_ORIGINS, eventsUrl, originOf, tokenOrigins, type Region, type Stage } from './regions';
@@ -63,16 +62,6 @@ export interface SendTarget {
   stage?: Stage;
 }
 
-/** One HTTP client with keep-alive connections, shared by the token client and the sender. */
-export function createHttpClient(): AxiosInstance {
-  return axios.create({
-    httpAgent: new http.Agent({ keepAlive: true }),
-    httpsAgent: new https.Agent({ keepAlive: true }),
-    maxRedirects: 0, // a redirect would carry the token to a host nobody checked
-    proxy: false,
-  });
-}
-
 /**
  * Sends Proactive Events: validates each before anything leaves, sends the access token only to allowed
  * origins, maps Amazon's answer through one table, and retries what is worth retrying. `send` never throws for
@@ -85,7 +74,7 @@ export class ProactiveEventsSender {
   readonly #published?: readonly EventName[];
   readonly #retry: RetryPolicy;
   readonly #timeoutMs: number;
-  readonly #http: AxiosInstance;
+  readonly #http: () => AxiosInstance;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
@@ -97,7 +86,7 @@ export class ProactiveEventsSender {
     this.#published = options.publishedEvents;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#http = options.http ?? createHttpClient();
+    this.#http = lazyHttpClient(options.http);
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
@@ -146,7 +135,7 @@ export class ProactiveEventsSender {
       if (token) {
         result.attempts++;
         try {
-          const response = await this.#http.post(url, request, {
+          const response = await this.#http().post(url, request, {
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
             timeout: this.#timeoutMs,
             validateStatus: () => true,

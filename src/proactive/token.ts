@@ -1,5 +1,6 @@
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
+import { lazyHttpClient, loadAxios } from './http';
 
 /**
  * Access tokens for the Proactive Events API: Login with Amazon's client-credentials grant.
@@ -66,17 +67,17 @@ export class TokenClient {
   /** How many token requests were made (for tests and benchmarks). */
   requests = 0;
   readonly #clientSecret: string;
-  readonly #http: AxiosInstance;
+  readonly #http: () => AxiosInstance;
   readonly #now: () => number;
   readonly #timeoutMs: number;
   #cached?: { token: string; refreshAt: number };
   #pending?: Promise<string>;
 
-  constructor({ clientId, clientSecret, tokenUrl = LWA_TOKEN_URL, http = axios.create(), now = Date.now, timeoutMs = 10_000 }: TokenClientOptions) {
+  constructor({ clientId, clientSecret, tokenUrl = LWA_TOKEN_URL, http, now = Date.now, timeoutMs = 10_000 }: TokenClientOptions) {
     this.clientId = clientId;
     this.tokenUrl = tokenUrl;
     this.#clientSecret = clientSecret;
-    this.#http = http;
+    this.#http = lazyHttpClient(http);
     this.#now = now;
     this.#timeoutMs = timeoutMs;
   }
@@ -104,7 +105,7 @@ export class TokenClient {
     this.requests++;
     let response;
     try {
-      response = await this.#http.post(this.tokenUrl, form.toString(), {
+      response = await this.#http().post(this.tokenUrl, form.toString(), {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         timeout: this.#timeoutMs,
         validateStatus: () => true,
@@ -145,6 +146,6 @@ export class TokenClient {
 
 /** What went wrong with a request that got no answer: `connect ECONNREFUSED 127.0.0.1:3001`, `timeout of 10000ms exceeded`. */
 export function networkCause(error: unknown): string {
-  if (axios.isAxiosError(error)) return [error.code, error.message].filter(Boolean).join(': ');
+  if (loadAxios().isAxiosError(error)) return [error.code, error.message].filter(Boolean).join(': ');
   return error instanceof Error ? error.message : String(error);
 }
