@@ -73,7 +73,7 @@ export interface Emulator {
   expireTokens(): void;
   /** Replaces the fault plan (and restarts its script and random sequence). */
   setFaults(faults: FaultOptions): void;
-  /** Forgets accepted events (and with them the referenceIds seen) and the request log. */
+  /** Forgets accepted events (and with them the referenceIds seen), the request log and the token count. */
   reset(): void;
 }
 
@@ -109,6 +109,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     reset: () => {
       emulator.accepted.length = 0;
       emulator.received.length = 0;
+      emulator.tokensIssued = 0;
       seen.clear();
     },
   };
@@ -123,8 +124,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     next();
   });
 
+  /** Latency applies to Amazon's answers (tokens and events), not to the page or /events. */
+  const delay = async (_req: Request, _res: Response, next: express.NextFunction) => {
+    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+    next();
+  };
+
   // Amazon's SDK writes /auth/O2/token, the documentation /auth/o2/token: both work there, so both work here.
-  app.post(['/auth/o2/token', '/auth/O2/token'], express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
+  app.post(['/auth/o2/token', '/auth/O2/token'], delay, express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
     const form = (req.body ?? {}) as Record<string, string | undefined>;
     if (form.grant_type !== 'client_credentials') return tokenError(res, 400, 'unsupported_grant_type', 'grant_type must be client_credentials');
     if (!form.client_id || !form.client_secret) return tokenError(res, 400, 'invalid_request', 'client_id and client_secret are required');
@@ -139,9 +146,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   });
 
   const events = express.Router();
-  events.use(async (req, res, next) => {
+  events.use(delay);
+  events.use((req, res, next) => {
     res.set('x-amzn-requestid', randomUUID());
-    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
     const fault = faults.next();
     if (fault.kind === 'drop') return req.socket.destroy();
     if (fault.kind === 'status') {
@@ -192,6 +199,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   app.use('/v1/proactiveEvents', events);
 
   app.get('/events', (_req, res) => res.json(emulator.accepted));
+  app.get('/stats', (_req, res) => {
+    const { tokensIssued, connections } = emulator;
+    res.json({ accepted: emulator.accepted.length, received: emulator.received.length, tokensIssued, connections });
+  });
   app.delete('/events', (_req, res) => {
     emulator.reset();
     res.status(204).end();
