@@ -29,8 +29,11 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
     logging: { request: false, response: false, maskRequestObjects: ['context.System.apiAccessToken'] },
     intentMap,
     // filesDir '' keeps Jovo from loading ./i18n of whatever folder the process runs in.
-    i18n: { filesDir: '', resources, fallbackLng: FALLBACK_LOCALE },
+    i18n: { filesDir: '', fallbackLng: FALLBACK_LOCALE },
   });
+  // The texts go where Jovo's I18Next plugin keeps its content, not into the config: Jovo deep-clones the
+  // whole config for every request, and cloning the texts of both locales cost about 0.1 ms per request.
+  (app.$cms as { I18Next?: { resources: typeof resources } }).I18Next = { resources };
   app.use(
     new Alexa(),
     db ?? new SerialFileDb({ pathToFile: settings.fileDbPath }),
