@@ -1,13 +1,13 @@
-import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import {
   buildRequest,
-  createHttpClient,
   hiddenIntentName,
   networkCause,
+  postJson,
   triggerRequest,
   validateRequest,
   type EventName,
+  type PostJson,
   type SendResult,
   type SendStatus,
   type TriggerData,
@@ -60,7 +60,7 @@ export async function sendTriggers(
   { event, localizedAttributes }: EventToTrigger,
   plan: SendPlan,
   io: Io,
-  http: AxiosInstance = createHttpClient(),
+  post: PostJson = postJson,
 ): Promise<TriggerRun> {
   const draft = buildRequest({ event, localizedAttributes, user: plan.users?.[0], referenceId: plan.referenceId, expiresInMinutes: plan.expiresInMinutes });
   const total = plan.users?.length ?? 1;
@@ -101,7 +101,7 @@ export async function sendTriggers(
     Array.from({ length: Math.min(plan.concurrency, batches.length) }, async () => {
       while (next < batches.length) {
         const users = batches[next++];
-        for (const outcome of await post(http, plan.endpoint, () => sign(users), event.name, plan.referenceId, users)) {
+        for (const outcome of await postTrigger(post, plan.endpoint, () => sign(users), event.name, plan.referenceId, users)) {
           counts[outcome.status]++;
           outcomes.push(outcome);
           if (plan.json) io.out(`${JSON.stringify({ ...outcome, errors: outcome.errors.map(issueJson) })}\n`);
@@ -123,12 +123,12 @@ export async function sendTriggers(
  * Posts one trigger and returns a result per user. A skill that cannot be reached, or answers 429 or 5xx, gets
  * it again, freshly signed; after that every user of the batch has failed, with the cause.
  */
-async function post(http: AxiosInstance, endpoint: string, sign: () => object, event: string, referenceId: string, users?: string[]): Promise<TriggerOutcome[]> {
+async function postTrigger(post: PostJson, endpoint: string, sign: () => object, event: string, referenceId: string, users?: string[]): Promise<TriggerOutcome[]> {
   let cause = '';
   for (let attempt = 1; attempt <= TRIGGER_ATTEMPTS; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 2)));
     try {
-      const response = await http.post(endpoint, sign(), { timeout: TRIGGER_TIMEOUT_MS, validateStatus: () => true });
+      const response = await post(endpoint, sign(), { timeoutMs: TRIGGER_TIMEOUT_MS });
       const results = ResultsSchema.safeParse((response.data as { proactiveEvents?: unknown } | undefined)?.proactiveEvents);
       if (response.status === 200 && results.success) {
         return results.data.map(({ status, httpStatus, requestId, errors, user, ...result }) => ({

@@ -58,12 +58,13 @@ export {
 export type { SubscriberChange, SubscriberState } from './subscriptions';
 export { REGIONS, REGION_ORIGINS, STAGES, eventsUrl, isRegion, originOf, tokenOrigins } from './regions';
 export type { Region, Stage } from './regions';
-export { CREDENTIALS_HINT, LWA_TOKEN_URL, PROACTIVE_EVENTS_SCOPE, TokenClient, TokenError, networkCause } from './token';
+export { CREDENTIALS_HINT, LWA_TOKEN_URL, PROACTIVE_EVENTS_SCOPE, TokenClient, TokenError } from './token';
 export type { Credentials, TokenClientOptions, TokenErrorCode } from './token';
 export { verdictFor } from './outcomes';
 export type { Verdict } from './outcomes';
 export { DEFAULT_RETRY, ProactiveEventsSender, retryAfterMs } from './sender';
-export { createHttpClient } from './http';
+export { networkCause, postJson } from './http';
+export type { JsonResponse, PostJson } from './http';
 export type { RetryPolicy, SendResult, SendStatus, SendTarget, SenderOptions } from './sender';
 export { createEmulator } from './emulator';
 export type { AcceptedEvent, Emulator, EmulatorOptions, ReceivedRequest } from './emulator';

@@ -1,11 +1,10 @@
-import type { AxiosInstance } from 'axios';
 import type { EventName } from './events';
-import { lazyHttpClient } from './http';
+import { networkCause, postJson, type PostJson } from './http';
 import type { Issue } from './issues';
 import { messageOf, verdictFor } from './outcomes';
 import { REGION_ORIGINS, eventsUrl, originOf, tokenOrigins, type Region, type Stage } from './regions';
 import { validateRequest } from './request';
-import { TokenError, networkCause, type TokenClient } from './token';
+import { TokenError, type TokenClient } from './token';
 
 /** What became of one event. `accepted` and `duplicate` are success; nothing is reported as success otherwise. */
 export type SendStatus = 'accepted' | 'duplicate' | 'skipped' | 'rejected' | 'failed';
@@ -48,7 +47,8 @@ export interface SenderOptions {
   retry?: Partial<RetryPolicy>;
   /** Per request, connection included. */
   timeoutMs?: number;
-  http?: AxiosInstance;
+  /** The HTTP transport; Node's http with keep-alive connections by default. */
+  post?: PostJson;
   sleep?: (ms: number) => Promise<void>;
   /** A number in [0, 1), for the jitter. */
   random?: () => number;
@@ -74,7 +74,7 @@ export class ProactiveEventsSender {
   readonly #published?: readonly EventName[];
   readonly #retry: RetryPolicy;
   readonly #timeoutMs: number;
-  readonly #http: () => AxiosInstance;
+  readonly #post: PostJson;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
@@ -86,7 +86,7 @@ export class ProactiveEventsSender {
     this.#published = options.publishedEvents;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#http = lazyHttpClient(options.http);
+    this.#post = options.post ?? postJson;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
@@ -135,11 +135,7 @@ export class ProactiveEventsSender {
       if (token) {
         result.attempts++;
         try {
-          const response = await this.#http().post(url, request, {
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-            timeout: this.#timeoutMs,
-            validateStatus: () => true,
-          });
+          const response = await this.#post(url, request, { headers: { authorization: `Bearer ${token}` }, timeoutMs: this.#timeoutMs });
           result.httpStatus = response.status;
           result.requestId = (response.headers['x-amzn-requestid'] as string | undefined) ?? null;
           const verdict = verdictFor(response.status, messageOf(response.data), event);

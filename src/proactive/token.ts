@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { lazyHttpClient, loadAxios } from './http';
+import { lazyHttpClient, networkCause } from './http';
 
 /**
  * Access tokens for the Proactive Events API: Login with Amazon's client-credentials grant.
@@ -23,7 +23,7 @@ export interface Credentials {
 export interface TokenClientOptions extends Credentials {
   /** Default LWA_TOKEN_URL; the emulator's `<url>/auth/o2/token` for local runs. */
   tokenUrl?: string;
-  /** The HTTP client; the sender passes its keep-alive one. */
+  /** The axios client; one with keep-alive connections, made on first use, by default. */
   http?: AxiosInstance;
   /** Milliseconds since the epoch; tests move it instead of waiting. */
   now?: () => number;
@@ -142,10 +142,4 @@ export class TokenClient {
       message: `${where} (${reason})`,
     });
   }
-}
-
-/** What went wrong with a request that got no answer: `connect ECONNREFUSED 127.0.0.1:3001`, `timeout of 10000ms exceeded`. */
-export function networkCause(error: unknown): string {
-  if (loadAxios().isAxiosError(error)) return [error.code, error.message].filter(Boolean).join(': ');
-  return error instanceof Error ? error.message : String(error);
 }

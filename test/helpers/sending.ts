@@ -2,7 +2,6 @@ import {
   ProactiveEventsSender,
   TokenClient,
   createEmulator,
-  createHttpClient,
   type Emulator,
   type EmulatorOptions,
   type SenderOptions,
@@ -19,12 +18,10 @@ export async function sendingSetup(emulatorOptions: EmulatorOptions = {}, sender
   const clock = { now: Date.parse('2026-11-22T10:00:00Z') };
   const now = () => clock.now;
   const emulator: Emulator = await createEmulator({ port: 0, now, clients: { [CLIENT_ID]: CLIENT_SECRET }, ...emulatorOptions });
-  const http = createHttpClient();
-  const tokens = new TokenClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenUrl: `${emulator.url}/auth/o2/token`, http, now });
+  const tokens = new TokenClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenUrl: `${emulator.url}/auth/o2/token`, now });
   const sleeps: number[] = [];
   const sender = new ProactiveEventsSender({
     tokens,
-    http,
     now,
     allowedOrigins: [emulator.url],
     sleep: async (ms) => {
@@ -37,5 +34,5 @@ export async function sendingSetup(emulatorOptions: EmulatorOptions = {}, sender
   let closing: Promise<void> | undefined;
   // Closing twice is harmless, so a test may close early and afterEach close again.
   const close = () => (closing ??= emulator.close());
-  return { emulator, tokens, sender, sleeps, clock, http, target: { apiEndpoint: emulator.url }, close };
+  return { emulator, tokens, sender, sleeps, clock, target: { apiEndpoint: emulator.url }, close };
 }
