@@ -1,0 +1,288 @@
+import { randomBytes, randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildRequest, eventDefinition, eventFromInputs, triggerRequest, type TriggerData } from '../src/proactive';
+import { getJson, median, percentile, pool, postJson } from './client';
+import { run, start, type Running } from './processes';
+
+/**
+ * `npm run bench`: every part in its own process on loopback, each scenario side by side with its baseline in
+ * one run (alternating rounds), medians and ratios printed and written to bench/results.json.
+ */
+const root = path.join(__dirname, '..', '..');
+const dist = path.join(root, 'dist');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-bench-'));
+const SECRET = randomBytes(32).toString('hex');
+const CREDENTIALS = { ALEXA_CLIENT_ID: 'amzn1.application-oa2-client.bench', ALEXA_CLIENT_SECRET: randomBytes(16).toString('hex') };
+const EMULATOR = path.join(dist, 'src', 'cli', 'emulator.js');
+const SKILL = path.join(dist, 'src', 'index.js');
+const TRIGGER = path.join(dist, 'src', 'cli', 'index.js');
+const LISTENING = /listening on (http:\/\/[^\s/]+(?:\/webhook)?)/;
+const weather = eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' });
+
+interface Row {
+  scenario: string;
+  ours: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  met: boolean | null;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+
+function emulator(latencyMs = 0): Promise<Running> {
+  return start(EMULATOR, ['--port', '0', '--quiet', '--latency', String(latencyMs)], {}, /listening on (http:\/\/\S+)/);
+}
+
+function skill(amazon: Running, env: Record<string, string> = {}): Promise<Running> {
+  return start(
+    SKILL,
+    [],
+    {
+      ...CREDENTIALS,
+      TRIGGER_SECRET: SECRET,
+      LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`,
+      PROACTIVE_API_ENDPOINTS: amazon.url,
+      JOVO_PORT: '0',
+      FILEDB_PATH: path.join(work, `skill-${randomUUID()}.json`),
+      ...env,
+    },
+    LISTENING,
+  );
+}
+
+/** A signed Multicast weather alert for the skill's hidden intent. */
+function trigger(amazon: Running, referenceId: string) {
+  const data: TriggerData = { ...weather, referenceId, explicitEndpoint: true };
+  return triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: SECRET });
+}
+
+/** A plain Alexa request, as the tutorial's trigger sends it. */
+function alexa(type: 'LaunchRequest' | 'IntentRequest', apiEndpoint: string, intent?: string) {
+  const user = { userId: 'amzn1.ask.account.BENCH' };
+  return {
+    version: '1.0',
+    session: { new: true, sessionId: `session.${randomUUID()}`, application: { applicationId: 'amzn1.ask.skill.bench' }, user },
+    context: { System: { application: { applicationId: 'amzn1.ask.skill.bench' }, user, apiEndpoint } },
+    request: { type, requestId: `request.${randomUUID()}`, timestamp: new Date().toISOString(), locale: 'en-US', ...(intent && { intent: { name: intent, confirmationStatus: 'NONE' } }) },
+  };
+}
+
+async function stats(amazon: Running) {
+  return getJson<{ accepted: number; tokensIssued: number }>(`${amazon.url}/stats`);
+}
+
+function expectOk(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}
+
+/** 1. Signed triggers through the skill, beside the tutorial's flow, with 20 ms on every emulator answer. */
+async function pipeline(rounds = 5, perRound = 200, concurrency = 8) {
+  const amazon = await emulator(20);
+  const ours = await skill(amazon);
+  const tutorial = await start(path.join(dist, 'bench', 'tutorial.js'), [], { ...CREDENTIALS, EMULATOR_URL: amazon.url }, LISTENING);
+  const rates = { ours: [] as number[], tutorial: [] as number[] };
+  const latency = { ours: [] as number[], tutorial: [] as number[] };
+  const tokens = { ours: 0, tutorial: 0 };
+  const runOurs = async (round: number, n: number, record: boolean) => {
+    const before = await stats(amazon);
+    const ms = await pool(n, concurrency, async (i) => {
+      const response = await postJson(ours.url, trigger(amazon, `pipeline-${round}-${i}`));
+      const [result] = (response.json as { proactiveEvents: Array<{ status: string }> }).proactiveEvents;
+      expectOk(result.status === 'accepted', `ours: ${JSON.stringify(result)}`);
+      if (record) latency.ours.push(response.ms);
+    });
+    const after = await stats(amazon);
+    expectOk(after.accepted - before.accepted === n, 'ours: not every event accepted');
+    tokens.ours += after.tokensIssued - before.tokensIssued;
+    if (record) rates.ours.push(n / (ms / 1000));
+  };
+  const runTutorial = async (n: number, record: boolean) => {
+    const before = await stats(amazon);
+    const ms = await pool(n, concurrency, async () => {
+      const response = await postJson(tutorial.url, alexa('IntentRequest', amazon.url, 'WeatherAlertIntent'));
+      const speech = (response.json as { response: { outputSpeech: { ssml: string } } }).response.outputSpeech.ssml;
+      expectOk(speech.includes('Status 202'), `tutorial: ${speech}`);
+      if (record) latency.tutorial.push(response.ms);
+    });
+    const after = await stats(amazon);
+    expectOk(after.accepted - before.accepted === n, 'tutorial: not every event accepted');
+    tokens.tutorial += after.tokensIssued - before.tokensIssued;
+    if (record) rates.tutorial.push(n / (ms / 1000));
+  };
+  await runOurs(-1, 20, false);
+  await runTutorial(20, false);
+  tokens.tutorial = 0; // the tutorial asks for one per event; ours counts its one token, asked for in the warm-up
+
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      await runOurs(round, perRound, true);
+      await runTutorial(perRound, true);
+    } else {
+      await runTutorial(perRound, true);
+      await runOurs(round, perRound, true);
+    }
+  }
+  await Promise.all([amazon.stop(), ours.stop(), tutorial.stop()]);
+  const ratio = median(rates.ours) / median(rates.tutorial);
+  results.pipeline = { rounds, perRound, concurrency, latencyMs: 20, rates, latency: summary(latency), tokens, ratio };
+  rows.push(
+    row('1. pipeline, events/s (c=8, 20 ms)', median(rates.ours), median(rates.tutorial), ratio, '>= 1.8x the tutorial', ratio >= 1.8),
+    row('   latency p50 / p99, ms', `${fmt(median(latency.ours))} / ${fmt(percentile(latency.ours, 99))}`, `${fmt(median(latency.tutorial))} / ${fmt(percentile(latency.tutorial, 99))}`, null, '', null),
+    row(`   token requests (${rounds * perRound} events)`, tokens.ours, tokens.tutorial, null, 'one in total', tokens.ours <= 1),
+  );
+}
+
+/** 2. One trigger run to 10,000 Unicast users (stored subscribers), beside the emulator's own ceiling. */
+async function fanOut(rounds = 3, users = 10_000) {
+  const ids = Array.from({ length: users }, (_, i) => `amzn1.ask.account.FAN${String(i).padStart(5, '0')}`);
+  const usersFile = path.join(work, 'users.txt');
+  fs.writeFileSync(usersFile, ids.join('\n'));
+  const dbFile = path.join(work, 'subscribers.json');
+  const state = { subscriptions: ['AMAZON.MessageAlert.Activated'], updatedAt: '2026-11-22T10:00:00Z', apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US' };
+  fs.writeFileSync(dbFile, JSON.stringify(ids.map((userId) => ({ userId, userData: { data: { proactive: state } } })), null, '\t'));
+
+  const amazon = await emulator(0);
+  const ours = await skill(amazon, { FILEDB_PATH: dbFile });
+  const message = eventDefinition('AMAZON.MessageAlert.Activated');
+  const flags = Object.entries(message.example).flatMap(([flag, value]) => [`--${flag}`, value ?? '']);
+  const event = eventFromInputs(message.name, message.example, ['en-US', 'de-DE']);
+  const rates = { pipeline: [] as number[], ceiling: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    await fetch(`${amazon.url}/events`, { method: 'DELETE' });
+    const fan = await run(TRIGGER, [message.command, ...flags, '--users-file', usersFile, '--endpoint', ours.url, '--api-endpoint', amazon.url, '--reference-id', `fan-${round}`], { TRIGGER_SECRET: SECRET });
+    const delivered = await stats(amazon);
+    expectOk(fan.status === 0 && delivered.accepted === users, `fan-out: exit ${fan.status}, ${delivered.accepted} accepted of ${users}\n${fan.stdout.slice(-500)}`);
+    const audiences = new Set((await getJson<Array<{ audience: string }>>(`${amazon.url}/events`)).map((accepted) => accepted.audience));
+    expectOk(audiences.size === users, 'fan-out: some users got the event twice or not at all');
+    rates.pipeline.push(users / (fan.ms / 1000));
+
+    await fetch(`${amazon.url}/events`, { method: 'DELETE' });
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench', client_secret: 'bench', scope: 'alexa::proactive_events' });
+    const { access_token: token } = (await (await fetch(`${amazon.url}/auth/o2/token`, { method: 'POST', body: form })).json()) as { access_token: string };
+    const ms = await pool(users, 32, async (i) => {
+      const body = buildRequest({ ...event, user: ids[i], referenceId: `ceiling-${round}` });
+      const response = await postJson(`${amazon.url}/v1/proactiveEvents/stages/development`, body, { authorization: `Bearer ${token}` });
+      expectOk(response.status === 202, `ceiling: ${response.status}`);
+    });
+    rates.ceiling.push(users / (ms / 1000));
+  }
+  const memory = ours.peakMemoryMb();
+  await Promise.all([amazon.stop(), ours.stop()]);
+  const share = median(rates.pipeline) / median(rates.ceiling);
+  results.fanOut = { rounds, users, rates, skillPeakMemoryMb: memory, shareOfCeiling: share };
+  rows.push(
+    row(`2. fan-out, events/s (${users.toLocaleString('en-US')} users)`, median(rates.pipeline), median(rates.ceiling), share, '>= 1,000 events/s', median(rates.pipeline) >= 1000, 'emulator ceiling'),
+    row('   skill peak memory, MB', memory, '', null, '< 250 MB', memory < 250),
+  );
+}
+
+/**
+ * 3. The skill's own time per hidden-intent request, beside a bare Jovo v3 intent that answers text. A trigger
+ * also waits for Amazon's answer: that hop, the same request sent straight to the emulator, is measured
+ * alongside and taken out.
+ */
+async function overhead(rounds = 5, perRound = 100) {
+  const amazon = await emulator(0);
+  const ours = await skill(amazon);
+  const bare = await start(path.join(dist, 'bench', 'bare.js'), [], { BARE_DB_PATH: path.join(work, 'bare.json') }, LISTENING);
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench', client_secret: 'bench', scope: 'alexa::proactive_events' });
+  const { access_token: token } = (await (await fetch(`${amazon.url}/auth/o2/token`, { method: 'POST', body: form })).json()) as { access_token: string };
+  const latency = { ours: [] as number[], amazon: [] as number[], bare: [] as number[] };
+  const measure = async (side: 'ours' | 'amazon' | 'bare', round: number, n: number, record: boolean) => {
+    for (let i = 0; i < n; i++) {
+      const referenceId = `overhead-${side}-${round}-${i}`;
+      const response =
+        side === 'ours'
+          ? await postJson(ours.url, trigger(amazon, referenceId))
+          : side === 'amazon'
+            ? await postJson(`${amazon.url}/v1/proactiveEvents/stages/development`, buildRequest({ ...weather, referenceId }), { authorization: `Bearer ${token}` })
+            : await postJson(bare.url, alexa('IntentRequest', amazon.url, 'HelloIntent'));
+      expectOk(response.status === (side === 'amazon' ? 202 : 200), `${side}: ${response.status}`);
+      if (record) latency[side].push(response.ms);
+    }
+  };
+  for (const side of ['ours', 'amazon', 'bare'] as const) await measure(side, -1, 50, false);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? (['ours', 'amazon', 'bare'] as const) : (['bare', 'amazon', 'ours'] as const);
+    for (const side of order) await measure(side, round, perRound, true);
+  }
+  await Promise.all([amazon.stop(), ours.stop(), bare.stop()]);
+  const own = median(latency.ours) - median(latency.amazon);
+  const difference = own - median(latency.bare);
+  results.overhead = { rounds, perRound, latency: summary(latency), skillOwnMedianMs: own, medianDifferenceMs: difference };
+  rows.push(
+    row('3. per trigger, ms p50 (p99)', `${fmt(median(latency.ours))} (${fmt(percentile(latency.ours, 99))})`, `${fmt(median(latency.bare))} (${fmt(percentile(latency.bare, 99))})`, null, '', null, 'bare Jovo intent'),
+    row("   of which Amazon's answer, ms p50", median(latency.amazon), '', null, '', null),
+    row("   skill's own time, ms p50", own, median(latency.bare), null, 'within 2 ms of bare', difference <= 2, 'bare Jovo intent'),
+  );
+}
+
+/** 4. Process start to first answered request, beside the same bare Jovo v3 app. */
+async function coldStart(rounds = 11) {
+  const amazon = await emulator(0);
+  const times = { ours: [] as number[], bare: [] as number[] };
+  const once = async (side: 'ours' | 'bare') => {
+    const startedAt = process.hrtime.bigint();
+    const server =
+      side === 'ours' ? await skill(amazon) : await start(path.join(dist, 'bench', 'bare.js'), [], { BARE_DB_PATH: path.join(work, `bare-${randomUUID()}.json`) }, LISTENING);
+    const response = await postJson(server.url, alexa('LaunchRequest', amazon.url));
+    expectOk(response.status === 200, `${side}: ${response.status}`);
+    times[side].push(Number(process.hrtime.bigint() - startedAt) / 1e6);
+    await server.stop();
+  };
+  for (let round = 0; round < rounds; round++) {
+    for (const side of round % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const)) await once(side);
+  }
+  await amazon.stop();
+  const ratio = median(times.ours) / median(times.bare);
+  results.coldStart = { rounds, ms: times, ratio };
+  rows.push(row('4. cold start to first answer, ms', median(times.ours), median(times.bare), ratio, '<= 1.2x bare Jovo', ratio <= 1.2, 'bare Jovo app'));
+}
+
+function row(scenario: string, ours: number | string, baseline: number | string, ratio: number | null, target: string, met: boolean | null, baselineName = ''): Row {
+  const show = (value: number | string) => (typeof value === 'number' ? fmt(value) : value);
+  return { scenario, ours: show(ours), baseline: `${show(baseline)}${baselineName && baseline !== '' ? ` (${baselineName})` : ''}`, ratio: ratio === null ? '' : `${ratio.toFixed(2)}x`, target, met };
+}
+
+function fmt(value: number): string {
+  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 2);
+}
+
+function summary(latency: Record<string, number[]>) {
+  return Object.fromEntries(Object.entries(latency).map(([side, values]) => [side, { p50: median(values), p99: percentile(values, 99), n: values.length }]));
+}
+
+function print(): void {
+  const headers = { scenario: 'scenario', ours: 'ours', baseline: 'baseline', ratio: 'ratio', target: 'target', met: 'met' };
+  const table = [headers, ...rows.map((r) => ({ ...r, met: r.met === null ? '' : r.met ? 'yes' : 'NO' }))];
+  const widths = Object.keys(headers).map((key) => Math.max(...table.map((r) => String(r[key as keyof typeof r]).length)));
+  for (const r of table) {
+    console.log(Object.keys(headers).map((key, i) => String(r[key as keyof typeof r]).padEnd(widths[i])).join('  ').trimEnd());
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const scenarios = { pipeline, fanOut, overhead, coldStart };
+  console.log(`Benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    process.stderr.write(`running ${name}…\n`);
+    await scenario();
+  }
+  print();
+  const file = path.join(root, 'bench', 'results.json');
+  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, table: rows, ...results }, null, 2)}\n`);
+  console.log(`\nWritten to ${path.relative(process.cwd(), file)}`);
+  fs.rmSync(work, { recursive: true, force: true });
+  process.exitCode = rows.some((r) => r.met === false) ? 1 : 0;
+}
+
+void main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exitCode = 1;
+});

@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+
+/** A server started as its own process, as it runs in production. */
+export interface Running {
+  url: string;
+  pid: number;
+  /** Milliseconds from spawn until it printed its URL. */
+  startedInMs: number;
+  /** Peak resident memory so far, in MB (VmHWM). */
+  peakMemoryMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `node script args` and waits until its output matches `listening` (whose first group is the URL). */
+export function start(script: string, args: string[], env: Record<string, string>, listening: RegExp): Promise<Running> {
+  const startedAt = process.hrtime.bigint();
+  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = listening.exec(output);
+      if (!match) return;
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolve(running(child, match[1], Number(process.hrtime.bigint() - startedAt) / 1e6));
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+function running(child: ChildProcess, url: string, startedInMs: number): Running {
+  return {
+    url,
+    pid: child.pid!,
+    startedInMs,
+    peakMemoryMb: () => {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+/** Runs `node script args` to its end; resolves with the wall time, the exit status and stdout. */
+export function run(script: string, args: string[], env: Record<string, string>): Promise<{ ms: number; status: number | null; stdout: string }> {
+  const startedAt = process.hrtime.bigint();
+  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  return new Promise((resolve) => child.once('exit', (status) => resolve({ ms: Number(process.hrtime.bigint() - startedAt) / 1e6, status, stdout })));
+}
