@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import { createServer } from 'net';
 import * as os from 'os';
@@ -10,10 +10,7 @@ const root = path.join(__dirname, '..');
 const entry = path.join(root, 'dist', 'src', 'index.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-entry-'));
 
-beforeAll(() => {
-  // What `npm start` does before it serves: an incremental compile.
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
-}, 120_000);
+// The compiled entry comes from test/globalSetup.js, which builds once, as `npm start` does before it serves.
 
 /** Starts the compiled webhook as `npm start` does, and collects what it prints. */
 function start(env: Record<string, string>) {

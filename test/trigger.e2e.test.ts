@@ -1,19 +1,15 @@
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import type { Server } from 'http';
-import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { createApp } from '../src/app';
 import { runTrigger } from '../src/cli';
 import { sendPlan } from '../src/cli/sendOptions';
 import { EVENT_DEFINITIONS, createEmulator, eventDefinition, previewText, triggerRequest, validateRequest, type Emulator, type TriggerData } from '../src/proactive';
-import { createWebhook, listen } from '../src/server';
 import type { Settings } from '../src/settings';
+import { TRIGGER_SECRET, close, eventRequests, startSkill as startSkillAt, trigger as runTriggerAt } from './helpers/pipeline';
 import { intentRequest, subscriptionChanged } from './helpers/requests';
-import { testSettings } from './helpers/settings';
 
-const SECRET = randomBytes(32).toString('hex');
+const SECRET = TRIGGER_SECRET;
 const ORDER = 'AMAZON.OrderStatus.Updated';
 const WEATHER = 'AMAZON.WeatherAlert.Activated';
 
@@ -23,20 +19,10 @@ let amazonEu: Emulator;
 const skills: Server[] = [];
 let webhook: string;
 
-/** A skill webhook on port 0, configured like a real one but pointed at the emulators. */
-async function startSkill(change: (settings: Settings) => void = () => undefined): Promise<string> {
-  const settings = testSettings();
-  settings.sending = {
-    credentials: { clientId: 'amzn1.application-oa2-client.e2e', clientSecret: 'e2e-client-secret' },
-    tokenUrl: `${amazon.url}/auth/o2/token`,
-    allowedOrigins: [amazon.url, amazonEu.url],
-    stage: 'development',
-  };
-  settings.triggerSecret = SECRET;
-  change(settings);
-  const server = await listen(createWebhook(createApp(settings)), 0, '127.0.0.1');
-  skills.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+async function startSkill(change?: (settings: Settings) => void): Promise<string> {
+  const started = await startSkillAt([amazon, amazonEu], change);
+  skills.push(started.server);
+  return started.url;
 }
 
 beforeAll(async () => {
@@ -45,32 +31,19 @@ beforeAll(async () => {
   webhook = await startSkill();
 });
 afterAll(async () => {
-  await Promise.all([amazon.close(), amazonEu.close(), ...skills.map((server) => new Promise((resolve) => server.close(resolve)))]);
+  await Promise.all([amazon.close(), amazonEu.close(), ...skills.map(close)]);
 });
 afterEach(() => {
   amazon.reset();
   amazonEu.reset();
 });
 
-/** Runs the trigger script in-process against the skill, with the trigger secret. */
-async function trigger(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const status = await runTrigger([...argv, ...(argv.includes('--endpoint') ? [] : ['--endpoint', webhook]), ...(argv.includes('--secret') ? [] : ['--secret', SECRET])], {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-    cwd: __dirname,
-  });
-  return { status, out, err, json: () => out.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
+function trigger(...argv: string[]) {
+  return runTriggerAt(webhook, ...argv);
 }
 
 function flags(inputs: Record<string, string | undefined>): string[] {
   return Object.entries(inputs).flatMap(([flag, value]) => [`--${flag}`, value ?? '']);
-}
-
-/** Requests that reached an events API (token requests do not count). */
-function eventRequests(emulator: Emulator) {
-  return emulator.received.filter((request) => request.path.startsWith('/v1/'));
 }
 
 /** Posts an Alexa request (a skill event, say) to the skill. */
