@@ -248,7 +248,8 @@ function row(scenario: string, ours: number | string, baseline: number | string,
 }
 
 function fmt(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 2);
+  if (Number.isInteger(value) || value >= 100) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(value >= 10 ? 1 : 2);
 }
 
 function summary(latency: Record<string, number[]>) {
