@@ -193,6 +193,27 @@ describe('faults', () => {
     expect(new Set(first.filter((status) => status !== 202))).toEqual(new Set([429, 500, 503]));
   });
 
+  it('makes the same faults for the same events whatever order they arrive in', async () => {
+    const statuses = async (order: number[]) => {
+      const bearer = await accessToken();
+      const seen: Record<string, number[]> = {};
+      for (let round = 0; round < 2; round++) {
+        for (const i of order) (seen[`r${i}`] ??= []).push((await send({ ...example('weather-alert.json'), referenceId: `r${i}` }, bearer)).status);
+      }
+      await emulator.close();
+      return seen;
+    };
+    const forwards = Array.from({ length: 30 }, (_, i) => i);
+    await start({ faults: { rate: 0.4, seed: 7 } });
+    const first = await statuses(forwards);
+    await start({ faults: { rate: 0.4, seed: 7 } });
+    const reversed = await statuses([...forwards].reverse());
+    await start(); // for afterEach
+    expect(reversed).toEqual(first);
+    // Each resend is a new draw: some event fails once and then gets through.
+    expect(Object.values(first).some(([once, again]) => once !== 202 && again === 202)).toBe(true);
+  });
+
   it("adds latency to Amazon's answers only, not to the page or /events", async () => {
     // Wide margins: the suite runs files in parallel on a small machine.
     await start({ faults: { latencyMs: 800 } });

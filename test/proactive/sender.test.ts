@@ -184,7 +184,8 @@ describe('before anything is sent', () => {
 });
 
 describe('at scale', () => {
-  beforeEach(async () => (setup = await sendingSetup({ faults: { rate: 0.3, seed: 42, retryAfterSeconds: 0, dropRate: 0.05 } })));
+  // A seed's faults are the same on every run, whatever the interleaving: these tests cannot flake.
+  beforeEach(async () => (setup = await sendingSetup({ faults: { rate: 0.2, seed: 42, retryAfterSeconds: 0, dropRate: 0.05 } })));
 
   it('sends a hundred events at once with one token request and a few kept-alive connections', async () => {
     const bodies = Array.from({ length: 100 }, (_, i) => ({ ...weather(), referenceId: `weather-${i}` }));

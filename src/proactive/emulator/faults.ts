@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 /** Trouble the emulator makes on purpose, so that retries can be seen and tested. */
 export interface FaultOptions {
   /** Share (0 to 1) of event requests answered with one of `statuses` instead of being handled. */
@@ -12,7 +14,11 @@ export interface FaultOptions {
   latencyMs?: number;
   /** Share (0 to 1) of event requests whose connection is closed without an answer. */
   dropRate?: number;
-  /** Seed of the random choices, so a run can be repeated exactly. */
+  /**
+   * Seed of the random choices. A request's fault depends only on the seed, the event (referenceId and audience)
+   * and how often that event was sent before, not on the order requests arrive in: the same seed and the same
+   * events give the same faults, however concurrent the sender.
+   */
   seed?: number;
 }
 
@@ -22,12 +28,11 @@ export type Fault = { kind: 'none' } | { kind: 'drop' } | { kind: 'status'; stat
 export class FaultPlan {
   readonly #options: FaultOptions;
   readonly #script: Array<number | 'drop'>;
-  readonly #random: () => number;
+  readonly #attempts = new Map<string, number>();
 
   constructor(options: FaultOptions = {}) {
     this.#options = options;
     this.#script = [...(options.script ?? [])];
-    this.#random = mulberry32(options.seed ?? 1);
   }
 
   get latencyMs(): number {
@@ -38,27 +43,25 @@ export class FaultPlan {
     return this.#options.retryAfterSeconds ?? 1;
   }
 
-  next(): Fault {
+  /** The fault for the next request of the event `key` (the script first, in arrival order). */
+  next(key: string): Fault {
     const scripted = this.#script.shift();
     if (scripted === 'drop') return { kind: 'drop' };
     if (scripted !== undefined) return scripted >= 200 && scripted < 300 ? { kind: 'none' } : { kind: 'status', status: scripted };
-    if (this.#random() < (this.#options.dropRate ?? 0)) return { kind: 'drop' };
-    if (this.#random() < (this.#options.rate ?? 0)) {
+    const attempt = (this.#attempts.get(key) ?? 0) + 1;
+    this.#attempts.set(key, attempt);
+    const [drop, fault, which] = uniforms(`${this.#options.seed ?? 1}|${key}|${attempt}`);
+    if (drop < (this.#options.dropRate ?? 0)) return { kind: 'drop' };
+    if (fault < (this.#options.rate ?? 0)) {
       const statuses = this.#options.statuses?.length ? this.#options.statuses : [429, 500, 503];
-      return { kind: 'status', status: statuses[Math.floor(this.#random() * statuses.length)] };
+      return { kind: 'status', status: statuses[Math.floor(which * statuses.length)] };
     }
     return { kind: 'none' };
   }
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same faults. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Three numbers in [0, 1) drawn from `text`: the same text, the same numbers. */
+function uniforms(text: string): [number, number, number] {
+  const digest = createHash('sha256').update(text).digest();
+  return [0, 4, 8].map((offset) => digest.readUInt32BE(offset) / 2 ** 32) as [number, number, number];
 }

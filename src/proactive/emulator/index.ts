@@ -71,7 +71,7 @@ export interface Emulator {
   connections: number;
   /** Makes every issued token expired, as if its hour had passed. */
   expireTokens(): void;
-  /** Replaces the fault plan (and restarts its script and random sequence). */
+  /** Replaces the fault plan (and restarts its script and its count of attempts per event). */
   setFaults(faults: FaultOptions): void;
   /** Forgets accepted events (and with them the referenceIds seen), the request log and the token count. */
   reset(): void;
@@ -147,9 +147,13 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   const events = express.Router();
   events.use(delay);
-  events.use((req, res, next) => {
+  events.use((_req, res, next) => {
     res.set('x-amzn-requestid', randomUUID());
-    const fault = faults.next();
+    next();
+  });
+  events.use(express.json({ limit: '1mb', type: () => true }));
+  events.use((req, res, next) => {
+    const fault = faults.next(faultKey(req.body));
     if (fault.kind === 'drop') return req.socket.destroy();
     if (fault.kind === 'status') {
       if (fault.status === 429) res.set('retry-after', String(faults.retryAfterSeconds));
@@ -157,7 +161,6 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     }
     next();
   });
-  events.use(express.json({ limit: '1mb', type: () => true }));
   events.post(['/', '/stages/development'], (req, res) => {
     const stage = req.path === '/stages/development' ? 'development' : 'live';
     const token = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
@@ -223,6 +226,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const address = server.address() as AddressInfo;
   emulator.url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return emulator;
+}
+
+/** What makes resends of one event one event for the fault plan: its referenceId and audience. */
+function faultKey(body: unknown): string {
+  const { referenceId, relevantAudience } = (body ?? {}) as { referenceId?: unknown; relevantAudience?: { payload?: { user?: unknown } } };
+  return JSON.stringify([referenceId, relevantAudience?.payload?.user ?? 'Multicast']);
 }
 
 /** Amazon's error body for the events API. */
