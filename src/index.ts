@@ -1,15 +1,15 @@
-import { Lambda, type App } from 'jovo-framework';
 import { createApp } from './app';
+import { createLambdaHandler, type LambdaHandler } from './lambda';
 import { createWebhook, listen } from './server';
 import { SettingsError, loadSettings, readEnvironment } from './settings';
 
-let lambdaApp: App | undefined;
+let lambda: LambdaHandler | undefined;
 
-/** AWS Lambda entry: one app per container, created on the first invocation. */
-export function handler(event: unknown, context: unknown, callback: (error: unknown, result?: unknown) => void): Promise<void> {
-  lambdaApp ??= createApp(loadSettings(readEnvironment()));
-  return lambdaApp.handle(new Lambda(event, context, callback));
-}
+/** AWS Lambda entry (`index.handler`): Alexa's invocations, and signed triggers through API Gateway or a function URL. */
+export const handler: LambdaHandler = (event, context, callback) => {
+  lambda ??= createLambdaHandler(loadSettings(readEnvironment()));
+  return lambda(event, context, callback);
+};
 
 /** `npm start`: serves POST /webhook on JOVO_PORT (default 3000), bound to HOST (default 127.0.0.1). */
 async function main(): Promise<void> {

@@ -1,18 +1,7 @@
 import type { Server } from 'http';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
-import { z } from 'zod';
-import { describeIssue, fromZod } from './proactive';
-
-/** Largest request body the webhook reads; larger ones get 413. Alexa's own requests are a few kilobytes. */
-export const MAX_BODY_SIZE = '1mb';
-
-/** What every Alexa request has (and Jovo needs); anything else gets a 400 naming the missing field. */
-const AlexaEnvelopeSchema = z.object({
-  version: z.string(),
-  context: z.object({ System: z.object({ user: z.object({ userId: z.string() }) }) }),
-  request: z.object({ type: z.string(), requestId: z.string() }),
-});
+import { MAX_BODY_BYTES, errorBody, notAnAlexaRequest, withoutTestHeader } from './alexaRequest';
 
 /**
  * The webhook: `POST /webhook` hands Alexa requests to the Jovo app. Unlike Jovo's shared `Webhook` it is a new
@@ -22,14 +11,10 @@ export function createWebhook(app: App): express.Express {
   const server = express();
   server.disable('x-powered-by');
   app.initWebhook();
-  server.post('/webhook', express.json({ limit: MAX_BODY_SIZE, type: () => true }), async (req: Request, res: Response) => {
-    const envelope = AlexaEnvelopeSchema.safeParse(req.body);
-    if (!envelope.success) {
-      const [issue] = fromZod(envelope.error.issues, req.body);
-      return reply(res, 400, 'NOT_ALEXA_REQUEST', `Not an Alexa request: ${describeIssue(issue)}`);
-    }
-    // Jovo swaps the app's database for its test database when it sees this header; no client may do that.
-    delete req.headers['jovo-test'];
+  server.post('/webhook', express.json({ limit: MAX_BODY_BYTES, type: () => true }), async (req: Request, res: Response) => {
+    const problem = notAnAlexaRequest(req.body);
+    if (problem) return reply(res, 400, 'NOT_ALEXA_REQUEST', problem);
+    req.headers = withoutTestHeader(req.headers);
     await app.handle(new ExpressJS(req, res));
   });
   server.use((req: Request, res: Response) => reply(res, 404, 'NOT_FOUND', `No route ${req.method} ${req.path}: use POST /webhook`));
@@ -48,7 +33,7 @@ export function listen(server: express.Express, port: number, host: string): Pro
 
 const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, _next) => {
   if (error.type === 'entity.parse.failed') return reply(res, 400, 'INVALID_JSON', 'The request body is not valid JSON');
-  if (error.type === 'entity.too.large') return reply(res, 413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_SIZE}`);
+  if (error.type === 'entity.too.large') return reply(res, 413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
   if (error.status && error.status >= 400 && error.status < 500) {
     return reply(res, error.status, 'BAD_REQUEST', 'The request body cannot be read');
   }
@@ -56,5 +41,5 @@ const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number
 };
 
 function reply(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
+  res.status(status).json(errorBody(code, message));
 }
