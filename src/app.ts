@@ -4,10 +4,10 @@ import { handlers, intentMap } from './handlers';
 import { FALLBACK_LOCALE, resources } from './i18n';
 import { ProactiveEvents, SerialFileDb } from './plugin';
 import { ProactiveEventsSender, TokenClient } from './proactive';
-import type { Settings } from './settings';
+import type { DynamoDbSettings, Settings } from './settings';
 
 export interface AppOptions {
-  /** The user store; FileDb at `settings.fileDbPath` unless given (e.g. Jovo's DynamoDb for Lambda). */
+  /** The user store; by default Jovo's DynamoDb when settings name a table, FileDb at `settings.fileDbPath` otherwise. */
   db?: Db;
 }
 
@@ -36,7 +36,7 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
   (app.$cms as { I18Next?: { resources: typeof resources } }).I18Next = { resources };
   app.use(
     new Alexa(),
-    db ?? new SerialFileDb({ pathToFile: settings.fileDbPath }),
+    db ?? (settings.dynamoDb ? dynamoDb(settings.dynamoDb) : new SerialFileDb({ pathToFile: settings.fileDbPath })),
     new ProactiveEvents({
       events: settings.app.events,
       expiresInMinutes: settings.app.expiresInMinutes,
@@ -57,4 +57,11 @@ function createSender({ sending, app }: Settings): ProactiveEventsSender | undef
     stage: sending.stage,
     publishedEvents: app.events,
   });
+}
+
+/** Jovo's DynamoDb, loaded only when used: it brings the AWS SDK, which a skill on FileDb never needs. */
+function dynamoDb({ tableName, endpoint, region }: DynamoDbSettings): Db {
+  const { DynamoDb } = require('jovo-db-dynamodb') as typeof import('jovo-db-dynamodb');
+  const awsConfig = { ...(endpoint && { endpoint }), ...(region && { region }) };
+  return new DynamoDb({ tableName, ...(Object.keys(awsConfig).length > 0 && { awsConfig }) });
 }

@@ -33,9 +33,19 @@ export interface Settings {
   server: { port: number; host: string };
   /** Absolute path of the FileDb JSON file, the embedded default store. */
   fileDbPath: string;
+  /** Store users in this DynamoDB table instead (Jovo's DynamoDb; for Lambda). */
+  dynamoDb?: DynamoDbSettings;
   sending: SendingSettings;
   /** Shared by the skill and the trigger script; without it the hidden intents refuse every trigger. */
   triggerSecret?: string;
+}
+
+export interface DynamoDbSettings {
+  tableName: string;
+  /** Another DynamoDB than AWS's, e.g. DynamoDB Local or dynalite. */
+  endpoint?: string;
+  /** Default: AWS_REGION, as the AWS SDK reads it. */
+  region?: string;
 }
 
 /** How the skill sends events. Credentials are absent until ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET are set. */
@@ -67,6 +77,9 @@ const EnvironmentSchema = z.object({
   PROACTIVE_STAGE: unsetIfEmpty(z.enum(STAGES).optional()),
   // Never refused by the schema, so its value can never appear in an error; its length is checked below.
   TRIGGER_SECRET: unsetIfEmpty(z.string().optional()),
+  DYNAMODB_TABLE: unsetIfEmpty(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name: 3 to 255 of A-Z a-z 0-9 _ . -').optional()),
+  DYNAMODB_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
+  AWS_REGION: unsetIfEmpty(z.string().optional()),
 });
 
 /** Thrown when app.json or the environment is invalid; `issues` names each field, its value and what is allowed. */
@@ -98,6 +111,9 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
     server: { port: vars.JOVO_PORT, host: vars.HOST },
     // FileDb resolves relative paths against the working folder; resolving against the project keeps one store.
     fileDbPath: path.resolve(root, vars.FILEDB_PATH),
+    ...(vars.DYNAMODB_TABLE && {
+      dynamoDb: { tableName: vars.DYNAMODB_TABLE, ...(vars.DYNAMODB_ENDPOINT && { endpoint: vars.DYNAMODB_ENDPOINT }), ...(vars.AWS_REGION && { region: vars.AWS_REGION }) },
+    }),
     sending: {
       ...(vars.ALEXA_CLIENT_ID && vars.ALEXA_CLIENT_SECRET && { credentials: { clientId: vars.ALEXA_CLIENT_ID, clientSecret: vars.ALEXA_CLIENT_SECRET } }),
       tokenUrl: vars.LWA_TOKEN_URL,
