@@ -110,3 +110,20 @@ describe('npm run demo', () => {
     await expect(fetch(page)).rejects.toThrow();
   }, 60_000);
 });
+
+describe('npm run bundle', () => {
+  it('writes a self-contained Lambda bundle whose index.handler answers Alexa', async () => {
+    const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-')), 'bundle');
+    const built = spawn(process.execPath, [path.join(root, 'dist', 'scripts', 'bundle.js'), '--no-zip', '--out', folder], { cwd: root, stdio: 'pipe' });
+    await expect(new Promise((resolve) => built.once('exit', resolve))).resolves.toBe(0);
+    expect(fs.existsSync(path.join(folder, 'app.json'))).toBe(true);
+    // Run from outside the project, so nothing can come from the project's own node_modules.
+    const script = `require(${JSON.stringify(path.join(folder, 'index.js'))}).handler(${JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.BUNDLE' }))}, {}).then((r) => process.stdout.write(r.response.outputSpeech.ssml))`;
+    const run = spawn(process.execPath, ['-e', script], { cwd: os.tmpdir(), env: { PATH: process.env.PATH ?? '', HOME: tmp }, stdio: 'pipe' });
+    let out = '';
+    run.stdout.on('data', (chunk) => (out += chunk));
+    await expect(new Promise((resolve) => run.once('exit', resolve))).resolves.toBe(0);
+    expect(out).toMatch(/<speak>Welcome to Proactive Alerts\./);
+    fs.rmSync(path.dirname(folder), { recursive: true, force: true });
+  }, 120_000);
+});
