@@ -7,9 +7,17 @@ const path = require('path');
 
 const app = require('./app.json');
 
-/** Where Alexa sends requests and skill events. Set SKILL_ENDPOINT (an https URL or a Lambda ARN) before deploying. */
+/**
+ * Where Alexa sends requests and skill events, per stage (jovo3 picks one with --stage, or JOVO_STAGE, STAGE or
+ * NODE_ENV): `local`, the default, a webhook (SKILL_ENDPOINT: your Jovo Webhook or any https URL); `production`,
+ * a Lambda function (SKILL_LAMBDA_ARN). The placeholders keep the committed build the same on every machine.
+ */
 const DEFAULT_ENDPOINT = 'https://skill.example.com/webhook';
+const DEFAULT_LAMBDA_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:proactive-alerts';
 const endpoint = process.env.SKILL_ENDPOINT || DEFAULT_ENDPOINT;
+const lambdaArn = process.env.SKILL_LAMBDA_ARN || DEFAULT_LAMBDA_ARN;
+const stageFlag = process.argv.indexOf('--stage');
+const stage = (stageFlag > 0 && process.argv[stageFlag + 1]) || process.env.JOVO_STAGE || process.env.STAGE || process.env.NODE_ENV || 'local';
 
 const NOTIFICATIONS_PERMISSION = 'alexa::devices:all:notifications:write';
 
@@ -83,8 +91,9 @@ function checkAppJson() {
 }
 
 checkAppJson();
-if (!process.env.SKILL_ENDPOINT) {
-  console.warn(`project.js: SKILL_ENDPOINT is not set; the manifest points at the placeholder ${DEFAULT_ENDPOINT}. Set it before jovo3 deploy.`);
+if (stage === 'production' ? !process.env.SKILL_LAMBDA_ARN : !process.env.SKILL_ENDPOINT) {
+  const [variable, placeholder] = stage === 'production' ? ['SKILL_LAMBDA_ARN', DEFAULT_LAMBDA_ARN] : ['SKILL_ENDPOINT', DEFAULT_ENDPOINT];
+  console.warn(`project.js: ${variable} is not set; the ${stage} manifest points at the placeholder ${placeholder}. Set it before jovo3 deploy.`);
 }
 
 module.exports = {
@@ -108,6 +117,19 @@ module.exports = {
           { eventName: 'SKILL_ENABLED' },
           { eventName: 'SKILL_DISABLED' },
         ],
+      },
+    },
+  },
+  stages: {
+    // The webhook: npm start behind SKILL_ENDPOINT, users in FileDb, the emulator for Amazon if you like.
+    local: {},
+    // AWS Lambda: `jovo3 deploy --stage production` uploads the bundle (npm run bundle) to SKILL_LAMBDA_ARN. The
+    // function's environment needs DYNAMODB_TABLE, PROACTIVE_STAGE=live once certified, ALEXA_CLIENT_ID,
+    // ALEXA_CLIENT_SECRET and TRIGGER_SECRET (see the README); a build cannot set those.
+    production: {
+      alexaSkill: {
+        endpoint: lambdaArn,
+        manifest: { events: { endpoint: { uri: lambdaArn } } },
       },
     },
   },

@@ -15,7 +15,7 @@ const SKILL_JSON = path.join(PLATFORM, 'skill-package', 'skill.json');
  * `jovo3 build -p alexaSkill --clean` in a fresh copy of the project's inputs, with a temporary HOME (the CLI
  * writes ~/.jovo/config) and no environment but PATH and what the test passes.
  */
-async function buildCopy(change: (dir: string) => void = () => undefined, env: Record<string, string> = {}) {
+async function buildCopy(change: (dir: string) => void = () => undefined, env: Record<string, string> = {}, args: string[] = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-build-'));
   for (const file of ['package.json', 'project.js', 'app.json']) fs.copyFileSync(path.join(root, file), path.join(dir, file));
   fs.cpSync(path.join(root, 'models'), path.join(dir, 'models'), { recursive: true });
@@ -23,7 +23,7 @@ async function buildCopy(change: (dir: string) => void = () => undefined, env: R
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   change(dir);
   const jovo3 = path.join(root, 'node_modules', '.bin', 'jovo3');
-  const result = await run(jovo3, ['build', '-p', 'alexaSkill', '--clean'], {
+  const result = await run(jovo3, ['build', '-p', 'alexaSkill', '--clean', ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
   }).catch((error: { code: number; stdout: string; stderr: string }) => error);
@@ -96,4 +96,29 @@ it('refuses to build an app.json with a malformed event name or a locale without
   expect(build.exitCode).not.toBe(0);
   expect(build.stderr).toContain('events[1] is "WeatherAlert": expected an event name like "AMAZON.WeatherAlert.Activated"');
   expect(build.stderr).toContain('locale "fr-FR" has no language model: add models/fr-FR.json');
+});
+
+describe('stages', () => {
+  const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:proactive-alerts-prod';
+
+  it.each([
+    ['--stage production', {}, ['--stage', 'production']],
+    ['NODE_ENV=production', { NODE_ENV: 'production' }, []],
+  ])('builds the production manifest with %s: both endpoints at SKILL_LAMBDA_ARN', async (_, env, args) => {
+    const build = await buildCopy(undefined, { SKILL_LAMBDA_ARN: arn, SKILL_ENDPOINT: 'https://local.example.com/webhook', ...env }, args);
+    expect(build.exitCode).toBe(0);
+    const manifest = manifestOf(build.dir);
+    expect(manifest.apis.custom.endpoint).toEqual({ uri: arn });
+    expect(manifest.events.endpoint).toEqual({ uri: arn });
+    expect(manifest.events.publications).toEqual(manifestOf(root).events.publications);
+    expect(manifest.permissions).toEqual([{ name: NOTIFICATIONS_PERMISSION }]);
+  });
+
+  it('builds the local manifest with --stage local: both endpoints at SKILL_ENDPOINT', async () => {
+    const build = await buildCopy(undefined, { SKILL_LAMBDA_ARN: arn, SKILL_ENDPOINT: 'https://local.example.com/webhook' }, ['--stage', 'local']);
+    expect(build.exitCode).toBe(0);
+    const manifest = manifestOf(build.dir);
+    expect(manifest.apis.custom.endpoint).toEqual({ sslCertificateType: 'Wildcard', uri: 'https://local.example.com/webhook' });
+    expect(manifest.events.endpoint).toEqual({ sslCertificateType: 'Wildcard', uri: 'https://local.example.com/webhook' });
+  });
 });
