@@ -105,6 +105,13 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
       `TRIGGER_SECRET: too short (${vars.TRIGGER_SECRET.length} characters); use at least ${MIN_TRIGGER_SECRET_LENGTH}, e.g. the output of \`openssl rand -hex 32\``,
     ]);
   }
+  // Jovo turns FileDb off on Lambda (no writable disk, and containers share none): subscriptions would be lost.
+  if (env.AWS_LAMBDA_FUNCTION_NAME && !vars.DYNAMODB_TABLE) {
+    throw new SettingsError('The environment', [
+      `DYNAMODB_TABLE: required on AWS Lambda (AWS_LAMBDA_FUNCTION_NAME is ${JSON.stringify(env.AWS_LAMBDA_FUNCTION_NAME)}), where FileDb cannot keep users; ` +
+        'name a table with the partition key userId (String)',
+    ]);
+  }
   const app = readAppDeclaration(root);
   return {
     app,

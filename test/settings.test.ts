@@ -77,6 +77,32 @@ it('reads TRIGGER_SECRET, refusing one too short to be safe without printing it'
   expect(message).not.toContain('hunter2');
 });
 
+it('reads DYNAMODB_TABLE, DYNAMODB_ENDPOINT and AWS_REGION into the DynamoDB store, and without a table uses FileDb', () => {
+  expect(loadSettings({}).dynamoDb).toBeUndefined();
+  expect(loadSettings({ DYNAMODB_TABLE: 'proactive-alerts-users' }).dynamoDb).toEqual({ tableName: 'proactive-alerts-users' });
+  expect(loadSettings({ DYNAMODB_TABLE: 'users', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', AWS_REGION: 'eu-west-1' }).dynamoDb).toEqual({
+    tableName: 'users',
+    endpoint: 'http://127.0.0.1:8000',
+    region: 'eu-west-1',
+  });
+  expect(thrownMessage(() => loadSettings({ DYNAMODB_TABLE: 'my table', DYNAMODB_ENDPOINT: 'localhost:8000' }))).toBe(
+    [
+      'The environment is invalid:',
+      '  - DYNAMODB_TABLE: expected a DynamoDB table name: 3 to 255 of A-Z a-z 0-9 _ . - (given "my table")',
+      '  - DYNAMODB_ENDPOINT: expected an http(s) URL (given "localhost:8000")',
+    ].join('\n'),
+  );
+});
+
+it('refuses to run on AWS Lambda without a DynamoDB table, where FileDb would store nothing', () => {
+  const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts' };
+  expect(thrownMessage(() => loadSettings(lambda))).toBe(
+    'The environment is invalid:\n  - DYNAMODB_TABLE: required on AWS Lambda (AWS_LAMBDA_FUNCTION_NAME is "proactive-alerts"), where FileDb cannot keep users; ' +
+      'name a table with the partition key userId (String)',
+  );
+  expect(loadSettings({ ...lambda, DYNAMODB_TABLE: 'users' }).dynamoDb).toEqual({ tableName: 'users' });
+});
+
 it('treats an empty variable as unset', () => {
   expect(loadSettings({ JOVO_PORT: '', HOST: '' }).server).toEqual({ port: 3000, host: '127.0.0.1' });
 });
