@@ -90,7 +90,27 @@ function checkAppJson() {
   }
 }
 
+/** The build refuses a Lambda ARN or skill id that jovo3 deploy could not use, naming the variable and the value. */
+function checkEnvironment() {
+  const problems = [];
+  const arn = process.env.SKILL_LAMBDA_ARN;
+  if (arn && !/^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/.test(arn)) {
+    problems.push(`SKILL_LAMBDA_ARN is ${JSON.stringify(arn)}: expected a Lambda function ARN like ${DEFAULT_LAMBDA_ARN}`);
+  }
+  const skillId = process.env.SKILL_ID;
+  if (skillId && !/^amzn1\.ask\.skill\.[0-9a-f-]{36}$/.test(skillId)) {
+    problems.push(`SKILL_ID is ${JSON.stringify(skillId)}: expected a skill id like amzn1.ask.skill.00000000-0000-0000-0000-000000000000`);
+  }
+  if (problems.length > 0) {
+    const message = `project.js cannot build the skill:\n  - ${problems.join('\n  - ')}`;
+    if (!global.environmentProblemsReported) console.error(message);
+    global.environmentProblemsReported = true;
+    throw new Error(message);
+  }
+}
+
 checkAppJson();
+checkEnvironment();
 if (stage === 'production' ? !process.env.SKILL_LAMBDA_ARN : !process.env.SKILL_ENDPOINT) {
   const [variable, placeholder] = stage === 'production' ? ['SKILL_LAMBDA_ARN', DEFAULT_LAMBDA_ARN] : ['SKILL_ENDPOINT', DEFAULT_ENDPOINT];
   console.warn(`project.js: ${variable} is not set; the ${stage} manifest points at the placeholder ${placeholder}. Set it before jovo3 deploy.`);
@@ -99,6 +119,8 @@ if (stage === 'production' ? !process.env.SKILL_LAMBDA_ARN : !process.env.SKILL_
 module.exports = {
   alexaSkill: {
     nlu: 'alexa',
+    // The skill jovo3 deploy updates (kept in platforms/alexaSkill/.ask, which a clean build rewrites from this).
+    ...(process.env.SKILL_ID && { skillId: process.env.SKILL_ID }),
     // Under alexaSkill (not the top-level `endpoint`) so that a Lambda ARN is written without an SSL type.
     endpoint,
     manifest: {

@@ -100,13 +100,16 @@ it('refuses to build an app.json with a malformed event name or a locale without
 
 describe('stages', () => {
   const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:proactive-alerts-prod';
+  const skillId = 'amzn1.ask.skill.0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 
   it.each([
     ['--stage production', {}, ['--stage', 'production']],
     ['NODE_ENV=production', { NODE_ENV: 'production' }, []],
-  ])('builds the production manifest with %s: both endpoints at SKILL_LAMBDA_ARN', async (_, env, args) => {
-    const build = await buildCopy(undefined, { SKILL_LAMBDA_ARN: arn, SKILL_ENDPOINT: 'https://local.example.com/webhook', ...env }, args);
+  ])('builds the production manifest with %s: both endpoints at SKILL_LAMBDA_ARN, deploying to SKILL_ID', async (_, env, args) => {
+    const build = await buildCopy(undefined, { SKILL_LAMBDA_ARN: arn, SKILL_ENDPOINT: 'https://local.example.com/webhook', SKILL_ID: skillId, ...env }, args);
     expect(build.exitCode).toBe(0);
+    const askStates = JSON.parse(fs.readFileSync(path.join(build.dir, PLATFORM, '.ask', 'ask-states.json'), 'utf8'));
+    expect(askStates.profiles.default.skillId).toBe(skillId);
     const manifest = manifestOf(build.dir);
     expect(manifest.apis.custom.endpoint).toEqual({ uri: arn });
     expect(manifest.events.endpoint).toEqual({ uri: arn });
@@ -120,5 +123,12 @@ describe('stages', () => {
     const manifest = manifestOf(build.dir);
     expect(manifest.apis.custom.endpoint).toEqual({ sslCertificateType: 'Wildcard', uri: 'https://local.example.com/webhook' });
     expect(manifest.events.endpoint).toEqual({ sslCertificateType: 'Wildcard', uri: 'https://local.example.com/webhook' });
+  });
+
+  it('refuses a SKILL_LAMBDA_ARN or SKILL_ID that jovo3 deploy could not use, naming each', async () => {
+    const build = await buildCopy(undefined, { SKILL_LAMBDA_ARN: 'proactive-alerts', SKILL_ID: 'my-skill' }, ['--stage', 'production']);
+    expect(build.exitCode).not.toBe(0);
+    expect(build.stderr).toContain('SKILL_LAMBDA_ARN is "proactive-alerts": expected a Lambda function ARN like arn:aws:lambda:us-east-1:123456789012:function:proactive-alerts');
+    expect(build.stderr).toContain('SKILL_ID is "my-skill": expected a skill id like amzn1.ask.skill.00000000-0000-0000-0000-000000000000');
   });
 });
