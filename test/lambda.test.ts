@@ -10,12 +10,17 @@ import { testSettings } from './helpers/settings';
 let amazon: Emulator;
 let handler: LambdaHandler;
 
-beforeAll(async () => {
-  amazon = await createEmulator({ port: 0 });
+/** A new container: the skill's settings, sending to the emulator. */
+function container(): LambdaHandler {
   const settings = testSettings();
   settings.sending = { credentials: { clientId: 'id', clientSecret: 'secret' }, tokenUrl: `${amazon.url}/auth/o2/token`, allowedOrigins: [amazon.url], stage: 'development' };
   settings.triggerSecret = TRIGGER_SECRET;
-  handler = createLambdaHandler(settings);
+  return createLambdaHandler(settings);
+}
+
+beforeAll(async () => {
+  amazon = await createEmulator({ port: 0 });
+  handler = container();
 });
 afterAll(() => amazon.close());
 afterEach(() => amazon.reset());
@@ -78,6 +83,17 @@ it.each([
   expect(statusCode).toBe(200);
   expect(body.proactiveEvents).toEqual([expect.objectContaining({ status: 'accepted', httpStatus: 202 })]);
   expect(amazon.accepted).toHaveLength(1);
+});
+
+it('asks for an access token once per container, however many invocations it serves', async () => {
+  for (const lambda of [container(), container()]) {
+    for (let i = 0; i < 3; i++) {
+      const response = (await lambda(functionUrlV2(JSON.stringify(signedTrigger())), {})) as HttpResponse;
+      expect(JSON.parse(response.body).proactiveEvents).toEqual([expect.objectContaining({ status: 'accepted' })]);
+    }
+  }
+  expect(amazon.accepted).toHaveLength(6);
+  expect(amazon.tokensIssued).toBe(2);
 });
 
 it('refuses a tampered trigger, sending nothing', async () => {
