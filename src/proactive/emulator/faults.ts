@@ -43,11 +43,13 @@ export class FaultPlan {
     return this.#options.retryAfterSeconds ?? 1;
   }
 
-  /** The fault for the next request of the event `key` (the script first, in arrival order). */
-  next(key: string): Fault {
+  /** The fault for the next request carrying `body` (the script first, in arrival order). */
+  next(body: unknown): Fault {
     const scripted = this.#script.shift();
     if (scripted === 'drop') return { kind: 'drop' };
     if (scripted !== undefined) return scripted >= 200 && scripted < 300 ? { kind: 'none' } : { kind: 'status', status: scripted };
+    if (!this.#options.rate && !this.#options.dropRate) return { kind: 'none' };
+    const key = eventKey(body);
     const attempt = (this.#attempts.get(key) ?? 0) + 1;
     this.#attempts.set(key, attempt);
     const [drop, fault, which] = uniforms(`${this.#options.seed ?? 1}|${key}|${attempt}`);
@@ -58,6 +60,12 @@ export class FaultPlan {
     }
     return { kind: 'none' };
   }
+}
+
+/** What makes resends of one event one event: its referenceId and audience. */
+function eventKey(body: unknown): string {
+  const { referenceId, relevantAudience } = (body ?? {}) as { referenceId?: unknown; relevantAudience?: { payload?: { user?: unknown } } };
+  return JSON.stringify([referenceId, relevantAudience?.payload?.user ?? 'Multicast']);
 }
 
 /** Three numbers in [0, 1) drawn from `text`: the same text, the same numbers. */

@@ -153,7 +153,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   });
   events.use(express.json({ limit: '1mb', type: () => true }));
   events.use((req, res, next) => {
-    const fault = faults.next(faultKey(req.body));
+    const fault = faults.next(req.body);
     if (fault.kind === 'drop') return req.socket.destroy();
     if (fault.kind === 'status') {
       if (fault.status === 429) res.set('retry-after', String(faults.retryAfterSeconds));
@@ -226,12 +226,6 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const address = server.address() as AddressInfo;
   emulator.url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return emulator;
-}
-
-/** What makes resends of one event one event for the fault plan: its referenceId and audience. */
-function faultKey(body: unknown): string {
-  const { referenceId, relevantAudience } = (body ?? {}) as { referenceId?: unknown; relevantAudience?: { payload?: { user?: unknown } } };
-  return JSON.stringify([referenceId, relevantAudience?.payload?.user ?? 'Multicast']);
 }
 
 /** Amazon's error body for the events API. */
