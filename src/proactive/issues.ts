@@ -88,11 +88,45 @@ function explain(issue: z.core.$ZodIssue, value: unknown): string {
   }
 }
 
-/** JSON, with long strings cut so an error stays one readable line. */
+/**
+ * JSON, cut so an error stays one readable line. It writes only as much of the value as it shows, so a megabyte
+ * string or a value nested a hundred thousand levels deep costs no more than a short one.
+ */
 export function showValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length <= 80 ? text : `${text.slice(0, 77)}…`;
+  let text = '';
+  const full = () => text.length > SHOWN_CHARACTERS;
+  const write = (part: string) => {
+    text += part;
+    return !full();
+  };
+  const walk = (item: unknown): boolean => {
+    if (item !== null && typeof item === 'object' && typeof (item as { toJSON?: unknown }).toJSON === 'function') {
+      item = (item as { toJSON: () => unknown }).toJSON();
+    }
+    if (Array.isArray(item)) {
+      if (!write('[')) return false;
+      for (let i = 0; i < item.length; i++) if ((i > 0 && !write(',')) || !walk(item[i] ?? null)) return false;
+      return write(']');
+    }
+    if (item !== null && typeof item === 'object') {
+      if (!write('{')) return false;
+      let first = true;
+      for (const key in item) {
+        const field = (item as Record<string, unknown>)[key];
+        if (!Object.hasOwn(item, key) || field === undefined || typeof field === 'function') continue;
+        if ((!first && !write(',')) || !write(`${JSON.stringify(key)}:`) || !walk(field)) return false;
+        first = false;
+      }
+      return write('}');
+    }
+    const scalar = typeof item === 'string' ? JSON.stringify(item.slice(0, SHOWN_CHARACTERS + 1)) : JSON.stringify(item);
+    return write(scalar ?? String(item));
+  };
+  walk(value);
+  return full() ? `${text.slice(0, SHOWN_CHARACTERS - 3)}…` : text;
 }
+
+const SHOWN_CHARACTERS = 80;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,5 +1,6 @@
 import {
   PreviewError,
+  describeIssue,
   ValidationError,
   buildRequest,
   eventFromInputs,
@@ -292,5 +293,17 @@ describe('previewText', () => {
   it('refuses a language it has no text in, and a locale the event has no attributes for', () => {
     expect(() => previewText(valid, 'fr-FR')).toThrow(new PreviewError('No notification text in fr-FR: the previews are written in en and de'));
     expect(() => previewText(valid, 'en-GB')).toThrow(new PreviewError('The event has no localizedAttributes for en-GB; it has en-US, de-DE'));
+  });
+});
+
+describe('values in error messages', () => {
+  it('are shown as JSON, cut to one readable line however large or deep the value', () => {
+    expect(describeIssue({ path: 'a', message: 'bad', value: { b: [1, 'two', null], c: true } })).toBe('a: bad (given {"b":[1,"two",null],"c":true})');
+    const huge = { list: Array.from({ length: 100_000 }, (_, i) => i), text: 'x'.repeat(1024 * 1024) };
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    for (const value of [huge, deep, 'y'.repeat(1024 * 1024)]) {
+      expect(describeIssue({ path: 'a', message: 'bad', value })).toMatch(/^a: bad \(given .{77}…\)$/);
+    }
   });
 });
