@@ -42,6 +42,7 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
       expiresInMinutes: settings.app.expiresInMinutes,
       sender: createSender(settings),
       triggerSecret: settings.triggerSecret,
+      apiEndpoints: settings.sending.allowedOrigins,
     }),
   );
   app.setHandler(handlers);

@@ -119,3 +119,29 @@ describe('ordinary requests', () => {
     await expect(user.stored()).resolves.toMatchObject({ apiEndpoint: NA_ENDPOINT });
   });
 });
+
+describe('what is stored stays bounded, even from genuine requests', () => {
+  it('ignores a skill event stamped later than the clock allows, which newest-wins would keep for good', async () => {
+    const user = skill.user();
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T1 }));
+    await user.send(skillDisabled({ userId: user.userId, timestamp: new Date(Date.now() + 10 * 60_000).toISOString() }));
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER, TRASH], timestamp: T2 }));
+    await expect(user.stored()).resolves.toMatchObject({ subscriptions: [WEATHER, TRASH], updatedAt: T2 });
+  });
+
+  it('keeps only the events the skill publishes, each once', async () => {
+    const user = skill.user();
+    const junk = Array.from({ length: 5000 }, (_, i) => `AMAZON.Made.Up${i}`);
+    await user.send(subscriptionChanged({ userId: user.userId, events: [TRASH, ...junk, WEATHER, TRASH, WEATHER], timestamp: T1 }));
+    await expect(user.stored()).resolves.toMatchObject({ subscriptions: [WEATHER, TRASH] });
+  });
+
+  // Jovo's test conversation sets every request's locale to its own, so the locale rule is tested on admitChange.
+  it("stores no apiEndpoint but Amazon's (and the operator's)", async () => {
+    const user = skill.user('de-DE');
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T1, apiEndpoint: EU_ENDPOINT, locale: 'de-DE' }));
+    await user.send(launchRequest({ userId: user.userId, apiEndpoint: 'https://attacker.example.com' }));
+    await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T2, apiEndpoint: 'http://169.254.169.254' }));
+    await expect(user.stored()).resolves.toEqual({ userId: user.userId, subscriptions: [WEATHER], updatedAt: T2, apiEndpoint: EU_ENDPOINT, locale: 'de-DE' });
+  });
+});

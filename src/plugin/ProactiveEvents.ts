@@ -1,7 +1,7 @@
 import type { BaseApp, HandleRequest, Plugin } from 'jovo-framework';
 import { Log } from 'jovo-framework';
 import type { AlexaRequest } from 'jovo-platform-alexa';
-import { HIDDEN_INTENT_NAMES, ReplayGuard, type EventName, type ProactiveEventsSender } from '../proactive';
+import { HIDDEN_INTENT_NAMES, ReplayGuard, tokenOrigins, type EventName, type ProactiveEventsSender, type SubscriberPolicy } from '../proactive';
 import { ProactiveEventsContext } from './ProactiveEventsContext';
 import { readSubscriber, type SubscriberRecord } from './subscribers';
 
@@ -14,6 +14,11 @@ export interface ProactiveEventsOptions {
   sender?: ProactiveEventsSender;
   /** TRIGGER_SECRET; without one the hidden intents refuse every trigger. */
   triggerSecret?: string;
+  /**
+   * Origins besides Amazon's three hosts that a user's stored apiEndpoint may name (PROACTIVE_API_ENDPOINTS, such
+   * as the local emulator); any other apiEndpoint in a request is not stored.
+   */
+  apiEndpoints?: readonly string[];
   /** Milliseconds since the epoch; tests move it instead of waiting. */
   now?: () => number;
 }
@@ -35,11 +40,18 @@ export class ProactiveEvents implements Plugin {
   /** Request ids of accepted triggers, so that none is used twice. */
   readonly replays = new ReplayGuard();
   readonly now: () => number;
+  private readonly apiEndpoints: ReadonlySet<string>;
   private app?: BaseApp;
   private warnedNoStore = false;
 
   constructor(readonly options: ProactiveEventsOptions) {
     this.now = options.now ?? Date.now;
+    this.apiEndpoints = tokenOrigins(options.apiEndpoints);
+  }
+
+  /** What may be stored of a user's state, as of now. */
+  policy(): SubscriberPolicy {
+    return { publishedEvents: this.options.events, apiEndpoints: this.apiEndpoints, now: this.now() };
   }
 
   install(app: BaseApp): void {

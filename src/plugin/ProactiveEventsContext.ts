@@ -2,6 +2,7 @@ import type { Jovo } from 'jovo-framework';
 import { Log } from 'jovo-framework';
 import type { AlexaRequest } from 'jovo-platform-alexa';
 import {
+  admitChange,
   applySubscriberChange,
   buildRequest,
   checkTrigger,
@@ -145,10 +146,16 @@ export class ProactiveEventsContext {
     return changed;
   }
 
-  /** @internal Applies a change to this user's stored state; true when the state changed. */
+  /**
+   * @internal Applies a change to this user's stored state, as far as the plugin's policy admits it (see
+   * `admitChange`); true when the state changed.
+   */
   apply(change: SubscriberChange): boolean {
+    const { change: admitted, ignored } = admitChange(change, this.plugin.policy());
+    for (const reason of ignored) Log.warn(`ProactiveEvents: ${reason}`);
+    if (!admitted) return false;
     const before = this.state;
-    const after = applySubscriberChange(before, change);
+    const after = applySubscriberChange(before, admitted);
     if (JSON.stringify(after) === JSON.stringify(before ?? {})) return false;
     this.jovo.$user.$data = { ...this.jovo.$user.$data, [STATE_KEY]: after };
     return true;

@@ -50,12 +50,16 @@ export { PREVIEW_LANGUAGES, PreviewError, previewLocales, previewText } from './
 export { ValidationError, describeIssue, formatPath, fromZod } from './issues';
 export type { Issue } from './issues';
 export {
+  CLOCK_SKEW_MS,
+  MAX_USER_ID_BYTES,
   SubscriberStateSchema,
+  UserIdSchema,
+  admitChange,
   applySubscriberChange,
   isAtLeastAsNew,
   subscribedEventNames,
 } from './subscriptions';
-export type { SubscriberChange, SubscriberState } from './subscriptions';
+export type { SubscriberChange, SubscriberPolicy, SubscriberState } from './subscriptions';
 export { REGIONS, REGION_ORIGINS, STAGES, eventsUrl, isRegion, originOf, tokenOrigins } from './regions';
 export type { Region, Stage } from './regions';
 export { CREDENTIALS_HINT, LWA_TOKEN_URL, PROACTIVE_EVENTS_SCOPE, TokenClient, TokenError } from './token';
@@ -70,6 +74,7 @@ export { createEmulator } from './emulator';
 export type { AcceptedEvent, Emulator, EmulatorOptions, ReceivedRequest } from './emulator';
 export type { FaultOptions } from './emulator/faults';
 export {
+  MAX_REMEMBERED_TRIGGERS,
   MAX_TRIGGER_BATCH,
   MIN_TRIGGER_SECRET_LENGTH,
   ReplayGuard,
@@ -77,6 +82,8 @@ export {
   TriggerDataSchema,
   canonicalJson,
   checkTrigger,
+  isTriggerRequest,
   triggerRequest,
+  verifyTriggerSignature,
 } from './trigger';
 export type { TriggerCheck, TriggerCheckOptions, TriggerData, TriggerRequest, TriggerRequestParts } from './trigger';

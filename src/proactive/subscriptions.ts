@@ -1,4 +1,21 @@
 import { z } from 'zod';
+import { LOCALE_PATTERN } from './request';
+import { originOf } from './regions';
+
+/** DynamoDB refuses partition keys over 2,048 bytes; Alexa's user ids are a few hundred characters. */
+export const MAX_USER_ID_BYTES = 2048;
+
+/** A user id as the skill stores and addresses it. */
+export const UserIdSchema = z
+  .string()
+  .min(1)
+  .refine((id) => Buffer.byteLength(id) <= MAX_USER_ID_BYTES, `expected at most ${MAX_USER_ID_BYTES.toLocaleString('en-US')} bytes (DynamoDB's key limit)`);
+
+/**
+ * How much later than the skill's clock a skill event may be stamped: Amazon's tolerance for request timestamps.
+ * @see https://developer.amazon.com/docs/custom-skills/host-a-custom-skill-as-a-web-service.html
+ */
+export const CLOCK_SKEW_MS = 150_000;
 
 /**
  * What the skill knows about one user's notifications: the events Amazon last reported them subscribed to,
@@ -54,6 +71,47 @@ export function applySubscriberChange(state: SubscriberState | undefined, change
         updatedAt: change.timestamp,
       };
   }
+}
+
+/** What the skill lets into a user's stored state. */
+export interface SubscriberPolicy {
+  /** The events the skill publishes; other names in a subscription list are not kept. */
+  publishedEvents: readonly string[];
+  /** Origins a stored apiEndpoint may have: Amazon's three, and the operator's (see `tokenOrigins`). */
+  apiEndpoints: ReadonlySet<string>;
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+/**
+ * `change` as it may be stored, with why anything of it was left out. Even a genuine request is bounded: a skill
+ * event stamped later than the clock allows is ignored (newest-wins would keep it forever), a subscription list
+ * keeps only published events, once each, and an apiEndpoint or locale that is not one is not stored.
+ */
+export function admitChange(change: SubscriberChange, policy: SubscriberPolicy): { change?: SubscriberChange; ignored: string[] } {
+  if (change.kind !== 'request' && Date.parse(change.timestamp) > policy.now + CLOCK_SKEW_MS) {
+    const clock = new Date(policy.now).toISOString();
+    return { ignored: [`${change.kind} stamped ${change.timestamp}, later than the clock (${clock}) allows; nothing stored`] };
+  }
+  if (change.kind === 'skillDisabled') return { change, ignored: [] };
+  const ignored: string[] = [];
+  const admitted = { ...change };
+  const origin = change.apiEndpoint === undefined ? undefined : originOf(change.apiEndpoint);
+  if (change.apiEndpoint !== undefined) {
+    if (origin && policy.apiEndpoints.has(origin)) admitted.apiEndpoint = origin;
+    else {
+      delete admitted.apiEndpoint;
+      ignored.push(`apiEndpoint ${JSON.stringify(change.apiEndpoint.slice(0, 100))} not stored: not one of Amazon's hosts or PROACTIVE_API_ENDPOINTS`);
+    }
+  }
+  if (change.locale !== undefined && !LOCALE_PATTERN.test(change.locale)) {
+    delete admitted.locale;
+    ignored.push(`locale ${JSON.stringify(change.locale.slice(0, 20))} not stored: expected a locale like "en-US"`);
+  }
+  if (admitted.kind === 'subscriptionsChanged') {
+    admitted.events = policy.publishedEvents.filter((name) => admitted.events.includes(name));
+  }
+  return { change: admitted, ignored };
 }
 
 /** True when `timestamp` is valid and not older than `than`; a missing or unreadable `than` never blocks. */

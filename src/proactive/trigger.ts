@@ -2,6 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
 import { z } from 'zod';
 import { formatPath, type Issue } from './issues';
 import { STAGES } from './regions';
+import { UserIdSchema } from './subscriptions';
 
 /**
  * Signed triggers: a synthetic Alexa IntentRequest that names a hidden intent (`WeatherAlertIntent`) and carries
@@ -22,7 +23,7 @@ export const TriggerDataSchema = z.strictObject({
   event: z.strictObject({ name: z.string(), payload: z.unknown() }),
   localizedAttributes: z.array(z.record(z.string(), z.string())).optional(),
   /** Unicast to each of these users (a batch of a fan-out); Multicast without. */
-  users: z.array(z.string().min(1)).min(1).max(MAX_TRIGGER_BATCH).optional(),
+  users: z.array(UserIdSchema).min(1).max(MAX_TRIGGER_BATCH).optional(),
   /** Set by the sender of the trigger, so that a re-sent trigger is a duplicate, never a second notification. */
   referenceId: z.string().min(1).max(100),
   expiresInMinutes: z.number().int().optional(),
@@ -84,56 +85,85 @@ export interface TriggerCheckOptions {
 /**
  * Checks a request that names a hidden intent: refused when the skill has no secret, when it carries no trigger
  * (a real Alexa request), when the signature is not the secret's over exactly this content, when it is older than
- * five minutes, or when its request id was seen before. The reason never contains the secret or the signature.
+ * five minutes, or when its request id was seen before. The signature is checked first, so that nothing of a body
+ * the owner did not sign is read further or shown. The reason never contains the secret or the signature.
  */
 export function checkTrigger(body: unknown, { secret, replays, now = Date.now }: TriggerCheckOptions): TriggerCheck {
-  if (!secret) return { ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' };
+  const signature = verifyTriggerSignature(body, secret);
+  if (!signature.ok) return signature;
   const shape = TriggerEnvelopeSchema.safeParse(body);
   if (!shape.success) {
-    const unsigned = (body as { trigger?: unknown } | null)?.trigger === undefined;
-    return {
-      ok: false,
-      reason: unsigned ? 'the request carries no signed trigger' : 'the trigger is malformed',
-      ...(!unsigned && { issues: shape.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) }),
-    };
+    return { ok: false, reason: 'the trigger is malformed', issues: shape.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) };
   }
   const { request, context, trigger } = shape.data;
-  const signed = { intent: request.intent.name, timestamp: request.timestamp, requestId: request.requestId, apiEndpoint: context.System.apiEndpoint, data: trigger.data };
-  if (!sameSignature(trigger.signature, sign(secret, signed))) {
-    return { ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' };
-  }
   const age = now() - Date.parse(request.timestamp);
   if (Number.isNaN(age) || Math.abs(age) > TRIGGER_MAX_AGE_MS) {
     return { ok: false, reason: `the trigger is ${Math.round(age / 1000)} s old; triggers are accepted for ${TRIGGER_MAX_AGE_MS / 60_000} minutes` };
   }
-  if (!replays.firstUse(request.requestId, now())) {
-    return { ok: false, reason: `request ${request.requestId} was already used: a replayed trigger` };
+  const use = replays.use(request.requestId, now());
+  if (use === 'replayed') return { ok: false, reason: `request ${request.requestId} was already used: a replayed trigger` };
+  if (use === 'full') {
+    return { ok: false, reason: `over ${MAX_REMEMBERED_TRIGGERS.toLocaleString('en-US')} triggers in ${(2 * TRIGGER_MAX_AGE_MS) / 60_000} minutes; send fewer, larger batches (--batch-size)` };
   }
-  return { ok: true, intent: signed.intent, data: trigger.data, apiEndpoint: signed.apiEndpoint, requestId: signed.requestId };
+  return { ok: true, intent: request.intent.name, data: trigger.data, apiEndpoint: context.System.apiEndpoint, requestId: request.requestId };
 }
 
-const TriggerEnvelopeSchema = z.object({
+/**
+ * Whether `body` carries a trigger signed with `secret`: the only check a door makes before it lets a trigger in.
+ * It reads just the signed fields, and its reason says nothing of the body, so a request from someone without the
+ * secret learns nothing and is never echoed.
+ */
+export function verifyTriggerSignature(body: unknown, secret: string | undefined): { ok: true } | { ok: false; reason: string } {
+  if (!secret) return { ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' };
+  const parts = SignedPartsSchema.safeParse(body);
+  if (!parts.success) return { ok: false, reason: 'the request carries no signed trigger' };
+  const { request, context, trigger } = parts.data;
+  const signed = { intent: request.intent.name, timestamp: request.timestamp, requestId: request.requestId, apiEndpoint: context.System.apiEndpoint, data: trigger.data };
+  if (!sameSignature(trigger.signature, sign(secret, signed))) {
+    return { ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' };
+  }
+  return { ok: true };
+}
+
+/** True when `body` presents itself as a trigger (whether or not its signature holds). */
+export function isTriggerRequest(body: unknown): boolean {
+  return body !== null && typeof body === 'object' && Object.hasOwn(body, 'trigger');
+}
+
+/** The fields the signature covers; nothing else of the body is looked at before it holds. */
+const SignedPartsSchema = z.object({
   context: z.object({ System: z.object({ apiEndpoint: z.string() }) }),
   request: z.object({ requestId: z.string(), timestamp: z.string(), intent: z.object({ name: z.string() }) }),
+  trigger: z.object({ data: z.unknown().refine((data) => data !== undefined), signature: z.string() }),
+});
+
+const TriggerEnvelopeSchema = SignedPartsSchema.extend({
   trigger: z.object({ data: TriggerDataSchema, signature: z.string() }),
 });
 
+/** Request ids a guard remembers at most; a fan-out of 10,000 users in batches of 25 uses 400. */
+export const MAX_REMEMBERED_TRIGGERS = 100_000;
+
 /**
  * Remembers the request ids of accepted triggers while they could still be accepted, so that none is used twice.
- * In memory: one process's guard. Several processes (Lambda containers) each keep their own.
+ * In memory: one process's guard. Several processes (Lambda containers) each keep their own. It holds at most
+ * MAX_REMEMBERED_TRIGGERS ids; when full it refuses new triggers rather than forget one that could be replayed.
  */
 export class ReplayGuard {
   readonly #seen = new Map<string, number>(); // request id -> when it may be forgotten
 
-  /** True the first time `requestId` is seen within the trigger window. */
-  firstUse(requestId: string, now: number): boolean {
+  constructor(private readonly capacity = MAX_REMEMBERED_TRIGGERS) {}
+
+  /** `first` the first time `requestId` is seen within the trigger window, and it is remembered from then on. */
+  use(requestId: string, now: number): 'first' | 'replayed' | 'full' {
     for (const [id, forgetAt] of this.#seen) {
       if (forgetAt > now) break; // insertion order is time order
       this.#seen.delete(id);
     }
-    if (this.#seen.has(requestId)) return false;
+    if (this.#seen.has(requestId)) return 'replayed';
+    if (this.#seen.size >= this.capacity) return 'full';
     this.#seen.set(requestId, now + 2 * TRIGGER_MAX_AGE_MS);
-    return true;
+    return 'first';
   }
 }
 
@@ -150,7 +180,8 @@ function sameSignature(given: string, expected: string): boolean {
 
 /** JSON with object keys sorted at every level, so that a relay re-serializing the body keeps the signature valid. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+  // Array.from visits holes too: `[, 1]` is `[null,1]`, as JSON.stringify and every relay write it.
+  if (Array.isArray(value)) return `[${Array.from(value, (item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, item]) => item !== undefined);
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -1,4 +1,4 @@
-import { applySubscriberChange, isAtLeastAsNew, subscribedEventNames, type SubscriberState } from '../../src/proactive';
+import { admitChange, applySubscriberChange, isAtLeastAsNew, subscribedEventNames, tokenOrigins, type SubscriberState } from '../../src/proactive';
 
 const WEATHER = 'AMAZON.WeatherAlert.Activated';
 const subscribed: SubscriberState = {
@@ -70,5 +70,34 @@ describe('subscribedEventNames', () => {
   it('refuses a body of another shape', () => {
     expect(subscribedEventNames({ subscriptions: [{ name: WEATHER }] })).toBeUndefined();
     expect(subscribedEventNames('subscriptions')).toBeUndefined();
+  });
+});
+
+describe('admitChange', () => {
+  const policy = { publishedEvents: [WEATHER, 'AMAZON.OrderStatus.Updated'], apiEndpoints: tokenOrigins(['http://127.0.0.1:3001']), now: Date.parse('2026-11-22T10:00:00Z') };
+
+  it('lets a plain change through, with the apiEndpoint as an origin', () => {
+    const change = { kind: 'subscriptionsChanged' as const, timestamp: '2026-11-22T09:59:00Z', events: [WEATHER], apiEndpoint: 'https://api.eu.amazonalexa.com/', locale: 'de-DE' };
+    expect(admitChange(change, policy)).toEqual({ change: { ...change, apiEndpoint: 'https://api.eu.amazonalexa.com' }, ignored: [] });
+    expect(admitChange({ kind: 'request', apiEndpoint: 'http://127.0.0.1:3001' }, policy).change).toEqual({ kind: 'request', apiEndpoint: 'http://127.0.0.1:3001' });
+  });
+
+  it('refuses a skill event stamped more than 150 s after the clock, and takes one within', () => {
+    expect(admitChange({ kind: 'skillDisabled', timestamp: '2026-11-22T10:02:31Z' }, policy)).toEqual({
+      ignored: ['skillDisabled stamped 2026-11-22T10:02:31Z, later than the clock (2026-11-22T10:00:00.000Z) allows; nothing stored'],
+    });
+    expect(admitChange({ kind: 'skillDisabled', timestamp: '2026-11-22T10:02:30Z' }, policy).change).toBeDefined();
+  });
+
+  it('leaves out what may not be stored, saying what', () => {
+    const { change, ignored } = admitChange(
+      { kind: 'skillEnabled', timestamp: '2026-11-22T09:00:00Z', apiEndpoint: 'https://attacker.example.com', locale: 'english' },
+      policy,
+    );
+    expect(change).toEqual({ kind: 'skillEnabled', timestamp: '2026-11-22T09:00:00Z' });
+    expect(ignored).toEqual([
+      `apiEndpoint "https://attacker.example.com" not stored: not one of Amazon's hosts or PROACTIVE_API_ENDPOINTS`,
+      'locale "english" not stored: expected a locale like "en-US"',
+    ]);
   });
 });

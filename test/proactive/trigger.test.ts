@@ -1,4 +1,4 @@
-import { ReplayGuard, canonicalJson, checkTrigger, triggerRequest, type TriggerData } from '../../src/proactive';
+import { ReplayGuard, canonicalJson, checkTrigger, triggerRequest, verifyTriggerSignature, type TriggerData } from '../../src/proactive';
 
 const SECRET = 'a-trigger-secret-of-enough-length';
 const NOW = Date.parse('2026-11-22T10:00:00Z');
@@ -76,21 +76,45 @@ describe('refuses', () => {
     expect(check(body, { replays })).toEqual({ ok: false, reason: `request ${body.request.requestId} was already used: a replayed trigger` });
   });
 
-  it('a malformed trigger, naming what is wrong', () => {
-    const body = signed() as unknown as { trigger: { data: Record<string, unknown> } };
-    delete body.trigger.data.referenceId;
+  it('a malformed trigger signed with the secret, naming what is wrong', () => {
+    const body = signed({ data: { ...data, referenceId: undefined } as unknown as TriggerData });
     expect(check(body)).toMatchObject({ ok: false, reason: 'the trigger is malformed', issues: [{ path: 'trigger.data.referenceId' }] });
+  });
+
+  it('a trigger it cannot verify without reading or showing any more of it', () => {
+    const padding = 'x'.repeat(900 * 1024);
+    const unsigned = { ...signed({ secret: 'another-secret-of-enough-length' }), padding };
+    (unsigned.trigger.data as unknown as Record<string, unknown>).unknownKey = padding;
+    const result = check(unsigned);
+    expect(result).toEqual({ ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' });
+    const noData = { request: { intent: { name: 'WeatherAlertIntent' } }, trigger: { padding } };
+    expect(check(noData)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+  });
+});
+
+describe('verifyTriggerSignature, the check at the door', () => {
+  it('holds for a signed trigger whatever its age, and says nothing of a body it refuses', () => {
+    expect(verifyTriggerSignature(signed({ now: () => NOW - 3_600_000 }), SECRET)).toEqual({ ok: true });
+    expect(verifyTriggerSignature({ trigger: 'x'.repeat(1000) }, SECRET)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+    expect(verifyTriggerSignature(signed(), undefined)).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
   });
 });
 
 it('forgets request ids once they could no longer be accepted anyway', () => {
   const replays = new ReplayGuard();
-  expect(replays.firstUse('a', NOW)).toBe(true);
-  expect(replays.firstUse('a', NOW + 9 * 60_000)).toBe(false);
-  expect(replays.firstUse('b', NOW + 11 * 60_000)).toBe(true);
-  expect(replays.firstUse('a', NOW + 11 * 60_000)).toBe(true);
+  expect(replays.use('a', NOW)).toBe('first');
+  expect(replays.use('a', NOW + 9 * 60_000)).toBe('replayed');
+  expect(replays.use('b', NOW + 11 * 60_000)).toBe('first');
+  expect(replays.use('a', NOW + 11 * 60_000)).toBe('first');
+});
+
+it('refuses new triggers when full rather than forget one that could be replayed', () => {
+  const replays = new ReplayGuard(2);
+  expect([replays.use('a', NOW), replays.use('b', NOW), replays.use('c', NOW), replays.use('a', NOW)]).toEqual(['first', 'first', 'full', 'replayed']);
+  expect(replays.use('c', NOW + 11 * 60_000)).toBe('first');
 });
 
 it('writes canonical JSON: keys sorted at every level, undefined left out', () => {
   expect(canonicalJson({ b: 1, a: [{ d: undefined, c: 'x' }, null], e: { g: true, f: 2 } })).toBe('{"a":[{"c":"x"},null],"b":1,"e":{"f":2,"g":true}}');
+  expect(canonicalJson([, 1, undefined])).toBe(canonicalJson(JSON.parse(JSON.stringify([, 1, undefined]))));
 });
