@@ -154,6 +154,14 @@ describe('events API', () => {
     expect((await send(example('weather-alert.json'), bearer)).status).toBe(202);
   });
 
+  it('keeps only the latest requests in its log, and counts them all', async () => {
+    await emulator.close();
+    await start({ receivedLimit: 3 });
+    for (let i = 0; i < 5; i++) await fetch(`${emulator.url}/v2/request-${i}`);
+    expect(emulator.received.map((request) => request.path)).toEqual(['/v2/request-2', '/v2/request-3', '/v2/request-4']);
+    expect(((await (await fetch(`${emulator.url}/stats`)).json()) as { received: number }).received).toBe(6);
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const response = await fetch(`${emulator.url}/v2/anything`);
     expect(response.status).toBe(404);

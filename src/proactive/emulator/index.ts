@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   now?: () => number;
   /** One line per request: method, path, status, event. Never a token or a secret. */
   log?: (line: string) => void;
+  /** How many of the latest requests `received` keeps; default 10,000. */
+  receivedLimit?: number;
 }
 
 /** An event the emulator accepted, as GET /events lists it. */
@@ -63,6 +65,7 @@ export interface ReceivedRequest {
 export interface Emulator {
   url: string;
   close(): Promise<void>;
+  /** The latest requests, oldest first, at most `receivedLimit` of them. */
   received: ReceivedRequest[];
   accepted: AcceptedEvent[];
   /** Token requests answered with a token. */
@@ -109,14 +112,18 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     reset: () => {
       emulator.accepted.length = 0;
       emulator.received.length = 0;
+      requestCount = 0;
       emulator.tokensIssued = 0;
       seen.clear();
     },
   };
 
+  const receivedLimit = options.receivedLimit ?? 10_000;
+  let requestCount = 0;
   app.use((req, res, next) => {
     const entry: ReceivedRequest = { method: req.method, path: req.path, status: null };
-    emulator.received.push(entry);
+    requestCount++;
+    if (emulator.received.push(entry) > receivedLimit) emulator.received.splice(0, emulator.received.length - receivedLimit);
     res.on('finish', () => {
       entry.status = res.statusCode;
       log(`${entry.method} ${entry.path} ${res.statusCode}${res.locals.event ? ` ${res.locals.event as string}` : ''}`);
@@ -204,7 +211,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   app.get('/events', (_req, res) => res.json(emulator.accepted));
   app.get('/stats', (_req, res) => {
     const { tokensIssued, connections } = emulator;
-    res.json({ accepted: emulator.accepted.length, received: emulator.received.length, tokensIssued, connections });
+    res.json({ accepted: emulator.accepted.length, received: requestCount, tokensIssued, connections });
   });
   app.delete('/events', (_req, res) => {
     emulator.reset();
