@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { EXIT, type Io } from './cli/io';
 import { sendTriggers, type TriggerOutcome } from './cli/sendTriggers';
 import { EVENT_DEFINITIONS, createEmulator, eventFromInputs, hiddenIntentName, type Emulator } from './proactive';
+import { gateOptions } from './gate';
 import { createWebhook, listen } from './server';
 import { PROJECT_ROOT, loadSettings } from './settings';
 
@@ -27,7 +28,7 @@ async function demo(keep: boolean): Promise<number> {
     PROACTIVE_API_ENDPOINTS: emulator.url,
     FILEDB_PATH: path.join(folder, 'db.json'),
   });
-  const server = await listen(createWebhook(createApp(settings)), 0, '127.0.0.1');
+  const server = await listen(createWebhook(createApp(settings), gateOptions(settings)), 0, '127.0.0.1');
   const webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
   const stop = () => Promise.all([emulator.close(), new Promise((resolve) => server.close(resolve))]).then(() => fs.rmSync(folder, { recursive: true, force: true }));
 

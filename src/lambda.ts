@@ -1,6 +1,7 @@
 import { Lambda, type App } from 'jovo-framework';
-import { MAX_BODY_BYTES, errorBody, notAnAlexaRequest, withoutTestHeader } from './alexaRequest';
+import { errorBody, withoutTestHeader, type Refusal } from './alexaRequest';
 import { createApp } from './app';
+import { Gate, gateOptions, type GateOptions } from './gate';
 import type { Settings } from './settings';
 
 /** The HTTP proxy event of API Gateway (payload 1.0 or 2.0) or a Lambda function URL. */
@@ -17,21 +18,51 @@ export interface HttpResponse {
   body: string;
 }
 
+export interface LambdaOptions {
+  /** Adds to the door's options (its log, say). */
+  gate?: Partial<GateOptions>;
+  /** The app to serve; by default `createApp(settings)`, made on the first invocation. */
+  app?: App;
+}
+
 export type LambdaHandler = (event: unknown, context?: unknown, callback?: (error: unknown, result?: unknown) => void) => Promise<unknown>;
 
 /**
  * The Lambda entry. It serves both kinds of traffic a skill's function sees: Alexa invoking it (the event is the
- * Alexa request), and signed triggers arriving through API Gateway or a function URL (an HTTP proxy event whose
- * body is the synthetic request). For the latter it checks what the webhook checks: size, JSON, an Alexa
- * envelope, and no `jovo-test` header. The app is created on the first invocation and kept for the container's
- * life, and with it the access token cache and the replay guard. Answers through `callback` when Lambda passes
- * one, and as the returned promise's value.
+ * Alexa request; Lambda's permission for the skill vouches for it, and its applicationId must be SKILL_ID), and
+ * signed triggers arriving through API Gateway or a function URL, which admit nothing else: any other HTTP event
+ * gets 403 before Jovo or the database are touched. The app is created on the first invocation and kept for the
+ * container's life, and with it the access token cache and the replay guard. Answers through `callback` when
+ * Lambda passes one, and as the returned promise's value; a failure (inside Jovo, or a refused invocation) is
+ * the callback's error, or else a rejection.
  */
-export function createLambdaHandler(settings: Settings): LambdaHandler {
-  let app: App | undefined;
+export function createLambdaHandler(settings: Settings, { gate, app: given }: LambdaOptions = {}): LambdaHandler {
+  // Nothing Lambda receives carries Amazon's signature: direct invocations need none, HTTP events are triggers.
+  const door = new Gate({ ...gateOptions(settings), signatures: false, ...gate });
+  let app = given;
   return async (event, context, callback) => {
-    app ??= createApp(settings);
-    const result = isHttpEvent(event) ? await handleHttp(app, event, context) : await handleAlexa(app, event, context);
+    let result: unknown;
+    try {
+      if (isHttpEvent(event)) {
+        const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+        const headers = lowerCaseKeys(event.headers ?? {});
+        const admission = await door.admitHttp(raw, headers, { triggersOnly: true });
+        if (!admission.ok) result = reply(admission.refusal);
+        else {
+          // Jovo's Lambda host treats an event with a body as API Gateway's and answers with statusCode and body.
+          const forJovo = { ...event, body: admission.body, isBase64Encoded: false, headers: withoutTestHeader(headers) };
+          result = await handleAlexa((app ??= createApp(settings)), forJovo, context);
+        }
+      } else {
+        const admission = door.admitInvocation(event);
+        if (!admission.ok) throw new Error(`Refused: ${admission.refusal.code}: ${admission.refusal.message}`);
+        result = await handleAlexa((app ??= createApp(settings)), event, context);
+      }
+    } catch (error) {
+      if (!callback) throw error;
+      callback(error);
+      return undefined;
+    }
     callback?.(null, result);
     return result;
   };
@@ -39,25 +70,13 @@ export function createLambdaHandler(settings: Settings): LambdaHandler {
 
 function handleAlexa(app: App, event: unknown, context: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    void app.handle(new Lambda(event, context, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result))));
+    // Jovo answers through the callback before `handle` settles; if `handle` ends without an answer, or throws
+    // past its own error handling, the invocation fails instead of never settling.
+    app.handle(new Lambda(event, context, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)))).then(
+      () => reject(new Error('The skill gave no response')),
+      reject,
+    );
   });
-}
-
-async function handleHttp(app: App, event: HttpEvent, context: unknown): Promise<HttpResponse> {
-  const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return reply(413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return reply(400, 'INVALID_JSON', 'The request body is not valid JSON');
-  }
-  const problem = notAnAlexaRequest(body);
-  if (problem) return reply(400, 'NOT_ALEXA_REQUEST', problem);
-  // Jovo's Lambda host treats an event with a body as API Gateway's and answers with statusCode and body.
-  const forJovo = { ...event, body, isBase64Encoded: false, headers: withoutTestHeader(lowerCaseKeys(event.headers ?? {})) };
-  return (await handleAlexa(app, forJovo, context)) as HttpResponse;
 }
 
 function isHttpEvent(event: unknown): event is HttpEvent {
@@ -69,6 +88,6 @@ function lowerCaseKeys(headers: Record<string, string | undefined>): Record<stri
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
-function reply(statusCode: number, code: string, message: string): HttpResponse {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(errorBody(code, message)) };
+function reply({ status, code, message }: Refusal): HttpResponse {
+  return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(errorBody(code, message)) };
 }

@@ -4,6 +4,9 @@ import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { EVENT_NAMES, LWA_TOKEN_URL, MIN_TRIGGER_SECRET_LENGTH, STAGES, describeIssue, fromZod, originOf, type Stage } from './proactive';
 
+/** An Alexa skill id, as the developer console and `jovo3 deploy` show it. */
+const SKILL_ID_PATTERN = /^amzn1\.ask\.skill\.[0-9a-f-]{36}$/;
+
 // Named settings.ts, not config.ts: Jovo treats dist/src/config.js as its own config file and merges it into
 // every App (its test runtime points JOVO_CONFIG there), which would mix this module's exports into the app.
 
@@ -38,6 +41,15 @@ export interface Settings {
   sending: SendingSettings;
   /** Shared by the skill and the trigger script; without it the hidden intents refuse every trigger. */
   triggerSecret?: string;
+  alexa: AlexaSettings;
+}
+
+/** Who may talk to the skill as Alexa. */
+export interface AlexaSettings {
+  /** SKILL_ID: requests for another skill are refused; required beyond loopback and on Lambda. */
+  skillId?: string;
+  /** ALEXA_VERIFY_REQUESTS: check Alexa's signature, certificate and timestamp (default true). */
+  verifyRequests: boolean;
 }
 
 export interface DynamoDbSettings {
@@ -80,7 +92,12 @@ const EnvironmentSchema = z.object({
   DYNAMODB_TABLE: unsetIfEmpty(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name: 3 to 255 of A-Z a-z 0-9 _ . -').optional()),
   DYNAMODB_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
   AWS_REGION: unsetIfEmpty(z.string().optional()),
+  SKILL_ID: unsetIfEmpty(z.string().regex(SKILL_ID_PATTERN, 'expected a skill id like amzn1.ask.skill.00000000-0000-0000-0000-000000000000').optional()),
+  ALEXA_VERIFY_REQUESTS: unsetIfEmpty(z.enum(['true', 'false']).default('true')),
 });
+
+/** Addresses of this machine alone: a webhook bound to one of them cannot be reached by Alexa or anyone else. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
 
 /** Thrown when app.json or the environment is invalid; `issues` names each field, its value and what is allowed. */
 export class SettingsError extends Error {
@@ -112,6 +129,17 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
         'name a table with the partition key userId (String)',
     ]);
   }
+  if (!vars.SKILL_ID && !LOOPBACK_HOSTS.includes(vars.HOST)) {
+    throw new SettingsError('The environment', [
+      `SKILL_ID: required when HOST is ${JSON.stringify(vars.HOST)}, which other machines can reach: without it the skill would take Alexa's requests ` +
+        'for any skill; set SKILL_ID to your skill id (amzn1.ask.skill.…), or HOST=127.0.0.1',
+    ]);
+  }
+  if (env.AWS_LAMBDA_FUNCTION_NAME && !vars.SKILL_ID) {
+    throw new SettingsError('The environment', [
+      'SKILL_ID: required on AWS Lambda, so that Alexa invocations for another skill are refused; set it to your skill id (amzn1.ask.skill.…)',
+    ]);
+  }
   const app = readAppDeclaration(root);
   return {
     app,
@@ -128,6 +156,7 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
       stage: vars.PROACTIVE_STAGE ?? app.stage,
     },
     ...(vars.TRIGGER_SECRET && { triggerSecret: vars.TRIGGER_SECRET }),
+    alexa: { ...(vars.SKILL_ID && { skillId: vars.SKILL_ID }), verifyRequests: vars.ALEXA_VERIFY_REQUESTS === 'true' },
   };
 }
 

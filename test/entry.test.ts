@@ -4,7 +4,7 @@ import { createServer } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { handler } from '../src/index';
-import { launchRequest } from './helpers/requests';
+import { APPLICATION_ID, launchRequest } from './helpers/requests';
 
 const root = path.join(__dirname, '..');
 const entry = path.join(root, 'dist', 'src', 'index.js');
@@ -13,8 +13,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-entry-'));
 // The compiled entry comes from test/globalSetup.js, which builds once, as `npm start` does before it serves.
 
 /** Starts the compiled webhook as `npm start` does, and collects what it prints. */
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [entry], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
+function start(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, [entry, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk) => (output.stdout += chunk));
   child.stderr.on('data', (chunk) => (output.stderr += chunk));
@@ -26,7 +26,7 @@ function listeningUrl(child: ChildProcess, output: { stdout: string }): Promise<
   return new Promise((resolve, reject) => {
     const check = () => {
       const match = /listening on (http:\/\/\S+\/webhook)/.exec(output.stdout);
-      if (match) resolve(match[1]);
+      if (match && output.stdout.includes('Triggers are')) resolve(match[1]);
     };
     child.stdout!.on('data', check);
     child.once('exit', (code) => reject(new Error(`exited with ${code} before listening`)));
@@ -34,18 +34,61 @@ function listeningUrl(child: ChildProcess, output: { stdout: string }): Promise<
   });
 }
 
+/** Runs `npm start`'s entry with `env`, hands its URL to `use`, and stops it, whatever happens. */
+async function serving(env: Record<string, string>, use: (url: string, output: { stdout: string; stderr: string }) => Promise<void>, args: string[] = []) {
+  const server = start(env, args);
+  try {
+    await use(await listeningUrl(server.child, server.output), server.output);
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+  return server.exited;
+}
+
+it('verifies Alexa requests by default, refusing an unsigned one before it is stored, and says so at start', async () => {
+  const dbFile = path.join(tmp, 'verified', 'db.json');
+  await serving({ JOVO_PORT: '0', FILEDB_PATH: dbFile }, async (url, output) => {
+    const response = await fetch(url, { method: 'POST', body: JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.entry' })) });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SIGNATURE_INVALID');
+    expect(fs.readFileSync(dbFile, 'utf8')).not.toContain('amzn1.ask.account.entry'); // Jovo's FileDb creates the file at start
+    expect(output.stdout).toContain("Alexa's requests are verified: signature, certificate and timestamp.");
+    expect(output.stdout).toContain('SKILL_ID is not set, so the applicationId check is off (allowed on this machine only; set SKILL_ID to serve beyond it).');
+    expect(output.stderr).toMatch(/^Refused a request: 400 SIGNATURE_INVALID: Not verified as sent by Alexa: Missing Certificate for the skill request\n$/);
+  });
+});
+
 it('serves POST /webhook on JOVO_PORT and HOST, stores users in FILEDB_PATH, and stops on SIGTERM', async () => {
   const dbFile = path.join(tmp, 'folder with spaces', 'db.json');
-  const server = start({ JOVO_PORT: '0', HOST: '127.0.0.1', FILEDB_PATH: dbFile });
-  const url = await listeningUrl(server.child, server.output);
-  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);
+  const exited = serving({ JOVO_PORT: '0', HOST: '127.0.0.1', FILEDB_PATH: dbFile, ALEXA_VERIFY_REQUESTS: 'false' }, async (url, output) => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);
+    expect(output.stdout).toContain("Alexa's requests are NOT verified: ALEXA_VERIFY_REQUESTS=false.");
+    const response = await fetch(url, { method: 'POST', body: JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.entry' })) });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(fs.readFileSync(dbFile, 'utf8'))).toEqual([expect.objectContaining({ userId: 'amzn1.ask.account.entry' })]);
+  });
+  await expect(exited).resolves.toBe(0);
+});
 
-  const response = await fetch(url, { method: 'POST', body: JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.entry' })) });
-  expect(response.status).toBe(200);
-  expect(JSON.parse(fs.readFileSync(dbFile, 'utf8'))).toEqual([expect.objectContaining({ userId: 'amzn1.ask.account.entry' })]);
+it('does not verify signatures under jovo3 run, whose relay re-serializes the body, and says why', async () => {
+  const env = { JOVO_PORT: '0', FILEDB_PATH: path.join(tmp, 'relayed.json'), SKILL_ID: APPLICATION_ID };
+  await serving(
+    env,
+    async (url, output) => {
+      expect(output.stdout).toContain("Alexa's requests are NOT verified: the Jovo Webhook (jovo3 run) relays them re-serialized");
+      expect(output.stdout).toContain(`Requests for another skill than ${APPLICATION_ID} are refused.`);
+      const response = await fetch(url, { method: 'POST', body: JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.relayed' })) });
+      expect(response.status).toBe(200);
+    },
+    // What `jovo3 run` passes to the compiled index.js.
+    ['--ignore', 'db/*', '--ignore', 'test/*', '--webhook', '--jovo-webhook', '--color'],
+  );
+});
 
-  server.child.kill('SIGTERM');
-  await expect(server.exited).resolves.toBe(0);
+it('refuses to listen beyond this machine without SKILL_ID, saying why', async () => {
+  const server = start({ JOVO_PORT: '0', HOST: '0.0.0.0', FILEDB_PATH: path.join(tmp, 'unused.json') });
+  await expect(server.exited).resolves.toBe(1);
+  expect(server.output.stderr).toContain('SKILL_ID: required when HOST is "0.0.0.0", which other machines can reach');
 });
 
 it('refuses to start with an invalid JOVO_PORT, naming the variable and the value', async () => {

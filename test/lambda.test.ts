@@ -3,7 +3,7 @@ import type { AddressInfo } from 'net';
 import { createLambdaHandler, type HttpResponse, type LambdaHandler } from '../src/lambda';
 import { createEmulator, eventFromInputs, triggerRequest, type Emulator, type TriggerData } from '../src/proactive';
 import { TRIGGER_SECRET, eventRequests, trigger } from './helpers/pipeline';
-import { launchRequest } from './helpers/requests';
+import { APPLICATION_ID, launchRequest } from './helpers/requests';
 import { testSettings } from './helpers/settings';
 
 /** The Lambda entry, invoked in-process as AWS Lambda would, with the emulator as Amazon. */
@@ -15,7 +15,8 @@ function container(): LambdaHandler {
   const settings = testSettings();
   settings.sending = { credentials: { clientId: 'id', clientSecret: 'secret' }, tokenUrl: `${amazon.url}/auth/o2/token`, allowedOrigins: [amazon.url], stage: 'development' };
   settings.triggerSecret = TRIGGER_SECRET;
-  return createLambdaHandler(settings);
+  settings.alexa = { verifyRequests: true, skillId: APPLICATION_ID };
+  return createLambdaHandler(settings, { gate: { log: () => undefined } });
 }
 
 beforeAll(async () => {
@@ -69,6 +70,12 @@ it("answers Alexa's own invocation", async () => {
   expect(response.response.outputSpeech.ssml).toMatch(/^<speak>Welcome to Proactive Alerts\./);
 });
 
+it("refuses Alexa's invocation for another skill than SKILL_ID, before the app runs", async () => {
+  const other = launchRequest({ userId: 'amzn1.ask.account.LAMBDA', applicationId: 'amzn1.ask.skill.99999999-9999-9999-9999-999999999999' });
+  await expect(handler(other, {})).rejects.toThrow(/^Refused: WRONG_SKILL: The request is for the skill "amzn1\.ask\.skill\.9{8}-/);
+  await expect(new Promise((resolve, reject) => void handler(other, {}, (error, result) => (error ? reject(error) : resolve(result))))).rejects.toThrow(/WRONG_SKILL/);
+});
+
 it('answers through the callback too, when Lambda passes one', async () => {
   const result = await new Promise((resolve) => void handler(launchRequest({ userId: 'amzn1.ask.account.LAMBDA' }), {}, (_error, response) => resolve(response)));
   expect(result).toMatchObject({ version: '1.0' });
@@ -96,18 +103,19 @@ it('asks for an access token once per container, however many invocations it ser
   expect(amazon.tokensIssued).toBe(2);
 });
 
-it('refuses a tampered trigger, sending nothing', async () => {
+it('refuses a tampered trigger with 403, sending nothing', async () => {
   const tampered = signedTrigger() as { trigger: { data: { event: { payload: { weatherAlert: { alertType: string } } } } } };
   tampered.trigger.data.event.payload.weatherAlert.alertType = 'HURRICANE';
   const { statusCode, body } = await httpResult(functionUrlV2(JSON.stringify(tampered)));
-  expect(statusCode).toBe(200);
-  expect(body.proactiveEvents).toEqual([expect.objectContaining({ status: 'rejected', errors: [expect.objectContaining({ message: expect.stringMatching(/signature does not match/) })] })]);
+  expect(statusCode).toBe(403);
+  expect(body).toEqual({ error: { code: 'TRIGGER_REFUSED', message: expect.stringMatching(/^Trigger refused: the signature does not match/) } });
   expect(eventRequests(amazon)).toEqual([]);
 });
 
 it.each([
   ['not JSON', '{ "version": ', 400, 'INVALID_JSON'],
-  ['not an Alexa request', JSON.stringify({ hello: 'world' }), 400, 'NOT_ALEXA_REQUEST'],
+  ['an Alexa request, which Alexa sends by invoking the function', JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.LAMBDA' })), 403, 'TRIGGERS_ONLY'],
+  ['not an Alexa request', JSON.stringify({ hello: 'world' }), 403, 'TRIGGERS_ONLY'],
   ['too large', JSON.stringify({ padding: 'x'.repeat(1024 * 1024) }), 413, 'BODY_TOO_LARGE'],
 ])('answers a body that is %s with a JSON error', async (_, body, status, code) => {
   const { statusCode, body: json } = await httpResult(apiGatewayV1(body));

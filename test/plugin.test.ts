@@ -3,6 +3,7 @@ import type { AddressInfo } from 'net';
 import type { Jovo } from 'jovo-framework';
 import { createApp } from '../src/app';
 import { createEmulator, type Emulator } from '../src/proactive';
+import { gateOptions } from '../src/gate';
 import { createWebhook, listen } from '../src/server';
 import type { Settings } from '../src/settings';
 import { intentRequest } from './helpers/requests';
@@ -36,7 +37,7 @@ async function skill(change: (settings: Settings) => void = () => undefined): Pr
       this.tell(result.status);
     },
   });
-  const server = await listen(createWebhook(app), 0, '127.0.0.1');
+  const server = await listen(createWebhook(app, { ...gateOptions(settings), log: () => undefined }), 0, '127.0.0.1');
   servers.push(server);
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
 }

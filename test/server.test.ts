@@ -3,6 +3,7 @@ import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import { createApp } from '../src/app';
 import { readSubscriber } from '../src/plugin';
+import { gateOptions } from '../src/gate';
 import { createWebhook, listen } from '../src/server';
 import { launchRequest, subscriptionChanged } from './helpers/requests';
 import { testSettings } from './helpers/settings';
@@ -13,7 +14,7 @@ let server: Server;
 let url: string;
 
 beforeAll(async () => {
-  server = await listen(createWebhook(app), 0, '127.0.0.1');
+  server = await listen(createWebhook(app, { ...gateOptions(settings), log: () => undefined }), 0, '127.0.0.1');
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));

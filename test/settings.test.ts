@@ -20,6 +20,7 @@ function thrownMessage(run: () => unknown): string {
   throw new Error('expected an error, and nothing was thrown');
 }
 
+const SKILL_ID = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
 const valid = { events: ['AMAZON.WeatherAlert.Activated'], locales: ['en-US'] };
 
 it("accepts the project's app.json, which publishes all eight events in two locales", () => {
@@ -36,7 +37,7 @@ it('defaults to port 3000 on 127.0.0.1 and a FileDb under the project', () => {
 });
 
 it('reads JOVO_PORT, HOST and FILEDB_PATH, resolving a relative FILEDB_PATH against the project', () => {
-  const settings = loadSettings({ JOVO_PORT: '8080', HOST: '0.0.0.0', FILEDB_PATH: 'data/users.json' });
+  const settings = loadSettings({ JOVO_PORT: '8080', HOST: '0.0.0.0', SKILL_ID, FILEDB_PATH: 'data/users.json' });
   expect(settings.server).toEqual({ port: 8080, host: '0.0.0.0' });
   expect(settings.fileDbPath).toBe(path.join(PROJECT_ROOT, 'data', 'users.json'));
 });
@@ -100,7 +101,33 @@ it('refuses to run on AWS Lambda without a DynamoDB table, where FileDb would st
     'The environment is invalid:\n  - DYNAMODB_TABLE: required on AWS Lambda (AWS_LAMBDA_FUNCTION_NAME is "proactive-alerts"), where FileDb cannot keep users; ' +
       'name a table with the partition key userId (String)',
   );
-  expect(loadSettings({ ...lambda, DYNAMODB_TABLE: 'users' }).dynamoDb).toEqual({ tableName: 'users' });
+  expect(loadSettings({ ...lambda, DYNAMODB_TABLE: 'users', SKILL_ID }).dynamoDb).toEqual({ tableName: 'users' });
+});
+
+describe("who may talk to the skill as Alexa", () => {
+  it('verifies Alexa requests unless ALEXA_VERIFY_REQUESTS is false, and reads SKILL_ID', () => {
+    expect(loadSettings({}).alexa).toEqual({ verifyRequests: true });
+    expect(loadSettings({ ALEXA_VERIFY_REQUESTS: 'false', SKILL_ID }).alexa).toEqual({ verifyRequests: false, skillId: SKILL_ID });
+    expect(thrownMessage(() => loadSettings({ ALEXA_VERIFY_REQUESTS: 'no' }))).toBe('The environment is invalid:\n  - ALEXA_VERIFY_REQUESTS: expected one of true, false (given "no")');
+    expect(thrownMessage(() => loadSettings({ SKILL_ID: 'my-skill' }))).toBe(
+      'The environment is invalid:\n  - SKILL_ID: expected a skill id like amzn1.ask.skill.00000000-0000-0000-0000-000000000000 (given "my-skill")',
+    );
+  });
+
+  it.each(['127.0.0.1', '::1', 'localhost'])('listens on %s without SKILL_ID', (host) => {
+    expect(loadSettings({ HOST: host }).server.host).toBe(host);
+  });
+
+  it('refuses to listen beyond this machine without SKILL_ID, saying why', () => {
+    expect(thrownMessage(() => loadSettings({ HOST: '0.0.0.0' }))).toBe(
+      'The environment is invalid:\n  - SKILL_ID: required when HOST is "0.0.0.0", which other machines can reach: without it the skill would take ' +
+        "Alexa's requests for any skill; set SKILL_ID to your skill id (amzn1.ask.skill.…), or HOST=127.0.0.1",
+    );
+  });
+
+  it('requires SKILL_ID on AWS Lambda', () => {
+    expect(thrownMessage(() => loadSettings({ AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts', DYNAMODB_TABLE: 'users' }))).toMatch(/^The environment is invalid:\n {2}- SKILL_ID: required on AWS Lambda/);
+  });
 });
 
 it('treats an empty variable as unset', () => {

@@ -1,9 +1,9 @@
 import type { Server } from 'http';
-import type { AddressInfo } from 'net';
 import type { Db } from 'jovo-framework';
 import { readSubscriber, SerialFileDb } from '../src/plugin';
 import { createEmulator, eventDefinition, type Emulator } from '../src/proactive';
 import type { Settings } from '../src/settings';
+import { startDynalite, type LocalDynamoDb } from './helpers/dynalite';
 import { close, eventRequests, startSkill, trigger } from './helpers/pipeline';
 import { launchRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
 
@@ -17,29 +17,15 @@ const ORDER = 'AMAZON.OrderStatus.Updated';
 const T1 = '2026-11-22T10:00:00Z';
 const T2 = '2026-11-22T10:00:05Z';
 
-let dynalite: { listen(port: number, host: string, done: () => void): void; close(done: () => void): void; address(): AddressInfo };
+let dynamo: LocalDynamoDb;
 let dynamoEndpoint: string;
 
 beforeAll(async () => {
-  // The AWS SDK wants credentials even for a local server; without them it would look for them on the network.
-  process.env.AWS_ACCESS_KEY_ID = 'local';
-  process.env.AWS_SECRET_ACCESS_KEY = 'local';
-  const createDynalite = require('dynalite') as (options: object) => typeof dynalite;
-  dynalite = createDynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => dynalite.listen(0, '127.0.0.1', resolve));
-  dynamoEndpoint = `http://127.0.0.1:${dynalite.address().port}`;
-  // The table the README documents: partition key userId, a string.
-  const AWS = require('aws-sdk') as typeof import('aws-sdk');
-  await new AWS.DynamoDB({ endpoint: dynamoEndpoint, region: 'us-east-1' })
-    .createTable({
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'userId', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    })
-    .promise();
+  dynamo = await startDynalite();
+  dynamoEndpoint = dynamo.endpoint;
+  await dynamo.createTable(TABLE);
 });
-afterAll(() => new Promise<void>((resolve) => dynalite.close(() => resolve())));
+afterAll(() => dynamo.close());
 
 interface Store {
   configure(settings: Settings): void;

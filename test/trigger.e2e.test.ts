@@ -60,6 +60,15 @@ async function post(body: unknown, url = webhook): Promise<{ status: string; err
   return proactiveEvents[0];
 }
 
+/** A trigger the webhook's door turns away, before Jovo: 403 with the reason, and nothing of the body. */
+async function refusedAtTheDoor(body: unknown, url = webhook): Promise<string> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.status).toBe(403);
+  const { error } = (await response.json()) as { error: { code: string; message: string } };
+  expect(error.code).toBe('TRIGGER_REFUSED');
+  return error.message;
+}
+
 describe('through the hidden intents', () => {
   it.each(EVENT_DEFINITIONS.map((definition) => [definition.command, definition] as const))(
     '`%s` sends its event to every subscriber (Multicast), and Amazon hears what the preview says',
@@ -178,7 +187,7 @@ describe('refused, sending nothing', () => {
   it('a trigger changed after signing', async () => {
     const body = signed();
     (body.trigger.data.event.payload as { weatherAlert: { alertType: string } }).weatherAlert.alertType = 'HURRICANE';
-    await expect(post(body)).resolves.toMatchObject({ status: 'rejected', errors: [{ message: expect.stringMatching(/signature does not match/) }] });
+    await expect(refusedAtTheDoor(body)).resolves.toMatch(/^Trigger refused: the signature does not match/);
   });
 
   it('a trigger older than five minutes', async () => {
@@ -199,7 +208,7 @@ describe('refused, sending nothing', () => {
 
   it('any trigger, when the skill has no TRIGGER_SECRET', async () => {
     const unguarded = await startSkill((settings) => delete settings.triggerSecret);
-    await expect(post(signed(), unguarded)).resolves.toMatchObject({ errors: [{ message: 'Trigger refused: the skill has no TRIGGER_SECRET, so it accepts no trigger' }] });
+    await expect(refusedAtTheDoor(signed(), unguarded)).resolves.toBe('Trigger refused: the skill has no TRIGGER_SECRET, so it accepts no trigger');
   });
 
   it('an event app.json does not publish', async () => {

@@ -50,6 +50,9 @@ const ResultsSchema = z.array(
   }),
 );
 
+/** How the skill's webhook and Lambda entry answer a request they refuse. */
+const RefusalSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
 /**
  * Sends the event through the skill's hidden intent: one signed trigger for Multicast, or one per batch of
  * users, `concurrency` triggers at a time. Checks the event first and sends nothing if it is invalid. Prints a line per event
@@ -140,6 +143,12 @@ async function postTrigger(post: PostJson, endpoint: string, sign: () => object,
           errors,
           ...(user !== undefined && { user }),
         }));
+      }
+      const refusal = RefusalSchema.safeParse(response.data);
+      if (response.status >= 400 && response.status < 500 && response.status !== 429 && refusal.success) {
+        // The skill's door turned the trigger away before it reached the hidden intent: a refusal, not a failure.
+        const { message } = refusal.data.error;
+        return (users ?? [undefined]).map((user) => ({ event, referenceId, status: 'rejected', httpStatus: null, requestId: null, errors: [{ path: '', message }], ...(user !== undefined && { user }) }));
       }
       cause = `${endpoint} answered ${response.status}${results.success ? '' : " without a trigger result: is it this skill's webhook, and is the skill up to date?"}`;
       if (response.status !== 429 && response.status < 500) break;

@@ -5,14 +5,15 @@ import * as os from 'os';
 import { createApp } from '../../src/app';
 import { runTrigger } from '../../src/cli';
 import type { Emulator } from '../../src/proactive';
+import { gateOptions, type GateOptions } from '../../src/gate';
 import { createWebhook, listen } from '../../src/server';
 import type { Settings } from '../../src/settings';
 import { testSettings } from './settings';
 
 export const TRIGGER_SECRET = randomBytes(32).toString('hex');
 
-/** A skill webhook on port 0, configured like a real one but pointed at the emulators (the first gives tokens). */
-export async function startSkill(amazon: Emulator[], change: (settings: Settings) => void = () => undefined): Promise<{ url: string; server: Server }> {
+/** Settings like a real skill's, pointed at the emulators (the first gives tokens), with the trigger secret. */
+export function skillSettings(amazon: Emulator[]): Settings {
   const settings = testSettings();
   settings.sending = {
     credentials: { clientId: 'amzn1.application-oa2-client.test', clientSecret: 'test-client-secret' },
@@ -21,9 +22,22 @@ export async function startSkill(amazon: Emulator[], change: (settings: Settings
     stage: 'development',
   };
   settings.triggerSecret = TRIGGER_SECRET;
+  return settings;
+}
+
+/**
+ * A skill webhook on port 0 with `skillSettings`, changed by `change`. `gate` adds to the door's options (a
+ * certificate download for tests that sign Alexa's requests, say).
+ */
+export async function startSkill(
+  amazon: Emulator[],
+  change: (settings: Settings) => void = () => undefined,
+  gate: Partial<GateOptions> = {},
+): Promise<{ url: string; server: Server; settings: Settings }> {
+  const settings = skillSettings(amazon);
   change(settings);
-  const server = await listen(createWebhook(createApp(settings)), 0, '127.0.0.1');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, server };
+  const server = await listen(createWebhook(createApp(settings), { ...gateOptions(settings), log: () => undefined, ...gate }), 0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, server, settings };
 }
 
 /** Runs the trigger script in-process against `webhook`, with the trigger secret unless the arguments name one. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'crypto';
 
 /** Raw Alexa requests, shaped as Amazon documents them, for what Jovo's request builder has no sample of. */
 
-const APPLICATION_ID = 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000';
+/** The skill id of these requests; tests that check applicationId use it as SKILL_ID. */
+export const APPLICATION_ID = 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000';
 export const NA_ENDPOINT = 'https://api.amazonalexa.com';
 export const EU_ENDPOINT = 'https://api.eu.amazonalexa.com';
 
@@ -11,15 +12,16 @@ interface Common {
   timestamp?: string;
   apiEndpoint?: string;
   locale?: string;
+  applicationId?: string;
 }
 
-function envelope({ userId, apiEndpoint = NA_ENDPOINT }: Common, request: Record<string, unknown>, session?: object) {
+function envelope({ userId, apiEndpoint = NA_ENDPOINT, applicationId = APPLICATION_ID }: Common, request: Record<string, unknown>, session?: object) {
   return {
     version: '1.0',
-    ...(session && { session }),
+    ...(session && { session: { ...session, application: { applicationId } } }),
     context: {
       System: {
-        application: { applicationId: APPLICATION_ID },
+        application: { applicationId },
         user: { userId },
         apiEndpoint,
         apiAccessToken: 'alexa-api-token-not-for-logs',
@@ -61,7 +63,7 @@ export function launchRequest(common: Common) {
   return envelope(
     common,
     { type: 'LaunchRequest', timestamp: common.timestamp ?? new Date().toISOString(), locale: common.locale ?? 'en-US' },
-    { new: true, sessionId: `amzn1.echo-api.session.${randomUUID()}`, application: { applicationId: APPLICATION_ID }, user: { userId: common.userId } },
+    { new: true, sessionId: `amzn1.echo-api.session.${randomUUID()}`, user: { userId: common.userId } },
   );
 }
 
@@ -74,7 +76,7 @@ export function intentRequest(common: Common & { intent: string }) {
       locale: common.locale ?? 'en-US',
       intent: { name: common.intent, confirmationStatus: 'NONE', slots: {} },
     },
-    { new: true, sessionId: `amzn1.echo-api.session.${randomUUID()}`, application: { applicationId: APPLICATION_ID }, user: { userId: common.userId } },
+    { new: true, sessionId: `amzn1.echo-api.session.${randomUUID()}`, user: { userId: common.userId } },
   );
 }
 
@@ -95,6 +97,6 @@ export function permissionResponse(common: Common & { status: 'ACCEPTED' | 'DENI
       },
       token: 'notifications',
     },
-    { new: false, sessionId: `amzn1.echo-api.session.${randomUUID()}`, application: { applicationId: APPLICATION_ID }, user: { userId: common.userId } },
+    { new: false, sessionId: `amzn1.echo-api.session.${randomUUID()}`, user: { userId: common.userId } },
   );
 }

@@ -3,7 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { readAppDeclaration, type Settings } from '../../src/settings';
 
-/** Settings as `npm start` would read them, with the FileDb in a fresh temporary folder. */
+/**
+ * Settings as `npm start` would read them, with the FileDb in a fresh temporary folder, and Alexa's signature
+ * not checked: these tests post plain requests to what stands behind the door. test/doors.test.ts signs its
+ * requests and checks the door itself.
+ */
 export function testSettings(): Settings {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-test-'));
   return {
@@ -11,5 +15,6 @@ export function testSettings(): Settings {
     server: { port: 0, host: '127.0.0.1' },
     fileDbPath: path.join(dir, 'db.json'),
     sending: { tokenUrl: 'http://127.0.0.1:9/auth/o2/token', allowedOrigins: [], stage: 'development' },
+    alexa: { verifyRequests: false },
   };
 }

@@ -1,0 +1,82 @@
+import type { IncomingHttpHeaders } from 'http';
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH, nestedDeeperThan, readEnvelope, type Refusal } from './alexaRequest';
+import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
+import { isTriggerRequest, verifyTriggerSignature } from './proactive';
+import type { Settings } from './settings';
+
+export interface GateOptions extends AlexaVerifierOptions {
+  /** TRIGGER_SECRET; without it every trigger is refused. */
+  triggerSecret?: string;
+  /** Where refusals are reported, one line each, never with the body. Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export type Admission = { ok: true; body: unknown } | { ok: false; refusal: Refusal };
+
+/** The gate's options for `settings`: SKILL_ID, TRIGGER_SECRET, and ALEXA_VERIFY_REQUESTS. */
+export function gateOptions(settings: Settings): GateOptions {
+  return { skillId: settings.alexa.skillId, signatures: settings.alexa.verifyRequests, triggerSecret: settings.triggerSecret };
+}
+
+/**
+ * Who may come in, decided before Jovo or any storage sees a request:
+ * - the webhook takes Alexa's requests, verified (see AlexaVerifier), and signed triggers;
+ * - a Lambda function URL or API Gateway takes signed triggers only: Alexa invokes the function directly;
+ * - Alexa's direct invocation of the function is protected by the function's permission, and checked for
+ *   `applicationId`.
+ * A trigger's HMAC is checked before anything else of it is read, and a refusal carries nothing of the body. Every
+ * body is bounded in size and nesting first, so that whatever reads it next cannot hang or overflow.
+ */
+export class Gate {
+  readonly #alexa: AlexaVerifier;
+  readonly #log: (line: string) => void;
+
+  constructor(private readonly options: GateOptions) {
+    this.#alexa = new AlexaVerifier(options);
+    this.#log = options.log ?? ((line) => console.error(line));
+  }
+
+  /** An HTTP request with its raw body; `triggersOnly` for a function URL or API Gateway. */
+  async admitHttp(raw: Buffer, headers: IncomingHttpHeaders, { triggersOnly = false } = {}): Promise<Admission> {
+    // Alexa, relays and the trigger script send no Origin; browsers do, on every POST, cross-site or not.
+    if (headers.origin !== undefined) return this.#refuse(403, 'BROWSER_REFUSED', 'Browsers may not post to the skill (the request has an Origin header)');
+    if (raw.length > MAX_BODY_BYTES) return this.#refuse(413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+    if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) return this.#refuse(400, 'TOO_DEEP', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    const text = raw.toString('utf8');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return this.#refuse(400, 'INVALID_JSON', 'The request body is not valid JSON');
+    }
+    if (isTriggerRequest(body)) return this.#admitTrigger(body);
+    if (triggersOnly) {
+      return this.#refuse(403, 'TRIGGERS_ONLY', 'This URL takes signed triggers only; Alexa invokes the function directly');
+    }
+    const envelope = readEnvelope(body);
+    if (!envelope.ok) return this.#refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
+    const refusal = await this.#alexa.verify(text, headers, envelope.envelope);
+    return refusal ? this.#refuse(refusal.status, refusal.code, refusal.message) : { ok: true, body };
+  }
+
+  /** Alexa's direct invocation of a Lambda function: `applicationId` (no signature: Lambda's permission vouches). */
+  admitInvocation(event: unknown): Admission {
+    if (isTriggerRequest(event)) return this.#admitTrigger(event);
+    const envelope = readEnvelope(event);
+    if (!envelope.ok) return this.#refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
+    const refusal = this.#alexa.checkApplication(envelope.envelope);
+    return refusal ? this.#refuse(refusal.status, refusal.code, refusal.message) : { ok: true, body: event };
+  }
+
+  #admitTrigger(body: unknown): Admission {
+    const signature = verifyTriggerSignature(body, this.options.triggerSecret);
+    if (!signature.ok) return this.#refuse(403, 'TRIGGER_REFUSED', `Trigger refused: ${signature.reason}`);
+    const envelope = readEnvelope(body);
+    return envelope.ok ? { ok: true, body } : this.#refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
+  }
+
+  #refuse(status: number, code: string, message: string): Admission {
+    this.#log(`Refused a request: ${status} ${code}: ${message}`);
+    return { ok: false, refusal: { status, code, message } };
+  }
+}
