@@ -14,10 +14,15 @@ import { CLOCK_SKEW_MS } from './proactive';
 export const REQUEST_MAX_AGE_MS = CLOCK_SKEW_MS;
 export const SKILL_EVENT_MAX_AGE_MS = 60 * 60_000;
 
-/** Downloads of Amazon's signing certificate chain (a few kilobytes) give up after this. */
+/** Downloads of Amazon's signing certificate chain (a few kilobytes) give up after this, all told. */
 const DOWNLOAD_TIMEOUT_MS = 5000;
 const DOWNLOAD_MAX_BYTES = 64 * 1024;
-/** Alexa signs with one certificate at a time; a cache larger than this is cleared. */
+/**
+ * Alexa signs with one certificate at a time: a few downloads at once are plenty, and a flood of requests naming
+ * other files under /echo.api/ cannot make the skill fetch more than these.
+ */
+const MAX_DOWNLOADS_IN_FLIGHT = 4;
+/** A cache larger than this is cleared. */
 const MAX_CACHED_CERTIFICATES = 16;
 
 export interface AlexaVerifierOptions {
@@ -56,12 +61,16 @@ export class AlexaVerifier {
     if (application || !this.options.signatures) return application;
     const timestamp = this.#checkTimestamp(envelope);
     if (timestamp) return timestamp;
+    const refuse = (why: string): Refusal => ({ status: 400, code: 'SIGNATURE_INVALID', message: `Not verified as sent by Alexa: ${why.slice(0, 300)}` });
+    const certificate = certificateUrl(headers.signaturecertchainurl);
+    if ('problem' in certificate) return refuse(certificate.problem);
     try {
       this.#signatures ??= createSignatureVerifier(this.options);
-      await this.#signatures.verify(raw, headers);
+      // Amazon's verifier checks the URL again; given the normalized one, Node's legacy url.parse never sees junk.
+      await this.#signatures.verify(raw, { ...headers, signaturecertchainurl: certificate.url });
       return undefined;
     } catch (error) {
-      return { status: 400, code: 'SIGNATURE_INVALID', message: `Not verified as sent by Alexa: ${String((error as Error).message).slice(0, 300)}` };
+      return refuse(String((error as Error).message));
     }
   }
 
@@ -79,7 +88,7 @@ export class AlexaVerifier {
     const refuse = (why: string): Refusal => ({ status: 400, code: 'TIMESTAMP_INVALID', message: `request.timestamp ${why}` });
     if (request.timestamp === undefined) return refuse('is missing');
     const age = (this.options.now ?? Date.now)() - Date.parse(request.timestamp);
-    if (Number.isNaN(age)) return refuse(`${JSON.stringify(request.timestamp.slice(0, 40))} is not a date-time`);
+    if (!ISO_DATE_TIME.test(request.timestamp) || Number.isNaN(age)) return refuse(`${JSON.stringify(request.timestamp.slice(0, 40))} is not an ISO 8601 date-time`);
     const skillEvent = request.type.startsWith('AlexaSkillEvent.');
     const maxAge = skillEvent ? SKILL_EVENT_MAX_AGE_MS : REQUEST_MAX_AGE_MS;
     if (age > maxAge) return refuse(`is ${Math.round(age / 1000)} s old; ${skillEvent ? 'skill events' : 'requests'} are accepted for ${maxAge / 1000} s`);
@@ -88,11 +97,35 @@ export class AlexaVerifier {
   }
 }
 
+/** As Alexa writes `request.timestamp`: `2026-12-01T22:50:16Z`, with fractions or an offset at most. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * The `SignatureCertChainUrl` header as Amazon allows it, normalized (WHATWG URLs lower-case the host, drop a
+ * default port and resolve `..` and `%2e%2e` segments): https, host s3.amazonaws.com, port 443 if given, a path
+ * under /echo.api/, no user info.
+ * @see https://developer.amazon.com/docs/custom-skills/host-a-custom-skill-as-a-web-service.html#cert-verify-signature-certificate-url
+ */
+export function certificateUrl(header: string | string[] | undefined): { url: string } | { problem: string } {
+  if (typeof header !== 'string' || header === '') return { problem: 'the SignatureCertChainUrl header is missing' };
+  let url: URL;
+  try {
+    url = new URL(header);
+  } catch {
+    return { problem: 'SignatureCertChainUrl is not a URL' };
+  }
+  if (url.protocol !== 'https:') return { problem: `SignatureCertChainUrl must use https, not ${url.protocol.slice(0, -1).slice(0, 20)}` };
+  if (url.hostname !== 's3.amazonaws.com') return { problem: `SignatureCertChainUrl must be on s3.amazonaws.com, not ${url.hostname.slice(0, 100)}` };
+  if (url.port !== '') return { problem: `SignatureCertChainUrl must use port 443, not ${url.port}` };
+  if (url.username || url.password) return { problem: 'SignatureCertChainUrl must not carry a user name or password' };
+  if (!url.pathname.startsWith('/echo.api/')) return { problem: `SignatureCertChainUrl must have a path under /echo.api/, not ${url.pathname.slice(0, 100)}` };
+  return { url: url.href };
+}
+
 /**
  * Amazon's verifier, loaded when first needed (a skill on Lambda never needs it), with its certificate download
- * replaced: Amazon's has no timeout or size limit, and checks the URL's path before removing `..` segments.
- * Amazon's cache would also keep a certificate past its expiry; an expired one is dropped, so that it is fetched
- * and checked again.
+ * replaced: Amazon's has no timeout, size limit or bound on downloads at once. Amazon's cache would also keep a
+ * certificate past its expiry; an expired one is dropped, so that it is fetched and checked again.
  */
 function createSignatureVerifier({ download = downloadCertificate, now = Date.now }: AlexaVerifierOptions): SkillRequestSignatureVerifier {
   const { SkillRequestSignatureVerifier } = require('ask-sdk-express-adapter/dist/verifier') as typeof import('ask-sdk-express-adapter/dist/verifier');
@@ -105,6 +138,7 @@ function createSignatureVerifier({ download = downloadCertificate, now = Date.no
       (this as unknown as { _getCertChainByUrl(url: string): Promise<string> })._getCertChainByUrl = (url) => {
         let chain = pending.get(url);
         if (!chain) {
+          if (pending.size >= MAX_DOWNLOADS_IN_FLIGHT) return Promise.reject(new Error('too many certificate downloads under way; try again'));
           chain = fetchChain(url).finally(() => pending.delete(url));
           pending.set(url, chain);
         }
@@ -128,8 +162,6 @@ function createSignatureVerifier({ download = downloadCertificate, now = Date.no
   }
 
   async function fetchChain(url: string): Promise<string> {
-    const { pathname } = new URL(url); // WHATWG URLs remove dot segments
-    if (!pathname.startsWith('/echo.api/')) throw new Error(`SignatureCertChainUrl has invalid path once normalized: ${pathname.slice(0, 100)}`);
     const chain = await download(url);
     expiries.set(url, notAfter(chain));
     return chain;
@@ -150,7 +182,8 @@ function notAfter(chain: string): number {
 /** GET `url` over HTTPS: 200 only, no redirects, at most 64 KB within 5 s. */
 export function downloadCertificate(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const request = https.get(url, { timeout: DOWNLOAD_TIMEOUT_MS }, (response) => {
+    const deadline = setTimeout(() => request.destroy(new Error(`No certificate from ${url} within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)), DOWNLOAD_TIMEOUT_MS);
+    const request = https.get(url, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
         return reject(new Error(`Unable to load the certificate from ${url}: status ${response.statusCode}`));
@@ -165,7 +198,7 @@ export function downloadCertificate(url: string): Promise<string> {
       response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
       response.on('error', reject);
     });
-    request.on('timeout', () => request.destroy(new Error(`No certificate from ${url} within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)));
     request.on('error', reject);
+    request.on('close', () => clearTimeout(deadline));
   });
 }

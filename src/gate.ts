@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'http';
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH, nestedDeeperThan, readEnvelope, type Refusal } from './alexaRequest';
 import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
-import { isTriggerRequest, verifyTriggerSignature } from './proactive';
+import { isTriggerRequest, verifyTrigger } from './proactive';
 import type { Settings } from './settings';
 
 export interface GateOptions extends AlexaVerifierOptions {
@@ -24,8 +24,9 @@ export function gateOptions(settings: Settings): GateOptions {
  * - a Lambda function URL or API Gateway takes signed triggers only: Alexa invokes the function directly;
  * - Alexa's direct invocation of the function is protected by the function's permission, and checked for
  *   `applicationId`.
- * A trigger's HMAC is checked before anything else of it is read, and a refusal carries nothing of the body. Every
- * body is bounded in size and nesting first, so that whatever reads it next cannot hang or overflow.
+ * A trigger's HMAC is checked before anything else of it is read, and a refusal carries nothing of the body; a
+ * trigger must also be an IntentRequest for a hidden intent, and fresh (a replay is the hidden intent's to catch).
+ * Every body is bounded in size and nesting first, so that whatever reads it next cannot hang or overflow.
  */
 export class Gate {
   readonly #alexa: AlexaVerifier;
@@ -69,8 +70,8 @@ export class Gate {
   }
 
   #admitTrigger(body: unknown): Admission {
-    const signature = verifyTriggerSignature(body, this.options.triggerSecret);
-    if (!signature.ok) return this.#refuse(403, 'TRIGGER_REFUSED', `Trigger refused: ${signature.reason}`);
+    const verified = verifyTrigger(body, { secret: this.options.triggerSecret, now: this.options.now });
+    if (!verified.ok) return this.#refuse(403, 'TRIGGER_REFUSED', `Trigger refused: ${verified.reason}`);
     const envelope = readEnvelope(body);
     return envelope.ok ? { ok: true, body } : this.#refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
   }

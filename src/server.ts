@@ -28,7 +28,7 @@ export function createWebhook(app: App, gate: GateOptions): express.Express {
       if (!res.headersSent) reply(res, 500, 'INTERNAL', 'The skill failed to handle the request; its log has the cause');
     }
   });
-  server.use((req: Request, res: Response) => reply(res, 404, 'NOT_FOUND', `No route ${req.method} ${req.path}: use POST /webhook`));
+  server.use((req: Request, res: Response) => reply(res, 404, 'NOT_FOUND', `No route ${req.method} ${req.path.slice(0, 100)}: use POST /webhook`));
   server.use(bodyErrors);
   return server;
 }

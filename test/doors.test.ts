@@ -72,6 +72,11 @@ describe("Alexa's requests at the webhook", () => {
     expect(storedUserIds()).toContain(userId);
   });
 
+  it('takes the certificate URL in any case, as Amazon allows', async () => {
+    const certUrl = CERT_URL.replace('s3.amazonaws.com', 'S3.AmazonAWS.com:443');
+    expect((await post(JSON.stringify(launchRequest({ userId: user() })), { certUrl })).status).toBe(200);
+  });
+
   it('downloads the certificate once for all the requests it signs', async () => {
     for (let i = 0; i < 3; i++) expect((await post(JSON.stringify(launchRequest({ userId: user() })))).status).toBe(200);
     expect(downloads.filter((url) => url === CERT_URL)).toHaveLength(1);
@@ -96,6 +101,27 @@ describe("Alexa's requests at the webhook", () => {
       expect(fetched()).toBe(before + 2);
     } finally {
       await close(late.server);
+    }
+  });
+
+  it('downloads at most four certificates at once, however many URLs a flood of requests names', async () => {
+    const stalled: Array<() => void> = [];
+    const flood = await startSkill([amazon], (settings) => (settings.alexa = { verifyRequests: true, skillId: APPLICATION_ID }), {
+      download: () => new Promise((_, reject) => stalled.push(() => reject(new Error('no answer from S3')))),
+      log: () => undefined,
+    });
+    try {
+      const answers = Array.from({ length: 6 }, (_, i) => {
+        const raw = JSON.stringify(launchRequest({ userId: user() }));
+        return fetch(flood.url, { method: 'POST', headers: alexaHeaders(raw, { certUrl: `https://s3.amazonaws.com/echo.api/flood-${i}.pem` }), body: raw });
+      });
+      const early = await Promise.all(answers.slice(4));
+      expect(stalled).toHaveLength(4);
+      for (const answer of early) expect(await answer.json()).toEqual({ error: { code: 'SIGNATURE_INVALID', message: 'Not verified as sent by Alexa: too many certificate downloads under way; try again' } });
+      stalled.forEach((release) => release());
+      expect((await Promise.all(answers.slice(0, 4))).map((answer) => answer.status)).toEqual([400, 400, 400, 400]);
+    } finally {
+      await close(flood.server);
     }
   });
 
@@ -126,13 +152,16 @@ describe("Alexa's requests at the webhook", () => {
     });
 
     it.each([
-      ['http', 'http://s3.amazonaws.com/echo.api/echo-api-cert-test.pem', /unsupported protocol http:/],
-      ['another host', 'https://s3.amazonaws.example.com/echo.api/echo-api-cert-test.pem', /invalid host name/],
-      ['another path', 'https://s3.amazonaws.com/other.api/echo-api-cert-test.pem', /invalid path/],
-      ['a path that leaves /echo.api/', 'https://s3.amazonaws.com/echo.api/../other.api/echo-api-cert-test.pem', /invalid path once normalized: \/other\.api\//],
-      ['port 8443', 'https://s3.amazonaws.com:8443/echo.api/echo-api-cert-test.pem', /invalid port: 8443/],
-    ])('a certificate URL with %s, without downloading anything', async (_, certUrl, message) => {
-      const fetched = await refused(JSON.stringify(launchRequest({ userId })), { certUrl }, 400, 'SIGNATURE_INVALID', message);
+      ['http', 'http://s3.amazonaws.com/echo.api/echo-api-cert-test.pem', 'must use https, not http'],
+      ['another host', 'https://s3.amazonaws.example.com/echo.api/echo-api-cert-test.pem', 'must be on s3.amazonaws.com, not s3.amazonaws.example.com'],
+      ['another path', 'https://s3.amazonaws.com/other.api/echo-api-cert-test.pem', 'must have a path under /echo.api/, not /other.api/echo-api-cert-test.pem'],
+      ['a path that leaves /echo.api/', 'https://s3.amazonaws.com/echo.api/../other.api/echo-api-cert-test.pem', 'must have a path under /echo.api/, not /other.api/echo-api-cert-test.pem'],
+      ['an encoded path that leaves /echo.api/', 'https://s3.amazonaws.com/echo.api/%2e%2e/other.api/cert.pem', 'must have a path under /echo.api/, not /other.api/cert.pem'],
+      ['port 8443', 'https://s3.amazonaws.com:8443/echo.api/echo-api-cert-test.pem', 'must use port 443, not 8443'],
+      ['port 0', 'https://s3.amazonaws.com:0/echo.api/echo-api-cert-test.pem', 'must use port 443, not 0'],
+      ['a user name', 'https://attacker@s3.amazonaws.com/echo.api/echo-api-cert-test.pem', 'must not carry a user name or password'],
+    ])('a certificate URL with %s, without downloading anything', async (_, certUrl, problem) => {
+      const fetched = await refused(JSON.stringify(launchRequest({ userId })), { certUrl }, 400, 'SIGNATURE_INVALID', new RegExp(`^Not verified as sent by Alexa: SignatureCertChainUrl ${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
       expect(fetched).toEqual([]);
     });
 
@@ -167,7 +196,12 @@ describe("Alexa's requests at the webhook", () => {
     });
 
     it('a request with no signature at all', async () => {
-      await refused(JSON.stringify(launchRequest({ userId })), 'unsigned', 400, 'SIGNATURE_INVALID', /Missing Certificate/);
+      await refused(JSON.stringify(launchRequest({ userId })), 'unsigned', 400, 'SIGNATURE_INVALID', /^Not verified as sent by Alexa: the SignatureCertChainUrl header is missing$/);
+    });
+
+    it('a request whose timestamp is not written as Alexa writes it', async () => {
+      const raw = JSON.stringify(launchRequest({ userId, timestamp: new Date().toString() }));
+      await refused(raw, {}, 400, 'TIMESTAMP_INVALID', /is not an ISO 8601 date-time$/);
     });
   });
 

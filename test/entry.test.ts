@@ -54,7 +54,7 @@ it('verifies Alexa requests by default, refusing an unsigned one before it is st
     expect(fs.readFileSync(dbFile, 'utf8')).not.toContain('amzn1.ask.account.entry'); // Jovo's FileDb creates the file at start
     expect(output.stdout).toContain("Alexa's requests are verified: signature, certificate and timestamp.");
     expect(output.stdout).toContain('SKILL_ID is not set, so the applicationId check is off (allowed on this machine only; set SKILL_ID to serve beyond it).');
-    expect(output.stderr).toMatch(/^Refused a request: 400 SIGNATURE_INVALID: Not verified as sent by Alexa: Missing Certificate for the skill request\n$/);
+    expect(output.stderr).toMatch(/^Refused a request: 400 SIGNATURE_INVALID: Not verified as sent by Alexa: the SignatureCertChainUrl header is missing\n$/);
   });
 });
 

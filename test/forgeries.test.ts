@@ -174,6 +174,25 @@ describe.each(STORES)('on %s', (_, store) => {
       expect(door.logged.join('\n')).not.toContain('xxxx');
     });
 
+    it.each([
+      ['a subscription change emptying the real subscriber', { type: 'AlexaSkillEvent.ProactiveSubscriptionChanged', body: { subscriptions: [] } }, REAL_USER],
+      ['a LaunchRequest for a made-up user', { type: 'LaunchRequest' }, 'amzn1.ask.account.FROM-A-TRIGGER'],
+    ])("refuses one of the owner's signed triggers, captured and turned into %s", async (__, request, userId) => {
+      const captured = triggerRequest({
+        intent: 'WeatherAlertIntent',
+        data: { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'captured-1', explicitEndpoint: true },
+        apiEndpoint: amazon.url,
+        locale: 'en-US',
+        secret: TRIGGER_SECRET,
+      });
+      Object.assign(captured.request, request);
+      captured.context.System.user.userId = userId;
+      const { session: _dropped, ...forged } = captured;
+      const answer = await post(forged);
+      expect([answer.status, answer.code]).toEqual([403, 'TRIGGER_REFUSED']);
+      expect(JSON.parse(answer.text).error.message).toBe('Trigger refused: a trigger is an IntentRequest for a hidden intent; this one was changed after signing');
+    });
+
     it('refuses a web page posting text/plain with a foreign Origin', async () => {
       const answer = await post(JSON.stringify(subscriptionChanged({ userId: 'amzn1.ask.account.FROM-A-PAGE', events: [WEATHER] })), {
         'content-type': 'text/plain',

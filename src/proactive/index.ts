@@ -84,6 +84,6 @@ export {
   checkTrigger,
   isTriggerRequest,
   triggerRequest,
-  verifyTriggerSignature,
+  verifyTrigger,
 } from './trigger';
 export type { TriggerCheck, TriggerCheckOptions, TriggerData, TriggerRequest, TriggerRequestParts } from './trigger';

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
 import { z } from 'zod';
+import { HIDDEN_INTENT_NAMES } from './events';
 import { formatPath, type Issue } from './issues';
 import { STAGES } from './regions';
 import { UserIdSchema } from './subscriptions';
@@ -84,22 +85,19 @@ export interface TriggerCheckOptions {
 
 /**
  * Checks a request that names a hidden intent: refused when the skill has no secret, when it carries no trigger
- * (a real Alexa request), when the signature is not the secret's over exactly this content, when it is older than
- * five minutes, or when its request id was seen before. The signature is checked first, so that nothing of a body
- * the owner did not sign is read further or shown. The reason never contains the secret or the signature.
+ * (a real Alexa request), when the signature is not the secret's over exactly this content, when it is not an
+ * IntentRequest for a hidden intent, when it is older than five minutes, or when its request id was seen before.
+ * The signature is checked first, so that nothing of a body the owner did not sign is read further or shown. The
+ * reason never contains the secret or the signature.
  */
 export function checkTrigger(body: unknown, { secret, replays, now = Date.now }: TriggerCheckOptions): TriggerCheck {
-  const signature = verifyTriggerSignature(body, secret);
-  if (!signature.ok) return signature;
+  const verified = verifyTrigger(body, { secret, now });
+  if (!verified.ok) return verified;
   const shape = TriggerEnvelopeSchema.safeParse(body);
   if (!shape.success) {
     return { ok: false, reason: 'the trigger is malformed', issues: shape.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) };
   }
   const { request, context, trigger } = shape.data;
-  const age = now() - Date.parse(request.timestamp);
-  if (Number.isNaN(age) || Math.abs(age) > TRIGGER_MAX_AGE_MS) {
-    return { ok: false, reason: `the trigger is ${Math.round(age / 1000)} s old; triggers are accepted for ${TRIGGER_MAX_AGE_MS / 60_000} minutes` };
-  }
   const use = replays.use(request.requestId, now());
   if (use === 'replayed') return { ok: false, reason: `request ${request.requestId} was already used: a replayed trigger` };
   if (use === 'full') {
@@ -109,11 +107,13 @@ export function checkTrigger(body: unknown, { secret, replays, now = Date.now }:
 }
 
 /**
- * Whether `body` carries a trigger signed with `secret`: the only check a door makes before it lets a trigger in.
- * It reads just the signed fields, and its reason says nothing of the body, so a request from someone without the
- * secret learns nothing and is never echoed.
+ * The checks of a trigger that need no memory, which a door makes before it lets one in: signed with `secret`,
+ * an IntentRequest for a hidden intent (the signature does not cover the request's type or user, so a captured
+ * trigger must not become another kind of request), and at most five minutes old either way. Only the signed
+ * fields are read until the signature holds, and no reason says anything of the body, so a request from someone
+ * without the secret learns nothing and is never echoed.
  */
-export function verifyTriggerSignature(body: unknown, secret: string | undefined): { ok: true } | { ok: false; reason: string } {
+export function verifyTrigger(body: unknown, { secret, now = Date.now }: { secret: string | undefined; now?: () => number }): { ok: true } | { ok: false; reason: string } {
   if (!secret) return { ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' };
   const parts = SignedPartsSchema.safeParse(body);
   if (!parts.success) return { ok: false, reason: 'the request carries no signed trigger' };
@@ -121,6 +121,13 @@ export function verifyTriggerSignature(body: unknown, secret: string | undefined
   const signed = { intent: request.intent.name, timestamp: request.timestamp, requestId: request.requestId, apiEndpoint: context.System.apiEndpoint, data: trigger.data };
   if (!sameSignature(trigger.signature, sign(secret, signed))) {
     return { ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' };
+  }
+  if (request.type !== 'IntentRequest' || !HIDDEN_INTENT_NAMES.includes(request.intent.name)) {
+    return { ok: false, reason: 'a trigger is an IntentRequest for a hidden intent; this one was changed after signing' };
+  }
+  const age = now() - Date.parse(request.timestamp);
+  if (Number.isNaN(age) || Math.abs(age) > TRIGGER_MAX_AGE_MS) {
+    return { ok: false, reason: `the trigger is ${Math.round(age / 1000)} s old; triggers are accepted for ${TRIGGER_MAX_AGE_MS / 60_000} minutes` };
   }
   return { ok: true };
 }
@@ -133,7 +140,7 @@ export function isTriggerRequest(body: unknown): boolean {
 /** The fields the signature covers; nothing else of the body is looked at before it holds. */
 const SignedPartsSchema = z.object({
   context: z.object({ System: z.object({ apiEndpoint: z.string() }) }),
-  request: z.object({ requestId: z.string(), timestamp: z.string(), intent: z.object({ name: z.string() }) }),
+  request: z.object({ type: z.unknown(), requestId: z.string(), timestamp: z.string(), intent: z.object({ name: z.string() }) }),
   trigger: z.object({ data: z.unknown().refine((data) => data !== undefined), signature: z.string() }),
 });
 

@@ -1,4 +1,4 @@
-import { ReplayGuard, canonicalJson, checkTrigger, triggerRequest, verifyTriggerSignature, type TriggerData } from '../../src/proactive';
+import { ReplayGuard, canonicalJson, checkTrigger, triggerRequest, verifyTrigger, type TriggerData } from '../../src/proactive';
 
 const SECRET = 'a-trigger-secret-of-enough-length';
 const NOW = Date.parse('2026-11-22T10:00:00Z');
@@ -92,11 +92,24 @@ describe('refuses', () => {
   });
 });
 
-describe('verifyTriggerSignature, the check at the door', () => {
-  it('holds for a signed trigger whatever its age, and says nothing of a body it refuses', () => {
-    expect(verifyTriggerSignature(signed({ now: () => NOW - 3_600_000 }), SECRET)).toEqual({ ok: true });
-    expect(verifyTriggerSignature({ trigger: 'x'.repeat(1000) }, SECRET)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
-    expect(verifyTriggerSignature(signed(), undefined)).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
+describe('verifyTrigger, the check at the door', () => {
+  const verify = (body: unknown) => verifyTrigger(body, { secret: SECRET, now: () => NOW });
+
+  it('holds for a fresh signed trigger, and says nothing of a body it refuses', () => {
+    expect(verify(signed())).toEqual({ ok: true });
+    expect(verify({ trigger: 'x'.repeat(1000) })).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+    expect(verifyTrigger(signed(), { secret: undefined })).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
+    expect(verify(signed({ now: () => NOW - 3_600_000 }))).toEqual({ ok: false, reason: 'the trigger is 3600 s old; triggers are accepted for 5 minutes' });
+  });
+
+  it('refuses a captured trigger turned into another kind of request, whose signature still holds', () => {
+    const reason = 'a trigger is an IntentRequest for a hidden intent; this one was changed after signing';
+    const skillEvent = signed() as unknown as { request: Record<string, unknown>; context: { System: { user: { userId: string } } } };
+    skillEvent.request.type = 'AlexaSkillEvent.ProactiveSubscriptionChanged';
+    skillEvent.request.body = { subscriptions: [] };
+    skillEvent.context.System.user.userId = 'amzn1.ask.account.VICTIM';
+    expect(verify(skillEvent)).toEqual({ ok: false, reason });
+    expect(verify(signed({ intent: 'AMAZON.HelpIntent' }))).toEqual({ ok: false, reason });
   });
 });
 
