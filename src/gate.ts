@@ -11,6 +11,8 @@ export interface GateOptions extends AlexaVerifierOptions {
   log?: (line: string) => void;
 }
 
+type Refuse = (status: number, code: string, message: string) => Admission;
+
 export type Admission = { ok: true; body: unknown } | { ok: false; refusal: Refusal };
 
 /** The gate's options for `settings`: SKILL_ID, TRIGGER_SECRET, and ALEXA_VERIFY_REQUESTS. */
@@ -37,43 +39,46 @@ export class Gate {
     this.#log = options.log ?? ((line) => console.error(line));
   }
 
-  /** An HTTP request with its raw body; `triggersOnly` for a function URL or API Gateway. */
+  /**
+   * An HTTP request with its raw body. `triggersOnly` for a function URL or API Gateway, where every refusal is a
+   * 403 (its code says why): the door takes signed triggers and nothing else.
+   */
   async admitHttp(raw: Buffer, headers: IncomingHttpHeaders, { triggersOnly = false } = {}): Promise<Admission> {
+    const refuse: Refuse = (status, code, message) => this.#refuse(triggersOnly ? 403 : status, code, message);
     // Alexa, relays and the trigger script send no Origin; browsers do, on every POST, cross-site or not.
-    if (headers.origin !== undefined) return this.#refuse(403, 'BROWSER_REFUSED', 'Browsers may not post to the skill (the request has an Origin header)');
-    if (raw.length > MAX_BODY_BYTES) return this.#refuse(413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
-    if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) return this.#refuse(400, 'TOO_DEEP', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (headers.origin !== undefined) return refuse(403, 'BROWSER_REFUSED', 'Browsers may not post to the skill (the request has an Origin header)');
+    if (raw.length > MAX_BODY_BYTES) return refuse(413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+    if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) return refuse(400, 'TOO_DEEP', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
     const text = raw.toString('utf8');
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      return this.#refuse(400, 'INVALID_JSON', 'The request body is not valid JSON');
+      return refuse(400, 'INVALID_JSON', 'The request body is not valid JSON');
     }
-    if (isTriggerRequest(body)) return this.#admitTrigger(body);
-    if (triggersOnly) {
-      return this.#refuse(403, 'TRIGGERS_ONLY', 'This URL takes signed triggers only; Alexa invokes the function directly');
-    }
+    if (isTriggerRequest(body)) return this.#admitTrigger(body, refuse);
+    if (triggersOnly) return refuse(403, 'TRIGGERS_ONLY', 'This URL takes signed triggers only; Alexa invokes the function directly');
     const envelope = readEnvelope(body);
-    if (!envelope.ok) return this.#refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
+    if (!envelope.ok) return refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
     const refusal = await this.#alexa.verify(text, headers, envelope.envelope);
-    return refusal ? this.#refuse(refusal.status, refusal.code, refusal.message) : { ok: true, body };
+    return refusal ? refuse(refusal.status, refusal.code, refusal.message) : { ok: true, body };
   }
 
   /** Alexa's direct invocation of a Lambda function: `applicationId` (no signature: Lambda's permission vouches). */
   admitInvocation(event: unknown): Admission {
-    if (isTriggerRequest(event)) return this.#admitTrigger(event);
+    const refuse: Refuse = (status, code, message) => this.#refuse(status, code, message);
+    if (isTriggerRequest(event)) return this.#admitTrigger(event, refuse);
     const envelope = readEnvelope(event);
-    if (!envelope.ok) return this.#refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
+    if (!envelope.ok) return refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
     const refusal = this.#alexa.checkApplication(envelope.envelope);
-    return refusal ? this.#refuse(refusal.status, refusal.code, refusal.message) : { ok: true, body: event };
+    return refusal ? refuse(refusal.status, refusal.code, refusal.message) : { ok: true, body: event };
   }
 
-  #admitTrigger(body: unknown): Admission {
+  #admitTrigger(body: unknown, refuse: Refuse): Admission {
     const verified = verifyTrigger(body, { secret: this.options.triggerSecret, now: this.options.now });
-    if (!verified.ok) return this.#refuse(403, 'TRIGGER_REFUSED', `Trigger refused: ${verified.reason}`);
+    if (!verified.ok) return refuse(403, 'TRIGGER_REFUSED', `Trigger refused: ${verified.reason}`);
     const envelope = readEnvelope(body);
-    return envelope.ok ? { ok: true, body } : this.#refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
+    return envelope.ok ? { ok: true, body } : refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
   }
 
   #refuse(status: number, code: string, message: string): Admission {

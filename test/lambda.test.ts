@@ -113,11 +113,11 @@ it('refuses a tampered trigger with 403, sending nothing', async () => {
 });
 
 it.each([
-  ['not JSON', '{ "version": ', 400, 'INVALID_JSON'],
+  ['not JSON', '{ "version": ', 403, 'INVALID_JSON'],
   ['an Alexa request, which Alexa sends by invoking the function', JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.LAMBDA' })), 403, 'TRIGGERS_ONLY'],
   ['not an Alexa request', JSON.stringify({ hello: 'world' }), 403, 'TRIGGERS_ONLY'],
-  ['too large', JSON.stringify({ padding: 'x'.repeat(1024 * 1024) }), 413, 'BODY_TOO_LARGE'],
-])('answers a body that is %s with a JSON error', async (_, body, status, code) => {
+  ['too large', JSON.stringify({ padding: 'x'.repeat(1024 * 1024) }), 403, 'BODY_TOO_LARGE'],
+])('answers an HTTP body that is %s with 403 and a JSON error saying why', async (_, body, status, code) => {
   const { statusCode, body: json } = await httpResult(apiGatewayV1(body));
   expect(statusCode).toBe(status);
   expect(json).toMatchObject({ error: { code } });
