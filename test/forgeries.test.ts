@@ -1,16 +1,14 @@
-import * as fs from 'fs';
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
-import type { Db } from 'jovo-framework';
 import { createApp } from '../src/app';
 import { gateOptions } from '../src/gate';
 import { createLambdaHandler, type HttpResponse } from '../src/lambda';
-import { readSubscriber, SerialFileDb } from '../src/plugin';
+import { readSubscriber } from '../src/plugin';
 import { createEmulator, triggerRequest, type Emulator } from '../src/proactive';
 import { createWebhook, listen } from '../src/server';
 import type { Settings } from '../src/settings';
 import { alexaHeaders, download } from './helpers/alexaSigning';
-import { startDynalite, type LocalDynamoDb } from './helpers/dynalite';
+import { useStores } from './helpers/stores';
 import { TRIGGER_SECRET, close, eventRequests, skillSettings, trigger } from './helpers/pipeline';
 import { APPLICATION_ID, intentRequest, launchRequest, skillDisabled, skillEnabled, subscriptionChanged } from './helpers/requests';
 
@@ -24,47 +22,7 @@ jest.mock('tls', () => ({ ...jest.requireActual('tls'), rootCertificates: [requi
 const TABLE = 'ForgeryUsers';
 const WEATHER = 'AMAZON.WeatherAlert.Activated';
 const REAL_USER = 'amzn1.ask.account.REAL-SUBSCRIBER';
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  await dynamo.createTable(TABLE);
-});
-afterAll(() => dynamo.close());
-
-interface Store {
-  configure(settings: Settings): void;
-  userIds(settings: Settings): Promise<string[]>;
-  reader(settings: Settings): Db;
-}
-
-const STORES: Array<[string, Store]> = [
-  [
-    'FileDb',
-    {
-      configure: () => undefined,
-      userIds: async ({ fileDbPath }) => (JSON.parse(fs.readFileSync(fileDbPath, 'utf8')) as Array<{ userId: string }>).map((row) => row.userId),
-      reader: ({ fileDbPath }) => {
-        const db = new SerialFileDb({ pathToFile: fileDbPath });
-        db.install({} as never);
-        return db;
-      },
-    },
-  ],
-  [
-    'DynamoDB',
-    {
-      configure: (settings) => (settings.dynamoDb = { tableName: TABLE, endpoint: dynamo.endpoint, region: 'us-east-1' }),
-      userIds: () => dynamo.userIds(TABLE),
-      reader: () => {
-        const { DynamoDb } = require('jovo-db-dynamodb') as typeof import('jovo-db-dynamodb');
-        const db = new DynamoDb({ tableName: TABLE, awsConfig: { endpoint: dynamo.endpoint, region: 'us-east-1' } });
-        db.install({ config: {} } as never);
-        return db;
-      },
-    },
-  ],
-];
+const STORES = useStores(TABLE);
 
 /** Where outsiders knock: the webhook, or the Lambda entry's function URL, in front of the same skill. */
 interface Door {

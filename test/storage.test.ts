@@ -1,9 +1,9 @@
 import type { Server } from 'http';
 import type { Db } from 'jovo-framework';
-import { readSubscriber, SerialFileDb } from '../src/plugin';
+import { readSubscriber } from '../src/plugin';
 import { createEmulator, eventDefinition, type Emulator } from '../src/proactive';
 import type { Settings } from '../src/settings';
-import { startDynalite, type LocalDynamoDb } from './helpers/dynalite';
+import { useStores } from './helpers/stores';
 import { close, eventRequests, startSkill, trigger } from './helpers/pipeline';
 import { launchRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
 
@@ -17,47 +17,7 @@ const ORDER = 'AMAZON.OrderStatus.Updated';
 const T1 = '2026-11-22T10:00:00Z';
 const T2 = '2026-11-22T10:00:05Z';
 
-let dynamo: LocalDynamoDb;
-let dynamoEndpoint: string;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  dynamoEndpoint = dynamo.endpoint;
-  await dynamo.createTable(TABLE);
-});
-afterAll(() => dynamo.close());
-
-interface Store {
-  configure(settings: Settings): void;
-  /** A second client of the same storage, to read what the skill stored. */
-  reader(settings: Settings): Db;
-}
-
-const STORES: Array<[string, Store]> = [
-  [
-    'FileDb',
-    {
-      configure: () => undefined,
-      reader: (settings) => {
-        const db = new SerialFileDb({ pathToFile: settings.fileDbPath });
-        db.install({} as never);
-        return db;
-      },
-    },
-  ],
-  [
-    'DynamoDB',
-    {
-      configure: (settings) => (settings.dynamoDb = { tableName: TABLE, endpoint: dynamoEndpoint, region: 'us-east-1' }),
-      reader: () => {
-        const { DynamoDb } = require('jovo-db-dynamodb') as typeof import('jovo-db-dynamodb');
-        const db = new DynamoDb({ tableName: TABLE, awsConfig: { endpoint: dynamoEndpoint, region: 'us-east-1' } });
-        db.install({ config: {} } as never);
-        return db;
-      },
-    },
-  ],
-];
+const STORES = useStores(TABLE);
 
 describe.each(STORES)('with %s', (_, store) => {
   let amazon: Emulator;

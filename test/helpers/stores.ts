@@ -1,0 +1,54 @@
+import * as fs from 'fs';
+import type { Db } from 'jovo-framework';
+import { SerialFileDb } from '../../src/plugin';
+import type { Settings } from '../../src/settings';
+import { startDynalite, type LocalDynamoDb } from './dynalite';
+
+/** One of the skill's stores, and a second client of it to read what the skill stored. */
+export interface Store {
+  configure(settings: Settings): void;
+  reader(settings: Settings): Db;
+  /** The userId of every record. */
+  userIds(settings: Settings): Promise<string[]>;
+}
+
+/**
+ * FileDb (the embedded default) and DynamoDB: `table` on a dynalite server that the calling test file starts
+ * before its tests and stops after them.
+ */
+export function useStores(table: string): Array<[string, Store]> {
+  let local: LocalDynamoDb;
+  beforeAll(async () => {
+    local = await startDynalite();
+    await local.createTable(table);
+  });
+  afterAll(() => local.close());
+  const dynamo = () => local;
+  return [
+    [
+      'FileDb',
+      {
+        configure: () => undefined,
+        reader: ({ fileDbPath }) => {
+          const db = new SerialFileDb({ pathToFile: fileDbPath });
+          db.install({} as never);
+          return db;
+        },
+        userIds: async ({ fileDbPath }) => (JSON.parse(fs.readFileSync(fileDbPath, 'utf8')) as Array<{ userId: string }>).map((row) => row.userId),
+      },
+    ],
+    [
+      'DynamoDB',
+      {
+        configure: (settings) => (settings.dynamoDb = { tableName: table, endpoint: dynamo().endpoint, region: 'us-east-1' }),
+        reader: () => {
+          const { DynamoDb } = require('jovo-db-dynamodb') as typeof import('jovo-db-dynamodb');
+          const db = new DynamoDb({ tableName: table, awsConfig: { endpoint: dynamo().endpoint, region: 'us-east-1' } });
+          db.install({ config: {} } as never);
+          return db;
+        },
+        userIds: () => dynamo().userIds(table),
+      },
+    ],
+  ];
+}
