@@ -2,12 +2,12 @@ import { App, Log, type Db } from 'jovo-framework';
 import { Alexa } from 'jovo-platform-alexa';
 import { handlers, intentMap } from './handlers';
 import { FALLBACK_LOCALE, resources } from './i18n';
-import { ProactiveEvents, SerialFileDb } from './plugin';
+import { ProactiveEvents, SerialFileDb, type UserData } from './plugin';
 import { ProactiveEventsSender, TokenClient } from './proactive';
 import type { DynamoDbSettings, Settings } from './settings';
 
 export interface AppOptions {
-  /** The user store; by default Jovo's DynamoDb when settings name a table, FileDb at `settings.fileDbPath` otherwise. */
+  /** The user store; by default DynamoDB when settings name a table, FileDb at `settings.fileDbPath` otherwise. */
   db?: Db;
 }
 
@@ -60,9 +60,14 @@ function createSender({ sending, app }: Settings): ProactiveEventsSender | undef
   });
 }
 
-/** Jovo's DynamoDb, loaded only when used: it brings the AWS SDK, which a skill on FileDb never needs. */
-function dynamoDb({ tableName, endpoint, region }: DynamoDbSettings): Db {
-  const { DynamoDb } = require('jovo-db-dynamodb') as typeof import('jovo-db-dynamodb');
-  const awsConfig = { ...(endpoint && { endpoint }), ...(region && { region }) };
-  return new DynamoDb({ tableName, ...(Object.keys(awsConfig).length > 0 && { awsConfig }) });
+/**
+ * Users in DynamoDB (see DynamoDb), loaded only when used: it brings the AWS SDK, which a skill on FileDb never
+ * needs. A save that loses a race to another request for the same user is rebased by the plugin.
+ */
+function dynamoDb(settings: DynamoDbSettings): Db {
+  const { DynamoDb } = require('./plugin/DynamoDb') as typeof import('./plugin/DynamoDb');
+  return new DynamoDb({
+    ...settings,
+    rebase: (attempted, stored, jovo) => jovo?.$proactiveEvents?.rebase(attempted as UserData, stored as UserData | undefined) ?? attempted,
+  });
 }

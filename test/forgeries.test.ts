@@ -22,7 +22,7 @@ jest.mock('tls', () => ({ ...jest.requireActual('tls'), rootCertificates: [requi
 const TABLE = 'ForgeryUsers';
 const WEATHER = 'AMAZON.WeatherAlert.Activated';
 const REAL_USER = 'amzn1.ask.account.REAL-SUBSCRIBER';
-const STORES = useStores(TABLE);
+const { stores: STORES } = useStores(TABLE);
 
 /** Where outsiders knock: the webhook, or the Lambda entry's function URL, in front of the same skill. */
 interface Door {

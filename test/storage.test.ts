@@ -1,6 +1,11 @@
+import * as fs from 'fs';
 import type { Server } from 'http';
+import * as path from 'path';
+import { PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from 'jovo-framework';
 import { readSubscriber } from '../src/plugin';
+import { DynamoDb } from '../src/plugin/DynamoDb';
 import { createEmulator, eventDefinition, type Emulator } from '../src/proactive';
 import type { Settings } from '../src/settings';
 import { useStores } from './helpers/stores';
@@ -8,8 +13,8 @@ import { close, eventRequests, startSkill, trigger } from './helpers/pipeline';
 import { launchRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
 
 /**
- * Subscription state behaves the same on both stores: Jovo's FileDb (embedded default) and Jovo's DynamoDb (for
- * Lambda), here against dynalite, a DynamoDB-compatible server started on port 0.
+ * Subscription state behaves the same on both stores: Jovo's FileDb (embedded default) and DynamoDB (for Lambda),
+ * here against dynalite, a DynamoDB-compatible server started on port 0.
  */
 const TABLE = 'ProactiveEventsUsers';
 const WEATHER = 'AMAZON.WeatherAlert.Activated';
@@ -17,7 +22,7 @@ const ORDER = 'AMAZON.OrderStatus.Updated';
 const T1 = '2026-11-22T10:00:00Z';
 const T2 = '2026-11-22T10:00:05Z';
 
-const STORES = useStores(TABLE);
+const { stores: STORES, dynamo } = useStores(TABLE);
 
 describe.each(STORES)('with %s', (_, store) => {
   let amazon: Emulator;
@@ -80,5 +85,58 @@ describe.each(STORES)('with %s', (_, store) => {
     expect(run.json()).toEqual([expect.objectContaining({ status: 'accepted', user: userId })]);
     expect(amazonEu.accepted.map((event) => event.audience)).toContain(userId);
     expect(eventRequests(amazon)).toEqual([]);
+  });
+});
+
+describe('on DynamoDB', () => {
+  const [, dynamoStore] = STORES[1];
+  let amazon: Emulator;
+  let skill: { url: string; server: Server; settings: Settings };
+  let db: Db;
+  beforeAll(async () => {
+    amazon = await createEmulator({ port: 0 });
+    skill = await startSkill([amazon], (settings) => dynamoStore.configure(settings));
+    db = dynamoStore.reader(skill.settings);
+  });
+  afterAll(() => Promise.all([amazon.close(), close(skill.server)]));
+
+  async function send(body: object): Promise<void> {
+    const response = await fetch(skill.url, { method: 'POST', body: JSON.stringify(body) });
+    expect(response.status).toBe(200);
+  }
+
+  it('reads an item that jovo-db-dynamodb wrote, and writes it back in the same layout', async () => {
+    // Recorded from jovo-db-dynamodb@3.6.1 storing this skill's user, before this project replaced it.
+    const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'jovo-db-dynamodb-item.json'), 'utf8')) as Record<string, AttributeValue>;
+    const userId = recorded.userId.S!;
+    await dynamo().client.send(new PutItemCommand({ TableName: TABLE, Item: recorded }));
+    const stored = { userId, subscriptions: [WEATHER], updatedAt: T1, apiEndpoint: 'https://api.eu.amazonalexa.com', locale: 'de-DE' };
+    await expect(readSubscriber(db, userId)).resolves.toEqual(stored);
+
+    await send(launchRequest({ userId, apiEndpoint: 'https://api.amazonalexa.com', locale: 'de-DE' }));
+    const { Item: written } = await DynamoDBDocumentClient.from(dynamo().client).send(new GetCommand({ TableName: TABLE, Key: { userId } }));
+    expect(Object.keys(written!).sort()).toEqual(['userData', 'userId', 'version']);
+    const { userId: _id, ...state } = stored;
+    expect(written!.userData).toEqual({ data: { proactive: { ...state, apiEndpoint: 'https://api.amazonalexa.com' } } });
+  });
+
+  it('says which table to create when it is missing', async () => {
+    const missing = new DynamoDb({ tableName: 'NoSuchTable', endpoint: dynamo().endpoint, region: 'us-east-1' });
+    await expect(missing.load('amzn1.ask.account.ANY')).rejects.toThrow(
+      'DynamoDB has no table "NoSuchTable" (DYNAMODB_TABLE): create it with the partition key userId (String), as the README shows (Production, step 1)',
+    );
+  });
+
+  it('ends 20 concurrent subscription changes for one user in the newest state, run after run', async () => {
+    const events = [WEATHER, ORDER, 'AMAZON.MessageAlert.Activated', 'AMAZON.TrashCollectionAlert.Activated'];
+    for (let run = 0; run < 20; run++) {
+      const userId = `amzn1.ask.account.RACE-${process.pid}-${run}`;
+      // Twenty changes a second apart, the newest subscribed to one event of its own; sent all at once, shuffled.
+      const at = (i: number) => new Date(Date.parse(T1) + i * 1000).toISOString();
+      const changes = Array.from({ length: 20 }, (_, i) => subscriptionChanged({ userId, events: [events[i % events.length]], timestamp: at(i) }));
+      changes.sort(() => Math.random() - 0.5);
+      await Promise.all(changes.map((change) => send(change)));
+      await expect(readSubscriber(db, userId)).resolves.toMatchObject({ subscriptions: [events[19 % events.length]], updatedAt: at(19) });
+    }
   });
 });

@@ -43,6 +43,10 @@ export interface SendOptions {
 export class ProactiveEventsContext {
   /** Set by `sendTriggered`, one per user (or one for Multicast); the plugin returns them as `proactiveEvents`. */
   triggerResults?: TriggerResult[];
+  /** The changes this request made to the user's state, in order, to make again if another request saved first. */
+  readonly #applied: SubscriberChange[] = [];
+  /** True when this request's disabling of the skill deleted the user's other data. */
+  #wiped = false;
 
   constructor(
     private readonly jovo: Jovo,
@@ -142,6 +146,7 @@ export class ProactiveEventsContext {
     const changed = this.apply(change);
     if (changed && change.kind === 'skillDisabled') {
       this.jovo.$user.$data = { [STATE_KEY]: this.state };
+      this.#wiped = true;
     }
     return changed;
   }
@@ -154,11 +159,32 @@ export class ProactiveEventsContext {
     const { change: admitted, ignored } = admitChange(change, this.plugin.policy());
     for (const reason of ignored) Log.warn(`ProactiveEvents: ${reason}`);
     if (!admitted) return false;
+    this.#applied.push(admitted);
     const before = this.state;
     const after = applySubscriberChange(before, admitted);
     if (JSON.stringify(after) === JSON.stringify(before ?? {})) return false;
     this.jovo.$user.$data = { ...this.jovo.$user.$data, [STATE_KEY]: after };
     return true;
+  }
+
+  /**
+   * @internal What this request saves of its user when another request saved the same user after this one loaded
+   * it (see DynamoDb): this request's changes made again on the stored state, so that both requests count and the
+   * newest skill event wins, whatever order they were saved in. The rest of the user data stays as this request
+   * left it, unless this request's disabling of the skill no longer applies, which leaves the stored data.
+   */
+  rebase(attempted: UserData, stored: UserData | undefined): UserData {
+    let state = parseState(stored?.data?.[STATE_KEY]);
+    let disabled = false;
+    for (const change of this.#applied) {
+      const next = applySubscriberChange(state, change);
+      if (change.kind === 'skillDisabled' && JSON.stringify(next) !== JSON.stringify(state ?? {})) disabled = true;
+      state = next;
+    }
+    const others = { ...((this.#wiped ? stored?.data : attempted.data) ?? {}) };
+    delete others[STATE_KEY];
+    const data = disabled ? {} : others;
+    return { ...attempted, data: state ? { ...data, [STATE_KEY]: state } : data };
   }
 
   async #send(
@@ -187,6 +213,12 @@ export class ProactiveEventsContext {
     this.jovo.tell(`${name}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}.`);
     return results;
   }
+}
+
+/** Jovo's user data as a database holds it (`userData` of the item); `data` is `this.$user.$data`. */
+export interface UserData {
+  data?: Record<string, unknown>;
+  [column: string]: unknown;
 }
 
 /** Sends to the users of one trigger this many at a time (a fan-out has several triggers under way). */

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'net';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 
 /** dynalite, a DynamoDB-compatible server, on port 0, with the table layout the README documents. */
 export interface LocalDynamoDb {
@@ -7,6 +8,8 @@ export interface LocalDynamoDb {
   createTable(name: string): Promise<void>;
   /** The userId of every item in `table`. */
   userIds(table: string): Promise<string[]>;
+  /** A client of the server, for anything else. */
+  client: DynamoDBClient;
   close(): Promise<void>;
 }
 
@@ -22,24 +25,27 @@ export async function startDynalite(): Promise<LocalDynamoDb> {
   const server = createDynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${server.address().port}`;
-  const AWS = require('aws-sdk') as typeof import('aws-sdk');
-  const client = new AWS.DynamoDB({ endpoint, region: 'us-east-1' });
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1' });
   return {
     endpoint,
     createTable: async (name) => {
-      await client
-        .createTable({
+      await client.send(
+        new CreateTableCommand({
           TableName: name,
           KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
           AttributeDefinitions: [{ AttributeName: 'userId', AttributeType: 'S' }],
           BillingMode: 'PAY_PER_REQUEST',
-        })
-        .promise();
+        }),
+      );
     },
     userIds: async (table) => {
-      const { Items = [] } = await client.scan({ TableName: table, ProjectionExpression: 'userId' }).promise();
+      const { Items = [] } = await client.send(new ScanCommand({ TableName: table, ProjectionExpression: 'userId' }));
       return Items.map((item) => item.userId.S ?? '');
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    client,
+    close: () => {
+      client.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import type { Db } from 'jovo-framework';
 import { SerialFileDb } from '../../src/plugin';
+import { DynamoDb } from '../../src/plugin/DynamoDb';
 import type { Settings } from '../../src/settings';
 import { startDynalite, type LocalDynamoDb } from './dynalite';
 
@@ -16,7 +17,7 @@ export interface Store {
  * FileDb (the embedded default) and DynamoDB: `table` on a dynalite server that the calling test file starts
  * before its tests and stops after them.
  */
-export function useStores(table: string): Array<[string, Store]> {
+export function useStores(table: string): { stores: Array<[string, Store]>; dynamo: () => LocalDynamoDb } {
   let local: LocalDynamoDb;
   beforeAll(async () => {
     local = await startDynalite();
@@ -24,7 +25,7 @@ export function useStores(table: string): Array<[string, Store]> {
   });
   afterAll(() => local.close());
   const dynamo = () => local;
-  return [
+  const stores: Array<[string, Store]> = [
     [
       'FileDb',
       {
@@ -41,14 +42,10 @@ export function useStores(table: string): Array<[string, Store]> {
       'DynamoDB',
       {
         configure: (settings) => (settings.dynamoDb = { tableName: table, endpoint: dynamo().endpoint, region: 'us-east-1' }),
-        reader: () => {
-          const { DynamoDb } = require('jovo-db-dynamodb') as typeof import('jovo-db-dynamodb');
-          const db = new DynamoDb({ tableName: table, awsConfig: { endpoint: dynamo().endpoint, region: 'us-east-1' } });
-          db.install({ config: {} } as never);
-          return db;
-        },
+        reader: () => new DynamoDb({ tableName: table, endpoint: dynamo().endpoint, region: 'us-east-1' }),
         userIds: () => dynamo().userIds(table),
       },
     ],
   ];
+  return { stores, dynamo };
 }
