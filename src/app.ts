@@ -3,7 +3,7 @@ import { Alexa } from 'jovo-platform-alexa';
 import { handlers, intentMap } from './handlers';
 import { FALLBACK_LOCALE, resources } from './i18n';
 import { ProactiveEvents, SerialFileDb, type UserData } from './plugin';
-import { ProactiveEventsSender, TokenClient } from './proactive';
+import { ProactiveEventsSender, TokenClient, type ReplayStore } from './proactive';
 import type { DynamoDbSettings, Settings } from './settings';
 
 export interface AppOptions {
@@ -34,15 +34,18 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
   // The texts go where Jovo's I18Next plugin keeps its content, not into the config: Jovo deep-clones the
   // whole config for every request, and cloning the texts of both locales cost about 0.1 ms per request.
   (app.$cms as { I18Next?: { resources: typeof resources } }).I18Next = { resources };
+  const users = db ?? (settings.dynamoDb ? dynamoDb(settings.dynamoDb) : new SerialFileDb({ pathToFile: settings.fileDbPath }));
   app.use(
     new Alexa(),
-    db ?? (settings.dynamoDb ? dynamoDb(settings.dynamoDb) : new SerialFileDb({ pathToFile: settings.fileDbPath })),
+    users,
     new ProactiveEvents({
       events: settings.app.events,
       expiresInMinutes: settings.app.expiresInMinutes,
       sender: createSender(settings),
       triggerSecret: settings.triggerSecret,
       apiEndpoints: settings.sending.allowedOrigins,
+      // On DynamoDB, one replay guard for all containers; on FileDb, this process's memory.
+      replays: 'replays' in users && typeof users.replays === 'function' ? (users.replays() as ReplayStore) : undefined,
     }),
   );
   app.setHandler(handlers);

@@ -6,10 +6,11 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from 'jovo-framework';
 import { readSubscriber } from '../src/plugin';
 import { DynamoDb } from '../src/plugin/DynamoDb';
-import { createEmulator, eventDefinition, type Emulator } from '../src/proactive';
+import { createLambdaHandler, type HttpResponse } from '../src/lambda';
+import { createEmulator, eventDefinition, triggerRequest, type Emulator } from '../src/proactive';
 import type { Settings } from '../src/settings';
 import { useStores } from './helpers/stores';
-import { close, eventRequests, startSkill, trigger } from './helpers/pipeline';
+import { TRIGGER_SECRET, close, eventRequests, startSkill, trigger } from './helpers/pipeline';
 import { launchRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
 
 /**
@@ -118,6 +119,23 @@ describe('on DynamoDB', () => {
     expect(Object.keys(written!).sort()).toEqual(['userData', 'userId', 'version']);
     const { userId: _id, ...state } = stored;
     expect(written!.userData).toEqual({ data: { proactive: { ...state, apiEndpoint: 'https://api.amazonalexa.com' } } });
+  });
+
+  it('accepts a signed trigger once across containers: the replay guard lives in the table', async () => {
+    const data = { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'replayed-across', explicitEndpoint: true };
+    const body = JSON.stringify(triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET }));
+    const functionUrl = { version: '2.0', headers: { 'content-type': 'application/json' }, body, isBase64Encoded: false };
+    const containers = [createLambdaHandler(skill.settings, { gate: { log: () => undefined } }), createLambdaHandler(skill.settings, { gate: { log: () => undefined } })];
+    const results = [];
+    for (const container of containers) results.push(JSON.parse(((await container(functionUrl, {})) as HttpResponse).body).proactiveEvents[0]);
+    expect(results).toEqual([
+      expect.objectContaining({ status: 'accepted' }),
+      expect.objectContaining({ status: 'rejected', errors: [expect.objectContaining({ message: expect.stringMatching(/a replayed trigger$/) })] }),
+    ]);
+    expect(eventRequests(amazon)).toHaveLength(1);
+    const requestId = (JSON.parse(body) as { request: { requestId: string } }).request.requestId;
+    const { Item } = await DynamoDBDocumentClient.from(dynamo().client).send(new GetCommand({ TableName: TABLE, Key: { userId: `trigger#${requestId}` } }));
+    expect(Item!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 9 * 60);
   });
 
   it('says which table to create when it is missing', async () => {

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BaseApp, Db, Jovo } from 'jovo-framework';
+import { REPLAY_WINDOW_MS, type ReplayStore } from '../proactive';
 
 export interface DynamoDbOptions {
   tableName: string;
@@ -19,6 +20,8 @@ export interface DynamoDbOptions {
 
 /** The attribute that counts an item's saves; items written by `jovo-db-dynamodb` have none, which counts as 0. */
 const VERSION = 'version';
+/** The table's TTL attribute: when DynamoDB may delete an item (seconds since the epoch). Only triggers have one. */
+export const EXPIRES_AT = 'expiresAt';
 
 /**
  * A Jovo v3 database on the AWS SDK v3, in the item layout of Jovo's own `jovo-db-dynamodb` (partition key
@@ -88,6 +91,36 @@ export class DynamoDb implements Db {
       const stored = await this.load(userId, jovo);
       data = this.options.rebase ? this.options.rebase(data, stored?.[key], jovo) : data;
     }
+  }
+
+  /**
+   * The replay guard of every container that uses this table: a trigger's request id is put as an item
+   * (`userId` "trigger#<id>", which no Alexa user id can be) unless it is there already, and expires through the
+   * table's TTL attribute `expiresAt`. DynamoDB deletes expired items within days, so the condition also lets a
+   * request id in again once its own expiry has passed.
+   */
+  replays(): ReplayStore {
+    return {
+      use: async (requestId, now) => {
+        try {
+          await this.#table(
+            this.#client.send(
+              new PutCommand({
+                TableName: this.options.tableName,
+                Item: { userId: `trigger#${requestId}`, [EXPIRES_AT]: Math.ceil((now + REPLAY_WINDOW_MS) / 1000) },
+                ConditionExpression: 'attribute_not_exists(userId) OR #expiresAt < :now',
+                ExpressionAttributeNames: { '#expiresAt': EXPIRES_AT },
+                ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
+              }),
+            ),
+          );
+          return 'first';
+        } catch (error) {
+          if ((error as Error).name === 'ConditionalCheckFailedException') return 'replayed';
+          throw error;
+        }
+      },
+    };
   }
 
   async delete(userId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { BaseApp, HandleRequest, Plugin } from 'jovo-framework';
 import { Log } from 'jovo-framework';
 import type { AlexaRequest } from 'jovo-platform-alexa';
-import { HIDDEN_INTENT_NAMES, ReplayGuard, tokenOrigins, type EventName, type ProactiveEventsSender, type SubscriberPolicy } from '../proactive';
+import { HIDDEN_INTENT_NAMES, ReplayGuard, tokenOrigins, type EventName, type ProactiveEventsSender, type ReplayStore, type SubscriberPolicy } from '../proactive';
 import { ProactiveEventsContext } from './ProactiveEventsContext';
 import { readSubscriber, type SubscriberRecord } from './subscribers';
 
@@ -14,6 +14,8 @@ export interface ProactiveEventsOptions {
   sender?: ProactiveEventsSender;
   /** TRIGGER_SECRET; without one the hidden intents refuse every trigger. */
   triggerSecret?: string;
+  /** Where accepted triggers are remembered, so that none is used twice; default: this process's memory. */
+  replays?: ReplayStore;
   /**
    * Origins besides Amazon's three hosts that a user's stored apiEndpoint may name (PROACTIVE_API_ENDPOINTS, such
    * as the local emulator); any other apiEndpoint in a request is not stored.
@@ -38,7 +40,7 @@ declare module 'jovo-core/dist/src/core/Jovo' {
 export class ProactiveEvents implements Plugin {
   readonly name = 'ProactiveEvents';
   /** Request ids of accepted triggers, so that none is used twice. */
-  readonly replays = new ReplayGuard();
+  readonly replays: ReplayStore;
   readonly now: () => number;
   private readonly apiEndpoints: ReadonlySet<string>;
   private app?: BaseApp;
@@ -46,6 +48,7 @@ export class ProactiveEvents implements Plugin {
 
   constructor(readonly options: ProactiveEventsOptions) {
     this.now = options.now ?? Date.now;
+    this.replays = options.replays ?? new ReplayGuard();
     this.apiEndpoints = tokenOrigins(options.apiEndpoints);
   }
 

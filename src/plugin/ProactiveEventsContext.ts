@@ -94,7 +94,7 @@ export class ProactiveEventsContext {
   async sendTriggered(name: EventName): Promise<TriggerResult[]> {
     const body = this.jovo.$host.getRequestObject() as { trigger?: { data?: { referenceId?: unknown } } };
     const referenceId = typeof body.trigger?.data?.referenceId === 'string' ? body.trigger.data.referenceId : null;
-    const check = checkTrigger(body, { secret: this.plugin.options.triggerSecret, replays: this.plugin.replays, now: this.plugin.now });
+    const check = await checkTrigger(body, { secret: this.plugin.options.triggerSecret, replays: this.plugin.replays, now: this.plugin.now });
     if (!check.ok) return this.#respond(name, [refused(name, referenceId, `Trigger refused: ${check.reason}`, check.issues)]);
     const { data } = check;
     if (check.intent !== hiddenIntentName(name) || data.event.name !== name) {

@@ -77,6 +77,7 @@ export {
   MAX_REMEMBERED_TRIGGERS,
   MAX_TRIGGER_BATCH,
   MIN_TRIGGER_SECRET_LENGTH,
+  REPLAY_WINDOW_MS,
   ReplayGuard,
   TRIGGER_MAX_AGE_MS,
   TriggerDataSchema,
@@ -86,4 +87,4 @@ export {
   triggerRequest,
   verifyTrigger,
 } from './trigger';
-export type { TriggerCheck, TriggerCheckOptions, TriggerData, TriggerRequest, TriggerRequestParts } from './trigger';
+export type { ReplayStore, ReplayUse, TriggerCheck, TriggerCheckOptions, TriggerData, TriggerRequest, TriggerRequestParts } from './trigger';

@@ -79,9 +79,24 @@ export type TriggerCheck =
 export interface TriggerCheckOptions {
   /** TRIGGER_SECRET; without one every trigger is refused. */
   secret: string | undefined;
-  replays: ReplayGuard;
+  replays: ReplayStore;
   now?: () => number;
 }
+
+/** How a request id fared: seen for the first time, seen before, or not remembered because the store is full. */
+export type ReplayUse = 'first' | 'replayed' | 'full';
+
+/**
+ * Where the request ids of accepted triggers are remembered while they could still be accepted: a ReplayGuard in
+ * memory for one process, or a store all processes share (the skill's DynamoDB table on Lambda).
+ */
+export interface ReplayStore {
+  /** `first` the first time `requestId` is seen within the trigger window; it is remembered from then on. */
+  use(requestId: string, now: number): ReplayUse | Promise<ReplayUse>;
+}
+
+/** How long a request id must be remembered: a trigger stamped up to 5 minutes ahead stays acceptable 10. */
+export const REPLAY_WINDOW_MS = 2 * TRIGGER_MAX_AGE_MS;
 
 /**
  * Checks a request that names a hidden intent: refused when the skill has no secret, when it carries no trigger
@@ -90,7 +105,7 @@ export interface TriggerCheckOptions {
  * The signature is checked first, so that nothing of a body the owner did not sign is read further or shown. The
  * reason never contains the secret or the signature.
  */
-export function checkTrigger(body: unknown, { secret, replays, now = Date.now }: TriggerCheckOptions): TriggerCheck {
+export async function checkTrigger(body: unknown, { secret, replays, now = Date.now }: TriggerCheckOptions): Promise<TriggerCheck> {
   const verified = verifyTrigger(body, { secret, now });
   if (!verified.ok) return verified;
   const shape = TriggerEnvelopeSchema.safeParse(body);
@@ -98,10 +113,10 @@ export function checkTrigger(body: unknown, { secret, replays, now = Date.now }:
     return { ok: false, reason: 'the trigger is malformed', issues: shape.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) };
   }
   const { request, context, trigger } = shape.data;
-  const use = replays.use(request.requestId, now());
+  const use = await replays.use(request.requestId, now());
   if (use === 'replayed') return { ok: false, reason: `request ${request.requestId} was already used: a replayed trigger` };
   if (use === 'full') {
-    return { ok: false, reason: `over ${MAX_REMEMBERED_TRIGGERS.toLocaleString('en-US')} triggers in ${(2 * TRIGGER_MAX_AGE_MS) / 60_000} minutes; send fewer, larger batches (--batch-size)` };
+    return { ok: false, reason: `over ${MAX_REMEMBERED_TRIGGERS.toLocaleString('en-US')} triggers in ${REPLAY_WINDOW_MS / 60_000} minutes; send fewer, larger batches (--batch-size)` };
   }
   return { ok: true, intent: request.intent.name, data: trigger.data, apiEndpoint: context.System.apiEndpoint, requestId: request.requestId };
 }
@@ -156,20 +171,20 @@ export const MAX_REMEMBERED_TRIGGERS = 100_000;
  * In memory: one process's guard. Several processes (Lambda containers) each keep their own. It holds at most
  * MAX_REMEMBERED_TRIGGERS ids; when full it refuses new triggers rather than forget one that could be replayed.
  */
-export class ReplayGuard {
+export class ReplayGuard implements ReplayStore {
   readonly #seen = new Map<string, number>(); // request id -> when it may be forgotten
 
   constructor(private readonly capacity = MAX_REMEMBERED_TRIGGERS) {}
 
   /** `first` the first time `requestId` is seen within the trigger window, and it is remembered from then on. */
-  use(requestId: string, now: number): 'first' | 'replayed' | 'full' {
+  use(requestId: string, now: number): ReplayUse {
     for (const [id, forgetAt] of this.#seen) {
       if (forgetAt > now) break; // insertion order is time order
       this.#seen.delete(id);
     }
     if (this.#seen.has(requestId)) return 'replayed';
     if (this.#seen.size >= this.capacity) return 'full';
-    this.#seen.set(requestId, now + 2 * TRIGGER_MAX_AGE_MS);
+    this.#seen.set(requestId, now + REPLAY_WINDOW_MS);
     return 'first';
   }
 }

@@ -25,30 +25,30 @@ it('builds a synthetic IntentRequest for the hidden intent, with the trigger in 
   expect(JSON.stringify(body)).not.toContain(SECRET);
 });
 
-it('accepts a trigger signed with the secret, within five minutes', () => {
-  expect(check(signed())).toEqual({ ok: true, intent: 'WeatherAlertIntent', data, apiEndpoint: 'https://api.amazonalexa.com', requestId: expect.stringMatching(/^trigger\./) });
-  expect(check(signed(), { now: NOW + 5 * 60_000 }).ok).toBe(true);
+it('accepts a trigger signed with the secret, within five minutes', async () => {
+  expect(await check(signed())).toEqual({ ok: true, intent: 'WeatherAlertIntent', data, apiEndpoint: 'https://api.amazonalexa.com', requestId: expect.stringMatching(/^trigger\./) });
+  expect((await check(signed(), { now: NOW + 5 * 60_000 })).ok).toBe(true);
 });
 
-it('survives a relay that re-serializes the body with other key order', () => {
+it('survives a relay that re-serializes the body with other key order', async () => {
   const body = signed();
   const reordered = JSON.parse(JSON.stringify({ trigger: { signature: body.trigger.signature, data: { explicitEndpoint: false, referenceId: 'weather-1', event: data.event } }, request: body.request, context: body.context }));
-  expect(check(reordered).ok).toBe(true);
+  expect((await check(reordered)).ok).toBe(true);
 });
 
 describe('refuses', () => {
-  it('every trigger when the skill has no secret', () => {
-    expect(check(signed(), { secret: '' })).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
+  it('every trigger when the skill has no secret', async () => {
+    expect(await check(signed(), { secret: '' })).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
   });
 
-  it('a request without a trigger: a real Alexa request naming the hidden intent', () => {
+  it('a request without a trigger: a real Alexa request naming the hidden intent', async () => {
     const { trigger, ...alexa } = signed();
     expect(trigger).toBeDefined();
-    expect(check(alexa)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+    expect(await check(alexa)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
   });
 
-  it('a trigger signed with another secret', () => {
-    expect(check(signed({ secret: 'another-secret-of-enough-length' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signature does not match/) });
+  it('a trigger signed with another secret', async () => {
+    expect(await check(signed({ secret: 'another-secret-of-enough-length' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signature does not match/) });
   });
 
   it.each([
@@ -58,37 +58,37 @@ describe('refuses', () => {
     ['apiEndpoint', (body: ReturnType<typeof signed>) => (body.context.System.apiEndpoint = 'https://api.eu.amazonalexa.com')],
     ['timestamp', (body: ReturnType<typeof signed>) => (body.request.timestamp = '2026-11-22T10:01:00.000Z')],
     ['request id', (body: ReturnType<typeof signed>) => (body.request.requestId = 'trigger.other')],
-  ])('a trigger whose %s was changed after signing', (_, change) => {
+  ])('a trigger whose %s was changed after signing', async (_, change) => {
     const body = signed();
     change(body);
-    expect(check(body)).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signature does not match/) });
+    expect(await check(body)).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signature does not match/) });
   });
 
-  it('a trigger older than five minutes, or from more than five minutes ahead', () => {
-    expect(check(signed(), { now: NOW + 5 * 60_000 + 1000 })).toEqual({ ok: false, reason: 'the trigger is 301 s old; triggers are accepted for 5 minutes' });
-    expect(check(signed(), { now: NOW - 5 * 60_000 - 1000 }).ok).toBe(false);
+  it('a trigger older than five minutes, or from more than five minutes ahead', async () => {
+    expect(await check(signed(), { now: NOW + 5 * 60_000 + 1000 })).toEqual({ ok: false, reason: 'the trigger is 301 s old; triggers are accepted for 5 minutes' });
+    expect((await check(signed(), { now: NOW - 5 * 60_000 - 1000 })).ok).toBe(false);
   });
 
-  it('a replayed trigger', () => {
+  it('a replayed trigger', async () => {
     const replays = new ReplayGuard();
     const body = signed();
-    expect(check(body, { replays }).ok).toBe(true);
-    expect(check(body, { replays })).toEqual({ ok: false, reason: `request ${body.request.requestId} was already used: a replayed trigger` });
+    expect((await check(body, { replays })).ok).toBe(true);
+    expect(await check(body, { replays })).toEqual({ ok: false, reason: `request ${body.request.requestId} was already used: a replayed trigger` });
   });
 
-  it('a malformed trigger signed with the secret, naming what is wrong', () => {
+  it('a malformed trigger signed with the secret, naming what is wrong', async () => {
     const body = signed({ data: { ...data, referenceId: undefined } as unknown as TriggerData });
-    expect(check(body)).toMatchObject({ ok: false, reason: 'the trigger is malformed', issues: [{ path: 'trigger.data.referenceId' }] });
+    expect(await check(body)).toMatchObject({ ok: false, reason: 'the trigger is malformed', issues: [{ path: 'trigger.data.referenceId' }] });
   });
 
-  it('a trigger it cannot verify without reading or showing any more of it', () => {
+  it('a trigger it cannot verify without reading or showing any more of it', async () => {
     const padding = 'x'.repeat(900 * 1024);
     const unsigned = { ...signed({ secret: 'another-secret-of-enough-length' }), padding };
     (unsigned.trigger.data as unknown as Record<string, unknown>).unknownKey = padding;
-    const result = check(unsigned);
+    const result = await check(unsigned);
     expect(result).toEqual({ ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' });
     const noData = { request: { intent: { name: 'WeatherAlertIntent' } }, trigger: { padding } };
-    expect(check(noData)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+    expect(await check(noData)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
   });
 });
 
