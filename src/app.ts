@@ -1,4 +1,8 @@
-import { App, Log, type Db } from 'jovo-framework';
+import { Log } from 'jovo-core';
+import type { Db } from 'jovo-framework';
+// Jovo's modules themselves, not its index: the index also starts two Express apps for its webhook, which the
+// Lambda bundle has no use for (see scripts/bundle.ts).
+import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
 import { handlers, intentMap } from './handlers';
 import { FALLBACK_LOCALE, resources } from './i18n';

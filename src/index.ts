@@ -1,16 +1,9 @@
 import { createApp } from './app';
 import { gateOptions } from './gate';
-import { createLambdaHandler, type LambdaHandler } from './lambda';
 import { createWebhook, listen } from './server';
 import { SettingsError, loadSettings, readEnvironment, type Settings } from './settings';
 
-let lambda: LambdaHandler | undefined;
-
-/** AWS Lambda entry (`index.handler`): Alexa's invocations, and signed triggers through API Gateway or a function URL. */
-export const handler: LambdaHandler = (event, context, callback) => {
-  lambda ??= createLambdaHandler(loadSettings(readEnvironment()));
-  return lambda(event, context, callback);
-};
+export { handler } from './handler';
 
 /**
  * `npm start`: serves POST /webhook on JOVO_PORT (default 3000), bound to HOST (default 127.0.0.1), verifying

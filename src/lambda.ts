@@ -1,4 +1,5 @@
-import { Lambda, type App } from 'jovo-framework';
+import type { App } from 'jovo-framework';
+import { Lambda } from 'jovo-framework/dist/src/hosts/Lambda';
 import { errorBody, withoutTestHeader, type Refusal } from './alexaRequest';
 import { createApp } from './app';
 import { Gate, gateOptions, type GateOptions } from './gate';

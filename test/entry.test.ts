@@ -3,8 +3,11 @@ import * as fs from 'fs';
 import { createServer } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import AdmZip from 'adm-zip';
 import { handler } from '../src/index';
+import { createEmulator, eventFromInputs, triggerRequest } from '../src/proactive';
 import { APPLICATION_ID, launchRequest } from './helpers/requests';
+import { useStores } from './helpers/stores';
 
 const root = path.join(__dirname, '..');
 const entry = path.join(root, 'dist', 'src', 'index.js');
@@ -155,18 +158,58 @@ describe('npm run demo', () => {
 });
 
 describe('npm run bundle', () => {
-  it('writes a self-contained Lambda bundle whose index.handler answers Alexa', async () => {
-    const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-')), 'bundle');
-    const built = spawn(process.execPath, [path.join(root, 'dist', 'scripts', 'bundle.js'), '--no-zip', '--out', folder], { cwd: root, stdio: 'pipe' });
+  const dynamo = useStores('BundleUsers').dynamo;
+
+  it('writes bundle.zip, whose index.handler, unpacked into an empty folder, serves Alexa and signed triggers with users in DynamoDB', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
+    const built = spawn(process.execPath, [path.join(root, 'dist', 'scripts', 'bundle.js'), '--out', path.join(work, 'bundle')], { cwd: root, stdio: 'pipe' });
     await expect(new Promise((resolve) => built.once('exit', resolve))).resolves.toBe(0);
-    expect(fs.existsSync(path.join(folder, 'app.json'))).toBe(true);
-    // Run from outside the project, so nothing can come from the project's own node_modules.
-    const script = `require(${JSON.stringify(path.join(folder, 'index.js'))}).handler(${JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.BUNDLE' }))}, {}).then((r) => process.stdout.write(r.response.outputSpeech.ssml))`;
-    const run = spawn(process.execPath, ['-e', script], { cwd: os.tmpdir(), env: { PATH: process.env.PATH ?? '', HOME: tmp }, stdio: 'pipe' });
-    let out = '';
-    run.stdout.on('data', (chunk) => (out += chunk));
-    await expect(new Promise((resolve) => run.once('exit', resolve))).resolves.toBe(0);
-    expect(out).toMatch(/<speak>Welcome to Proactive Alerts\./);
-    fs.rmSync(path.dirname(folder), { recursive: true, force: true });
+    const unpacked = path.join(work, 'unpacked');
+    new AdmZip(path.join(work, 'bundle.zip')).extractAllTo(unpacked);
+    expect(fs.readdirSync(unpacked).filter((file) => !file.endsWith('.LEGAL.txt')).sort()).toEqual(['app.json', 'index.js']);
+
+    const amazon = await createEmulator({ port: 0 });
+    try {
+      const secret = 'a-trigger-secret-for-the-bundle-test';
+      const data = { ...eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO' }), referenceId: 'bundle-1', explicitEndpoint: true };
+      const trigger = triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret });
+      const functionUrl = { version: '2.0', headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(trigger)).toString('base64'), isBase64Encoded: true };
+      const launch = launchRequest({ userId: 'amzn1.ask.account.BUNDLE' });
+      // Run from outside the project, as Lambda would: nothing can come from a node_modules folder.
+      const script = `const { handler } = require(${JSON.stringify(path.join(unpacked, 'index.js'))});
+        (async () => process.stdout.write(JSON.stringify([await handler(${JSON.stringify(launch)}, {}), await handler(${JSON.stringify(functionUrl)}, {})])))();`;
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: tmp,
+        AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        DYNAMODB_TABLE: 'BundleUsers',
+        DYNAMODB_ENDPOINT: dynamo().endpoint,
+        SKILL_ID: APPLICATION_ID,
+        TRIGGER_SECRET: secret,
+        ALEXA_CLIENT_ID: 'bundle',
+        ALEXA_CLIENT_SECRET: 'bundle',
+        LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`,
+        PROACTIVE_API_ENDPOINTS: amazon.url,
+      };
+      const run = spawn(process.execPath, ['-e', script], { cwd: os.tmpdir(), env, stdio: 'pipe' });
+      let out = '';
+      let err = '';
+      run.stdout.on('data', (chunk) => (out += chunk));
+      run.stderr.on('data', (chunk) => (err += chunk));
+      await expect(new Promise((resolve) => run.once('exit', resolve))).resolves.toBe(0);
+      const [alexa, http] = JSON.parse(out) as [{ response: { outputSpeech: { ssml: string } } }, { statusCode: number; body: string }];
+      expect(alexa.response.outputSpeech.ssml).toMatch(/<speak>Welcome to Proactive Alerts\./);
+      expect(await dynamo().userIds('BundleUsers')).toContain('amzn1.ask.account.BUNDLE');
+      expect(http.statusCode).toBe(200);
+      expect(JSON.parse(http.body).proactiveEvents).toEqual([expect.objectContaining({ status: 'accepted', httpStatus: 202 })]);
+      expect(amazon.accepted).toHaveLength(1);
+      expect(err).not.toMatch(/AWS SDK for JavaScript \(v2\)/);
+    } finally {
+      await amazon.close();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import type { BaseApp, HandleRequest, Plugin } from 'jovo-framework';
-import { Log } from 'jovo-framework';
+import { Log } from 'jovo-core';
 import type { AlexaRequest } from 'jovo-platform-alexa';
 import { HIDDEN_INTENT_NAMES, ReplayGuard, tokenOrigins, type EventName, type ProactiveEventsSender, type ReplayStore, type SubscriberPolicy } from '../proactive';
 import { ProactiveEventsContext } from './ProactiveEventsContext';

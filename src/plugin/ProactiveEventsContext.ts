@@ -1,5 +1,5 @@
 import type { Jovo } from 'jovo-framework';
-import { Log } from 'jovo-framework';
+import { Log } from 'jovo-core';
 import type { AlexaRequest } from 'jovo-platform-alexa';
 import {
   admitChange,
