@@ -1,7 +1,10 @@
+import { execFileSync } from 'child_process';
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import AdmZip from 'adm-zip';
 import { buildRequest, eventDefinition, eventFromInputs, triggerRequest, type TriggerData } from '../src/proactive';
 import { getJson, median, percentile, pool, postJson } from './client';
 import { run, start, type Running } from './processes';
@@ -243,6 +246,58 @@ async function coldStart(rounds = 11) {
   rows.push(row('4. cold start to first answer, ms', median(times.ours), median(times.bare), ratio, '<= 1.2x bare Jovo', ratio <= 1.2, 'bare Jovo app'));
 }
 
+/**
+ * 5. Lambda: the size of bundle.zip, and a container's cold start (a fresh process loads the handler and answers a
+ * LaunchRequest, reading and writing its user in DynamoDB), beside a bare Jovo v3 app deployed as Jovo's template
+ * deploys it: jovo-db-dynamodb on the AWS SDK v2, from node_modules, unbundled. Users in dynalite on loopback.
+ */
+async function lambda(rounds = 11) {
+  const baseline = path.join(root, 'bench', 'lambda-baseline');
+  if (!fs.existsSync(path.join(baseline, 'node_modules'))) {
+    process.stderr.write('installing the Lambda baseline (bench/lambda-baseline) once…\n');
+    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: baseline, stdio: 'inherit' });
+  }
+  const built = await run(path.join(dist, 'scripts', 'bundle.js'), ['--out', path.join(work, 'bundle')], {});
+  expectOk(built.status === 0, `npm run bundle failed:\n${built.stdout}`);
+  const zipBytes = fs.statSync(path.join(work, 'bundle.zip')).size;
+  const unpacked = path.join(work, 'unpacked');
+  new AdmZip(path.join(work, 'bundle.zip')).extractAllTo(unpacked);
+
+  const createDynalite = require('dynalite') as (options: object) => { listen(port: number, host: string, done: () => void): void; close(done: () => void): void; address(): { port: number } };
+  const dynalite = createDynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => dynalite.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${dynalite.address().port}`;
+  const env = { AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: endpoint, DYNAMODB_TABLE: 'users' };
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  await client.send(
+    new CreateTableCommand({ TableName: 'users', KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'userId', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
+  );
+  client.destroy();
+
+  const sides = {
+    ours: { file: path.join(unpacked, 'index.js'), env: { ...env, AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts', SKILL_ID: 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000' }, says: 'Welcome' },
+    baseline: { file: path.join(baseline, 'index.js'), env: { ...env, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' }, says: 'Hello' },
+  };
+  const times = { ours: [] as number[], baseline: [] as number[] };
+  const once = async (side: keyof typeof sides, round: number) => {
+    const { file, env: sideEnv, says } = sides[side];
+    const started = await run(path.join(dist, 'bench', 'invoke.js'), [file, `amzn1.ask.account.COLD-${side}-${round}`], sideEnv, { stderr: true });
+    const answer = JSON.parse(/^\{"ms".*$/m.exec(started.stderr)?.[0] ?? '{}') as { ms?: number; speech?: string };
+    expectOk(started.status === 0 && answer.speech?.includes(says) === true, `${side}: no answer\n${started.stderr.slice(-500)}`);
+    times[side].push(started.ms);
+  };
+  for (let round = 0; round < rounds; round++) {
+    for (const side of round % 2 === 0 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const)) await once(side, round);
+  }
+  await new Promise<void>((resolve) => dynalite.close(() => resolve()));
+  const ratio = median(times.ours) / median(times.baseline);
+  results.lambda = { rounds, zipBytes, ms: times, ratio };
+  rows.push(
+    row('5. Lambda bundle.zip, MB', zipBytes / 1024 / 1024, '', null, '<= 5 MB', zipBytes <= 5 * 1024 * 1024),
+    row('   Lambda cold start to first answer, ms', median(times.ours), median(times.baseline), ratio, '<= 1.0x Jovo template', ratio <= 1.0, 'Jovo template on Lambda'),
+  );
+}
+
 function row(scenario: string, ours: number | string, baseline: number | string, ratio: number | null, target: string, met: boolean | null, baselineName = ''): Row {
   const show = (value: number | string) => (typeof value === 'number' ? fmt(value) : value);
   return { scenario, ours: show(ours), baseline: `${show(baseline)}${baselineName && baseline !== '' ? ` (${baselineName})` : ''}`, ratio: ratio === null ? '' : `${ratio.toFixed(2)}x`, target, met };
@@ -268,7 +323,7 @@ function print(): void {
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const scenarios = { pipeline, fanOut, overhead, coldStart };
+  const scenarios = { pipeline, fanOut, overhead, coldStart, lambda };
   console.log(`Benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   for (const [name, scenario] of Object.entries(scenarios)) {
     if (only.length > 0 && !only.includes(name)) continue;

@@ -50,11 +50,18 @@ function running(child: ChildProcess, url: string, startedInMs: number): Running
   };
 }
 
-/** Runs `node script args` to its end; resolves with the wall time, the exit status and stdout. */
-export function run(script: string, args: string[], env: Record<string, string>): Promise<{ ms: number; status: number | null; stdout: string }> {
+/** Runs `node script args` to its end; resolves with the wall time, the exit status, stdout and (if asked) stderr. */
+export function run(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  { stderr: collectStderr = false } = {},
+): Promise<{ ms: number; status: number | null; stdout: string; stderr: string }> {
   const startedAt = process.hrtime.bigint();
-  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', collectStderr ? 'pipe' : 'inherit'] });
   let stdout = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  return new Promise((resolve) => child.once('exit', (status) => resolve({ ms: Number(process.hrtime.bigint() - startedAt) / 1e6, status, stdout })));
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.once('exit', (status) => resolve({ ms: Number(process.hrtime.bigint() - startedAt) / 1e6, status, stdout, stderr })));
 }
