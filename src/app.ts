@@ -38,18 +38,17 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
   // The texts go where Jovo's I18Next plugin keeps its content, not into the config: Jovo deep-clones the
   // whole config for every request, and cloning the texts of both locales cost about 0.1 ms per request.
   (app.$cms as { I18Next?: { resources: typeof resources } }).I18Next = { resources };
-  const users = db ?? (settings.dynamoDb ? dynamoDb(settings.dynamoDb) : new SerialFileDb({ pathToFile: settings.fileDbPath }));
+  const users: UserStore = db ? { db } : settings.dynamoDb ? dynamoDb(settings.dynamoDb) : { db: new SerialFileDb({ pathToFile: settings.fileDbPath }) };
   app.use(
     new Alexa(),
-    users,
+    users.db,
     new ProactiveEvents({
       events: settings.app.events,
       expiresInMinutes: settings.app.expiresInMinutes,
       sender: createSender(settings),
       triggerSecret: settings.triggerSecret,
       apiEndpoints: settings.sending.allowedOrigins,
-      // On DynamoDB, one replay guard for all containers; on FileDb, this process's memory.
-      replays: 'replays' in users && typeof users.replays === 'function' ? (users.replays() as ReplayStore) : undefined,
+      replays: users.replays,
     }),
   );
   app.setHandler(handlers);
@@ -67,14 +66,22 @@ function createSender({ sending, app }: Settings): ProactiveEventsSender | undef
   });
 }
 
+/** Where users are kept, and where accepted triggers are (default: the plugin's in-memory guard). */
+interface UserStore {
+  db: Db;
+  replays?: ReplayStore;
+}
+
 /**
  * Users in DynamoDB (see DynamoDb), loaded only when used: it brings the AWS SDK, which a skill on FileDb never
- * needs. A save that loses a race to another request for the same user is rebased by the plugin.
+ * needs. A save that loses a race to another request for the same user is rebased by the plugin, and the replay
+ * guard lives in the same table, shared by every container.
  */
-function dynamoDb(settings: DynamoDbSettings): Db {
+function dynamoDb(settings: DynamoDbSettings): UserStore {
   const { DynamoDb } = require('./plugin/DynamoDb') as typeof import('./plugin/DynamoDb');
-  return new DynamoDb({
+  const db = new DynamoDb({
     ...settings,
     rebase: (attempted, stored, jovo) => jovo?.$proactiveEvents?.rebase(attempted as UserData, stored as UserData | undefined) ?? attempted,
   });
+  return { db, replays: db.replays() };
 }
