@@ -111,6 +111,8 @@ function checkEnvironment() {
 
 checkAppJson();
 checkEnvironment();
+// `jovo3 run`: see scripts/jovoRun.js.
+if (process.argv[2] === 'run') require('./scripts/jovoRun');
 if (stage === 'production' ? !process.env.SKILL_LAMBDA_ARN : !process.env.SKILL_ENDPOINT) {
   const [variable, placeholder] = stage === 'production' ? ['SKILL_LAMBDA_ARN', DEFAULT_LAMBDA_ARN] : ['SKILL_ENDPOINT', DEFAULT_ENDPOINT];
   console.warn(`project.js: ${variable} is not set; the ${stage} manifest points at the placeholder ${placeholder}. Set it before jovo3 deploy.`);

@@ -7,11 +7,14 @@ export { handler } from './handler';
 
 /**
  * `npm start`: serves POST /webhook on JOVO_PORT (default 3000), bound to HOST (default 127.0.0.1), verifying
- * Alexa's requests. `jovo3 run` starts this file with `--jovo-webhook`: the Jovo Webhook relays Alexa's requests
- * re-serialized, so Amazon's signature cannot match them there.
+ * Alexa's requests. `jovo3 run` starts this file with `--jovo-webhook`, and `--port N` when given one: the Jovo
+ * Webhook relays Alexa's requests re-serialized, so Amazon's signature cannot match them there.
  */
 async function main(): Promise<void> {
-  const settings = loadSettings(readEnvironment());
+  const environment = readEnvironment();
+  const portFlag = process.argv.indexOf('--port');
+  if (portFlag > 0) environment.JOVO_PORT = process.argv[portFlag + 1];
+  const settings = loadSettings(environment);
   const relayed = process.argv.includes('--jovo-webhook');
   const gate = { ...gateOptions(settings), signatures: settings.alexa.verifyRequests && !relayed };
   const { port, host } = settings.server;

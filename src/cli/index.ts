@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { eventCommands } from './commands/events';
 import { previewCommand } from './commands/preview';

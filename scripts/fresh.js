@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+'use strict';
+// Runs a compiled entry point, compiling first only when a source changed since the last build:
+//   node scripts/fresh.js dist/src/cli/index.js validate event.json
+// With no entry point it only brings dist/ up to date (npm's `prepare`, after npm install). Plain JavaScript, so
+// it runs before anything is compiled. A no-change `tsc` costs about 1.7 s and 220 MB; comparing the sources'
+// modification times with the last build's costs a few milliseconds, so commands start as fast as node does.
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const BUILD_INFO = path.join(root, 'dist', '.tsbuildinfo');
+/** What tsconfig.build.json compiles, and what configures it. */
+const SOURCES = ['src', 'scripts', 'bench'];
+const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
+
+/** The newest modification time among the TypeScript sources and the compiler's configuration. */
+function newestSource() {
+  let newest = 0;
+  const visit = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules') continue;
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(file).mtimeMs);
+    }
+  };
+  for (const dir of SOURCES) visit(path.join(root, dir));
+  for (const file of CONFIGS) newest = Math.max(newest, fs.statSync(path.join(root, file)).mtimeMs);
+  return newest;
+}
+
+/** Compiles when dist/ is missing or older than a source; exits with tsc's status if it fails. */
+function ensureBuilt() {
+  const built = fs.existsSync(BUILD_INFO) ? fs.statSync(BUILD_INFO).mtimeMs : 0;
+  if (built >= newestSource()) return;
+  process.stderr.write(built === 0 ? 'Compiling the project (once)…\n' : 'Sources changed: compiling…\n');
+  const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+  const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (result.status !== 0) {
+    process.stderr.write('The TypeScript compiler found errors (above); fix them and run the command again.\n');
+    process.exit(result.status ?? 1);
+  }
+  // tsc leaves the build info untouched when nothing needed emitting; mark this build as current.
+  const now = new Date();
+  fs.utimesSync(BUILD_INFO, now, now);
+}
+
+module.exports = { ensureBuilt };
+
+if (require.main === module) {
+  ensureBuilt();
+  const [entry] = process.argv.splice(2, 1);
+  if (entry) {
+    // Run the entry as node would have: it is the main module, and its arguments are the rest.
+    process.argv[1] = path.resolve(root, entry);
+    require('module').runMain();
+  }
+}

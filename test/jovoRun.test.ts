@@ -1,0 +1,64 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import { createServer } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { launchRequest } from './helpers/requests';
+
+/**
+ * `npx jovo3 run`, as a Jovo developer starts it: the real Jovo CLI on a fresh copy of the project (no dist/), an
+ * empty HOME, no registry to ask for updates and no Jovo Webhook to connect to.
+ */
+const root = path.join(__dirname, '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+it('compiles the sources, serves the webhook on --port, and keeps serving offline, saying so in one line', async () => {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'jovo-run-'));
+  const skip = new Set(['node_modules', 'dist', 'bundle', 'bundle.zip', 'db', '.git', '.env']);
+  fs.cpSync(root, copy, { recursive: true, filter: (file) => !skip.has(path.basename(file)) });
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
+  const port = await freePort();
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'jovo-run-home-')),
+    // Offline: the CLI's registry and the Jovo Webhook cannot be reached.
+    npm_config_registry: 'http://127.0.0.1:9/',
+  };
+  const cli = spawn(process.execPath, [path.join(root, 'node_modules', 'jovo-cli', 'bin', 'run'), 'run', '--port', String(port)], { cwd: copy, env, detached: true, stdio: 'pipe' });
+  let output = '';
+  cli.stdout.on('data', (chunk) => (output += chunk));
+  cli.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const check = () => output.includes(`listening on http://127.0.0.1:${port}/webhook`) && resolve();
+      cli.stdout.on('data', check);
+      void exited.then((code) => reject(new Error(`jovo3 run exited with ${code}:\n${output}`)));
+    });
+    const launch = () => fetch(`http://127.0.0.1:${port}/webhook`, { method: 'POST', body: JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.JOVO-RUN' })) });
+    const first = await launch();
+    expect(first.status).toBe(200);
+    expect(JSON.stringify(await first.json())).toContain('Welcome to Proactive Alerts.');
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    expect(cli.exitCode).toBeNull();
+    expect((await launch()).status).toBe(200);
+    expect(output).toContain('Compiling the project (once)');
+    expect(output).not.toContain('xhr poll error');
+    const unreachable = output.match(/Jovo Webhook: cannot reach https:\/\/webhookv3\.jovo\.cloud; still trying\. The local webhook keeps serving\./g) ?? [];
+    // Where the relay can be reached after all, the CLI prints its URL instead.
+    expect(unreachable).toHaveLength(output.includes('This is your webhook url:') ? 0 : 1);
+    expect(JSON.parse(fs.readFileSync(path.join(env.HOME, '.jovo', 'config'), 'utf8'))).toMatchObject({ timeLastUpdateMessage: expect.any(String) });
+  } finally {
+    // The CLI and the server it started: the whole process group.
+    process.kill(-cli.pid!, 'SIGKILL');
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}, 60_000);
