@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -11,7 +11,8 @@ import { run, start, type Running } from './processes';
 
 /**
  * `npm run bench`: every part in its own process on loopback, each scenario side by side with its baseline in
- * one run (alternating rounds), medians and ratios printed and written to bench/results.json.
+ * one run (alternating rounds), medians and ratios printed and written to dist/bench/results.json
+ * (`npm run bench -- --save`: bench/results.json). `npm run bench -- lambda commands` runs only those scenarios.
  */
 const root = path.join(__dirname, '..', '..');
 const dist = path.join(root, 'dist');
@@ -298,6 +299,38 @@ async function lambda(rounds = 11) {
   );
 }
 
+/**
+ * 6. The commands of a developer's day, as they type them on an installed clone: `npm run -s trigger -- validate`
+ * (time and peak memory of the whole process tree, from GNU time where the machine has it) and `npm run demo`.
+ */
+async function commands(rounds = 7) {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const gnuTime = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const timed = (args: string[]) => {
+    const startedAt = process.hrtime.bigint();
+    const result = gnuTime
+      ? spawnSync(gnuTime, ['-f', '%M', npm, ...args], { cwd: root, encoding: 'utf8' })
+      : spawnSync(npm, args, { cwd: root, encoding: 'utf8' });
+    const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
+    expectOk(result.status === 0, `npm ${args.join(' ')}: exit ${result.status}\n${result.stderr.slice(-500)}`);
+    const kb = gnuTime ? Number(result.stderr.trim().split('\n').pop()) : NaN;
+    return { ms, mb: kb / 1024 };
+  };
+  const fixture = path.join('test', 'fixtures', 'examples', 'weather-alert.json');
+  timed(['run', '-s', 'trigger', '--', 'validate', fixture]); // brings dist/ up to date, if a source changed
+  const validate = Array.from({ length: rounds }, () => timed(['run', '-s', 'trigger', '--', 'validate', fixture]));
+  const demo = Array.from({ length: Math.ceil(rounds / 2) }, () => timed(['run', '-s', 'demo']));
+  const validateMs = median(validate.map((run) => run.ms));
+  const validateMb = Math.max(...validate.map((run) => run.mb));
+  const demoMs = median(demo.map((run) => run.ms));
+  results.commands = { rounds, validate, demo };
+  rows.push(
+    row('6. npm run -s trigger -- validate, s', validateMs / 1000, '', null, '<= 1.0 s', validateMs <= 1000),
+    row('   its peak memory, MB', Number.isNaN(validateMb) ? 'n/a (no /usr/bin/time)' : validateMb, '', null, '<= 200 MB', Number.isNaN(validateMb) ? null : validateMb <= 200),
+    row('   npm run demo, s', demoMs / 1000, '', null, '<= 5 s', demoMs <= 5000),
+  );
+}
+
 function row(scenario: string, ours: number | string, baseline: number | string, ratio: number | null, target: string, met: boolean | null, baselineName = ''): Row {
   const show = (value: number | string) => (typeof value === 'number' ? fmt(value) : value);
   return { scenario, ours: show(ours), baseline: `${show(baseline)}${baselineName && baseline !== '' ? ` (${baselineName})` : ''}`, ratio: ratio === null ? '' : `${ratio.toFixed(2)}x`, target, met };
@@ -322,8 +355,9 @@ function print(): void {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  const scenarios = { pipeline, fanOut, overhead, coldStart, lambda };
+  const save = process.argv.includes('--save');
+  const only = process.argv.slice(2).filter((arg) => arg !== '--save');
+  const scenarios = { pipeline, fanOut, overhead, coldStart, lambda, commands };
   console.log(`Benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   for (const [name, scenario] of Object.entries(scenarios)) {
     if (only.length > 0 && !only.includes(name)) continue;
@@ -331,10 +365,11 @@ async function main(): Promise<void> {
     await scenario();
   }
   print();
-  const file = path.join(root, 'bench', 'results.json');
+  // The committed figures change only when asked: `npm run bench -- --save`.
+  const file = save ? path.join(root, 'bench', 'results.json') : path.join(dist, 'bench', 'results.json');
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
   fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, table: rows, ...results }, null, 2)}\n`);
-  console.log(`\nWritten to ${path.relative(process.cwd(), file)}`);
+  console.log(`\nWritten to ${path.relative(process.cwd(), file)}${save ? '' : ' (npm run bench -- --save writes bench/results.json)'}`);
   fs.rmSync(work, { recursive: true, force: true });
   process.exitCode = rows.some((r) => r.met === false) ? 1 : 0;
 }
