@@ -6,11 +6,11 @@ import { sendCommand } from './commands/send';
 import { validateCommand } from './commands/validate';
 import { EXIT, Exit, processIo, type Io } from './io';
 
-/** The trigger script, `npm run trigger -- <command> [options]`. */
+/** The trigger script: `npx proactive-events <command> [options]`, or `npm run trigger -- <command> [options]`. */
 export function createProgram(io: Io): Command {
-  const program = new Command('trigger')
+  const program = new Command('proactive-events')
     .description('Send, check and preview Alexa Proactive Events for this skill')
-    .usage('<command> [options]   (npm run trigger -- <command> [options])')
+    .usage('<command> [options]   (or: npm run trigger -- <command> [options])')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');

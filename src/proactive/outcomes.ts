@@ -1,5 +1,3 @@
-import { CREDENTIALS_HINT } from './token';
-
 /**
  * Amazon's answers to an event, mapped once to what the sender does with them.
  * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html (Response codes)
@@ -30,10 +28,12 @@ const TABLE: Record<number, Rule> = {
       ? { kind: 'new-token', reason: `Amazon did not accept the access token: ${message}` }
       : {
           kind: 'rejected',
-          reason:
-            `Amazon refused the event: ${message}. Either the skill may not send it (credentials of another skill, or ` +
-            `${event} missing from events.publications of the deployed manifest; ${CREDENTIALS_HINT}), or, for Unicast, ` +
-            `the user has not subscribed to ${event} (notifications are off for the skill in the Alexa app).`,
+          reason: [
+            `Amazon refused the event: ${message}. One of these is the cause:`,
+            `- the credentials are another skill's: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET to this skill's Alexa Skill Messaging ones (Build > Permissions);`,
+            `- the deployed skill does not publish ${event}: list it in app.json, run npm run build:platform, and deploy the skill;`,
+            `- for Unicast, the user has not turned notifications on for the skill (Alexa app, the skill's settings).`,
+          ].join('\n'),
         },
   429: retry,
   432: (message) => ({

@@ -1,3 +1,5 @@
+import * as path from 'path';
+import { runTrigger } from '../../src/cli';
 import { trigger } from '../helpers/cli';
 
 it('shows every command with --help and exits 0', async () => {
@@ -7,11 +9,15 @@ it('shows every command with --help and exits 0', async () => {
   expect(out).toMatch(/preview \[options\] <file>/);
 });
 
-it.each(['validate', 'preview'])('shows options and an example for %s --help', async (command) => {
+it.each(['validate', 'preview'])('shows options and an example that works for %s --help', async (command) => {
   const { status, out } = await trigger(command, '--help');
   expect(status).toBe(0);
   expect(out).toContain('--json');
-  expect(out).toContain(`Examples:\n  npm run trigger -- ${command} event.json`);
+  const example = new RegExp(`\\n  npx proactive-events (${command} \\S+)\\n`).exec(out);
+  expect(example?.[1]).toBe(`${command} test/fixtures/examples/weather-alert.json`);
+  // Run from the project's folder, as the example is written: the file is there.
+  const run = await runTrigger(example![1].split(' '), { out: () => undefined, err: () => undefined, cwd: path.join(__dirname, '..', '..') });
+  expect(run).toBe(0);
 });
 
 it('exits 2 on an unknown command or option, saying what is wrong on stderr', async () => {
@@ -26,5 +32,5 @@ it('exits 2 on an unknown command or option, saying what is wrong on stderr', as
 it('prints usage and exits 2 when run without a command', async () => {
   const { status, out } = await trigger();
   expect(status).toBe(2);
-  expect(out).toContain('Usage: trigger <command> [options]');
+  expect(out).toContain('Usage: proactive-events <command> [options]   (or: npm run trigger -- <command> [options])');
 });

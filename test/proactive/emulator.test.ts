@@ -154,6 +154,17 @@ describe('events API', () => {
     expect((await send(example('weather-alert.json'), bearer)).status).toBe(202);
   });
 
+  it("logs Amazon's traffic, not the page's polls", async () => {
+    await emulator.close();
+    const lines: string[] = [];
+    await start({ skillJsonPath: SKILL_JSON, log: (line) => lines.push(line) });
+    await fetch(`${emulator.url}/events`);
+    await fetch(`${emulator.url}/stats`);
+    await send(example('weather-alert.json'), await accessToken());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual(['POST /auth/o2/token 200', 'POST /v1/proactiveEvents/stages/development 202 AMAZON.WeatherAlert.Activated']);
+  });
+
   it('keeps only the latest requests in its log, and counts them all', async () => {
     await emulator.close();
     await start({ receivedLimit: 3 });

@@ -44,12 +44,15 @@ describe('outcomes', () => {
     expect(setup.sleeps).toEqual([]);
   });
 
-  it('403: rejected, naming both causes, for a Unicast user who is not subscribed', async () => {
+  it('403: rejected, naming each cause and what to do, one a line, for a Unicast user who is not subscribed', async () => {
     const result = await setup.sender.send(unicast('amzn1.ask.account.SOMEONE'), setup.target);
     expect(result).toMatchObject({ status: 'rejected', httpStatus: 403, attempts: 1 });
-    expect(result.errors[0].message).toMatch(/^403: Amazon refused the event: The user is not subscribed to AMAZON\.WeatherAlert\.Activated\. Either the skill may not send it/);
-    expect(result.errors[0].message).toMatch(/Alexa Skill Messaging client id and secret/);
-    expect(result.errors[0].message).toMatch(/or, for Unicast, the user has not subscribed to AMAZON\.WeatherAlert\.Activated/);
+    expect(result.errors[0].message).toBe(
+      '403: Amazon refused the event: The user is not subscribed to AMAZON.WeatherAlert.Activated. One of these is the cause:\n' +
+        "- the credentials are another skill's: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET to this skill's Alexa Skill Messaging ones (Build > Permissions);\n" +
+        '- the deployed skill does not publish AMAZON.WeatherAlert.Activated: list it in app.json, run npm run build:platform, and deploy the skill;\n' +
+        "- for Unicast, the user has not turned notifications on for the skill (Alexa app, the skill's settings).",
+    );
   });
 
   it('403 for an event the deployed manifest does not publish', async () => {

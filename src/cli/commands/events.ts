@@ -25,7 +25,7 @@ function eventCommand(program: Command, io: Io, definition: AnyEventDefinition):
     .join(' ');
   command.addHelpText(
     'after',
-    `\nExamples:\n  npm run trigger -- ${definition.command} ${example}\n` +
+    `\nExamples:\n  npx proactive-events ${definition.command} ${example}\n` +
       `  npm run trigger -- ${definition.command} ${example} --user amzn1.ask.account.XYZ --region EU\n`,
   );
   return command.action(async (options: SendCliOptions & EventInputs) => {

@@ -12,7 +12,7 @@ export function previewCommand(program: Command, io: Io): Command {
     .argument('<file>', 'the request body')
     .option('--locale <locale>', "the listener's locale (default: the event's first localizedAttributes locale, or en-US)")
     .option('--json', 'print one JSON object: { file, event, locale, text, errors }')
-    .addHelpText('after', '\nExamples:\n  npm run trigger -- preview event.json\n  npm run trigger -- preview event.json --locale de-DE\n')
+    .addHelpText('after', '\nExamples (the examples of Amazon\'s schema page are in test/fixtures/examples/):\n  npx proactive-events preview test/fixtures/examples/weather-alert.json\n  npx proactive-events preview test/fixtures/examples/weather-alert.json --locale de-DE\n')
     .action((file: string, options: { locale?: string; json?: boolean }) => {
       const result = readRequestFile(file, io);
       if (!result.ok) {

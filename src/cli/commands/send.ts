@@ -18,7 +18,7 @@ export function sendCommand(program: Command, io: Io): Command {
     .requiredOption('--file <file>', 'the request body, as `validate` checks it');
   addSendOptions(command);
   return command
-    .addHelpText('after', '\nExamples:\n  npm run trigger -- send --file event.json\n  npm run trigger -- send --file event.json --region EU --json\n')
+    .addHelpText('after', '\nExamples (the examples of Amazon\'s schema page are in test/fixtures/examples/):\n  npx proactive-events send --file test/fixtures/examples/weather-alert.json\n  npx proactive-events send --file test/fixtures/examples/weather-alert.json --region EU --json\n')
     .action(async (options: SendCliOptions & { file: string }) => {
       const result = readRequestFile(options.file, io);
       if (!result.ok) {

@@ -10,7 +10,7 @@ export function validateCommand(program: Command, io: Io): Command {
     .description('check a Proactive Event request body (JSON file) the way Amazon does; nothing is sent')
     .argument('<file>', 'the request body: timestamp, referenceId, expiryTime, event, localizedAttributes, relevantAudience')
     .option('--json', 'print one JSON object: { file, valid, event, errors, warnings }')
-    .addHelpText('after', '\nExamples:\n  npm run trigger -- validate event.json\n  npm run -s trigger -- validate event.json --json\n')
+    .addHelpText('after', '\nExamples (the examples of Amazon\'s schema page are in test/fixtures/examples/):\n  npx proactive-events validate test/fixtures/examples/weather-alert.json\n  npm run -s trigger -- validate test/fixtures/examples/weather-alert.json --json\n')
     .action((file: string, options: { json?: boolean }) => {
       const result = readRequestFile(file, io);
       const event = result.ok ? result.request.event.name : null;

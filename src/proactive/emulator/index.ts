@@ -32,7 +32,7 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** Milliseconds since the epoch, for token expiry; tests move it instead of waiting. */
   now?: () => number;
-  /** One line per request: method, path, status, event. Never a token or a secret. */
+  /** One line per request (but the page's polls of /events, and /stats): method, path, status, event. Never a token or a secret. */
   log?: (line: string) => void;
   /** How many of the latest requests `received` keeps; default 10,000. */
   receivedLimit?: number;
@@ -126,6 +126,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (emulator.received.push(entry) > receivedLimit) emulator.received.splice(0, emulator.received.length - receivedLimit);
     res.on('finish', () => {
       entry.status = res.statusCode;
+      // The page asks for /events every second; its polls and /stats would bury Amazon's traffic in the log.
+      if (req.method === 'GET' && QUIET_PATHS.includes(req.path)) return;
       log(`${entry.method} ${entry.path} ${res.statusCode}${res.locals.event ? ` ${res.locals.event as string}` : ''}`);
     });
     next();
@@ -234,6 +236,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   emulator.url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return emulator;
 }
+
+/** Reads that the request log leaves out. */
+const QUIET_PATHS = ['/events', '/stats'];
 
 /** Amazon's error body for the events API. */
 function apiError(res: Response, status: number, message: string): void {
