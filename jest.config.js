@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   globalSetup: '<rootDir>/test/globalSetup.js',
+  setupFilesAfterEnv: ['<rootDir>/test/quiet.ts'],
   testTimeout: 30000,
 };

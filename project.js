@@ -5,7 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const app = require('./app.json');
+const app = readAppJson();
 
 /**
  * Where Alexa sends requests and skill events, per stage (jovo3 picks one with --stage, or JOVO_STAGE, STAGE or
@@ -53,6 +53,30 @@ const PUBLISHING = {
   },
 };
 
+/** app.json, or the build's refusal saying where its JSON breaks (line and column, as the skill says it). */
+function readAppJson() {
+  const file = path.join(__dirname, 'app.json');
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const position = /at position (\d+)/.exec(error.message);
+    const before = position ? text.slice(0, Number(position[1])) : '';
+    const where = position ? ` at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}` : '';
+    report('appJsonSyntaxReported', `${file} is not valid JSON${where}: ${error.message.replace(/ in JSON at position \d+.*$/, '')}`);
+  }
+}
+
+/**
+ * The eight event schemas, from the JSON Schema files the library writes (npm run json-schema; a test keeps them
+ * current), as this file runs before anything is compiled.
+ */
+const EVENT_NAMES = fs
+  .readdirSync(path.join(__dirname, 'json-schema'))
+  .filter((file) => file.startsWith('AMAZON.'))
+  .map((file) => file.slice(0, -'.json'.length))
+  .sort();
+
 /** The build refuses an app.json it cannot turn into a valid manifest; the app checks the rest on start. */
 function checkAppJson() {
   const problems = [];
@@ -60,8 +84,8 @@ function checkAppJson() {
     problems.push('"events" must list at least one event name, e.g. "AMAZON.WeatherAlert.Activated"');
   } else {
     app.events.forEach((name, i) => {
-      if (typeof name !== 'string' || !/^AMAZON\.[A-Za-z]+\.[A-Za-z]+$/.test(name)) {
-        problems.push(`events[${i}] is ${JSON.stringify(name)}: expected an event name like "AMAZON.WeatherAlert.Activated"`);
+      if (!EVENT_NAMES.includes(name)) {
+        problems.push(`events[${i}] is ${JSON.stringify(name)}: expected one of ${EVENT_NAMES.join(', ')}`);
       } else if (app.events.indexOf(name) !== i) {
         problems.push(`events[${i}] is ${JSON.stringify(name)}: listed twice`);
       }
@@ -80,14 +104,18 @@ function checkAppJson() {
   for (const model of models) {
     if (!locales.includes(model)) problems.push(`models/${model}.json exists but "locales" does not list ${JSON.stringify(model)}`);
   }
-  if (problems.length > 0) {
-    const message = `app.json cannot be built into a skill manifest:\n  - ${problems.join('\n  - ')}`;
-    // The Jovo CLI replaces a thrown message with "project.js is missing or invalid", so print it first, once:
-    // it loads this file several times, and a file that throws is loaded again each time.
-    if (!global.appJsonProblemsReported) console.error(message);
-    global.appJsonProblemsReported = true;
-    throw new Error(message);
-  }
+  if (problems.length > 0) report('appJsonProblemsReported', `app.json cannot be built into a skill manifest:\n  - ${problems.join('\n  - ')}`);
+}
+
+/**
+ * Refuses the build with `message`. The Jovo CLI replaces a thrown message with "project.js is missing or
+ * invalid", so it is printed first, once: the CLI loads this file several times, and a file that throws is
+ * loaded again each time.
+ */
+function report(flag, message) {
+  if (!global[flag]) console.error(message);
+  global[flag] = true;
+  throw new Error(message);
 }
 
 /** The build refuses a Lambda ARN or skill id that jovo3 deploy could not use, naming the variable and the value. */
@@ -101,12 +129,7 @@ function checkEnvironment() {
   if (skillId && !/^amzn1\.ask\.skill\.[0-9a-f-]{36}$/.test(skillId)) {
     problems.push(`SKILL_ID is ${JSON.stringify(skillId)}: expected a skill id like amzn1.ask.skill.00000000-0000-0000-0000-000000000000`);
   }
-  if (problems.length > 0) {
-    const message = `project.js cannot build the skill:\n  - ${problems.join('\n  - ')}`;
-    if (!global.environmentProblemsReported) console.error(message);
-    global.environmentProblemsReported = true;
-    throw new Error(message);
-  }
+  if (problems.length > 0) report('environmentProblemsReported', `project.js cannot build the skill:\n  - ${problems.join('\n  - ')}`);
 }
 
 checkAppJson();

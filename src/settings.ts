@@ -162,13 +162,30 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
 
 export function readAppDeclaration(root: string = PROJECT_ROOT): AppDeclaration {
   const file = path.join(root, 'app.json');
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     throw new SettingsError(file, [(error as Error).message]);
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SettingsError(file, [jsonSyntaxError(text, error as Error)]);
+  }
   return parseOrThrow(AppDeclarationSchema, json, file);
+}
+
+/** JSON.parse's complaint with the line and column it means: "line 4, column 3: Expected double-quoted …". */
+export function jsonSyntaxError(text: string, error: Error): string {
+  const position = /at position (\d+)/.exec(error.message);
+  const message = error.message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+  if (!position) return `not valid JSON: ${message}`;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `not valid JSON at line ${line}, column ${column}: ${message}`;
 }
 
 /** The process environment over the project's `.env` file (real variables win, as with dotenv itself). */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import type { Server } from 'http';
 import { connect } from 'net';
 import type { AddressInfo } from 'net';
+import { LogLevel } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
 import { createApp } from '../src/app';
 import { createLambdaHandler } from '../src/lambda';
@@ -251,6 +252,10 @@ describe('bodies that would hang the skill', () => {
 });
 
 describe('a failure inside the skill', () => {
+  // These failures are on purpose: Jovo's report of each (a stack and the request's details) would only be noise.
+  beforeAll(() => (process.env.JOVO_LOG_LEVEL = String(LogLevel.NONE)));
+  afterAll(() => (process.env.JOVO_LOG_LEVEL = String(LogLevel.ERROR)));
+
   function failingApp({ failAgain = false } = {}) {
     const settings = testSettings();
     const app = createApp(settings);

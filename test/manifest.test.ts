@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { NOTIFICATIONS_PERMISSION } from '../src/proactive';
+import { EVENT_NAMES, NOTIFICATIONS_PERMISSION } from '../src/proactive';
 import { readAppDeclaration } from '../src/settings';
 
 const run = promisify(execFile);
@@ -18,7 +18,7 @@ const SKILL_JSON = path.join(PLATFORM, 'skill-package', 'skill.json');
 async function buildCopy(change: (dir: string) => void = () => undefined, env: Record<string, string> = {}, args: string[] = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-build-'));
   for (const file of ['package.json', 'project.js', 'app.json']) fs.copyFileSync(path.join(root, file), path.join(dir, file));
-  fs.cpSync(path.join(root, 'models'), path.join(dir, 'models'), { recursive: true });
+  for (const folder of ['models', 'json-schema']) fs.cpSync(path.join(root, folder), path.join(dir, folder), { recursive: true });
   fs.mkdirSync(path.join(dir, 'src')); // the CLI's project check wants it
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   change(dir);
@@ -85,17 +85,27 @@ it('points both endpoints at SKILL_ENDPOINT, writing a Lambda ARN without an SSL
   expect(manifest.apis.custom.endpoint).toEqual({ uri: arn });
 });
 
-it('refuses to build an app.json with a malformed event name or a locale without a model, saying which', async () => {
+it('refuses to build an app.json with an event that is not one of the eight or a locale without a model, saying which', async () => {
   const build = await buildCopy((dir) => {
     const file = path.join(dir, 'app.json');
     const app = JSON.parse(fs.readFileSync(file, 'utf8'));
     app.events[1] = 'WeatherAlert';
+    app.events[2] = 'AMAZON.Weather.Updated';
     app.locales.push('fr-FR');
     fs.writeFileSync(file, JSON.stringify(app));
   });
   expect(build.exitCode).not.toBe(0);
-  expect(build.stderr).toContain('events[1] is "WeatherAlert": expected an event name like "AMAZON.WeatherAlert.Activated"');
+  const eight = [...EVENT_NAMES].sort().join(', ');
+  expect(build.stderr).toContain(`events[1] is "WeatherAlert": expected one of ${eight}`);
+  expect(build.stderr).toContain(`events[2] is "AMAZON.Weather.Updated": expected one of ${eight}`);
   expect(build.stderr).toContain('locale "fr-FR" has no language model: add models/fr-FR.json');
+});
+
+it('refuses to build an app.json that is not JSON, naming its line and column, without a stack trace', async () => {
+  const build = await buildCopy((dir) => fs.writeFileSync(path.join(dir, 'app.json'), '{\n  "events": ["AMAZON.WeatherAlert.Activated"],\n  "locales": ["en-US"],\n}\n'));
+  expect(build.exitCode).not.toBe(0);
+  expect(build.stderr).toMatch(/app\.json is not valid JSON at line 4, column 1: /);
+  expect(build.stderr).not.toMatch(/^\s+at /m);
 });
 
 describe('stages', () => {

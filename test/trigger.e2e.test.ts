@@ -221,10 +221,10 @@ describe('refused, sending nothing', () => {
     expect(result).toMatchObject({ errors: [{ message: `Trigger refused: OrderStatusIntent sends ${ORDER}, not ${WEATHER}` }] });
   });
 
-  it('an invalid event, by the trigger script before it posts anything', async () => {
+  it('an invalid event, by the trigger script before it posts anything, naming the flag', async () => {
     const run = await trigger('weather', '--alert-type', 'TORNADOS', '--api-endpoint', amazon.url);
     expect(run.status).toBe(1);
-    expect(run.err).toContain('- event.payload.weatherAlert.alertType: expected one of TORNADO, HURRICANE, SNOW_STORM, THUNDER_STORM (given "TORNADOS")');
+    expect(run.err).toContain('- --alert-type: expected one of TORNADO, HURRICANE, SNOW_STORM, THUNDER_STORM (given "TORNADOS")');
   });
 
   it('everything, with --dry-run, which prints the signed request instead', async () => {
@@ -272,6 +272,6 @@ describe('the trigger script', () => {
   it.each(['weather', 'sports', 'message', 'order', 'occasion', 'trash', 'media', 'game-invite', 'send'])('shows an example in %s --help', async (command) => {
     const run = await trigger(command, '--help');
     expect(run.status).toBe(0);
-    expect(run.out).toMatch(new RegExp(`Examples:\\n {2}npm run trigger -- ${command} --`));
+    expect(run.out).toMatch(new RegExp(`\\n {2}npx proactive-events ${command} --`));
   });
 });

@@ -24,6 +24,17 @@ export function createProgram(io: Io): Command {
 /** Runs the trigger script with `argv` (without node and the script) and returns its exit status. */
 export async function runTrigger(argv: readonly string[], io: Io = processIo): Promise<number> {
   const program = createProgram(io);
+  const eaten = flagsNpmTook(program, io.env ?? {});
+  if (eaten.length > 0) {
+    io.err(
+      `npm took ${eaten.join(', ')} for itself and passed on only the value${eaten.length > 1 ? 's' : ''}: put -- after the script's name, ` +
+        'as in npm run trigger -- weather --alert-type TORNADO (or run npx proactive-events weather --alert-type TORNADO)\n',
+    );
+    return EXIT.usage;
+  }
+  if (argv.includes('--secret') && io.env?.npm_lifecycle_event === 'trigger' && io.env.npm_config_loglevel !== 'silent') {
+    io.err('warning: npm printed the trigger secret in its banner above; keep it in TRIGGER_SECRET (.env) instead, or run npx proactive-events\n');
+  }
   if (argv.length === 0) {
     program.outputHelp();
     return EXIT.usage;
@@ -36,6 +47,16 @@ export async function runTrigger(argv: readonly string[], io: Io = processIo): P
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     throw error;
   }
+}
+
+/**
+ * The script's flags that npm took as its own configuration: `npm run trigger weather --alert-type TORNADO`
+ * (without `--`) passes on `weather TORNADO` and sets npm_config_alert_type.
+ */
+function flagsNpmTook(program: Command, env: Readonly<Record<string, string | undefined>>): string[] {
+  if (env.npm_lifecycle_event !== 'trigger') return [];
+  const flags = new Set(program.commands.flatMap((command) => command.options.map((option) => option.long ?? '')).filter(Boolean));
+  return [...flags].filter((flag) => env[`npm_config_${flag.slice(2).replace(/-/g, '_')}`] !== undefined).sort();
 }
 
 if (require.main === module) {

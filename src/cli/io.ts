@@ -8,6 +8,8 @@ export interface Io {
   cwd: string;
   /** Whether diagnostics go to a terminal, where a progress line can be redrawn. */
   interactive?: boolean;
+  /** The environment, where npm says it ran the command (npm_lifecycle_event, npm_config_*); default: none. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const processIo: Io = {
@@ -15,6 +17,7 @@ export const processIo: Io = {
   err: (text) => process.stderr.write(text),
   cwd: process.env.INIT_CWD ?? process.cwd(),
   interactive: process.stderr.isTTY === true,
+  env: process.env,
 };
 
 /** The trigger script's exit statuses (see CONTRACT). */

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { MAX_TRIGGER_BATCH, MIN_TRIGGER_SECRET_LENGTH, REGION_ORIGINS, STAGES, originOf, type Region, type Stage } from '../proactive';
-import { readAppDeclaration, readEnvironment } from '../settings';
+import { LOCALE_PATTERN, MAX_TRIGGER_BATCH, MIN_TRIGGER_SECRET_LENGTH, REGION_ORIGINS, STAGES, originOf, type Region, type Stage } from '../proactive';
+import { readAppDeclaration, readEnvironment, type AppDeclaration } from '../settings';
 import { EXIT, Exit, type Io } from './io';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:3000/webhook';
@@ -61,7 +61,7 @@ export function addSendOptions(command: Command): Command {
     .addOption(new Option('--api-endpoint <origin>', 'send to this origin instead of Amazon (the emulator, for example)').argParser(origin))
     .addOption(new Option('--user <id>', 'Unicast to this user (repeatable); without --user, Multicast').argParser(collect))
     .addOption(new Option('--users-file <file>', 'Unicast to every user in this file: one id per line, or a JSON array'))
-    .addOption(new Option('--locale <locale>', 'a locale of the notification text (repeatable; default: app.json locales)').argParser(collect))
+    .addOption(new Option('--locale <locale>', "a locale of the notification text, one of app.json's (repeatable; default: all of them)").argParser(collect))
     .addOption(new Option('--stage <stage>', 'development or live (default: the skill\'s PROACTIVE_STAGE)').choices(STAGES))
     .addOption(new Option('--expires-in <minutes>', 'how long the notification stays, 5 to 1440 minutes').argParser(minutes))
     .addOption(new Option('--reference-id <id>', 'the idempotency key (default: a new one); re-run with it to resend safely'))
@@ -78,12 +78,22 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   if (!secret) usage(io, 'No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), or pass --secret');
   if (secret.length < MIN_TRIGGER_SECRET_LENGTH) usage(io, `The trigger secret is too short; it has at least ${MIN_TRIGGER_SECRET_LENGTH} characters`);
   const users = [...(options.user ?? []), ...(options.usersFile ? readUsers(options.usersFile, io) : [])];
+  let app: AppDeclaration;
+  try {
+    app = readAppDeclaration();
+  } catch (error) {
+    return usage(io, (error as Error).message);
+  }
+  for (const locale of options.locale ?? []) {
+    if (!LOCALE_PATTERN.test(locale)) usage(io, `--locale ${JSON.stringify(locale)}: expected a locale like en-US`);
+    if (!app.locales.includes(locale)) usage(io, `--locale ${locale}: not one of this skill's locales (app.json): ${app.locales.join(', ')}`);
+  }
   return {
     endpoint: resolveEndpoint(options.endpoint, io),
     apiEndpoint: options.apiEndpoint ?? REGION_ORIGINS[options.region ?? 'NA'],
     explicitEndpoint: options.region !== undefined || options.apiEndpoint !== undefined,
     users: users.length > 0 ? [...new Set(users)] : undefined,
-    locales: options.locale ?? readAppDeclaration().locales,
+    locales: options.locale ?? app.locales,
     stage: options.stage,
     expiresInMinutes: options.expiresIn,
     referenceId: options.referenceId ?? randomUUID(),

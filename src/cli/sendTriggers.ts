@@ -7,6 +7,7 @@ import {
   triggerRequest,
   validateRequest,
   type EventName,
+  type Issue,
   type PostJson,
   type SendResult,
   type SendStatus,
@@ -20,6 +21,8 @@ import type { SendPlan } from './sendOptions';
 export interface EventToTrigger {
   event: { name: EventName; payload: unknown };
   localizedAttributes?: ReadonlyArray<Record<string, string>>;
+  /** How to name a problem's field for the user: by the flag that filled it, say. Default: its path. */
+  nameIssue?: (issue: Issue) => Issue;
 }
 
 /** One line of --json output. */
@@ -60,7 +63,7 @@ const RefusalSchema = z.object({ error: z.object({ code: z.string(), message: z.
  * failed.
  */
 export async function sendTriggers(
-  { event, localizedAttributes }: EventToTrigger,
+  { event, localizedAttributes, nameIssue = (issue) => issue }: EventToTrigger,
   plan: SendPlan,
   io: Io,
   post: PostJson = postJson,
@@ -69,12 +72,13 @@ export async function sendTriggers(
   const total = plan.users?.length ?? 1;
   const checked = validateRequest(draft);
   if (!checked.ok) {
-    const outcome: TriggerOutcome = { event: event.name, referenceId: plan.referenceId, status: 'rejected', httpStatus: null, requestId: null, errors: checked.issues };
+    const issues = checked.issues.map(nameIssue);
+    const outcome: TriggerOutcome = { event: event.name, referenceId: plan.referenceId, status: 'rejected', httpStatus: null, requestId: null, errors: issues };
     if (plan.json) io.out(`${JSON.stringify({ ...outcome, errors: outcome.errors.map(issueJson) })}\n`);
-    else io.err(`${event.name} not sent, ${plural(checked.issues.length, 'problem')}:\n${problemLines(checked.issues, checked.warnings)}`);
+    else io.err(`${event.name} not sent, ${plural(issues.length, 'problem')}:\n${problemLines(issues, checked.warnings.map(nameIssue))}`);
     return { status: EXIT.refused, outcomes: [outcome] };
   }
-  if (!plan.json && checked.warnings.length > 0) io.err(problemLines([], checked.warnings));
+  if (!plan.json && checked.warnings.length > 0) io.err(problemLines([], checked.warnings.map(nameIssue)));
 
   const intent = hiddenIntentName(event.name);
   const batches: Array<string[] | undefined> = plan.users ? chunks(plan.users, plan.batchSize) : [undefined];

@@ -79,11 +79,13 @@ export class ProactiveEventsContext {
    */
   async send(event: EventToSend, { to = 'user', ...options }: SendOptions = {}): Promise<SendResult> {
     const request = this.jovo.$request as AlexaRequest;
-    return this.#send(event, {
+    const result = await this.#send(event, {
       ...options,
       user: to === 'user' ? this.jovo.$user.getId() : undefined,
       apiEndpoint: request.getApiEndpoint() as string,
     });
+    logProblems(event.name, [result]);
+    return result;
   }
 
   /**
@@ -206,13 +208,29 @@ export class ProactiveEventsContext {
 
   #respond(name: EventName, results: TriggerResult[]): TriggerResult[] {
     this.triggerResults = results;
-    const refusal = results.find((result) => result.status === 'rejected' && result.httpStatus === null);
-    if (refusal) Log.warn(`ProactiveEvents: ${name} not sent: ${refusal.errors.map((error) => error.message).join('; ')}`);
+    logProblems(name, results);
     const counts = new Map<string, number>();
     for (const { status } of results) counts.set(status, (counts.get(status) ?? 0) + 1);
     this.jovo.tell(`${name}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}.`);
     return results;
   }
+}
+
+/**
+ * One log line for each way sending went wrong: refused here, rejected by Amazon (with its status and reason), or
+ * failed after the retries (with the last cause). A fan-out whose users fail alike gets one line, with their number.
+ * Results carry neither the client secret nor a token, so neither can appear here.
+ */
+function logProblems(name: string, results: readonly TriggerResult[]): void {
+  const lines = new Map<string, number>();
+  for (const { status, httpStatus, errors } of results) {
+    if (status !== 'rejected' && status !== 'failed') continue;
+    const why = errors.map((error) => error.message).join('; ');
+    const line =
+      status === 'failed' ? `failed after retries: ${why}` : httpStatus === null ? `not sent: ${why}` : `rejected by Amazon: ${why}`;
+    lines.set(line, (lines.get(line) ?? 0) + 1);
+  }
+  for (const [line, n] of lines) Log.warn(`ProactiveEvents: ${name} ${line}${n > 1 ? ` (${n} users)` : ''}`);
 }
 
 /** Jovo's user data as a database holds it (`userData` of the item); `data` is `this.$user.$data`. */

@@ -83,6 +83,12 @@ describe('events API', () => {
     ]);
   });
 
+  it('says so, rather than show an empty notification, for an event in a language it has no texts for', async () => {
+    const french = { ...example('weather-alert.json'), localizedAttributes: [{ locale: 'fr-FR', source: 'Météo' }] };
+    expect((await send(french, await accessToken())).status).toBe(202);
+    expect(emulator.accepted[0]).toMatchObject({ locale: 'fr-FR', text: '(no preview in fr-FR: the emulator speaks en and de)', texts: {} });
+  });
+
   it('speaks every locale the event can be previewed in', async () => {
     await send(example('message-alert.json'), await accessToken());
     expect(emulator.accepted[0].texts).toEqual({

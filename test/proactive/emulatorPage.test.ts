@@ -13,6 +13,7 @@ it('has Chromium where a browser test is required', () => {
 
 // Without Chromium on this machine the page test cannot run; CI requires it (above).
 const describeInBrowser = hasChromium ? describe : describe.skip;
+if (!hasChromium) console.warn(`Skipping the notifications page test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 describeInBrowser('the notifications page in headless Chromium', () => {
   let browser: Browser;

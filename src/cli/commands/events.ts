@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { EVENT_DEFINITIONS, eventFromInputs, type AnyEventDefinition, type EventInputs } from '../../proactive';
+import { EVENT_DEFINITIONS, eventFromInputs, formatPath, type AnyEventDefinition, type EventInputs, type Issue } from '../../proactive';
 import { EXIT, Exit, type Io } from '../io';
 import { addSendOptions, sendPlan, type SendCliOptions } from '../sendOptions';
 import { sendTriggers } from '../sendTriggers';
@@ -32,9 +32,34 @@ function eventCommand(program: Command, io: Io, definition: AnyEventDefinition):
     const plan = sendPlan(options, io);
     const inputs = Object.fromEntries(definition.inputs.map((input) => [input.flag, options[camelCase(input.flag)]]));
     const built = eventFromInputs(definition.name, inputs, plan.locales);
-    const { status } = await sendTriggers(built, plan, io);
+    const { status } = await sendTriggers({ ...built, nameIssue: byFlag(definition) }, plan, io);
     if (status !== EXIT.ok) throw new Exit(status);
   });
+}
+
+/**
+ * Names a problem by the flag that filled its field: `event.payload.weatherAlert.alertType` is `--alert-type`, and
+ * so is the `source` of a localizedAttributes entry when `--source` filled it.
+ */
+function byFlag(definition: AnyEventDefinition): (issue: Issue) => Issue {
+  const fields = definition.inputs.map((input) => ({
+    path: formatPath(['event', 'payload', ...input.path]),
+    flag: `--${input.flag}`,
+    key: input.localizedKey,
+    optional: /\boptional\)/.test(input.description),
+  }));
+  return (issue) => {
+    const field = fields.find(({ path }) => issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`));
+    if (field) return { ...issue, path: field.flag + issue.path.slice(field.path.length) };
+    const localized = /^localizedAttributes\[\d+\]\.(.+)$/.exec(issue.path);
+    const filled = localized && fields.find(({ key }) => key === localized[1]);
+    if (filled) return { ...issue, path: filled.flag };
+    // A missing object (`event.payload.state`) is missing because none of the flags under it was given.
+    const under = fields.filter(({ path }) => path.startsWith(`${issue.path}.`));
+    const needed = under.some(({ optional }) => !optional) ? under.filter(({ optional }) => !optional) : under;
+    if (needed.length > 0 && issue.value === undefined) return { path: needed.map(({ flag }) => flag).join(', '), message: 'required' };
+    return issue;
+  };
 }
 
 /** commander's attribute name for a flag: `alert-type` -> `alertType`. */

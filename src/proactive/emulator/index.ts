@@ -4,7 +4,7 @@ import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import express, { type Request, type Response } from 'express';
 import { describeIssue } from '../issues';
-import { previewLocales, previewText } from '../preview';
+import { PREVIEW_LANGUAGES, previewLocales, previewText } from '../preview';
 import { validateRequest, type ProactiveEventRequest } from '../request';
 import { PROACTIVE_EVENTS_SCOPE } from '../token';
 import { FaultPlan, type FaultOptions } from './faults';
@@ -192,7 +192,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (seen.has(key)) return apiError(res, 409, `referenceId ${request.referenceId} was already accepted for this audience`);
     seen.add(key);
     const texts = Object.fromEntries(previewLocales(request).map((locale) => [locale, previewText(request, locale)]));
-    const [locale = 'en-US', text = ''] = Object.entries(texts)[0] ?? [];
+    const locales = request.localizedAttributes?.map((attributes) => attributes.locale) ?? [];
+    // Amazon delivers in any locale; the emulator can only say it in the languages it has texts for.
+    const [locale = locales[0] ?? 'en-US', text = `(no preview in ${locales.join(', ')}: the emulator speaks ${PREVIEW_LANGUAGES.join(' and ')})`] =
+      Object.entries(texts)[0] ?? [];
     emulator.accepted.push({
       id: emulator.accepted.length + 1,
       acceptedAt: new Date(now()).toISOString(),
