@@ -10,6 +10,8 @@ export interface Io {
   interactive?: boolean;
   /** The environment, where npm says it ran the command (npm_lifecycle_event, npm_config_*); default: none. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Milliseconds since the epoch; default Date.now. */
+  now?: () => number;
 }
 
 export const processIo: Io = {

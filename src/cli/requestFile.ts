@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { validateRequest, type Issue, type ValidationResult } from '../proactive';
+import { validateRequest, type Issue, type ValidationOptions, type ValidationResult } from '../proactive';
 import { EXIT, Exit, type Io } from './io';
 
 /** A request body read from a file and validated; a file that cannot be read ends the command (usage error). */
-export function readRequestFile(file: string, io: Io): ValidationResult {
+export function readRequestFile(file: string, io: Io, options: ValidationOptions = {}): ValidationResult {
   const full = path.resolve(io.cwd, file);
   let text: string;
   try {
@@ -20,5 +20,5 @@ export function readRequestFile(file: string, io: Io): ValidationResult {
     const issue: Issue = { path: '', message: `not JSON: ${(error as Error).message}` };
     return { ok: false, issues: [issue], warnings: [] };
   }
-  return validateRequest(input);
+  return validateRequest(input, options);
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { EVENT_NAMES, type EventName } from './events';
-import { formatPath, fromZod, type Issue, ValidationError } from './issues';
+import { formatPath, fromZod, type Issue, ValidationError, valueAt } from './issues';
 import { EVENT_DEFINITIONS, type AnyEventDefinition } from './schemas';
-import { LOCALIZED_ATTRIBUTE_PREFIX, dateTime, strictObject, type EventDefinition } from './schemas/common';
+import { LOCALIZED_ATTRIBUTE_PREFIX, LOCAL_DATE_TIME, dateTime, strictObject, type EventDefinition } from './schemas/common';
 
 /**
  * The body of `POST /v1/proactiveEvents`: the event and everything Amazon needs to deliver it.
@@ -29,15 +29,19 @@ export const EventSchema = z.discriminatedUnion(
 );
 export type ProactiveEvent = z.output<typeof EventSchema>;
 
-/** One entry per locale: the locale and a value for every `localizedattribute:<key>` the payload uses. */
-export const LocalizedAttributesSchema = z
-  .array(z.object({ locale: z.string().regex(LOCALE_PATTERN, 'expected a locale like "en-US"') }).catchall(z.string().min(1)))
-  .min(1);
+/**
+ * One entry per locale: the locale and a value for every `localizedattribute:<key>` the payload uses. An empty list
+ * is valid: Amazon's SDK declares the field required, so its users send `[]` when nothing is localized.
+ */
+export const LocalizedAttributesSchema = z.array(
+  z.object({ locale: z.string().regex(LOCALE_PATTERN, 'expected a locale like "en-US"') }).catchall(z.string().min(1)),
+);
 export type LocalizedAttributes = z.output<typeof LocalizedAttributesSchema>;
 
 /** Multicast: every user subscribed to the event. Unicast: one user, by the skill's user id. */
 export const RelevantAudienceSchema = z.discriminatedUnion('type', [
-  strictObject({ type: z.literal('Multicast'), payload: strictObject({}) }),
+  // Amazon's pages show `payload: {}`; some clients leave it out or send null (a warning, see validateRequest).
+  strictObject({ type: z.literal('Multicast'), payload: strictObject({}).nullable().optional() }),
   strictObject({ type: z.literal('Unicast'), payload: strictObject({ user: z.string().min(1) }) }),
 ]);
 export type RelevantAudience = z.output<typeof RelevantAudienceSchema>;
@@ -60,25 +64,44 @@ export type ValidationResult =
 export interface ValidationOptions {
   /** The events the skill publishes (app.json); any other event is refused. */
   publishedEvents?: readonly EventName[];
+  /**
+   * When the request is sent (milliseconds since the epoch): an event whose expiryTime has passed by then is
+   * refused, as Amazon would never deliver it. Without it, expiry is checked against `timestamp` only.
+   */
+  now?: number;
+  /** Refuse what is otherwise a warning: unknown fields, date-times without a time zone, a Multicast payload that is not `{}`. */
+  strict?: boolean;
 }
 
 /**
- * Checks a request body the way Amazon documents it and reports every problem at once. Beyond each field's
- * schema: `expiryTime` 5 minutes to 24 hours after `timestamp`, and every `localizedattribute:<key>` of the
- * payload given in every localizedAttributes entry (an entry key nothing uses is a warning).
+ * Checks a request body the way Amazon judges it, and reports every problem at once (the policy, with its sources,
+ * is in the README, "Validation policy"):
+ * - an error where Amazon documents a rule (required, enumerated, limited: the schemas; `expiryTime` 5 minutes to
+ *   24 hours after `timestamp`; every `localizedattribute:<key>` given in every localizedAttributes entry) or
+ *   would surely not deliver (expired when sent, with `now`);
+ * - a warning where its documentation is silent or real clients differ: unknown fields, date-times without a time
+ *   zone, a Multicast payload left out or null, an attribute nothing uses. `strict` makes the first three errors.
  */
-export function validateRequest(input: unknown, { publishedEvents }: ValidationOptions = {}): ValidationResult {
+export function validateRequest(input: unknown, { publishedEvents, now, strict = false }: ValidationOptions = {}): ValidationResult {
   const parsed = ProactiveEventRequestSchema.safeParse(input);
-  const issues = parsed.success ? [] : fromZod(parsed.error.issues, input);
-  const flagged = new Set(issues.map((issue) => issue.path));
-  const warnings: Issue[] = [];
-  checkExpiry(input, issues);
+  const found = parsed.success ? [] : fromZod(parsed.error.issues, input);
+  // Fields Amazon does not document are a warning: real clients send some (a Java kit's `payload.name`).
+  const unknown = parsed.success ? [] : parsed.error.issues.filter((issue) => issue.code === 'unrecognized_keys');
+  const unknownPaths = new Set(unknown.flatMap((issue) => issue.keys.map((key) => formatPath([...issue.path, key]))));
+  const issues = found.filter((issue) => strict || !unknownPaths.has(issue.path));
+  const warnings: Issue[] = strict ? [] : found.filter((issue) => unknownPaths.has(issue.path)).map((issue) => ({ ...issue, message: `${issue.message}; Amazon's documentation does not name it` }));
+  const flagged = new Set(found.map((issue) => issue.path));
+  checkExpiry(input, issues, now);
   checkLocalizedAttributes(input, flagged, issues, warnings);
+  (strict ? issues : warnings).push(...undocumentedForms(input));
   const name = (input as { event?: { name?: unknown } } | null)?.event?.name;
   if (publishedEvents && typeof name === 'string' && EVENT_NAMES.includes(name as EventName) && !publishedEvents.includes(name as EventName)) {
     issues.push({ path: 'event.name', message: `not published by this skill; it publishes ${publishedEvents.join(', ')} (app.json)`, value: name });
   }
-  return parsed.success && issues.length === 0 ? { ok: true, request: parsed.data, warnings } : { ok: false, issues, warnings };
+  if (issues.length > 0) return { ok: false, issues, warnings };
+  // Only unknown fields kept the schema from passing: the request is what is left without them.
+  const request = parsed.success ? parsed.data : ProactiveEventRequestSchema.safeParse(withoutFields(input, unknown)).data;
+  return request ? { ok: true, request, warnings } : { ok: false, issues: found, warnings };
 }
 
 /** `validateRequest`, throwing a ValidationError that lists every problem when the request is invalid. */
@@ -88,31 +111,60 @@ export function parseRequest(input: unknown, options?: ValidationOptions): { req
   return { request: result.request, warnings: result.warnings };
 }
 
-function checkExpiry(input: unknown, issues: Issue[]): void {
+function checkExpiry(input: unknown, issues: Issue[], now: number | undefined): void {
   const { timestamp, expiryTime } = (input ?? {}) as { timestamp?: unknown; expiryTime?: unknown };
-  if (!dateTime.safeParse(timestamp).success || !dateTime.safeParse(expiryTime).success) return;
-  const seconds = (Date.parse(expiryTime as string) - Date.parse(timestamp as string)) / 1000;
-  if (seconds < MIN_EXPIRY_MINUTES * 60 || seconds > MAX_EXPIRY_MINUTES * 60) {
-    const relation = seconds < 0 ? `${duration(-seconds)} before it` : `${duration(seconds)} after it`;
-    issues.push({
-      path: 'expiryTime',
-      message: `must be ${MIN_EXPIRY_MINUTES} minutes to 24 hours after timestamp ${timestamp as string}; it is ${relation}`,
-      value: expiryTime,
-    });
+  if (!dateTime.safeParse(expiryTime).success) return;
+  const expiry = Date.parse(expiryTime as string);
+  if (dateTime.safeParse(timestamp).success) {
+    const ms = expiry - Date.parse(timestamp as string);
+    const [min, max] = [MIN_EXPIRY_MINUTES * 60_000, MAX_EXPIRY_MINUTES * 60_000];
+    if (ms < min || ms > max) {
+      issues.push({
+        path: 'expiryTime',
+        message:
+          `must be ${seconds(min)} (5 minutes) to ${seconds(max)} (24 hours) after timestamp ${timestamp as string}; ` +
+          `it is ${seconds(Math.abs(ms))} ${ms < 0 ? 'before' : 'after'} it`,
+        value: expiryTime,
+      });
+    }
+  }
+  if (now !== undefined && expiry <= now) {
+    issues.push({ path: 'expiryTime', message: `already passed when sent (${new Date(now).toISOString()}): Amazon would not deliver the event`, value: expiryTime });
   }
 }
 
-/** "4 minutes 59 seconds", "24 hours 1 second". */
-function duration(totalSeconds: number): string {
-  const parts: string[] = [];
-  const units: Array<[number, string]> = [[86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
-  let rest = Math.round(totalSeconds);
-  for (const [size, unit] of units) {
-    const n = Math.floor(rest / size);
-    rest -= n * size;
-    if (n > 0) parts.push(`${n} ${unit}${n === 1 ? '' : 's'}`);
+/** Milliseconds as exact seconds: "86,400 s", "86,400.002 s". */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} s`;
+}
+
+/** What Amazon's documentation does not settle: date-times without a time zone, a Multicast payload that is not `{}`. */
+function undocumentedForms(input: unknown): Issue[] {
+  const found: Issue[] = [];
+  const visit = (value: unknown, path: PropertyKey[]) => {
+    if (typeof value === 'string') {
+      if (LOCAL_DATE_TIME.test(value)) {
+        found.push({ path: formatPath(path), message: 'has no time zone: every Amazon example ends in Z, and a zone-less time is read as this machine\'s local time', value });
+      }
+    } else if (Array.isArray(value)) value.forEach((item, index) => visit(item, [...path, index]));
+    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+  };
+  visit(input, []);
+  const audience = (input as { relevantAudience?: { type?: unknown; payload?: unknown } } | null)?.relevantAudience;
+  if (audience?.type === 'Multicast' && (audience.payload === undefined || audience.payload === null)) {
+    found.push({ path: 'relevantAudience.payload', message: `is ${audience.payload === null ? 'null' : 'missing'}: Amazon's pages show {} and its SDK declares it required` });
   }
-  return parts.join(' ') || `${Math.round(totalSeconds * 1000)} milliseconds`;
+  return found;
+}
+
+/** A copy of `input` without the fields zod did not recognize. */
+function withoutFields(input: unknown, unknown: ReadonlyArray<{ path: readonly PropertyKey[]; keys: readonly string[] }>): unknown {
+  const copy = structuredClone(input);
+  for (const { path, keys } of unknown) {
+    const parent = valueAt(copy, path) as Record<string, unknown> | undefined;
+    for (const key of keys) if (parent) delete parent[key];
+  }
+  return copy;
 }
 
 function checkLocalizedAttributes(input: unknown, flagged: ReadonlySet<string>, issues: Issue[], warnings: Issue[]): void {
@@ -123,8 +175,9 @@ function checkLocalizedAttributes(input: unknown, flagged: ReadonlySet<string>, 
     else if (!references.has(key)) references.set(key, path);
   });
   const entries = (input as { localizedAttributes?: unknown } | null)?.localizedAttributes;
-  if (!Array.isArray(entries)) {
-    if (references.size > 0 && entries === undefined) {
+  if (!Array.isArray(entries) || entries.length === 0) {
+    // An empty list is valid only while nothing refers to it.
+    if (references.size > 0 && (entries === undefined || Array.isArray(entries))) {
       const [key, path] = references.entries().next().value!;
       issues.push({ path: 'localizedAttributes', message: `required: ${path} uses localizedattribute:${key}` });
     }

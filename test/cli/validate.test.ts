@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runTrigger } from '../../src/cli';
 import { json, trigger } from '../helpers/cli';
 
 it('accepts a valid event with exit status 0', async () => {
@@ -15,7 +19,7 @@ it('prints every problem of an invalid event and exits 1', async () => {
     expect.stringMatching(/^ {2}- event\.payload\.alert\.garbageTypes\[5\]: expected one of BOTTLES, .*WASTE_PAPER \(given "PAPER"\)$/),
     '  - event.payload.alert.garbageTypes: expected 1 to 5 values (given ["GLASS","CANS","BOTTLES","BULKY","BURNABLE","PAPER"])',
     '  - relevantAudience.payload.user: required: a string',
-    '  - expiryTime: must be 5 minutes to 24 hours after timestamp 2026-11-22T10:00:00Z; it is 4 minutes 59 seconds after it (given "2026-11-22T10:04:59Z")',
+    '  - expiryTime: must be 300 s (5 minutes) to 86,400 s (24 hours) after timestamp 2026-11-22T10:00:00Z; it is 299 s after it (given "2026-11-22T10:04:59Z")',
     '',
   ]);
 });
@@ -56,4 +60,26 @@ it('exits 2 with a message on stderr when the file does not exist or is not give
   const none = await trigger('validate');
   expect(none.status).toBe(2);
   expect(none.err).toContain("error: missing required argument 'file'");
+});
+
+describe('the validation policy', () => {
+  const run = async (file: string, ...flags: string[]) => {
+    let out = '';
+    const status = await runTrigger(['validate', file, ...flags], { out: (text) => (out += text), err: () => undefined, cwd: path.join(__dirname, '..', 'fixtures'), now: () => Date.parse('2026-12-01T00:00:00Z') });
+    return { status, out };
+  };
+
+  it('warns of an expiry already past, since nothing is sent', async () => {
+    const { status, out } = await run('examples/weather-alert.json');
+    expect(status).toBe(0);
+    expect(out).toContain('  warning: expiryTime: has passed: Amazon would not deliver the event if it were sent now (given "2026-11-22T11:00:00Z")\n');
+  });
+
+  it('refuses with --strict what is otherwise a warning', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strict-')), 'event.json');
+    const body = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'examples', 'weather-alert.json'), 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...body, timestamp: '2026-12-01T10:00:00', expiryTime: '2026-12-01T11:00:00Z' }));
+    expect(await run(file)).toMatchObject({ status: 0, out: expect.stringContaining('  warning: timestamp: has no time zone') });
+    expect(await run(file, '--strict')).toMatchObject({ status: 1, out: expect.stringContaining('  - timestamp: has no time zone') });
+  });
 });

@@ -1,6 +1,9 @@
 import * as path from 'path';
 import { runTrigger } from '../../src/cli';
 
+/** The time of the fixtures: the examples' events are current then (they expire at 11:00). */
+export const FIXTURE_TIME = Date.parse('2026-11-22T10:30:00Z');
+
 /** Runs the trigger script in-process and captures what it prints; relative paths start at test/fixtures. */
 export async function trigger(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
   let out = '';
@@ -9,6 +12,7 @@ export async function trigger(...argv: string[]): Promise<{ status: number; out:
     out: (text) => (out += text),
     err: (text) => (err += text),
     cwd: path.join(__dirname, '..', 'fixtures'),
+    now: () => FIXTURE_TIME,
   });
   return { status, out, err };
 }

@@ -47,24 +47,46 @@ describe('expiryTime', () => {
     expect(result.ok).toBe(accepted);
     if (!accepted) {
       expect(result).toMatchObject({
-        issues: [{ path: 'expiryTime', message: expect.stringMatching(/^must be 5 minutes to 24 hours after timestamp 2026-11-22T10:00:00.000Z; it is /), value: afterT0(offset) }],
+        issues: [{ path: 'expiryTime', message: expect.stringMatching(/^must be 300 s \(5 minutes\) to 86,400 s \(24 hours\) after timestamp 2026-11-22T10:00:00.000Z; it is /), value: afterT0(offset) }],
       });
     }
   });
 
-  it('says how far off it is', () => {
+  it('says exactly how far off it is, to the millisecond', () => {
     expect(validateRequest(request({ expiryTime: afterT0(5 * 60_000 - 1000) }))).toMatchObject({
-      issues: [{ message: expect.stringMatching(/it is 4 minutes 59 seconds after it$/) }],
+      issues: [{ message: expect.stringMatching(/; it is 299 s after it$/) }],
     });
-    expect(validateRequest(request({ expiryTime: afterT0(24 * 3_600_000 + 1000) }))).toMatchObject({
-      issues: [{ message: expect.stringMatching(/it is 1 day 1 second after it$/) }],
+    expect(validateRequest(request({ expiryTime: afterT0(24 * 3_600_000 + 2) }))).toMatchObject({
+      issues: [{ message: expect.stringMatching(/; it is 86,400.002 s after it$/) }],
     });
   });
 
-  it('must be an ISO 8601 date-time with a time zone', () => {
+  it('must be an ISO 8601 date-time', () => {
     expect(validateRequest(request({ expiryTime: '2026-11-22 11:00' }))).toMatchObject({
       ok: false,
-      issues: [{ path: 'expiryTime', message: 'expected an ISO 8601 date-time with a time zone, like 2026-11-22T10:00:00Z', value: '2026-11-22 11:00' }],
+      issues: [{ path: 'expiryTime', message: 'expected an ISO 8601 date-time, like 2026-11-22T10:00:00Z', value: '2026-11-22 11:00' }],
+    });
+  });
+
+  it('may lack a time zone, with a warning (Python writes none); --strict refuses it', () => {
+    const local = request({ timestamp: '2026-11-22T10:00:00', expiryTime: '2026-11-22T11:00:00.123456' });
+    const warning = (path: string, value: string) => ({
+      path,
+      message: "has no time zone: every Amazon example ends in Z, and a zone-less time is read as this machine's local time",
+      value,
+    });
+    expect(validateRequest(local)).toMatchObject({
+      ok: true,
+      warnings: [warning('timestamp', '2026-11-22T10:00:00'), warning('expiryTime', '2026-11-22T11:00:00.123456')],
+    });
+    expect(validateRequest(local, { strict: true })).toMatchObject({ ok: false, issues: [warning('timestamp', '2026-11-22T10:00:00'), warning('expiryTime', '2026-11-22T11:00:00.123456')] });
+  });
+
+  it('refuses an event already expired when it is sent, which Amazon would never deliver', () => {
+    expect(validateRequest(request(), { now: Date.parse(T0) + 59 * 60_000 }).ok).toBe(true);
+    expect(validateRequest(request(), { now: Date.parse(T0) + 60 * 60_000 })).toMatchObject({
+      ok: false,
+      issues: [{ path: 'expiryTime', message: 'already passed when sent (2026-11-22T11:00:00.000Z): Amazon would not deliver the event' }],
     });
   });
 
@@ -154,11 +176,16 @@ describe('relevantAudience', () => {
     expect(validateRequest(request({ relevantAudience: { type: 'Unicast', payload: { user: 'amzn1.ask.account.X' } } })).ok).toBe(true);
   });
 
-  it('Multicast takes an empty payload', () => {
-    expect(validateRequest(request({ relevantAudience: { type: 'Multicast', payload: { user: 'u' } } }))).toMatchObject({
+  it('Multicast takes an empty payload; left out or null, it is a warning (Jovo and others send it so)', () => {
+    expect(validateRequest(request({ relevantAudience: { type: 'Multicast', payload: { user: 'u' } } }), { strict: true })).toMatchObject({
       ok: false,
       issues: [{ path: 'relevantAudience.payload.user', message: 'unknown field; this object must be empty', value: 'u' }],
     });
+    expect(validateRequest(request({ relevantAudience: { type: 'Multicast' } }))).toMatchObject({
+      ok: true,
+      warnings: [{ path: 'relevantAudience.payload', message: "is missing: Amazon's pages show {} and its SDK declares it required" }],
+    });
+    expect(validateRequest(request({ relevantAudience: { type: 'Multicast', payload: null } }))).toMatchObject({ ok: true, warnings: [{ message: expect.stringMatching(/^is null/) }] });
   });
 
   it('is Multicast or Unicast', () => {
@@ -192,7 +219,7 @@ describe('AMAZON.SocialGameInvite.Available', () => {
 });
 
 describe('the whole request', () => {
-  it('lists every problem at once', () => {
+  it('lists every problem at once, and an unknown field as a warning', () => {
     const result = validateRequest({
       timestamp: 'now',
       referenceId: '',
@@ -202,12 +229,28 @@ describe('the whole request', () => {
       extra: 1,
     });
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.issues.map((issue) => issue.path)).toEqual([
-      'timestamp',
-      'referenceId',
-      'event.payload.alert.garbageTypes[1]',
-      'extra',
-    ]);
+    expect(!result.ok && result.issues.map((issue) => issue.path)).toEqual(['timestamp', 'referenceId', 'event.payload.alert.garbageTypes[1]']);
+    expect(result.warnings.map((warning) => warning.path)).toEqual(['extra']);
+  });
+
+  it("takes an unknown field with a warning and keeps it in what it sends; --strict refuses it", () => {
+    // A Java kit serializes payload.name, and its tests send to Amazon.
+    const body = request({ event: { ...weather, payload: { ...weather.payload, name: 'weather' } } });
+    const result = validateRequest(body);
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: [{ path: 'event.payload.name', message: "unknown field; the fields here are weatherAlert; Amazon's documentation does not name it", value: 'weather' }],
+    });
+    expect(validateRequest(body, { strict: true })).toMatchObject({ ok: false, issues: [{ path: 'event.payload.name', message: 'unknown field; the fields here are weatherAlert' }] });
+  });
+
+  it('takes an empty localizedAttributes list, as Amazon\'s SDK users send it for events with nothing to localize', () => {
+    const message = request({ event: { name: 'AMAZON.MessageAlert.Activated', payload: { state: { status: 'UNREAD' }, messageGroup: { creator: { name: 'Max' }, count: 1 } } }, localizedAttributes: [] });
+    expect(validateRequest(message)).toMatchObject({ ok: true, warnings: [] });
+    expect(validateRequest(request({ localizedAttributes: [] }))).toMatchObject({
+      ok: false,
+      issues: [{ path: 'localizedAttributes', message: 'required: event.payload.weatherAlert.source uses localizedattribute:source' }],
+    });
   });
 
   it.each([null, 'event', 42, []])('refuses %p as a whole', (input) => {
@@ -227,7 +270,7 @@ describe('the whole request', () => {
       [
         'The Proactive Event is invalid (2 problems):',
         '  - referenceId: must not be empty (given "")',
-        '  - expiryTime: must be 5 minutes to 24 hours after timestamp 2026-11-22T10:00:00.000Z; it is 0 milliseconds after it (given "2026-11-22T10:00:00.000Z")',
+        '  - expiryTime: must be 300 s (5 minutes) to 86,400 s (24 hours) after timestamp 2026-11-22T10:00:00.000Z; it is 0 s after it (given "2026-11-22T10:00:00.000Z")',
       ].join('\n'),
     );
   });

@@ -8,6 +8,7 @@ import {
   validateRequest,
   type EventInputs,
   type EventName,
+  type ValidationOptions,
 } from '../../src/proactive';
 
 /** Every field of every event, as CLI flags carry them, with what Alexa says in English and German. */
@@ -134,10 +135,10 @@ function completeRequest(name: EventName) {
 }
 
 /** Runs `change` on a copy of the complete payload and validates the result. */
-function validateChanged(name: EventName, change: (payload: Record<string, unknown>) => void) {
+function validateChanged(name: EventName, change: (payload: Record<string, unknown>) => void, options: ValidationOptions = {}) {
   const request = structuredClone(completeRequest(name));
   change(request.event.payload as Record<string, unknown>);
-  return validateRequest(request);
+  return validateRequest(request, options);
 }
 
 function parentOf(payload: Record<string, unknown>, path: ReadonlyArray<string | number>): Record<string | number, unknown> {
@@ -178,8 +179,10 @@ describe.each(EVENT_NAMES)('%s', (name) => {
     }
   });
 
-  it('refuses a field the schema does not have, listing the ones it has', () => {
+  it('warns of a field the schema does not have, listing the ones it has, and refuses it when strict', () => {
     const result = validateChanged(name, (payload) => (payload.surprise = true));
-    expect(result).toMatchObject({ ok: false, issues: [{ path: 'event.payload.surprise', message: expect.stringMatching(/^unknown field; the fields here are /), value: true }] });
+    expect(result).toMatchObject({ ok: true, warnings: [{ path: 'event.payload.surprise', message: expect.stringMatching(/^unknown field; the fields here are .*; Amazon's documentation does not name it$/), value: true }] });
+    const strict = validateChanged(name, (payload) => (payload.surprise = true), { strict: true });
+    expect(strict).toMatchObject({ ok: false, issues: [{ path: 'event.payload.surprise', message: expect.stringMatching(/^unknown field; the fields here are /), value: true }] });
   });
 });

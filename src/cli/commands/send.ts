@@ -35,10 +35,12 @@ export function sendCommand(program: Command, io: Io): Command {
           user: options.user ?? (options.usersFile || user === undefined ? undefined : [user]),
           referenceId: options.referenceId ?? request.referenceId,
           expiresIn: options.expiresIn ?? Math.min(Math.max(lifetime, 5), MAX_EXPIRY_MINUTES),
-          locale: options.locale ?? request.localizedAttributes?.map((attributes) => attributes.locale),
         },
         io,
       );
+      // The file's own locales, unless --locale chose: Amazon delivers in any locale the file has texts for.
+      const fileLocales = request.localizedAttributes?.map((attributes) => attributes.locale) ?? [];
+      if (!options.locale && fileLocales.length > 0) plan.locales = fileLocales;
       const event = { name: request.event.name as EventName, payload: request.event.payload };
       const { status } = await sendTriggers({ event, localizedAttributes: request.localizedAttributes }, plan, io);
       if (status !== EXIT.ok) throw new Exit(status);

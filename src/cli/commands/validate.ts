@@ -10,9 +10,14 @@ export function validateCommand(program: Command, io: Io): Command {
     .description('check a Proactive Event request body (JSON file) the way Amazon does; nothing is sent')
     .argument('<file>', 'the request body: timestamp, referenceId, expiryTime, event, localizedAttributes, relevantAudience')
     .option('--json', 'print one JSON object: { file, valid, event, errors, warnings }')
+    .option('--strict', "refuse what is otherwise a warning: fields Amazon's documentation does not name, date-times without a time zone, a Multicast payload that is not {}")
     .addHelpText('after', '\nExamples (the examples of Amazon\'s schema page are in test/fixtures/examples/):\n  npx proactive-events validate test/fixtures/examples/weather-alert.json\n  npm run -s trigger -- validate test/fixtures/examples/weather-alert.json --json\n')
-    .action((file: string, options: { json?: boolean }) => {
-      const result = readRequestFile(file, io);
+    .action((file: string, options: { json?: boolean; strict?: boolean }) => {
+      const result = readRequestFile(file, io, { strict: options.strict });
+      // Nothing is sent here, so an expiry already past is a warning; sending the file would fail.
+      if (result.ok && Date.parse(result.request.expiryTime) <= (io.now ?? Date.now)()) {
+        result.warnings.push({ path: 'expiryTime', message: 'has passed: Amazon would not deliver the event if it were sent now', value: result.request.expiryTime });
+      }
       const event = result.ok ? result.request.event.name : null;
       if (options.json) {
         const errors = result.ok ? [] : result.issues.map(issueJson);

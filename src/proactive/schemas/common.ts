@@ -22,10 +22,16 @@ export const plainText = z
   .regex(/^(?!localizedattribute:)/, 'this field takes the text itself; Amazon does not localize it')
   .describe('Text (not localized)');
 
-/** An ISO 8601 date-time with a time zone, as `Date#toISOString()` writes it. */
+/**
+ * An ISO 8601 date-time, as `Date#toISOString()` writes it. One without a time zone is taken (Amazon's pages say
+ * only "ISO 8601", and Python's `isoformat()` writes none) and warned about by validateRequest.
+ */
 export const dateTime = z.iso
-  .datetime({ offset: true, error: 'expected an ISO 8601 date-time with a time zone, like 2026-11-22T10:00:00Z' })
+  .datetime({ offset: true, local: true, error: 'expected an ISO 8601 date-time, like 2026-11-22T10:00:00Z' })
   .describe('ISO 8601 date-time, e.g. 2026-11-22T10:00:00Z');
+
+/** An ISO 8601 date-time without a time zone: `2026-11-22T10:00:00`. */
+export const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
 /** Counts and scores. */
 export const count = z.number().int().min(0);
