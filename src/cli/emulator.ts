@@ -32,6 +32,11 @@ export function createEmulatorProgram(io: Io, started: (emulator: Emulator) => v
         .env('EMULATOR_CLIENTS')
         .argParser((value: string, previous: Array<[string, string]> = []) => [...previous, ...value.split(',').map(clientPair)]),
     )
+    .addOption(
+      new Option('--client-without-scope <id>', 'a client id that may not send Proactive Events: its token requests get 400 invalid_scope (repeatable)')
+        .env('EMULATOR_CLIENTS_WITHOUT_SCOPE')
+        .argParser((value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)]),
+    )
     .addOption(new Option('--skill-json <file>', 'built manifest whose publications may be sent').default(SKILL_JSON, 'platforms/alexaSkill/…/skill.json'))
     .option('--quiet', 'do not print a line per request')
     .addHelpText(
@@ -65,6 +70,7 @@ interface CliOptions {
   seed?: number;
   tokenTtl?: number;
   client?: Array<[string, string]>;
+  clientWithoutScope?: string[];
   skillJson: string;
   quiet?: boolean;
 }
@@ -76,6 +82,7 @@ function toEmulatorOptions(options: CliOptions, io: Io): EmulatorOptions {
     tokenTtlSeconds: options.tokenTtl,
     skillJsonPath: options.skillJson,
     clients: options.client ? Object.fromEntries(options.client) : undefined,
+    clientsWithoutScope: options.clientWithoutScope,
     faults: {
       rate: options.faultRate,
       statuses: options.faultStatuses,

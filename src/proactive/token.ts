@@ -30,7 +30,7 @@ export interface TokenClientOptions extends Credentials {
   timeoutMs?: number;
 }
 
-export type TokenErrorCode = 'ERR_INVALID_CLIENT' | 'ERR_TOKEN_REFUSED' | 'ERR_TOKEN_UNAVAILABLE';
+export type TokenErrorCode = 'ERR_INVALID_CLIENT' | 'ERR_INVALID_SCOPE' | 'ERR_TOKEN_REFUSED' | 'ERR_TOKEN_UNAVAILABLE';
 
 /** A token could not be had. `retryable` when it may work later (5xx, 429, network); never carries a secret. */
 export class TokenError extends Error {
@@ -89,9 +89,14 @@ export class TokenClient {
     return this.#pending;
   }
 
-  /** Forgets `token` if it is the cached one: Amazon refused it, so the next call fetches a new one. */
-  invalidate(token: string): void {
-    if (this.#cached?.token === token) this.#cached = undefined;
+  /**
+   * Forgets `token` if it is the cached one: Amazon refused it, so the next call fetches a new one. False when it
+   * is not (another caller has had it replaced already).
+   */
+  invalidate(token: string): boolean {
+    if (this.#cached?.token !== token) return false;
+    this.#cached = undefined;
+    return true;
   }
 
   async #fetch(): Promise<string> {
@@ -132,6 +137,16 @@ export class TokenClient {
         retryable: false,
         httpStatus: response.status,
         message: `Login with Amazon refused client id ${this.clientId} (${reason}). ${CREDENTIALS_HINT}`,
+      });
+    }
+    if (body.success && body.data.error === 'invalid_scope') {
+      throw new TokenError({
+        code: 'ERR_INVALID_SCOPE',
+        retryable: false,
+        httpStatus: response.status,
+        message:
+          `Login with Amazon will not give client id ${this.clientId} the scope ${PROACTIVE_EVENTS_SCOPE} (${reason}): these are not a skill's ` +
+          `Alexa Skill Messaging credentials, or the skill has no events.publications in its deployed manifest (npm run build:platform, then deploy). ${CREDENTIALS_HINT}`,
       });
     }
     const retryable = response.status === 429 || response.status >= 500;

@@ -15,7 +15,11 @@ it('starts on the given port, says where everything is, and logs each request wi
     expect(io.out).toContain(`For the skill: LWA_TOKEN_URL=${emulator.url}/auth/o2/token PROACTIVE_API_ENDPOINTS=${emulator.url}\n`);
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'id', client_secret: 'cli-secret', scope: 'alexa::proactive_events' });
     const { access_token: token } = (await (await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form })).json()) as { access_token: string };
-    const fault = await fetch(`${emulator.url}/v1/proactiveEvents/stages/development`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' });
+    const fault = await fetch(`${emulator.url}/v1/proactiveEvents/stages/development`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(fault.status).toBe(503);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(io.out).toMatch(/ POST \/auth\/o2\/token 200\n/);
@@ -32,9 +36,15 @@ it('takes faults from the environment', async () => {
   process.env.EMULATOR_RETRY_AFTER = '9';
   try {
     const emulator = (await startEmulator(['--port', '0', '--quiet'], capture().sink)) as Emulator;
-    const response = await fetch(`${emulator.url}/v1/proactiveEvents`, { method: 'POST', body: '{}' });
-    expect([response.status, response.headers.get('retry-after')]).toEqual([429, '9']);
-    await emulator.close();
+    try {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'id', client_secret: 'secret', scope: 'alexa::proactive_events' });
+      const { access_token: token } = (await (await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form })).json()) as { access_token: string };
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const response = await fetch(`${emulator.url}/v1/proactiveEvents`, { method: 'POST', headers, body: '{}' });
+      expect([response.status, response.headers.get('retry-after')]).toEqual([429, '9']);
+    } finally {
+      await emulator.close();
+    }
   } finally {
     delete process.env.EMULATOR_FAULT_SCRIPT;
     delete process.env.EMULATOR_RETRY_AFTER;

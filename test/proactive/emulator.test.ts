@@ -118,7 +118,7 @@ describe('events API', () => {
     const response = await send({ ...example('weather-alert.json'), referenceId: '', expiryTime: '2026-11-22T10:01:00Z' }, await accessToken());
     expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string }).message).toBe(
-      'referenceId: must not be empty (given ""); expiryTime: must be 5 minutes to 24 hours after timestamp 2026-11-22T10:00:00Z; it is 1 minute after it (given "2026-11-22T10:01:00Z")',
+      'referenceId: must not be empty (given ""); expiryTime: must be 300 s (5 minutes) to 86,400 s (24 hours) after timestamp 2026-11-22T10:00:00Z; it is 60 s after it (given "2026-11-22T10:01:00Z")',
     );
     expect((await send('{ not json', await accessToken())).status).toBe(400);
   });
@@ -183,6 +183,63 @@ describe('events API', () => {
     const response = await fetch(`${emulator.url}/v2/anything`);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ code: 404, message: 'No route GET /v2/anything' });
+  });
+});
+
+describe('as strict as Amazon where Amazon is known, and no stricter', () => {
+  beforeEach(() => start({ skillJsonPath: SKILL_JSON, faults: { script: [503] } }));
+  const post = (path: string, body: string, headers: Record<string, string>) => fetch(`${emulator.url}/v1/proactiveEvents${path}`, { method: 'POST', headers, body });
+  const event = () => JSON.stringify(example('weather-alert.json'));
+
+  it('checks who is asking before anything else, faults included', async () => {
+    const response = await post('/stages/development', event(), { 'content-type': 'application/json' });
+    expect(response.status).toBe(403);
+    expect(emulator.accepted).toEqual([]);
+  });
+
+  it('takes JSON only', async () => {
+    const bearer = `Bearer ${await accessToken()}`;
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const response = await post('/stages/development', event(), { authorization: bearer, 'content-type': type });
+      expect([response.status, ((await response.json()) as { message: string }).message]).toEqual([415, `Content-Type must be application/json, not "${type}"`]);
+    }
+    expect((await post('/stages/development', event(), { authorization: bearer })).status).toBe(415);
+  });
+
+  it('refuses an event that has expired by the time it arrives', async () => {
+    emulator.setFaults({});
+    clock.now = Date.parse('2026-11-22T11:00:00Z');
+    const response = await send(example('weather-alert.json'), await accessToken());
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toBe(
+      'expiryTime: already passed when sent (2026-11-22T11:00:00.000Z): Amazon would not deliver the event (given "2026-11-22T11:00:00Z")',
+    );
+  });
+
+  it('reads the stage from the path without a trailing slash, and knows no other spelling of it', async () => {
+    emulator.setFaults({});
+    const headers = { authorization: `Bearer ${await accessToken()}`, 'content-type': 'application/json' };
+    expect((await post('/stages/development/', event(), headers)).status).toBe(202);
+    expect(emulator.accepted.map((accepted) => accepted.stage)).toEqual(['development']);
+    expect((await post('/stages/Development', event(), headers)).status).toBe(404);
+    expect((await post('/', JSON.stringify({ ...example('weather-alert.json'), referenceId: 'live-1' }), headers)).status).toBe(202);
+    expect(emulator.accepted.map((accepted) => accepted.stage)).toEqual(['development', 'live']);
+  });
+
+  it('takes the client credentials as HTTP Basic authentication, as Login with Amazon does', async () => {
+    await emulator.close();
+    await start({ clients: { 'amzn1.application-oa2-client.basic': 's3cret=&+' } });
+    const form = new URLSearchParams({ grant_type: 'client_credentials', scope: 'alexa::proactive_events' });
+    const basic = Buffer.from(`amzn1.application-oa2-client.basic:${encodeURIComponent('s3cret=&+')}`).toString('base64');
+    const response = await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form, headers: { authorization: `Basic ${basic}` } });
+    expect(response.status).toBe(200);
+  });
+
+  it('answers invalid_scope for a client that may not send Proactive Events', async () => {
+    await emulator.close();
+    await start({ clientsWithoutScope: ['amzn1.application-oa2-client.profile'] });
+    const response = await token({ client_id: 'amzn1.application-oa2-client.profile' });
+    expect([response.status, await response.json()]).toEqual([400, { error: 'invalid_scope', error_description: 'The request has an invalid parameter : scope' }]);
   });
 });
 

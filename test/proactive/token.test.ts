@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'http';
 import type { AddressInfo } from 'net';
 import { inspect } from 'util';
-import { TokenClient, TokenError } from '../../src/proactive';
+import { TokenClient, TokenError, createEmulator } from '../../src/proactive';
 import { CLIENT_ID, CLIENT_SECRET, sendingSetup } from '../helpers/sending';
 
 let setup: Awaited<ReturnType<typeof sendingSetup>>;
@@ -47,6 +47,21 @@ it('explains invalid_client: which credentials are meant and where to find them'
   await expect(failure).rejects.toThrow(/refused client id amzn1\.application-oa2-client\.test \(invalid_client: Client authentication failed\)/);
   await expect(failure).rejects.toThrow(/Alexa Skill Messaging client id and secret .* Build > Permissions/);
   await expect(failure).rejects.not.toThrow(/not-the-secret/);
+});
+
+it('explains invalid_scope: credentials that are not a skill\'s, or a skill that publishes nothing', async () => {
+  const profile = await createEmulator({ port: 0, clientsWithoutScope: ['amzn1.application-oa2-client.profile'] });
+  try {
+    const client = new TokenClient({ clientId: 'amzn1.application-oa2-client.profile', clientSecret: 'profile-secret', tokenUrl: `${profile.url}/auth/o2/token` });
+    const failure = client.token();
+    await expect(failure).rejects.toMatchObject({ name: 'TokenError', code: 'ERR_INVALID_SCOPE', retryable: false, httpStatus: 400 });
+    await expect(failure).rejects.toThrow(
+      /^Login with Amazon will not give client id amzn1\.application-oa2-client\.profile the scope alexa::proactive_events \(invalid_scope: The request has an invalid parameter : scope\): these are not a skill's Alexa Skill Messaging credentials, or the skill has no events\.publications in its deployed manifest \(npm run build:platform, then deploy\)\./,
+    );
+    await expect(failure).rejects.not.toThrow(/profile-secret/);
+  } finally {
+    await profile.close();
+  }
 });
 
 it('reports an unreachable token endpoint as retryable, naming the URL and the cause only', async () => {

@@ -94,11 +94,16 @@ describe('servers under bad input', () => {
   });
   afterAll(async () => {
     // Both still answer real work.
-    const launch = await fetch(skill.url, { method: 'POST', body: JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.STILL-HERE' })) });
-    expect(launch.status).toBe(200);
-    const event = await fetch(`${amazon.url}/v1/proactiveEvents/stages/development`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(example('weather-alert.json')) });
-    expect(event.status).toBe(202);
-    await Promise.all([amazon.close(), close(skill.server)]);
+    try {
+      const launch = await fetch(skill.url, { method: 'POST', body: JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.STILL-HERE' })) });
+      expect(launch.status).toBe(200);
+      const current = { ...example('weather-alert.json'), timestamp: new Date().toISOString(), expiryTime: new Date(Date.now() + 3_600_000).toISOString() };
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const event = await fetch(`${amazon.url}/v1/proactiveEvents/stages/development`, { method: 'POST', headers, body: JSON.stringify(current) });
+      expect(event.status).toBe(202);
+    } finally {
+      await Promise.all([amazon.close(), close(skill.server)]);
+    }
   });
 
   const post = (url: string, body: Uint8Array | string, headers: Record<string, string> = {}) =>

@@ -36,6 +36,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** How many of the latest requests `received` keeps; default 10,000. */
   receivedLimit?: number;
+  /** Client ids that may not use the scope alexa::proactive_events: Login with Amazon answers 400 invalid_scope. */
+  clientsWithoutScope?: readonly string[];
 }
 
 /** An event the emulator accepted, as GET /events lists it. */
@@ -143,21 +145,38 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   app.post(['/auth/o2/token', '/auth/O2/token'], delay, express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
     const form = (req.body ?? {}) as Record<string, string | undefined>;
     if (form.grant_type !== 'client_credentials') return tokenError(res, 400, 'unsupported_grant_type', 'grant_type must be client_credentials');
-    if (!form.client_id || !form.client_secret) return tokenError(res, 400, 'invalid_request', 'client_id and client_secret are required');
-    if (options.clients && options.clients[form.client_id] !== form.client_secret) {
+    // Login with Amazon takes the client's credentials in the form or as HTTP Basic authentication.
+    const { id: clientId = form.client_id, secret: clientSecret = form.client_secret } = basicCredentials(req.get('authorization')) ?? {};
+    if (!clientId || !clientSecret) return tokenError(res, 400, 'invalid_request', 'client_id and client_secret are required');
+    if (options.clients && options.clients[clientId] !== clientSecret) {
       return tokenError(res, 401, 'invalid_client', 'Client authentication failed');
     }
-    if (form.scope !== PROACTIVE_EVENTS_SCOPE) return tokenError(res, 400, 'invalid_scope', `scope must be ${PROACTIVE_EVENTS_SCOPE}`);
+    if (form.scope !== PROACTIVE_EVENTS_SCOPE || options.clientsWithoutScope?.includes(clientId)) {
+      return tokenError(res, 400, 'invalid_scope', 'The request has an invalid parameter : scope');
+    }
     const token = `Atc|emulator|${randomUUID()}`;
     issuedTokens.set(token, { expiresAt: now() + ttlMs, issuer: emulator });
     emulator.tokensIssued++;
     res.json({ access_token: token, expires_in: ttlMs / 1000, scope: PROACTIVE_EVENTS_SCOPE, token_type: 'bearer' });
   });
 
-  const events = express.Router();
+  // Paths are case-sensitive, as Amazon's are: /stages/Development is no stage.
+  const events = express.Router({ caseSensitive: true });
   events.use(delay);
   events.use((_req, res, next) => {
     res.set('x-amzn-requestid', randomUUID());
+    next();
+  });
+  // Who is asking comes first, before the body is read and before any fault: Amazon answers a request without a
+  // valid token the same, whatever else is wrong with it.
+  events.use((req, res, next) => {
+    const token = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (!token) return apiError(res, 403, 'No access token: send Authorization: Bearer <token from /auth/o2/token>');
+    const expiresAt = issuedTokens.get(token)?.expiresAt;
+    if (expiresAt === undefined || now() >= expiresAt) return apiError(res, 403, 'The access token is invalid or expired');
+    if (!req.is('application/json')) {
+      return apiError(res, 415, `Content-Type must be application/json, not ${JSON.stringify(req.get('content-type') ?? 'none')}`);
+    }
     next();
   });
   events.use(express.json({ limit: '1mb', type: () => true }));
@@ -170,14 +189,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     }
     next();
   });
+  // A trailing slash is the same path (Express's default), and the stage is read from the path without it.
   events.post(['/', '/stages/development'], (req, res) => {
-    const stage = req.path === '/stages/development' ? 'development' : 'live';
-    const token = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    if (!token) return apiError(res, 403, 'No access token: send Authorization: Bearer <token from /auth/o2/token>');
-    const expiresAt = issuedTokens.get(token)?.expiresAt;
-    if (expiresAt === undefined || now() >= expiresAt) return apiError(res, 403, 'The access token is invalid or expired');
-
-    const result = validateRequest(req.body);
+    const stage = req.path.replace(/\/+$/, '') === '/stages/development' ? 'development' : 'live';
+    // An event already expired on arrival is never delivered: refused here, where Amazon's docs say it is deleted.
+    const result = validateRequest(req.body, { now: now() });
     if (!result.ok) return apiError(res, 400, result.issues.map(describeIssue).join('; '));
     const request = result.request;
     res.locals.event = request.event.name;
@@ -246,6 +262,18 @@ const QUIET_PATHS = ['/events', '/stats'];
 /** Amazon's error body for the events API. */
 function apiError(res: Response, status: number, message: string): void {
   res.status(status).json({ code: status, message });
+}
+
+/** The client id and secret of an `Authorization: Basic base64(id:secret)` header, if there is one. */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const encoded = /^Basic (.+)$/i.exec(header ?? '')?.[1];
+  if (!encoded) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  // RFC 6749 form-encodes the id and secret before base64.
+  const unescape = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));
+  return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
 }
 
 /** Login with Amazon's error body. */
