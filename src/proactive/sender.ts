@@ -78,6 +78,8 @@ export class ProactiveEventsSender {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
+  /** The token a 403 last made the sender fetch, and when. */
+  #renewedFor403?: { token: string; at: number };
 
   constructor(options: SenderOptions) {
     this.#tokens = options.tokens;
@@ -103,7 +105,7 @@ export class ProactiveEventsSender {
       errors: [],
       attempts: 0,
     };
-    const validation = validateRequest(body, { publishedEvents: this.#published });
+    const validation = validateRequest(body, { publishedEvents: this.#published, now: this.#now() });
     if (!validation.ok) return { ...result, errors: validation.issues };
 
     const origin = apiEndpoint === undefined ? REGION_ORIGINS[region ?? 'NA'] : originOf(apiEndpoint);
@@ -113,13 +115,16 @@ export class ProactiveEventsSender {
         : 'expected an origin, scheme://host[:port], such as https://api.eu.amazonalexa.com';
       return { ...result, errors: [{ path: 'apiEndpoint', message, value: apiEndpoint }] };
     }
-    return this.#deliver(validation.request, eventsUrl(origin, stage), result);
+    // The body as given: a field Amazon's documentation does not name is a warning, and goes as the caller sent it.
+    return this.#deliver(body as object, eventsUrl(origin, stage), result);
   }
 
   async #deliver(request: object, url: string, result: SendResult): Promise<SendResult> {
     const startedAt = this.#now();
     const event = result.event ?? 'this event';
     let renewedToken = false;
+    /** True after this send had a token replaced for a 403: the next token is remembered as the 403's. */
+    let remember = false;
     let lastCause = '';
     for (let attempt = 1; ; attempt++) {
       let delay: number | undefined;
@@ -131,6 +136,10 @@ export class ProactiveEventsSender {
         if (!error.retryable) return { ...result, status: 'rejected', errors: [{ path: '', message: error.message }] };
         lastCause = error.message;
         token = '';
+      }
+      if (token && remember) {
+        this.#renewedFor403 = { token, at: this.#now() };
+        remember = false;
       }
       if (token) {
         result.attempts++;
@@ -145,6 +154,17 @@ export class ProactiveEventsSender {
               return { ...result, status: verdict.kind, errors: [] };
             case 'rejected':
               return { ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${verdict.reason}` }] };
+            case 'forbidden': {
+              // A 403 is final for a token that a 403 brought less than 5 minutes ago: a fan-out to users who
+              // turned notifications off gets one 403 each, and must not ask for a token each.
+              const renewedLately = this.#renewedFor403?.token === token && this.#now() - this.#renewedFor403.at < RENEW_FOR_403_EVERY_MS;
+              if (renewedToken || renewedLately) return { ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${verdict.reason}` }] };
+              // Otherwise once more with a newer token: the one this renewal brings, or the one another request's did.
+              remember = this.#tokens.invalidate(token);
+              renewedToken = true;
+              attempt--; // a renewed token is not a retry
+              continue;
+            }
             case 'new-token':
               this.#tokens.invalidate(token);
               if (renewedToken) return { ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${verdict.reason}` }] };
@@ -171,6 +191,9 @@ export class ProactiveEventsSender {
     }
   }
 }
+
+/** A 403 renews the access token at most once in this long (see the 'forbidden' verdict). */
+export const RENEW_FOR_403_EVERY_MS = 5 * 60_000;
 
 /** `Retry-After` in milliseconds: seconds, or an HTTP date; undefined if absent or unreadable. */
 export function retryAfterMs(header: string | undefined, now: number): number | undefined {

@@ -44,9 +44,9 @@ describe('outcomes', () => {
     expect(setup.sleeps).toEqual([]);
   });
 
-  it('403: rejected, naming each cause and what to do, one a line, for a Unicast user who is not subscribed', async () => {
+  it('403: rejected after one token renewal, naming each cause and what to do, one a line, for a Unicast user who is not subscribed', async () => {
     const result = await setup.sender.send(unicast('amzn1.ask.account.SOMEONE'), setup.target);
-    expect(result).toMatchObject({ status: 'rejected', httpStatus: 403, attempts: 1 });
+    expect(result).toMatchObject({ status: 'rejected', httpStatus: 403, attempts: 2 });
     expect(result.errors[0].message).toBe(
       '403: Amazon refused the event: The user is not subscribed to AMAZON.WeatherAlert.Activated. One of these is the cause:\n' +
         "- the credentials are another skill's: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET to this skill's Alexa Skill Messaging ones (Build > Permissions);\n" +
@@ -59,7 +59,7 @@ describe('outcomes', () => {
     const narrow = await sendingSetup({ publishedEvents: ['AMAZON.OrderStatus.Updated'] });
     try {
       const result = await narrow.sender.send(weather(), narrow.target);
-      expect(result).toMatchObject({ status: 'rejected', httpStatus: 403, attempts: 1 });
+      expect(result).toMatchObject({ status: 'rejected', httpStatus: 403, attempts: 2 });
       expect(result.errors[0].message).toMatch(/^403: Amazon refused the event: The skill does not publish AMAZON\.WeatherAlert\.Activated/);
       expect(narrow.emulator.accepted).toEqual([]);
     } finally {
@@ -136,10 +136,26 @@ describe('retries', () => {
     expect(setup.sleeps).toEqual([]);
   });
 
+  it("renews for a 403 whatever its wording, and at most once in 5 minutes: a fan-out to users who are not subscribed asks for one token more, not one each", async () => {
+    const subscribed = await sendingSetup({ subscribers: {} });
+    try {
+      const results = [];
+      for (let i = 0; i < 5; i++) results.push(await subscribed.sender.send(unicast(`amzn1.ask.account.OFF-${i}`), subscribed.target));
+      expect(results.map((result) => [result.status, result.attempts])).toEqual([['rejected', 2], ['rejected', 1], ['rejected', 1], ['rejected', 1], ['rejected', 1]]);
+      expect(subscribed.emulator.tokensIssued).toBe(2);
+      subscribed.clock.now += 5 * 60_000;
+      const later = { ...unicast('amzn1.ask.account.OFF-5'), timestamp: new Date(subscribed.clock.now).toISOString(), expiryTime: new Date(subscribed.clock.now + 3_600_000).toISOString() };
+      expect((await subscribed.sender.send(later, subscribed.target)).attempts).toBe(2);
+    } finally {
+      await subscribed.close();
+    }
+  });
+
   it('refreshes the token after it expires, without a refused request', async () => {
     await setup.sender.send(weather(), setup.target);
     setup.clock.now += 3600 * 1000;
-    await expect(setup.sender.send(example('message-alert.json'), setup.target)).resolves.toMatchObject({ status: 'accepted', attempts: 1 });
+    const fresh = { ...example('message-alert.json'), timestamp: new Date(setup.clock.now).toISOString(), expiryTime: new Date(setup.clock.now + 3_600_000).toISOString() };
+    await expect(setup.sender.send(fresh, setup.target)).resolves.toMatchObject({ status: 'accepted', attempts: 1 });
     expect(setup.emulator.tokensIssued).toBe(2);
   });
 });
