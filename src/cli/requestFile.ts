@@ -3,8 +3,11 @@ import * as path from 'path';
 import { validateRequest, type Issue, type ValidationOptions, type ValidationResult } from '../proactive';
 import { EXIT, Exit, type Io } from './io';
 
-/** A request body read from a file and validated; a file that cannot be read ends the command (usage error). */
-export function readRequestFile(file: string, io: Io, options: ValidationOptions = {}): ValidationResult {
+/**
+ * A request body read from a file and validated, with the body as written (`input`: fields Amazon's documentation
+ * does not name are kept there, and sent); a file that cannot be read ends the command (usage error).
+ */
+export function readRequestFile(file: string, io: Io, options: ValidationOptions = {}): ValidationResult & { input?: unknown } {
   const full = path.resolve(io.cwd, file);
   let text: string;
   try {
@@ -20,5 +23,5 @@ export function readRequestFile(file: string, io: Io, options: ValidationOptions
     const issue: Issue = { path: '', message: `not JSON: ${(error as Error).message}` };
     return { ok: false, issues: [issue], warnings: [] };
   }
-  return validateRequest(input, options);
+  return { ...validateRequest(input, options), input };
 }

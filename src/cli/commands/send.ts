@@ -41,8 +41,10 @@ export function sendCommand(program: Command, io: Io): Command {
       // The file's own locales, unless --locale chose: Amazon delivers in any locale the file has texts for.
       const fileLocales = request.localizedAttributes?.map((attributes) => attributes.locale) ?? [];
       if (!options.locale && fileLocales.length > 0) plan.locales = fileLocales;
-      const event = { name: request.event.name as EventName, payload: request.event.payload };
-      const { status } = await sendTriggers({ event, localizedAttributes: request.localizedAttributes }, plan, io);
+      // The event and texts as written: a field Amazon's documentation does not name goes to Amazon as given.
+      const written = result.input as Pick<typeof request, 'event' | 'localizedAttributes'>;
+      const event = { name: request.event.name as EventName, payload: written.event.payload };
+      const { status } = await sendTriggers({ event, localizedAttributes: written.localizedAttributes }, plan, io);
       if (status !== EXIT.ok) throw new Exit(status);
     });
 }

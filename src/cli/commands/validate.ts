@@ -14,7 +14,8 @@ export function validateCommand(program: Command, io: Io): Command {
     .addHelpText('after', '\nExamples (the examples of Amazon\'s schema page are in test/fixtures/examples/):\n  npx proactive-events validate test/fixtures/examples/weather-alert.json\n  npm run -s trigger -- validate test/fixtures/examples/weather-alert.json --json\n')
     .action((file: string, options: { json?: boolean; strict?: boolean }) => {
       const result = readRequestFile(file, io, { strict: options.strict });
-      // Nothing is sent here, so an expiry already past is a warning; sending the file would fail.
+      // Nothing is sent here, so an expiry already past is a warning; sending this body as it is would fail
+      // (`send --file` sets new timestamps).
       if (result.ok && Date.parse(result.request.expiryTime) <= (io.now ?? Date.now)()) {
         result.warnings.push({ path: 'expiryTime', message: 'has passed: Amazon would not deliver the event if it were sent now', value: result.request.expiryTime });
       }

@@ -53,6 +53,7 @@ export interface AcceptedEvent {
   locale: string;
   text: string;
   texts: Record<string, string>;
+  /** The body as it arrived, fields Amazon's documentation does not name included. */
   request: ProactiveEventRequest;
 }
 
@@ -222,7 +223,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       locale,
       text,
       texts,
-      request,
+      request: req.body as ProactiveEventRequest,
     });
     res.status(202).end();
   });
