@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EVENT_NAMES, type EventName } from './events';
 import { formatPath, fromZod, type Issue, ValidationError, valueAt } from './issues';
 import { EVENT_DEFINITIONS, type AnyEventDefinition } from './schemas';
-import { LOCALIZED_ATTRIBUTE_PREFIX, LOCAL_DATE_TIME, dateTime, strictObject, type EventDefinition } from './schemas/common';
+import { LOCALIZED_ATTRIBUTE_PREFIX, dateTime, readDateTime, strictObject, type EventDefinition } from './schemas/common';
 
 /**
  * The body of `POST /v1/proactiveEvents`: the event and everything Amazon needs to deliver it.
@@ -34,14 +34,15 @@ export type ProactiveEvent = z.output<typeof EventSchema>;
  * is valid: Amazon's SDK declares the field required, so its users send `[]` when nothing is localized.
  */
 export const LocalizedAttributesSchema = z.array(
-  z.object({ locale: z.string().regex(LOCALE_PATTERN, 'expected a locale like "en-US"') }).catchall(z.string().min(1)),
+  // A value's length matters only where the payload uses it (checkLocalizedAttributes).
+  z.object({ locale: z.string().regex(LOCALE_PATTERN, 'expected a locale like "en-US"') }).catchall(z.string()),
 );
 export type LocalizedAttributes = z.output<typeof LocalizedAttributesSchema>;
 
 /** Multicast: every user subscribed to the event. Unicast: one user, by the skill's user id. */
 export const RelevantAudienceSchema = z.discriminatedUnion('type', [
-  // Amazon's pages show `payload: {}`; some clients leave it out or send null (a warning, see validateRequest).
-  strictObject({ type: z.literal('Multicast'), payload: strictObject({}).nullable().optional() }),
+  // Amazon's pages show `payload: {}`; left out, null or [] it is a warning (see validateRequest).
+  strictObject({ type: z.literal('Multicast'), payload: strictObject({}) }),
   strictObject({ type: z.literal('Unicast'), payload: strictObject({ user: z.string().min(1) }) }),
 ]);
 export type RelevantAudience = z.output<typeof RelevantAudienceSchema>;
@@ -69,7 +70,10 @@ export interface ValidationOptions {
    * refused, as Amazon would never deliver it. Without it, expiry is checked against `timestamp` only.
    */
   now?: number;
-  /** Refuse what is otherwise a warning: unknown fields, date-times without a time zone, a Multicast payload that is not `{}`. */
+  /**
+   * Refuse the forms Amazon's documentation does not settle, otherwise warnings: unknown fields, date-times in
+   * other ISO 8601 forms than its examples', a Multicast payload that is not `{}`, null for a field left out.
+   */
   strict?: boolean;
 }
 
@@ -79,29 +83,30 @@ export interface ValidationOptions {
  * - an error where Amazon documents a rule (required, enumerated, limited: the schemas; `expiryTime` 5 minutes to
  *   24 hours after `timestamp`; every `localizedattribute:<key>` given in every localizedAttributes entry) or
  *   would surely not deliver (expired when sent, with `now`);
- * - a warning where its documentation is silent or real clients differ: unknown fields, date-times without a time
- *   zone, a Multicast payload left out or null, an attribute nothing uses. `strict` makes the first three errors.
+ * - a warning where its documentation is silent or real clients differ (`undocumented`), the request then read as
+ *   if it had the documented form; `strict` makes these errors. An attribute nothing uses is always a warning.
  */
 export function validateRequest(input: unknown, { publishedEvents, now, strict = false }: ValidationOptions = {}): ValidationResult {
-  const parsed = ProactiveEventRequestSchema.safeParse(input);
-  const found = parsed.success ? [] : fromZod(parsed.error.issues, input);
-  // Fields Amazon does not document are a warning: real clients send some (a Java kit's `payload.name`).
-  const unknown = parsed.success ? [] : parsed.error.issues.filter((issue) => issue.code === 'unrecognized_keys');
-  const unknownPaths = new Set(unknown.flatMap((issue) => issue.keys.map((key) => formatPath([...issue.path, key]))));
-  const issues = found.filter((issue) => strict || !unknownPaths.has(issue.path));
-  const warnings: Issue[] = strict ? [] : found.filter((issue) => unknownPaths.has(issue.path)).map((issue) => ({ ...issue, message: `${issue.message}; Amazon's documentation does not name it` }));
-  const flagged = new Set(found.map((issue) => issue.path));
-  checkExpiry(input, issues, now);
-  checkLocalizedAttributes(input, flagged, issues, warnings);
-  (strict ? issues : warnings).push(...undocumentedForms(input));
+  const first = ProactiveEventRequestSchema.safeParse(input);
+  const forms = first.success ? [] : first.error.issues.flatMap((issue) => undocumented(issue, input));
+  // The body read in the documented form: what the rest of the checks, and the typed request, see.
+  const body = forms.reduce((at, form) => form.fix(at), input);
+  const parsed = forms.length === 0 ? first : ProactiveEventRequestSchema.safeParse(body);
+  const nulls = new Set(forms.filter((form) => form.null).map((form) => form.warning.path));
+  // A null left out that was required is still missing: refused, saying it was null.
+  const issues = parsed.success ? [] : fromZod(parsed.error.issues, body).map((issue) => (nulls.has(issue.path) ? { ...issue, value: null } : issue));
+  const refused = new Set(issues.map((issue) => issue.path));
+  const kept = forms.filter((form) => !refused.has(form.warning.path));
+  const warnings: Issue[] = strict ? [] : kept.map((form) => form.warning);
+  if (strict) issues.push(...kept.map((form) => ({ ...form.warning, message: form.strictMessage })));
+  checkExpiry(body, input, issues, now);
+  checkLocalizedAttributes(body, refused, issues, warnings);
   const name = (input as { event?: { name?: unknown } } | null)?.event?.name;
   if (publishedEvents && typeof name === 'string' && EVENT_NAMES.includes(name as EventName) && !publishedEvents.includes(name as EventName)) {
     issues.push({ path: 'event.name', message: `not published by this skill; it publishes ${publishedEvents.join(', ')} (app.json)`, value: name });
   }
-  if (issues.length > 0) return { ok: false, issues, warnings };
-  // Only unknown fields kept the schema from passing: the request is what is left without them.
-  const request = parsed.success ? parsed.data : ProactiveEventRequestSchema.safeParse(withoutFields(input, unknown)).data;
-  return request ? { ok: true, request, warnings } : { ok: false, issues: found, warnings };
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues: inOrder(issues, first), warnings: inOrder(warnings, first) };
+  return { ok: true, request: parsed.data, warnings: inOrder(warnings, first) };
 }
 
 /** `validateRequest`, throwing a ValidationError that lists every problem when the request is invalid. */
@@ -111,8 +116,10 @@ export function parseRequest(input: unknown, options?: ValidationOptions): { req
   return { request: result.request, warnings: result.warnings };
 }
 
-function checkExpiry(input: unknown, issues: Issue[], now: number | undefined): void {
-  const { timestamp, expiryTime } = (input ?? {}) as { timestamp?: unknown; expiryTime?: unknown };
+/** `body` is read in the documented form; the messages show the values as `given`. */
+function checkExpiry(body: unknown, given: unknown, issues: Issue[], now: number | undefined): void {
+  const { timestamp, expiryTime } = (body ?? {}) as { timestamp?: unknown; expiryTime?: unknown };
+  const shown = (given ?? {}) as { timestamp?: unknown; expiryTime?: unknown };
   if (!dateTime.safeParse(expiryTime).success) return;
   const expiry = Date.parse(expiryTime as string);
   if (dateTime.safeParse(timestamp).success) {
@@ -122,14 +129,14 @@ function checkExpiry(input: unknown, issues: Issue[], now: number | undefined): 
       issues.push({
         path: 'expiryTime',
         message:
-          `must be ${seconds(min)} (5 minutes) to ${seconds(max)} (24 hours) after timestamp ${timestamp as string}; ` +
+          `must be ${seconds(min)} (5 minutes) to ${seconds(max)} (24 hours) after timestamp ${String(shown.timestamp)}; ` +
           `it is ${seconds(Math.abs(ms))} ${ms < 0 ? 'before' : 'after'} it`,
-        value: expiryTime,
+        value: shown.expiryTime,
       });
     }
   }
   if (now !== undefined && expiry <= now) {
-    issues.push({ path: 'expiryTime', message: `already passed when sent (${new Date(now).toISOString()}): Amazon would not deliver the event`, value: expiryTime });
+    issues.push({ path: 'expiryTime', message: `already passed when sent (${new Date(now).toISOString()}): Amazon would not deliver the event`, value: shown.expiryTime });
   }
 }
 
@@ -138,33 +145,76 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} s`;
 }
 
-/** What Amazon's documentation does not settle: date-times without a time zone, a Multicast payload that is not `{}`. */
-function undocumentedForms(input: unknown): Issue[] {
-  const found: Issue[] = [];
-  const visit = (value: unknown, path: PropertyKey[]) => {
-    if (typeof value === 'string') {
-      if (LOCAL_DATE_TIME.test(value)) {
-        found.push({ path: formatPath(path), message: 'has no time zone: every Amazon example ends in Z, and a zone-less time is read as this machine\'s local time', value });
-      }
-    } else if (Array.isArray(value)) value.forEach((item, index) => visit(item, [...path, index]));
-    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
-  };
-  visit(input, []);
-  const audience = (input as { relevantAudience?: { type?: unknown; payload?: unknown } } | null)?.relevantAudience;
-  if (audience?.type === 'Multicast' && (audience.payload === undefined || audience.payload === null)) {
-    found.push({ path: 'relevantAudience.payload', message: `is ${audience.payload === null ? 'null' : 'missing'}: Amazon's pages show {} and its SDK declares it required` });
-  }
-  return found;
+/** A form Amazon's documentation does not settle: its warning, and how to read the body in the documented form. */
+interface UndocumentedForm {
+  warning: Issue;
+  /** The error under `strict`. */
+  strictMessage: string;
+  fix: (body: unknown) => unknown;
+  /** A null read as a field left out. */
+  null?: true;
 }
 
-/** A copy of `input` without the fields zod did not recognize. */
-function withoutFields(input: unknown, unknown: ReadonlyArray<{ path: readonly PropertyKey[]; keys: readonly string[] }>): unknown {
-  const copy = structuredClone(input);
-  for (const { path, keys } of unknown) {
-    const parent = valueAt(copy, path) as Record<string, unknown> | undefined;
-    for (const key of keys) if (parent) delete parent[key];
+/** The zod issue as an undocumented form, or nothing if Amazon's documentation settles it. */
+function undocumented(issue: z.core.$ZodIssue, input: unknown): UndocumentedForm[] {
+  const path = issue.path;
+  if (issue.code === 'unrecognized_keys') {
+    // Real clients send some (a Java kit's `payload.name`); the body goes to Amazon with them.
+    return issue.keys.map((key) => ({
+      warning: withValue({ path: formatPath([...path, key]), message: `${issue.message}; Amazon's documentation does not name it` }, valueAt(input, [...path, key])),
+      strictMessage: issue.message,
+      fix: (body) => edit(body, path, (parent) => delete parent[key]),
+    }));
   }
+  const value = valueAt(input, path);
+  if (formatPath(path) === 'relevantAudience.payload' && (value === undefined || value === null || (Array.isArray(value) && value.length === 0))) {
+    // Left out or null (a Java kit; Jovo's example), [] (PHP's json_encode of an empty array).
+    const given = value === undefined ? 'is missing' : value === null ? 'is null' : 'is [] (a list)';
+    const message = `${given}: Amazon's pages show {} and its SDK declares it required`;
+    return [{ warning: { path: 'relevantAudience.payload', message }, strictMessage: message, fix: (body) => edit(body, ['relevantAudience'], (parent) => (parent.payload = {})) }];
+  }
+  if (issue.code === 'invalid_format' && issue.format === 'datetime' && typeof value === 'string') {
+    const read = readDateTime(value);
+    if (!read) return [];
+    const message = `has ${read.differences.join(' and ')}, unlike Amazon's examples (2026-11-22T10:00:00Z)`;
+    const key = path[path.length - 1];
+    const readAs = `; read as ${read.iso}${read.local ? ", in this machine's time zone" : ''}`;
+    return [{ warning: { path: formatPath(path), message: message + readAs, value }, strictMessage: message, fix: (body) => edit(body, path.slice(0, -1), (parent) => (parent[key] = read.iso)) }];
+  }
+  if (issue.code === 'invalid_type' && value === null && typeof path[path.length - 1] === 'string') {
+    // Jackson and others write null for a field they have no value for; Amazon does not say what it makes of it.
+    const key = path[path.length - 1];
+    const message = "is null: Amazon's documentation does not say null may stand for a field left out";
+    return [{ warning: { path: formatPath(path), message: `${message}; read as left out`, value }, strictMessage: message, fix: (body) => edit(body, path.slice(0, -1), (parent) => delete parent[key]), null: true }];
+  }
+  return [];
+}
+
+/** A copy of `root` with `change` applied to the object at `path`; only the objects along the path are copied. */
+function edit(root: unknown, path: readonly PropertyKey[], change: (parent: Record<PropertyKey, unknown>) => void): unknown {
+  if (root === null || typeof root !== 'object') return root;
+  const copy = (Array.isArray(root) ? [...root] : { ...root }) as Record<PropertyKey, unknown>;
+  if (path.length === 0) change(copy);
+  else copy[path[0]] = edit(copy[path[0]], path.slice(1), change);
   return copy;
+}
+
+function withValue(issue: Issue, value: unknown): Issue {
+  return value === undefined ? issue : { ...issue, value };
+}
+
+/** Issues in the order zod found them in the body as given, the others after. */
+function inOrder(issues: Issue[], first: { success: boolean; error?: z.ZodError }): Issue[] {
+  if (first.success || !first.error) return issues;
+  const order = new Map<string, number>();
+  first.error.issues.forEach((issue, index) => {
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => formatPath([...issue.path, key])) : [formatPath(issue.path)];
+    for (const path of paths) if (!order.has(path)) order.set(path, index);
+  });
+  return issues
+    .map((issue, index) => ({ issue, rank: order.get(issue.path) ?? Infinity, index }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map(({ issue }) => issue);
 }
 
 function checkLocalizedAttributes(input: unknown, flagged: ReadonlySet<string>, issues: Issue[], warnings: Issue[]): void {
@@ -196,6 +246,8 @@ function checkLocalizedAttributes(input: unknown, flagged: ReadonlySet<string>, 
     for (const [key, path] of references) {
       if (attributes[key] === undefined) {
         issues.push({ path: `localizedAttributes[${index}].${key}`, message: `required: ${path} uses localizedattribute:${key}` });
+      } else if (attributes[key] === '') {
+        issues.push({ path: `localizedAttributes[${index}].${key}`, message: `must not be empty: ${path} uses localizedattribute:${key}`, value: '' });
       }
     }
     for (const key of Object.keys(attributes)) {

@@ -68,18 +68,48 @@ describe('expiryTime', () => {
     });
   });
 
-  it('may lack a time zone, with a warning (Python writes none); --strict refuses it', () => {
-    const local = request({ timestamp: '2026-11-22T10:00:00', expiryTime: '2026-11-22T11:00:00.123456' });
-    const warning = (path: string, value: string) => ({
-      path,
-      message: "has no time zone: every Amazon example ends in Z, and a zone-less time is read as this machine's local time",
-      value,
+  // ISO 8601 forms real clients write, which Amazon's examples do not use: read, with a warning; --strict refuses them.
+  it.each([
+    ['2026-11-22T10:00', 'no seconds and no time zone', '2026-11-22T10:00:00<local>'], // Python's isoformat(timespec='minutes')
+    ['2026-11-22T10:00:00.123456', 'no time zone', '2026-11-22T10:00:00.123456<local>'], // Python's isoformat()
+    ['2026-11-22T10:00Z', 'no seconds', '2026-11-22T10:00:00Z'], // Java's OffsetDateTime at a full minute
+    ['2026-11-22T11:00:00+0100', 'an offset without a colon (+0100)', '2026-11-22T11:00:00+01:00'], // PHP's DATE_ISO8601
+    ['2026-11-22T11:00:00+01', 'an offset without minutes (+01)', '2026-11-22T11:00:00+01:00'],
+    ['2026-11-22t10:00:00z', 'a lowercase t or z', '2026-11-22T10:00:00Z'], // RFC 3339 allows it
+  ])('reads %s (%s) with a warning, and --strict refuses it', (timestamp, differences, readAs) => {
+    const local = readAs.includes('<local>');
+    const expiryTime = new Date((local ? new Date(timestamp).getTime() : Date.parse(readAs)) + 3_600_000).toISOString();
+    const result = validateRequest(request({ timestamp, expiryTime }));
+    const message = `has ${differences}, unlike Amazon's examples (2026-11-22T10:00:00Z)`;
+    expect(result).toMatchObject({ ok: true, warnings: [{ path: 'timestamp', value: timestamp }] });
+    const [warning] = result.warnings;
+    const [, shown] = /; read as ([^,;\s]+)/.exec(warning.message) ?? [];
+    expect(warning.message).toBe(`${message}; read as ${shown}${local ? ", in this machine's time zone" : ''}`);
+    // A zone-less time is the machine's local time, as JavaScript reads it, with the machine's offset written out.
+    if (local) expect([shown.slice(0, readAs.length - '<local>'.length), Date.parse(shown)]).toEqual([readAs.replace('<local>', ''), new Date(timestamp).getTime()]);
+    else expect(shown).toBe(readAs);
+    expect(result.ok && result.request.timestamp).toBe(shown);
+    expect(validateRequest(request({ timestamp, expiryTime }), { strict: true })).toMatchObject({ ok: false, issues: [{ path: 'timestamp', message, value: timestamp }] });
+  });
+
+  it.each(['2026-11-22', '2026-11-22 10:00:00Z', '2026-02-30T10:00', '2026-11-22T10:00:00+1', 'November 22, 2026'])('refuses %s, which is no ISO 8601 date-time', (timestamp) => {
+    expect(validateRequest(request({ timestamp }))).toMatchObject({
+      ok: false,
+      issues: [{ path: 'timestamp', message: 'expected an ISO 8601 date-time, like 2026-11-22T10:00:00Z', value: timestamp }],
     });
-    expect(validateRequest(local)).toMatchObject({
-      ok: true,
-      warnings: [warning('timestamp', '2026-11-22T10:00:00'), warning('expiryTime', '2026-11-22T11:00:00.123456')],
+  });
+
+  it('judges the expiry in what it read, and shows the values as given', () => {
+    const result = validateRequest(request({ timestamp: '2026-11-22T10:00+0100', expiryTime: '2026-11-22T09:04:59Z' }));
+    expect(result).toMatchObject({
+      ok: false,
+      issues: [{ path: 'expiryTime', message: 'must be 300 s (5 minutes) to 86,400 s (24 hours) after timestamp 2026-11-22T10:00+0100; it is 299 s after it', value: '2026-11-22T09:04:59Z' }],
+      warnings: [{ path: 'timestamp', message: expect.stringMatching(/^has no seconds and an offset without a colon \(\+0100\)/) }],
     });
-    expect(validateRequest(local, { strict: true })).toMatchObject({ ok: false, issues: [warning('timestamp', '2026-11-22T10:00:00'), warning('expiryTime', '2026-11-22T11:00:00.123456')] });
+  });
+
+  it('looks for date-times only where the schema has one', () => {
+    expect(validateRequest(request({ referenceId: '2026-11-22T10:00:00' }))).toMatchObject({ ok: true, warnings: [] });
   });
 
   it('refuses an event already expired when it is sent, which Amazon would never deliver', () => {
@@ -148,6 +178,15 @@ describe('localizedAttributes', () => {
     });
   });
 
+  it('may be empty where nothing uses them, and --strict does not refuse an unused one', () => {
+    const unused = request({ localizedAttributes: [{ locale: 'en-US', source: 'Weather Knows', note: '' }] });
+    expect(validateRequest(unused, { strict: true })).toMatchObject({ ok: true, warnings: [{ path: 'localizedAttributes[0].note', message: expect.stringMatching(/^not used/) }] });
+    expect(validateRequest(request({ localizedAttributes: [{ locale: 'en-US', source: '' }] }))).toMatchObject({
+      ok: false,
+      issues: [{ path: 'localizedAttributes[0].source', message: 'must not be empty: event.payload.weatherAlert.source uses localizedattribute:source', value: '' }],
+    });
+  });
+
   it('cannot stand in for a field Amazon does not localize', () => {
     const result = validateRequest(
       request({
@@ -186,6 +225,12 @@ describe('relevantAudience', () => {
       warnings: [{ path: 'relevantAudience.payload', message: "is missing: Amazon's pages show {} and its SDK declares it required" }],
     });
     expect(validateRequest(request({ relevantAudience: { type: 'Multicast', payload: null } }))).toMatchObject({ ok: true, warnings: [{ message: expect.stringMatching(/^is null/) }] });
+    // PHP's json_encode writes an empty array as [].
+    const list = validateRequest(request({ relevantAudience: { type: 'Multicast', payload: [] } }));
+    expect(list).toMatchObject({ ok: true, warnings: [{ path: 'relevantAudience.payload', message: "is [] (a list): Amazon's pages show {} and its SDK declares it required" }] });
+    expect(list.ok && list.request.relevantAudience).toEqual({ type: 'Multicast', payload: {} });
+    expect(validateRequest(request({ relevantAudience: { type: 'Multicast', payload: [] } }), { strict: true })).toMatchObject({ ok: false, issues: [{ path: 'relevantAudience.payload' }] });
+    expect(validateRequest(request({ relevantAudience: { type: 'Multicast', payload: ['u'] } }))).toMatchObject({ ok: false, issues: [{ path: 'relevantAudience.payload', message: 'expected an object' }] });
   });
 
   it('is Multicast or Unicast', () => {
@@ -255,6 +300,25 @@ describe('the whole request', () => {
 
   it.each([null, 'event', 42, []])('refuses %p as a whole', (input) => {
     expect(validateRequest(input)).toMatchObject({ ok: false, issues: [{ path: '' }] });
+  });
+
+  it('reads null as a field left out, with a warning (Jackson writes null for an empty optional field)', () => {
+    const nulls = request({ event: { ...weather, payload: { weatherAlert: { ...weather.payload.weatherAlert, source: null } } }, localizedAttributes: null });
+    const result = validateRequest(nulls);
+    const message = "is null: Amazon's documentation does not say null may stand for a field left out";
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: [
+        { path: 'event.payload.weatherAlert.source', message: `${message}; read as left out`, value: null },
+        { path: 'localizedAttributes', message: `${message}; read as left out`, value: null },
+      ],
+    });
+    expect(result.ok && result.request.event.payload).toEqual({ weatherAlert: { alertType: 'TORNADO' } });
+    expect(validateRequest(nulls, { strict: true })).toMatchObject({ ok: false, issues: [{ path: 'event.payload.weatherAlert.source', message }, { path: 'localizedAttributes', message }] });
+    // A required field is still missing when null: refused once, saying it was null, and no warning beside it.
+    const required = validateRequest(request({ referenceId: null }));
+    expect(required).toEqual({ ok: false, issues: [{ path: 'referenceId', message: 'required: a string', value: null }], warnings: [] });
+    expect(describeIssue(required.ok ? { path: '', message: '' } : required.issues[0])).toBe('referenceId: required: a string (given null)');
   });
 
   it('refuses an event the skill does not publish', () => {

@@ -10,7 +10,7 @@ export function validateCommand(program: Command, io: Io): Command {
     .description('check a Proactive Event request body (JSON file) the way Amazon does; nothing is sent')
     .argument('<file>', 'the request body: timestamp, referenceId, expiryTime, event, localizedAttributes, relevantAudience')
     .option('--json', 'print one JSON object: { file, valid, event, errors, warnings }')
-    .option('--strict', "refuse what is otherwise a warning: fields Amazon's documentation does not name, date-times without a time zone, a Multicast payload that is not {}")
+    .option('--strict', "refuse what is otherwise a warning: fields Amazon's documentation does not name, date-times in other forms than 2026-11-22T10:00:00Z, a Multicast payload that is not {}, null fields")
     .addHelpText('after', '\nExamples (the examples of Amazon\'s schema page are in test/fixtures/examples/):\n  npx proactive-events validate test/fixtures/examples/weather-alert.json\n  npm run -s trigger -- validate test/fixtures/examples/weather-alert.json --json\n')
     .action((file: string, options: { json?: boolean; strict?: boolean }) => {
       const result = readRequestFile(file, io, { strict: options.strict });

@@ -23,15 +23,52 @@ export const plainText = z
   .describe('Text (not localized)');
 
 /**
- * An ISO 8601 date-time, as `Date#toISOString()` writes it. One without a time zone is taken (Amazon's pages say
- * only "ISO 8601", and Python's `isoformat()` writes none) and warned about by validateRequest.
+ * An ISO 8601 date-time in the form of Amazon's examples: `2026-11-22T10:00:00Z`, with any fraction of a second, or
+ * an offset `+01:00`. Other ISO 8601 forms real clients write are read by `readDateTime` and warned about.
  */
 export const dateTime = z.iso
-  .datetime({ offset: true, local: true, error: 'expected an ISO 8601 date-time, like 2026-11-22T10:00:00Z' })
+  .datetime({ offset: true, error: 'expected an ISO 8601 date-time, like 2026-11-22T10:00:00Z' })
   .describe('ISO 8601 date-time, e.g. 2026-11-22T10:00:00Z');
 
-/** An ISO 8601 date-time without a time zone: `2026-11-22T10:00:00`. */
-export const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const OTHER_DATE_TIME = /^(\d{4}-\d{2}-\d{2})([Tt])(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * A date-time in an ISO 8601 form Amazon's examples do not use, as clients write them: no time zone (Python's
+ * `isoformat()`), no seconds (Java's `OffsetDateTime` at a full minute), `+0100` or `+01` (PHP's `DATE_ISO8601`),
+ * a lowercase `t` or `z` (RFC 3339). Returns it in the examples' form (a zone-less time in this machine's time zone),
+ * with what differs; undefined for anything else, the examples' own form included.
+ */
+export function readDateTime(value: string): { iso: string; differences: string[]; local: boolean } | undefined {
+  const match = OTHER_DATE_TIME.exec(value);
+  if (!match) return undefined;
+  const [, date, t, minutes, seconds = ':00', zone] = match;
+  const differences: string[] = [];
+  if (t === 't' || zone === 'z') differences.push('a lowercase t or z');
+  if (!match[4]) differences.push('no seconds');
+  const time = `${date}T${minutes}${seconds}`;
+  let offset: string;
+  if (zone === undefined) {
+    differences.push('no time zone');
+    const minutesEast = -new Date(time).getTimezoneOffset();
+    if (Number.isNaN(minutesEast)) return undefined;
+    offset = minutesEast === 0 ? 'Z' : `${minutesEast < 0 ? '-' : '+'}${clock(Math.abs(minutesEast))}`;
+  } else if (/^z$/i.test(zone)) {
+    offset = 'Z';
+  } else if (zone.length === 3) {
+    differences.push(`an offset without minutes (${zone})`);
+    offset = `${zone}:00`;
+  } else if (!zone.includes(':')) {
+    differences.push(`an offset without a colon (${zone})`);
+    offset = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  } else offset = zone;
+  const iso = `${time}${offset}`;
+  return differences.length > 0 && dateTime.safeParse(iso).success ? { iso, differences, local: zone === undefined } : undefined;
+}
+
+/** 90 -> "01:30". */
+function clock(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
 
 /** Counts and scores. */
 export const count = z.number().int().min(0);
