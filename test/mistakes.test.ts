@@ -86,12 +86,14 @@ describe('a broken app.json', () => {
 
 describe("the skill's log", () => {
   let amazon: Emulator;
+  let accepting: Emulator;
   let skill: Awaited<ReturnType<typeof startSkill>>;
   const logged: string[] = [];
   beforeAll(async () => {
     // Amazon refuses every event: the skill publishes none of them, as far as it knows.
     amazon = await createEmulator({ port: 0, publishedEvents: [] });
-    skill = await startSkill([amazon]);
+    accepting = await createEmulator({ port: 0 });
+    skill = await startSkill([amazon, accepting]);
     process.env.JOVO_LOG_LEVEL = String(LogLevel.WARN);
     jest.spyOn(process.stdout, 'write').mockImplementation((text) => {
       logged.push(String(text));
@@ -101,7 +103,7 @@ describe("the skill's log", () => {
   afterAll(async () => {
     jest.restoreAllMocks();
     process.env.JOVO_LOG_LEVEL = String(LogLevel.ERROR);
-    await Promise.all([amazon.close(), close(skill.server)]);
+    await Promise.all([amazon.close(), accepting.close(), close(skill.server)]);
   });
   beforeEach(() => (logged.length = 0));
 
@@ -111,6 +113,17 @@ describe("the skill's log", () => {
     expect(logged.join('')).toContain(
       'ProactiveEvents: AMAZON.WeatherAlert.Activated rejected by Amazon: 403: Amazon refused the event: The skill does not publish AMAZON.WeatherAlert.Activated',
     );
+  });
+
+  it("says what the validator warned of, and sends the field as given", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'warned-')), 'weather.json');
+    const body = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'examples', 'weather-alert.json'), 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...body, event: { ...body.event, payload: { ...body.event.payload, name: 'weather' } } }));
+    const { status, err } = await trigger(skill.url, 'send', '--file', file, '--api-endpoint', accepting.url, '--json');
+    const warning = `event.payload.name: unknown field; the fields here are weatherAlert; Amazon's documentation does not name it (given "weather")`;
+    expect([status, err]).toEqual([0, `  warning: ${warning}\n`]);
+    expect(logged.join('')).toContain(`ProactiveEvents: AMAZON.WeatherAlert.Activated sent with a warning: ${warning}`);
+    expect(accepting.accepted[0].request.event.payload).toMatchObject({ name: 'weather' });
   });
 
   it('says when a send fails after its retries, with the last cause, and keeps the secrets out', async () => {

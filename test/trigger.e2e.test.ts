@@ -110,13 +110,17 @@ describe('through the hidden intents', () => {
   it("sends a file's field Amazon does not name as given, with a warning, and new timestamps", async () => {
     const example = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'examples', 'weather-alert.json'), 'utf8'));
     example.event.payload.name = 'AMAZON.WeatherAlert.Activated';
+    Object.assign(example, { source: 'a Java kit' });
     // Zone-less and long past: the skill sets new ones, so not worth a warning.
     Object.assign(example, { timestamp: '2018-01-01T00:00:00', expiryTime: '2018-01-01T01:00:00' });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'send-')), 'weather.json');
     fs.writeFileSync(file, JSON.stringify(example));
     const run = await trigger('send', '--file', file, '--api-endpoint', amazon.url);
     expect(run.status).toBe(0);
-    expect(run.err).toBe(`  warning: event.payload.name: unknown field; the fields here are weatherAlert; Amazon's documentation does not name it (given "AMAZON.WeatherAlert.Activated")\n`);
+    expect(run.err).toBe(
+      "  warning: source: not sent: send --file sends the event's payload and localized attributes, and the skill builds the rest\n" +
+        `  warning: event.payload.name: unknown field; the fields here are weatherAlert; Amazon's documentation does not name it (given "AMAZON.WeatherAlert.Activated")\n`,
+    );
     const [{ request }] = amazon.accepted;
     expect(request.event.payload).toMatchObject({ name: 'AMAZON.WeatherAlert.Activated' });
     expect(Date.parse(request.timestamp)).toBeGreaterThan(Date.now() - 60_000);

@@ -26,7 +26,8 @@ export interface EventToTrigger {
 }
 
 /** One line of --json output. */
-export interface TriggerOutcome extends Omit<SendResult, 'attempts'> {
+/** The skill's result for the trigger script: its --json keys (CONTRACT.md); the warnings are printed before sending. */
+export interface TriggerOutcome extends Omit<SendResult, 'attempts' | 'warnings'> {
   user?: string;
 }
 
@@ -78,7 +79,8 @@ export async function sendTriggers(
     else io.err(`${event.name} not sent, ${plural(issues.length, 'problem')}:\n${problemLines(issues, checked.warnings.map(nameIssue))}`);
     return { status: EXIT.refused, outcomes: [outcome] };
   }
-  if (!plan.json && checked.warnings.length > 0) io.err(problemLines([], checked.warnings.map(nameIssue)));
+  // On stderr with --json too: stdout keeps one JSON object per event.
+  if (checked.warnings.length > 0) io.err(problemLines([], checked.warnings.map(nameIssue)));
 
   const intent = hiddenIntentName(event.name);
   const batches: Array<string[] | undefined> = plan.users ? chunks(plan.users, plan.batchSize) : [undefined];

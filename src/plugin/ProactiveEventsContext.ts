@@ -6,6 +6,7 @@ import {
   applySubscriberChange,
   buildRequest,
   checkTrigger,
+  describeIssue,
   hiddenIntentName,
   subscribedEventNames,
   type EventName,
@@ -218,12 +219,16 @@ export class ProactiveEventsContext {
 
 /**
  * One log line for each way sending went wrong: refused here, rejected by Amazon (with its status and reason), or
- * failed after the retries (with the last cause). A fan-out whose users fail alike gets one line, with their number.
+ * failed after the retries (with the last cause), and for each warning of the validator. A fan-out whose users fail alike gets one line, with their number.
  * Results carry neither the client secret nor a token, so neither can appear here.
  */
 function logProblems(name: string, results: readonly TriggerResult[]): void {
   const lines = new Map<string, number>();
-  for (const { status, httpStatus, errors } of results) {
+  for (const { status, httpStatus, errors, warnings } of results) {
+    for (const warning of warnings) {
+      const line = `sent with a warning: ${describeIssue(warning)}`;
+      lines.set(line, (lines.get(line) ?? 0) + 1);
+    }
     if (status !== 'rejected' && status !== 'failed') continue;
     const why = errors.map((error) => error.message).join('; ');
     const line =
@@ -257,5 +262,5 @@ async function mapConcurrently<T, R>(items: readonly T[], limit: number, run: (i
 }
 
 function refused(event: string, referenceId: string | null, message: string, issues: Issue[] = []): SendResult {
-  return { status: 'rejected', event, referenceId, httpStatus: null, requestId: null, errors: [{ path: '', message }, ...issues], attempts: 0 };
+  return { status: 'rejected', event, referenceId, httpStatus: null, requestId: null, errors: [{ path: '', message }, ...issues], warnings: [], attempts: 0 };
 }

@@ -18,6 +18,8 @@ export interface SendResult {
   /** Amazon's `x-amzn-requestid` of the last answer, for Amazon support. */
   requestId: string | null;
   errors: Issue[];
+  /** What the validator warned of (README, "Validation policy"); the body went to Amazon as given. */
+  warnings: Issue[];
   /** Requests to the events API, token retries included. */
   attempts: number;
 }
@@ -103,9 +105,11 @@ export class ProactiveEventsSender {
       httpStatus: null,
       requestId: null,
       errors: [],
+      warnings: [],
       attempts: 0,
     };
     const validation = validateRequest(body, { publishedEvents: this.#published, now: this.#now() });
+    result.warnings = validation.warnings;
     if (!validation.ok) return { ...result, errors: validation.issues };
 
     const origin = apiEndpoint === undefined ? REGION_ORIGINS[region ?? 'NA'] : originOf(apiEndpoint);

@@ -20,9 +20,18 @@ describe('outcomes', () => {
       httpStatus: 202,
       requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       errors: [],
+      warnings: [],
       attempts: 1,
     });
     expect(setup.emulator.accepted).toHaveLength(1);
+  });
+
+  it('202 for a body in forms Amazon does not document, sent as given, with the warnings', async () => {
+    // Java's OffsetDateTime writes a full minute without seconds; a field the schema page does not name.
+    const body = { ...weather(), timestamp: '2026-11-22T10:00Z', extra: true };
+    const result = await setup.sender.send(body, setup.target);
+    expect(result).toMatchObject({ status: 'accepted', warnings: [{ path: 'timestamp', message: expect.stringMatching(/^has no seconds/) }, { path: 'extra' }] });
+    expect(setup.emulator.accepted[0].request).toEqual(body);
   });
 
   it('409: duplicate, a success for a retry of an accepted event', async () => {
