@@ -221,7 +221,12 @@ describe('as strict as Amazon where Amazon is known, and no stricter', () => {
     const headers = { authorization: `Bearer ${await accessToken()}`, 'content-type': 'application/json' };
     expect((await post('/stages/development/', event(), headers)).status).toBe(202);
     expect(emulator.accepted.map((accepted) => accepted.stage)).toEqual(['development']);
-    expect((await post('/stages/Development', event(), headers)).status).toBe(404);
+    for (const path of ['/stages/Development', '/stages/DEVELOPMENT']) expect((await post(path, event(), headers)).status).toBe(404);
+    for (const prefix of ['/V1/PROACTIVEEVENTS', '/v1/ProactiveEvents']) {
+      expect((await fetch(`${emulator.url}${prefix}/stages/development`, { method: 'POST', headers, body: event() })).status).toBe(404);
+    }
+    // Only POST is the events API: a GET is no route, whatever its headers, and spends no scripted fault.
+    expect((await fetch(`${emulator.url}/v1/proactiveEvents/stages/development`, { headers })).status).toBe(404);
     expect((await post('/', JSON.stringify({ ...example('weather-alert.json'), referenceId: 'live-1' }), headers)).status).toBe(202);
     expect(emulator.accepted.map((accepted) => accepted.stage)).toEqual(['development', 'live']);
   });
@@ -233,6 +238,16 @@ describe('as strict as Amazon where Amazon is known, and no stricter', () => {
     const basic = Buffer.from(`amzn1.application-oa2-client.basic:${encodeURIComponent('s3cret=&+')}`).toString('base64');
     const response = await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form, headers: { authorization: `Basic ${basic}` } });
     expect(response.status).toBe(200);
+    // As sent, not form-encoded (curl -u): a + stays a +, and a % that starts no escape is no error.
+    for (const [id, secret] of [['amzn1.application-oa2-client.basic', 's3cret=&+'], ['amzn1.application-oa2-client.percent', '100%zz']]) {
+      await emulator.close();
+      await start({ clients: { [id]: secret } });
+      const raw = Buffer.from(`${id}:${secret}`).toString('base64');
+      const answer = await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form, headers: { authorization: `Basic ${raw}` } });
+      expect([secret, answer.status]).toEqual([secret, 200]);
+    }
+    const wrong = await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form, headers: { authorization: `Basic ${Buffer.from('someone:%zz').toString('base64')}` } });
+    expect([wrong.status, ((await wrong.json()) as { error: string }).error]).toEqual([401, 'invalid_client']);
   });
 
   it('answers invalid_scope for a client that may not send Proactive Events', async () => {

@@ -98,6 +98,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const log = options.log ?? (() => undefined);
 
   const app = express();
+  // Paths are case-sensitive, as Amazon's are: /V1/ProactiveEvents and /stages/Development are no routes.
+  app.set('case sensitive routing', true);
   app.disable('x-powered-by');
   const emulator: Emulator = {
     url: '',
@@ -147,7 +149,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const form = (req.body ?? {}) as Record<string, string | undefined>;
     if (form.grant_type !== 'client_credentials') return tokenError(res, 400, 'unsupported_grant_type', 'grant_type must be client_credentials');
     // Login with Amazon takes the client's credentials in the form or as HTTP Basic authentication.
-    const { id: clientId = form.client_id, secret: clientSecret = form.client_secret } = basicCredentials(req.get('authorization')) ?? {};
+    const offered = basicCredentials(req.get('authorization')) ?? [{ id: form.client_id, secret: form.client_secret }];
+    const { id: clientId, secret: clientSecret } = offered.find(({ id, secret }) => id !== undefined && options.clients?.[id] === secret) ?? offered[0];
     if (!clientId || !clientSecret) return tokenError(res, 400, 'invalid_request', 'client_id and client_secret are required');
     if (options.clients && options.clients[clientId] !== clientSecret) {
       return tokenError(res, 401, 'invalid_client', 'Client authentication failed');
@@ -161,8 +164,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     res.json({ access_token: token, expires_in: ttlMs / 1000, scope: PROACTIVE_EVENTS_SCOPE, token_type: 'bearer' });
   });
 
-  // Paths are case-sensitive, as Amazon's are: /stages/Development is no stage.
   const events = express.Router({ caseSensitive: true });
+  // Only POST is the events API; anything else is no route (404), and costs no fault.
+  events.use((req, _res, next) => next(req.method === 'POST' ? undefined : 'router'));
   events.use(delay);
   events.use((_req, res, next) => {
     res.set('x-amzn-requestid', randomUUID());
@@ -265,16 +269,23 @@ function apiError(res: Response, status: number, message: string): void {
   res.status(status).json({ code: status, message });
 }
 
-/** The client id and secret of an `Authorization: Basic base64(id:secret)` header, if there is one. */
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+/**
+ * The client id and secret of an `Authorization: Basic base64(id:secret)` header, if there is one: as sent, and
+ * form-decoded, as RFC 6749 has them form-encoded before base64 (many clients, curl -u among them, do not).
+ */
+function basicCredentials(header: string | undefined): Array<{ id: string; secret: string }> | undefined {
   const encoded = /^Basic (.+)$/i.exec(header ?? '')?.[1];
   if (!encoded) return undefined;
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
-  // RFC 6749 form-encodes the id and secret before base64.
-  const unescape = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));
-  return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+  const sent = { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+  try {
+    const unescape = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));
+    return [sent, { id: unescape(sent.id), secret: unescape(sent.secret) }];
+  } catch {
+    return [sent]; // not form-encoded: a % that starts no escape
+  }
 }
 
 /** Login with Amazon's error body. */
