@@ -50,7 +50,8 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], input: unknown, pre
   });
 }
 
-function withValue(path: string, message: string, value: unknown): Issue {
+/** An issue with the value given, if one was (an absent value is a missing field). */
+export function withValue(path: string, message: string, value: unknown): Issue {
   return value === undefined ? { path, message } : { path, message, value };
 }
 

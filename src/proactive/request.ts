@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_NAMES, type EventName } from './events';
-import { formatPath, fromZod, type Issue, ValidationError, valueAt } from './issues';
+import { formatPath, fromZod, type Issue, ValidationError, valueAt, withValue } from './issues';
 import { EVENT_DEFINITIONS, type AnyEventDefinition } from './schemas';
 import { LOCALIZED_ATTRIBUTE_PREFIX, dateTime, readDateTime, strictObject, type EventDefinition } from './schemas/common';
 
@@ -161,7 +161,7 @@ function undocumented(issue: z.core.$ZodIssue, input: unknown): UndocumentedForm
   if (issue.code === 'unrecognized_keys') {
     // Real clients send some (a Java kit's `payload.name`); the body goes to Amazon with them.
     return issue.keys.map((key) => ({
-      warning: withValue({ path: formatPath([...path, key]), message: `${issue.message}; Amazon's documentation does not name it` }, valueAt(input, [...path, key])),
+      warning: withValue(formatPath([...path, key]), `${issue.message}; Amazon's documentation does not name it`, valueAt(input, [...path, key])),
       strictMessage: issue.message,
       fix: (body) => edit(body, path, (parent) => delete parent[key]),
     }));
@@ -197,10 +197,6 @@ function edit(root: unknown, path: readonly PropertyKey[], change: (parent: Reco
   if (path.length === 0) change(copy);
   else copy[path[0]] = edit(copy[path[0]], path.slice(1), change);
   return copy;
-}
-
-function withValue(issue: Issue, value: unknown): Issue {
-  return value === undefined ? issue : { ...issue, value };
 }
 
 /** Issues in the order zod found them in the body as given, the others after. */
