@@ -73,6 +73,14 @@ describe('the validation policy', () => {
     const { status, out } = await run('examples/weather-alert.json');
     expect(status).toBe(0);
     expect(out).toContain('  warning: expiryTime: has passed: Amazon would not deliver the event if it were sent now (given "2026-11-22T11:00:00Z")\n');
+    // Also when the file is refused for something else.
+    const strictFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'past-')), 'event.json');
+    const body = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'examples', 'weather-alert.json'), 'utf8'));
+    fs.writeFileSync(strictFile, JSON.stringify({ ...body, referenceId: '' }));
+    expect(JSON.parse((await run(strictFile, '--json')).out)).toMatchObject({
+      valid: false,
+      warnings: [{ path: 'expiryTime', message: 'has passed: Amazon would not deliver the event if it were sent now', value: '2026-11-22T11:00:00Z' }],
+    });
   });
 
   it('refuses with --strict what is otherwise a warning', async () => {

@@ -14,10 +14,13 @@ export function validateCommand(program: Command, io: Io): Command {
     .addHelpText('after', '\nExamples (the examples of Amazon\'s schema page are in test/fixtures/examples/):\n  npx proactive-events validate test/fixtures/examples/weather-alert.json\n  npm run -s trigger -- validate test/fixtures/examples/weather-alert.json --json\n')
     .action((file: string, options: { json?: boolean; strict?: boolean }) => {
       const result = readRequestFile(file, io, { strict: options.strict });
-      // Nothing is sent here, so an expiry already past is a warning; sending this body as it is would fail
-      // (`send --file` sets new timestamps).
-      if (result.ok && Date.parse(result.request.expiryTime) <= (io.now ?? Date.now)()) {
-        result.warnings.push({ path: 'expiryTime', message: 'has passed: Amazon would not deliver the event if it were sent now', value: result.request.expiryTime });
+      // Nothing is sent here, so an expiry already past is a warning (unless the expiry is refused anyway); sending
+      // this body as it is would fail (`send --file` sets new timestamps).
+      const expiryTime = (result.input as { expiryTime?: unknown } | null | undefined)?.expiryTime;
+      const expiry = result.ok ? Date.parse(result.request.expiryTime) : typeof expiryTime === 'string' ? Date.parse(expiryTime) : NaN;
+      const judged = !result.ok && result.issues.some((issue) => issue.path === 'expiryTime');
+      if (!judged && expiry <= (io.now ?? Date.now)()) {
+        result.warnings.push({ path: 'expiryTime', message: 'has passed: Amazon would not deliver the event if it were sent now', value: expiryTime });
       }
       const event = result.ok ? result.request.event.name : null;
       if (options.json) {
