@@ -181,7 +181,7 @@ function undocumented(issue: z.core.$ZodIssue, input: unknown): UndocumentedForm
     const readAs = `; read as ${read.iso}${read.local ? ", in this machine's time zone" : ''}`;
     return [{ warning: { path: formatPath(path), message: message + readAs, value }, strictMessage: message, fix: (body) => edit(body, path.slice(0, -1), (parent) => (parent[key] = read.iso)) }];
   }
-  if (issue.code === 'invalid_type' && value === null && typeof path[path.length - 1] === 'string') {
+  if (value === null && typeof path[path.length - 1] === 'string') {
     // Jackson and others write null for a field they have no value for; Amazon does not say what it makes of it.
     const key = path[path.length - 1];
     const message = "is null: Amazon's documentation does not say null may stand for a field left out";

@@ -315,6 +315,9 @@ describe('the whole request', () => {
     });
     expect(result.ok && result.request.event.payload).toEqual({ weatherAlert: { alertType: 'TORNADO' } });
     expect(validateRequest(nulls, { strict: true })).toMatchObject({ ok: false, issues: [{ path: 'event.payload.weatherAlert.source', message }, { path: 'localizedAttributes', message }] });
+    // An enumeration's null too (message freshness).
+    const message2 = request({ event: { name: 'AMAZON.MessageAlert.Activated', payload: { state: { status: 'UNREAD', freshness: null }, messageGroup: { creator: { name: 'Max' }, count: 1 } } }, localizedAttributes: [] });
+    expect(validateRequest(message2)).toMatchObject({ ok: true, warnings: [{ path: 'event.payload.state.freshness', value: null }] });
     // A required field is still missing when null: refused once, saying it was null, and no warning beside it.
     const required = validateRequest(request({ referenceId: null }));
     expect(required).toEqual({ ok: false, issues: [{ path: 'referenceId', message: 'required: a string', value: null }], warnings: [] });
