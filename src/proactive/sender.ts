@@ -152,17 +152,18 @@ export class ProactiveEventsSender {
           result.httpStatus = response.status;
           result.requestId = (response.headers['x-amzn-requestid'] as string | undefined) ?? null;
           const verdict = verdictFor(response.status, messageOf(response.data), event);
+          const rejected = (reason: string): SendResult => ({ ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${reason}` }] });
           switch (verdict.kind) {
             case 'accepted':
             case 'duplicate':
               return { ...result, status: verdict.kind, errors: [] };
             case 'rejected':
-              return { ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${verdict.reason}` }] };
+              return rejected(verdict.reason);
             case 'forbidden': {
               // A 403 is final for a token that a 403 brought less than 5 minutes ago: a fan-out to users who
               // turned notifications off gets one 403 each, and must not ask for a token each.
               const renewedLately = this.#renewedFor403?.token === token && this.#now() - this.#renewedFor403.at < RENEW_FOR_403_EVERY_MS;
-              if (renewedToken || renewedLately) return { ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${verdict.reason}` }] };
+              if (renewedToken || renewedLately) return rejected(verdict.reason);
               // Otherwise once more with a newer token: the one this renewal brings, or the one another request's did.
               remember = this.#tokens.invalidate(token);
               renewedToken = true;
@@ -171,7 +172,7 @@ export class ProactiveEventsSender {
             }
             case 'new-token':
               this.#tokens.invalidate(token);
-              if (renewedToken) return { ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${verdict.reason}` }] };
+              if (renewedToken) return rejected(verdict.reason);
               renewedToken = true;
               attempt--; // a renewed token is not a retry
               continue;

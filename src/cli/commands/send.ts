@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { MAX_EXPIRY_MINUTES, type EventName } from '../../proactive';
+import { UNKNOWN_FIELD } from '../../proactive/schemas/common';
 import { EXIT, Exit, type Io } from '../io';
 import { issueJson, plural, problemLines } from '../report';
 import { readRequestFile } from '../requestFile';
@@ -28,7 +29,7 @@ export function sendCommand(program: Command, io: Io): Command {
       }
       const { request } = result;
       // The skill builds the rest of the request: a field the file adds there cannot go to Amazon, and says so.
-      const dropped = result.warnings.filter((warning) => warning.message.startsWith('unknown field') && !/^(event\.payload|localizedAttributes)\b/.test(warning.path));
+      const dropped = result.warnings.filter((warning) => warning.message.startsWith(UNKNOWN_FIELD) && !/^(event\.payload|localizedAttributes)\b/.test(warning.path));
       for (const { path } of dropped) io.err(`  warning: ${path}: not sent: send --file sends the event's payload and localized attributes, and the skill builds the rest\n`);
       const user = request.relevantAudience.type === 'Unicast' ? request.relevantAudience.payload.user : undefined;
       const lifetime = Math.round((Date.parse(request.expiryTime) - Date.parse(request.timestamp)) / 60_000);

@@ -87,13 +87,16 @@ export function listOf<Item extends z.ZodType>(item: Item, { min, max }: { min: 
     .meta({ minItems: min, maxItems: max, uniqueItems: true });
 }
 
+/** How every message about a field a schema does not define begins. */
+export const UNKNOWN_FIELD = 'unknown field';
+
 /**
  * An object that refuses fields it does not define, naming the ones it has: a misspelt field (`garbageType`)
  * would otherwise be dropped by Amazon or refuse the whole event.
  */
 export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
   const fields = Object.keys(shape);
-  const message = fields.length > 0 ? `unknown field; the fields here are ${fields.join(', ')}` : 'unknown field; this object must be empty';
+  const message = `${UNKNOWN_FIELD}; ${fields.length > 0 ? `the fields here are ${fields.join(', ')}` : 'this object must be empty'}`;
   return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? message : undefined) });
 }
 
