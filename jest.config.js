@@ -1,10 +1,19 @@
-/** Types are checked once by `npm run typecheck`; ts-jest only transpiles (tsconfig sets isolatedModules), which keeps the suite fast. */
+/**
+ * Every test of the repository: the two packages' and the template's. The global setup compiles once, for the
+ * tests that start the compiled skill, the demo or the trigger script as child processes.
+ */
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
   globalSetup: '<rootDir>/test/globalSetup.js',
-  setupFilesAfterEnv: ['<rootDir>/test/quiet.ts'],
-  testTimeout: 30000,
+  projects: [
+    '<rootDir>/packages/alexa-proactive-events',
+    '<rootDir>/packages/jovo-plugin-proactive-events',
+    {
+      ...require('./jest.preset'),
+      displayName: 'template',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/packages/'],
+      setupFilesAfterEnv: [...require('./jest.preset').setupFilesAfterEnv, '<rootDir>/test/quiet.ts'],
+    },
+  ],
 };

@@ -19,8 +19,6 @@ const lambdaArn = process.env.SKILL_LAMBDA_ARN || DEFAULT_LAMBDA_ARN;
 const stageFlag = process.argv.indexOf('--stage');
 const stage = (stageFlag > 0 && process.argv[stageFlag + 1]) || process.env.JOVO_STAGE || process.env.STAGE || process.env.NODE_ENV || 'local';
 
-const NOTIFICATIONS_PERMISSION = 'alexa::devices:all:notifications:write';
-
 /** Store texts per locale; a locale in app.json needs an entry here and a model in models/. */
 const PUBLISHING = {
   'en-US': {
@@ -67,15 +65,16 @@ function readAppJson() {
   }
 }
 
-/**
- * The eight event schemas, from the JSON Schema files the library writes (npm run json-schema; a test keeps them
- * current), as this file runs before anything is compiled.
- */
-const EVENT_NAMES = fs
-  .readdirSync(path.join(__dirname, 'json-schema'))
-  .filter((file) => file.startsWith('AMAZON.'))
-  .map((file) => file.slice(0, -'.json'.length))
-  .sort();
+/** The eight events and the permission, from the library itself (npm install builds it). */
+const { EVENT_NAMES, NOTIFICATIONS_PERMISSION } = library();
+
+function library() {
+  try {
+    return require('alexa-proactive-events');
+  } catch (error) {
+    report('libraryMissingReported', `project.js needs the built alexa-proactive-events package: run npm install (${error.message.split('\n')[0]})`);
+  }
+}
 
 /** The build refuses an app.json it cannot turn into a valid manifest; the app checks the rest on start. */
 function checkAppJson() {

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import AdmZip from 'adm-zip';
-import { buildRequest, eventDefinition, eventFromInputs, triggerRequest, type TriggerData } from '../src/proactive';
+import { buildRequest, eventDefinition, eventFromInputs, triggerRequest, type TriggerData } from 'alexa-proactive-events';
 import { getJson, median, percentile, pool, postJson } from './client';
 import { run, start, type Running } from './processes';
 
@@ -19,9 +19,9 @@ const dist = path.join(root, 'dist');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-bench-'));
 const SECRET = randomBytes(32).toString('hex');
 const CREDENTIALS = { ALEXA_CLIENT_ID: 'amzn1.application-oa2-client.bench', ALEXA_CLIENT_SECRET: randomBytes(16).toString('hex') };
-const EMULATOR = path.join(dist, 'src', 'cli', 'emulator.js');
+const EMULATOR = path.join(root, 'packages', 'alexa-proactive-events', 'dist', 'cli', 'index.js');
 const SKILL = path.join(dist, 'src', 'index.js');
-const TRIGGER = path.join(dist, 'src', 'cli', 'index.js');
+const TRIGGER = path.join(root, 'packages', 'jovo-plugin-proactive-events', 'dist', 'cli', 'index.js');
 const LISTENING = /listening on (http:\/\/[^\s/]+(?:\/webhook)?)/;
 const weather = eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' });
 
@@ -37,7 +37,7 @@ const rows: Row[] = [];
 const results: Record<string, unknown> = {};
 
 function emulator(latencyMs = 0): Promise<Running> {
-  return start(EMULATOR, ['--port', '0', '--quiet', '--latency', String(latencyMs)], {}, /listening on (http:\/\/\S+)/);
+  return start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--latency', String(latencyMs)], {}, /listening on (http:\/\/\S+)/);
 }
 
 function skill(amazon: Running, env: Record<string, string> = {}): Promise<Running> {
@@ -316,7 +316,7 @@ async function commands(rounds = 7) {
     const kb = gnuTime ? Number(result.stderr.trim().split('\n').pop()) : NaN;
     return { ms, mb: kb / 1024 };
   };
-  const fixture = path.join('test', 'fixtures', 'examples', 'weather-alert.json');
+  const fixture = path.join('packages', 'alexa-proactive-events', 'examples', 'weather-alert.json');
   timed(['run', '-s', 'trigger', '--', 'validate', fixture]); // brings dist/ up to date, if a source changed
   const validate = Array.from({ length: rounds }, () => timed(['run', '-s', 'trigger', '--', 'validate', fixture]));
   const demo = Array.from({ length: Math.ceil(rounds / 2) }, () => timed(['run', '-s', 'demo']));

@@ -28,9 +28,9 @@ async function main(): Promise<void> {
   fs.rmSync(bundle, { recursive: true, force: true });
   fs.rmSync(zipFile, { force: true });
   await build({
-    // From the sources, whose ES modules let esbuild leave out what the handler never uses.
-    // The Lambda entry alone: without the webhook, Express and its body parsers stay out of the bundle.
-    entryPoints: [path.join(root, 'src', 'handler.ts')],
+    // From the sources, the two packages' included, whose ES modules let esbuild leave out what the handler never
+    // uses. The Lambda entry alone: without the webhook, Express and its body parsers stay out of the bundle.
+    entryPoints: [path.join(root, 'src', 'entry', 'lambda.ts')],
     outfile: path.join(bundle, 'index.js'),
     bundle: true,
     platform: 'node',
@@ -40,29 +40,50 @@ async function main(): Promise<void> {
     minify: true,
     keepNames: true,
     legalComments: 'external',
-    // Only the webhook verifies Alexa's signatures; Lambda never loads Amazon's verifier (see src/lambda.ts).
+    // Only the webhook verifies Alexa's signatures; Lambda never loads Amazon's verifier.
     external: ['ask-sdk-express-adapter', 'ask-sdk-express-adapter/*'],
     logLevel: 'warning',
-    plugins: [sourcesWithoutSideEffects],
+    plugins: [packageSources, sourcesWithoutSideEffects],
   });
   fs.copyFileSync(path.join(root, 'app.json'), path.join(bundle, 'app.json'));
   console.log(`${shown(bundle)}: index.js ${megabytes(fs.statSync(path.join(bundle, 'index.js')).size)} and app.json`);
   if (options.zip) await zip();
 }
 
+/** The workspace's packages by their TypeScript sources, as their published entries name them. */
+const PACKAGE_SOURCES: Record<string, string> = {
+  'alexa-proactive-events': path.join(root, 'packages', 'alexa-proactive-events', 'src', 'index.ts'),
+  'jovo-plugin-proactive-events': path.join(root, 'packages', 'jovo-plugin-proactive-events', 'src', 'index.ts'),
+  'jovo-plugin-proactive-events/dynamodb': path.join(root, 'packages', 'jovo-plugin-proactive-events', 'src', 'dynamodb.ts'),
+};
+
+/** The two packages from their sources rather than their CommonJS builds, which esbuild could not leave parts of out. */
+const packageSources: Plugin = {
+  name: 'package-sources',
+  setup(build) {
+    build.onResolve({ filter: /^(alexa-proactive-events|jovo-plugin-proactive-events)(\/dynamodb)?$/ }, ({ path: imported }) =>
+      PACKAGE_SOURCES[imported] ? { path: PACKAGE_SOURCES[imported], sideEffects: false } : undefined,
+    );
+  },
+};
+
+/** The skill's sources and the packages': none is imported for a side effect. */
+const SOURCES = [path.join(root, 'src'), ...['alexa-proactive-events', 'jovo-plugin-proactive-events'].map((name) => path.join(root, 'packages', name, 'src'))].map(
+  (dir) => dir + path.sep,
+);
+
 /**
- * Tells esbuild that importing one of the skill's own modules does nothing but define things (none is imported
- * for a side effect), so a module the handler never uses is left out with everything it imports: the library's
- * emulator, with Express and its body parsers, say.
+ * Tells esbuild that importing one of these modules does nothing but define things, so a module the handler never
+ * uses is left out with everything it imports: the plugin's webhook with Express, say, or the CLI.
  */
 const sourcesWithoutSideEffects: Plugin = {
   name: 'sources-without-side-effects',
   setup(build) {
-    const sources = path.join(root, 'src') + path.sep;
+    const ours = (file: string) => SOURCES.some((dir) => file.startsWith(dir));
     build.onResolve({ filter: /^\./ }, async ({ path: imported, importer, resolveDir, kind, pluginData }) => {
-      if (pluginData === 'resolving' || !importer.startsWith(sources)) return undefined;
+      if (pluginData === 'resolving' || !ours(importer)) return undefined;
       const resolved = await build.resolve(imported, { importer, resolveDir, kind, pluginData: 'resolving' });
-      return resolved.path.startsWith(sources) ? { ...resolved, sideEffects: false } : resolved;
+      return ours(resolved.path) ? { ...resolved, sideEffects: false } : resolved;
     });
   },
 };

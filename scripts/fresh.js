@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 'use strict';
 // Runs a compiled entry point, compiling first only when a source changed since the last build:
-//   node scripts/fresh.js dist/src/cli/index.js validate event.json
-// With no entry point it only brings dist/ up to date (npm's `prepare`, after npm install). Plain JavaScript, so
-// it runs before anything is compiled. A no-change `tsc` costs about 1.7 s and 220 MB; comparing the sources'
-// modification times with the last build's costs a few milliseconds, so commands start as fast as node does.
+//   node scripts/fresh.js dist/src/index.js --some-flag
+// With no entry point it only brings every dist/ up to date (npm's `prepare`, after npm install): the two
+// packages' and the template's, in that order (`tsc -b`). Plain JavaScript, so it runs before anything is
+// compiled. A no-change `tsc -b` still reads every project; comparing the sources' modification times with the
+// last build's costs a few milliseconds, so commands start as fast as node does.
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
 const BUILD_INFO = path.join(root, 'dist', '.tsbuildinfo');
-/** What tsconfig.build.json compiles, and what configures it. */
-const SOURCES = ['src', 'scripts', 'bench'];
-const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const PACKAGES = ['alexa-proactive-events', 'jovo-plugin-proactive-events'].map((name) => path.join(root, 'packages', name));
+/** What the builds compile, and what configures them. */
+const SOURCES = ['src', 'scripts', 'bench'].map((dir) => path.join(root, dir)).concat(PACKAGES.map((dir) => path.join(dir, 'src')));
+const CONFIGS = ['tsconfig.base.json', 'tsconfig.build.json', 'package.json']
+  .map((file) => path.join(root, file))
+  .concat(PACKAGES.flatMap((dir) => ['tsconfig.json', 'package.json'].map((file) => path.join(dir, file))));
 
 /** The newest modification time among the TypeScript sources and the compiler's configuration. */
 function newestSource() {
@@ -26,22 +30,34 @@ function newestSource() {
       else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(file).mtimeMs);
     }
   };
-  for (const dir of SOURCES) visit(path.join(root, dir));
-  for (const file of CONFIGS) newest = Math.max(newest, fs.statSync(path.join(root, file)).mtimeMs);
+  for (const dir of SOURCES) visit(dir);
+  for (const file of CONFIGS) newest = Math.max(newest, fs.statSync(file).mtimeMs);
   return newest;
 }
 
-/** Compiles when dist/ is missing or older than a source; exits with tsc's status if it fails. */
+/**
+ * The packages' commands (`bin`), executable: npm links them before they are compiled, and tsc writes files
+ * without the executable bit.
+ */
+function makeBinsExecutable() {
+  for (const dir of PACKAGES) {
+    const { bin = {} } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    for (const file of Object.values(bin)) fs.chmodSync(path.join(dir, file), 0o755);
+  }
+}
+
+/** Compiles when a dist/ is missing or older than a source; exits with tsc's status if it fails. */
 function ensureBuilt() {
   const built = fs.existsSync(BUILD_INFO) ? fs.statSync(BUILD_INFO).mtimeMs : 0;
   if (built >= newestSource()) return;
   process.stderr.write(built === 0 ? 'Compiling the project (once)…\n' : 'Sources changed: compiling…\n');
   const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
-  const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [tsc, '-b', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (result.status !== 0) {
     process.stderr.write('The TypeScript compiler found errors (above); fix them and run the command again.\n');
     process.exit(result.status ?? 1);
   }
+  makeBinsExecutable();
   // tsc leaves the build info untouched when nothing needed emitting; mark this build as current.
   const now = new Date();
   fs.utimesSync(BUILD_INFO, now, now);

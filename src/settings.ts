@@ -1,8 +1,16 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { EVENT_NAMES, LWA_TOKEN_URL, MIN_TRIGGER_SECRET_LENGTH, STAGES, describeIssue, fromZod, originOf, type Stage } from './proactive';
+import { LWA_TOKEN_URL, MIN_TRIGGER_SECRET_LENGTH, STAGES, originOf, type Stage } from 'alexa-proactive-events';
+import {
+  SettingsError,
+  findProjectRoot,
+  parseOrThrow,
+  readAppDeclaration,
+  readEnvironment,
+  type AppDeclaration,
+  type DoorOptions,
+  type Environment,
+} from 'jovo-plugin-proactive-events';
 
 /** An Alexa skill id, as the developer console and `jovo3 deploy` show it. */
 const SKILL_ID_PATTERN = /^amzn1\.ask\.skill\.[0-9a-f-]{36}$/;
@@ -11,24 +19,7 @@ const SKILL_ID_PATTERN = /^amzn1\.ask\.skill\.[0-9a-f-]{36}$/;
 // every App (its test runtime points JOVO_CONFIG there), which would mix this module's exports into the app.
 
 /** The project folder: the nearest folder above this file that holds app.json (works from src/ and dist/src/). */
-export const PROJECT_ROOT = findProjectRoot(__dirname);
-
-/** What the skill publishes, as declared in app.json. */
-export const AppDeclarationSchema = z
-  .object({
-    events: z
-      .array(z.enum(EVENT_NAMES))
-      .min(1)
-      .refine((events) => new Set(events).size === events.length, 'must not list an event twice'),
-    locales: z
-      .array(z.string().regex(/^[a-z]{2}-[A-Z]{2}$/, 'expected a locale like "en-US"'))
-      .min(1)
-      .refine((locales) => new Set(locales).size === locales.length, 'must not list a locale twice'),
-    stage: z.enum(['development', 'live']).default('development'),
-    expiresInMinutes: z.number().int().min(5).max(24 * 60).default(60),
-  })
-  .strict();
-export type AppDeclaration = z.infer<typeof AppDeclarationSchema>;
+export const PROJECT_ROOT = projectRoot(__dirname);
 
 /** Everything the app needs, read once at start and passed explicitly, so tests, servers and Lambda agree. */
 export interface Settings {
@@ -69,8 +60,6 @@ export interface SendingSettings {
   stage: Stage;
 }
 
-export type Environment = Record<string, string | undefined>;
-
 const EnvironmentSchema = z.object({
   JOVO_PORT: unsetIfEmpty(z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: unsetIfEmpty(z.string().default('127.0.0.1')),
@@ -98,18 +87,6 @@ const EnvironmentSchema = z.object({
 
 /** Addresses of this machine alone: a webhook bound to one of them cannot be reached by Alexa or anyone else. */
 export const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
-
-/** Thrown when app.json or the environment is invalid; `issues` names each field, its value and what is allowed. */
-export class SettingsError extends Error {
-  override readonly name = 'SettingsError';
-  readonly code = 'ERR_SETTINGS';
-  constructor(
-    readonly source: string,
-    readonly issues: readonly string[],
-  ) {
-    super(`${source} is invalid:\n  - ${issues.join('\n  - ')}`);
-  }
-}
 
 export function loadSettings(env: Environment = process.env, root: string = PROJECT_ROOT): Settings {
   const vars = parseOrThrow(EnvironmentSchema, env, 'The environment');
@@ -160,45 +137,14 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
   };
 }
 
-export function readAppDeclaration(root: string = PROJECT_ROOT): AppDeclaration {
-  const file = path.join(root, 'app.json');
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new SettingsError(file, [(error as Error).message]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new SettingsError(file, [jsonSyntaxError(text, error as Error)]);
-  }
-  return parseOrThrow(AppDeclarationSchema, json, file);
+/** The settings of the doors: who may talk to the skill as Alexa. The trigger secret is the plugin's. */
+export function gateOptions({ alexa }: Settings): DoorOptions {
+  return { skillId: alexa.skillId, signatures: alexa.verifyRequests };
 }
 
-/** JSON.parse's complaint with the line and column it means: "line 4, column 3: Expected double-quoted …". */
-export function jsonSyntaxError(text: string, error: Error): string {
-  const position = /at position (\d+)/.exec(error.message);
-  const message = error.message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-  if (!position) return `not valid JSON: ${message}`;
-  const before = text.slice(0, Number(position[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `not valid JSON at line ${line}, column ${column}: ${message}`;
-}
-
-/** The process environment over the project's `.env` file (real variables win, as with dotenv itself). */
-export function readEnvironment(root: string = PROJECT_ROOT, env: Environment = process.env): Environment {
-  const file = path.join(root, '.env');
-  const fromFile = fs.existsSync(file) ? parseDotenv(fs.readFileSync(file)) : {};
-  return { ...fromFile, ...env };
-}
-
-function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, source: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new SettingsError(source, fromZod(result.error.issues, value).map(describeIssue));
+/** The process environment over the project's `.env` (real variables win). */
+export function projectEnvironment(env: Environment = process.env): Environment {
+  return readEnvironment(PROJECT_ROOT, env);
 }
 
 /** An empty variable (`JOVO_PORT=`) counts as unset, as it does for most tools. */
@@ -206,9 +152,8 @@ function unsetIfEmpty<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === '' ? undefined : value), schema);
 }
 
-function findProjectRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'app.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`No app.json found in ${start} or any folder above it`);
-  }
+function projectRoot(start: string): string {
+  const root = findProjectRoot(start);
+  if (!root) throw new Error(`No app.json found in ${start} or any folder above it`);
+  return root;
 }

@@ -4,10 +4,10 @@ import { createServer } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import AdmZip from 'adm-zip';
+import { eventFromInputs, triggerRequest } from 'alexa-proactive-events';
+import { createEmulator } from 'alexa-proactive-events/emulator';
 import { handler } from '../src/index';
-import { createEmulator, eventFromInputs, triggerRequest } from '../src/proactive';
-import { APPLICATION_ID, launchRequest } from './helpers/requests';
-import { useStores } from './helpers/stores';
+import { APPLICATION_ID, launchRequest, useStores } from './helpers/plugin';
 
 const root = path.join(__dirname, '..');
 const entry = path.join(root, 'dist', 'src', 'index.js');
@@ -124,7 +124,7 @@ it('exports a Lambda handler that answers an Alexa request', async () => {
 });
 
 describe('npm run demo', () => {
-  const demo = path.join(root, 'dist', 'src', 'demo.js');
+  const demo = path.join(root, 'dist', 'src', 'entry', 'demo.js');
   // The demo needs no configuration: nothing of the developer's environment may help it.
   const bare = { PATH: process.env.PATH ?? '', HOME: tmp };
 

@@ -1,8 +1,5 @@
-// Compiles src/ (and bench/) once before any test: tests that start the compiled skill, the demo or the trigger
-// script as child processes share this build instead of racing to make their own.
-const { execFileSync } = require('child_process');
-const path = require('path');
+// Compiles the packages and the template once before any test (nothing when they are current): tests that start
+// the compiled skill, the demo or the trigger script as child processes share this build.
+const { ensureBuilt } = require('../scripts/fresh');
 
-module.exports = () => {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
-};
+module.exports = () => ensureBuilt();

@@ -1,8 +1,9 @@
-import { EVENT_NAMES, NOTIFICATIONS_PERMISSION } from '../src/proactive';
-import { inProcessSkill } from './helpers/conversation';
-import { permissionResponse, subscriptionChanged } from './helpers/requests';
+import { EVENT_NAMES, NOTIFICATIONS_PERMISSION } from 'alexa-proactive-events';
+import { createApp } from '../src/skill/app';
+import { inProcessSkill, permissionResponse, subscriptionChanged } from './helpers/plugin';
+import { testSettings } from './helpers/settings';
 
-const skill = inProcessSkill();
+const skill = inProcessSkill(createApp(testSettings()));
 afterAll(() => skill.close());
 
 // app.json publishes all eight events.

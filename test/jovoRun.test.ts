@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { createServer } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { launchRequest } from './helpers/requests';
+import { launchRequest } from './helpers/plugin';
 
 /**
  * `npx jovo3 run`, as a Jovo developer starts it: the real Jovo CLI on a fresh copy of the project (no dist/), an

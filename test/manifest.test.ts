@@ -3,8 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { EVENT_NAMES, NOTIFICATIONS_PERMISSION } from '../src/proactive';
-import { readAppDeclaration } from '../src/settings';
+import { EVENT_NAMES, NOTIFICATIONS_PERMISSION } from 'alexa-proactive-events';
+import { readAppDeclaration } from 'jovo-plugin-proactive-events';
+import { PROJECT_ROOT } from '../src/settings';
 
 const run = promisify(execFile);
 const root = path.join(__dirname, '..');
@@ -18,7 +19,7 @@ const SKILL_JSON = path.join(PLATFORM, 'skill-package', 'skill.json');
 async function buildCopy(change: (dir: string) => void = () => undefined, env: Record<string, string> = {}, args: string[] = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-build-'));
   for (const file of ['package.json', 'project.js', 'app.json']) fs.copyFileSync(path.join(root, file), path.join(dir, file));
-  for (const folder of ['models', 'json-schema']) fs.cpSync(path.join(root, folder), path.join(dir, folder), { recursive: true });
+  fs.cpSync(path.join(root, 'models'), path.join(dir, 'models'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'src')); // the CLI's project check wants it
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   change(dir);
@@ -53,14 +54,14 @@ it('has committed platform files equal to a fresh build', async () => {
 it('declares the notifications permission, every app.json event and the skill events it handles', () => {
   const manifest = manifestOf(root);
   expect(manifest.permissions).toEqual([{ name: NOTIFICATIONS_PERMISSION }]);
-  expect(manifest.events.publications).toEqual(readAppDeclaration().events.map((eventName) => ({ eventName })));
+  expect(manifest.events.publications).toEqual(readAppDeclaration(PROJECT_ROOT).events.map((eventName) => ({ eventName })));
   expect(manifest.events.subscriptions).toEqual([
     { eventName: 'SKILL_PROACTIVE_SUBSCRIPTION_CHANGED' },
     { eventName: 'SKILL_ENABLED' },
     { eventName: 'SKILL_DISABLED' },
   ]);
   expect(manifest.events.endpoint).toEqual({ sslCertificateType: 'Wildcard', uri: 'https://skill.example.com/webhook' });
-  expect(Object.keys(manifest.publishingInformation.locales).sort()).toEqual([...readAppDeclaration().locales].sort());
+  expect(Object.keys(manifest.publishingInformation.locales).sort()).toEqual([...readAppDeclaration(PROJECT_ROOT).locales].sort());
 });
 
 it('removes an event everywhere once it is removed from app.json', async () => {
@@ -95,7 +96,7 @@ it('refuses to build an app.json with an event that is not one of the eight or a
     fs.writeFileSync(file, JSON.stringify(app));
   });
   expect(build.exitCode).not.toBe(0);
-  const eight = [...EVENT_NAMES].sort().join(', ');
+  const eight = EVENT_NAMES.join(', ');
   expect(build.stderr).toContain(`events[1] is "WeatherAlert": expected one of ${eight}`);
   expect(build.stderr).toContain(`events[2] is "AMAZON.Weather.Updated": expected one of ${eight}`);
   expect(build.stderr).toContain('locale "fr-FR" has no language model: add models/fr-FR.json');

@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { HIDDEN_INTENT_NAMES } from '../src/proactive';
-import { readAppDeclaration } from '../src/settings';
+import { EVENT_NAMES, hiddenIntentName } from 'alexa-proactive-events';
+import { readAppDeclaration } from 'jovo-plugin-proactive-events';
+import { PROJECT_ROOT } from '../src/settings';
+
+const HIDDEN_INTENT_NAMES = EVENT_NAMES.map(hiddenIntentName);
 
 const root = path.join(__dirname, '..');
 const sources = fs.readdirSync(path.join(root, 'models')).map((file) => path.join('models', file));
@@ -28,7 +31,7 @@ it.each([...sources, ...built])('keeps every hidden intent out of %s', (file) =>
 });
 
 it('has a language model and a built interaction model for each locale in app.json, and no others', () => {
-  const locales = [...readAppDeclaration().locales].sort();
+  const locales = [...readAppDeclaration(PROJECT_ROOT).locales].sort();
   expect(sources.map((file) => path.basename(file, '.json')).sort()).toEqual(locales);
   expect(built.map((file) => path.basename(file, '.json')).sort()).toEqual(locales);
 });

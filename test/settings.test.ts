@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PROJECT_ROOT, SettingsError, loadSettings, readAppDeclaration, readEnvironment } from '../src/settings';
+import { SettingsError, readAppDeclaration, readEnvironment } from 'jovo-plugin-proactive-events';
+import { PROJECT_ROOT, loadSettings } from '../src/settings';
 
 function projectWith(appJson: unknown, dotenv?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-settings-'));
@@ -24,7 +25,7 @@ const SKILL_ID = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
 const valid = { events: ['AMAZON.WeatherAlert.Activated'], locales: ['en-US'] };
 
 it("accepts the project's app.json, which publishes all eight events in two locales", () => {
-  const app = readAppDeclaration();
+  const app = readAppDeclaration(PROJECT_ROOT);
   expect(app.events).toHaveLength(8);
   expect(app).toMatchObject({ locales: ['en-US', 'de-DE'], stage: 'development', expiresInMinutes: 60 });
 });

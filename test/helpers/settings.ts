@@ -1,17 +1,17 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readAppDeclaration, type Settings } from '../../src/settings';
+import { readAppDeclaration } from 'jovo-plugin-proactive-events';
+import { PROJECT_ROOT, type Settings } from '../../src/settings';
 
 /**
  * Settings as `npm start` would read them, with the FileDb in a fresh temporary folder, and Alexa's signature
- * not checked: these tests post plain requests to what stands behind the door. test/doors.test.ts signs its
- * requests and checks the door itself.
+ * not checked: these tests post plain requests to what stands behind the door, which the plugin's tests check.
  */
 export function testSettings(): Settings {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-test-'));
   return {
-    app: readAppDeclaration(),
+    app: readAppDeclaration(PROJECT_ROOT),
     server: { port: 0, host: '127.0.0.1' },
     fileDbPath: path.join(dir, 'db.json'),
     sending: { tokenUrl: 'http://127.0.0.1:9/auth/o2/token', allowedOrigins: [], stage: 'development' },

@@ -1,0 +1,20 @@
+// What every jest project of this repository shares: TypeScript transpiled by ts-jest (types are checked once,
+// by `npm run typecheck`), and the two packages read from their sources, so that no test needs a build and
+// every test sees one copy of each module. The packed packages are tried by `npm run test:packages`.
+const path = require('path');
+
+const packages = path.join(__dirname, 'packages');
+
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.json') }] },
+  moduleNameMapper: {
+    '^alexa-proactive-events$': path.join(packages, 'alexa-proactive-events', 'src', 'index.ts'),
+    '^alexa-proactive-events/(emulator|cli)$': path.join(packages, 'alexa-proactive-events', 'src', '$1', 'index.ts'),
+    '^jovo-plugin-proactive-events$': path.join(packages, 'jovo-plugin-proactive-events', 'src', 'index.ts'),
+    '^jovo-plugin-proactive-events/dynamodb$': path.join(packages, 'jovo-plugin-proactive-events', 'src', 'dynamodb.ts'),
+  },
+  // Servers start and stop on port 0 in many tests; 30 s rather than jest's 5 (a per-project setting needs this file).
+  setupFilesAfterEnv: [path.join(__dirname, 'test', 'timeout.js')],
+};

@@ -1,0 +1,28 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Issue } from '../issues';
+import { validateRequest, type ValidationOptions, type ValidationResult } from '../request/validate';
+import { EXIT, Exit, type Io } from './io';
+
+/**
+ * A request body read from a file and validated, with the body as written (`input`: fields Amazon's documentation
+ * does not name are kept there, and sent); a file that cannot be read ends the command (usage error).
+ */
+export function readRequestFile(file: string, io: Io, options: ValidationOptions = {}): ValidationResult & { input?: unknown } {
+  const full = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, 'utf8');
+  } catch (error) {
+    io.err(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+    throw new Exit(EXIT.usage);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    const issue: Issue = { path: '', message: `not JSON: ${(error as Error).message}` };
+    return { ok: false, issues: [issue], warnings: [] };
+  }
+  return { ...validateRequest(input, options), input };
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'crypto';
+import { eventDefinition, type EventName } from '../events/names';
+import type { LocalizedAttributes, ProactiveEvent, RelevantAudience } from './validate';
+import { LOCALIZED_ATTRIBUTE_PREFIX, type EventInputs } from '../events/common';
+
+/** How long an event lives unless its sender says otherwise, in minutes. */
+export const DEFAULT_EXPIRY_MINUTES = 60;
+
+/** Like the request's fields, but unchecked: `validateRequest` checks the draft. */
+export interface RequestParts {
+  event: ProactiveEvent | { name: string; payload: unknown };
+  localizedAttributes?: LocalizedAttributes | ReadonlyArray<Record<string, string>>;
+  /** A user id for Unicast; without one, Multicast to every subscriber. */
+  user?: string;
+  /** Kept when given: it is the idempotency key. A new UUID otherwise. */
+  referenceId?: string;
+  expiresInMinutes?: number;
+  /** The clock, read once for both `timestamp` and `expiryTime`. */
+  now?: () => Date;
+}
+
+/** A request body with the defaults filled in; it still has to pass `validateRequest`. */
+export interface RequestDraft {
+  timestamp: string;
+  referenceId: string;
+  expiryTime: string;
+  event: RequestParts['event'];
+  localizedAttributes?: RequestParts['localizedAttributes'];
+  relevantAudience: RelevantAudience;
+}
+
+/**
+ * Puts an event into a request body: `timestamp` now and `expiryTime` `expiresInMinutes` later (one clock
+ * read, so the window is exact), a generated referenceId unless one is given, and the audience.
+ */
+export function buildRequest({ event, localizedAttributes, user, referenceId, expiresInMinutes = DEFAULT_EXPIRY_MINUTES, now = () => new Date() }: RequestParts): RequestDraft {
+  const timestamp = now();
+  return {
+    timestamp: timestamp.toISOString(),
+    referenceId: referenceId ?? randomUUID(),
+    expiryTime: new Date(timestamp.getTime() + expiresInMinutes * 60_000).toISOString(),
+    event,
+    ...(localizedAttributes && { localizedAttributes }),
+    relevantAudience: user === undefined ? { type: 'Multicast', payload: {} } : { type: 'Unicast', payload: { user } },
+  };
+}
+
+/**
+ * Builds an event from plain inputs, one per payload field (see each schema's `inputs`). Localizable texts go
+ * into localizedAttributes, the same value for each of `locales`, and the payload refers to them. Values are
+ * only converted (numbers, comma-separated lists), not checked: `validateRequest` names what is wrong.
+ */
+export function eventFromInputs(
+  name: EventName,
+  inputs: EventInputs,
+  locales: readonly string[] = ['en-US'],
+): { event: { name: EventName; payload: Record<string, unknown> }; localizedAttributes?: LocalizedAttributes } {
+  const payload: Record<string, unknown> = {};
+  const attributes: Record<string, string> = {};
+  for (const input of eventDefinition(name).inputs) {
+    const raw = inputs[input.flag]?.trim();
+    if (raw === undefined || raw === '') continue;
+    let value: unknown = raw;
+    if (input.kind === 'integer' && /^-?\d+$/.test(raw)) value = Number(raw);
+    if (input.kind === 'list') value = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    if (input.localizedKey) {
+      attributes[input.localizedKey] = raw;
+      value = `${LOCALIZED_ATTRIBUTE_PREFIX}${input.localizedKey}`;
+    }
+    setAt(payload, input.path, value);
+  }
+  const localized = Object.keys(attributes).length > 0;
+  return {
+    event: { name, payload },
+    ...(localized && { localizedAttributes: locales.map((locale) => ({ locale, ...attributes })) }),
+  };
+}
+
+function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let at = target;
+  for (const key of path.slice(0, -1)) {
+    at[key] ??= {};
+    at = at[key] as Record<string, unknown>;
+  }
+  at[path[path.length - 1]] = value;
+}

@@ -1,0 +1,57 @@
+/**
+ * Where events go. Amazon runs the Proactive Events API in three regions; a user's region is the host in
+ * `context.System.apiEndpoint` of their requests.
+ * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
+ */
+export const REGION_ORIGINS = {
+  NA: 'https://api.amazonalexa.com',
+  EU: 'https://api.eu.amazonalexa.com',
+  FE: 'https://api.fe.amazonalexa.com',
+} as const;
+
+/** `NA`, `EU` or `FE`. */
+export type Region = keyof typeof REGION_ORIGINS;
+export const REGIONS = Object.keys(REGION_ORIGINS) as Region[];
+
+/** `development` reaches only the developer's own test accounts; `live` needs a certified skill. */
+export const STAGES = ['development', 'live'] as const;
+/** `development` or `live`. */
+export type Stage = (typeof STAGES)[number];
+
+export function isRegion(value: unknown): value is Region {
+  return typeof value === 'string' && value in REGION_ORIGINS;
+}
+
+/** `https://api.amazonalexa.com/v1/proactiveEvents/stages/development`, or without the stage for `live`. */
+export function eventsUrl(origin: string, stage: Stage): string {
+  return `${origin}/v1/proactiveEvents${stage === 'development' ? '/stages/development' : ''}`;
+}
+
+/**
+ * The origin (`scheme://host[:port]`) of a URL, or undefined if it is not an http(s) URL. An apiEndpoint is an
+ * origin; a path, query or credentials in it are refused rather than silently dropped.
+ */
+export function originOf(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const bare = (parsed.pathname === '/' || parsed.pathname === '') && !parsed.search && !parsed.hash && !parsed.username && !parsed.password;
+  return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && bare ? parsed.origin : undefined;
+}
+
+/**
+ * Origins that may receive the access token: Amazon's three hosts, and the ones the operator lists
+ * (`PROACTIVE_API_ENDPOINTS`, e.g. the local emulator). Anything else never sees a token.
+ */
+export function tokenOrigins(extra: readonly string[] = []): Set<string> {
+  const origins = new Set<string>(Object.values(REGION_ORIGINS));
+  for (const url of extra) {
+    const origin = originOf(url);
+    if (!origin) throw new Error(`Not an origin: ${JSON.stringify(url)}; expected scheme://host[:port], e.g. http://127.0.0.1:3001`);
+    origins.add(origin);
+  }
+  return origins;
+}

@@ -1,0 +1,223 @@
+import type { EventName } from '../events/names';
+import { networkCause, postJson, type PostJson } from './http';
+import { messageOf, verdictFor } from './outcomes';
+import { REGION_ORIGINS, eventsUrl, originOf, tokenOrigins, type Region, type Stage } from './regions';
+import { validateRequest } from '../request/validate';
+import type { SendResult } from './result';
+import { TokenError, type TokenClient } from './token';
+
+/**
+ * When to try again. Only 429, 500, 502, 503, 504, network errors and timeouts are retried, with exponential
+ * backoff and full jitter (a random pause up to `baseDelayMs * 2^(attempt-1)`, at most `maxDelayMs`), or as
+ * long as Amazon's `Retry-After` asks. At most `attempts` requests in `maxElapsedMs`; then `failed`, with the
+ * last cause. A refused access token is renewed once, without a pause.
+ */
+export interface RetryPolicy {
+  attempts: number;
+  maxElapsedMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+/** 6 attempts within 60 s, pauses of up to 250 ms × 2^(attempt−1), at most 8 s. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, maxElapsedMs: 60_000, baseDelayMs: 250, maxDelayMs: 8_000 };
+
+/** How a sender gets tokens, where it may send them, and how it retries. */
+export interface SenderOptions {
+  /** Where access tokens come from: one client per set of credentials, so that its cache serves every send. */
+  tokens: TokenClient;
+  /**
+   * Origins besides Amazon's three hosts that may receive the access token (PROACTIVE_API_ENDPOINTS), such as the
+   * local emulator: `scheme://host[:port]`. Any other `apiEndpoint` is refused before anything is sent.
+   * @default []
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * The stage of sends that name none (PROACTIVE_STAGE): `development` reaches the developer's test devices only,
+   * `live` needs a certified skill.
+   * @default 'development'
+   */
+  stage?: Stage;
+  /** The events the skill publishes (its manifest's `events.publications`); others are refused before sending. Default: any. */
+  publishedEvents?: readonly EventName[];
+  /** @default DEFAULT_RETRY: 6 attempts within 60 s, pauses from 250 ms up to 8 s */
+  retry?: Partial<RetryPolicy>;
+  /**
+   * Per request, connection included, in milliseconds.
+   * @default 10000
+   */
+  timeoutMs?: number;
+  /** The HTTP transport. Default: Node's http with keep-alive connections, never following a redirect. */
+  post?: PostJson;
+  /** How to pause between attempts; tests record the pauses instead. Default: setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1), for the jitter. Default: Math.random. */
+  random?: () => number;
+  /** Milliseconds since the epoch. Default: Date.now. */
+  now?: () => number;
+}
+
+/** Where one event goes: Amazon's host for a region, or an explicit origin (the emulator, say). */
+export interface SendTarget {
+  /** @default 'NA' */
+  region?: Region;
+  /** An origin instead of a region: a user's `context.System.apiEndpoint`, or an allowed origin. */
+  apiEndpoint?: string;
+  /** Default: the sender's stage. */
+  stage?: Stage;
+}
+
+/**
+ * Sends Proactive Events: validates each before anything leaves, sends the access token only to allowed
+ * origins, maps Amazon's answer through one table, and retries what is worth retrying. `send` never throws for
+ * an expected outcome; every outcome, failures included, is in the result.
+ * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
+ */
+export class ProactiveEventsSender {
+  readonly #tokens: TokenClient;
+  readonly #origins: Set<string>;
+  readonly #stage: Stage;
+  readonly #published?: readonly EventName[];
+  readonly #retry: RetryPolicy;
+  readonly #timeoutMs: number;
+  readonly #post: PostJson;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #now: () => number;
+  /** The token a 403 last made the sender fetch, and when. */
+  #renewedFor403?: { token: string; at: number };
+
+  constructor(options: SenderOptions) {
+    this.#tokens = options.tokens;
+    this.#origins = tokenOrigins(options.allowedOrigins);
+    this.#stage = options.stage ?? 'development';
+    this.#published = options.publishedEvents;
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#post = options.post ?? postJson;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Amazon's three hosts and the allowed origins: where the access token may go. */
+  get origins(): ReadonlySet<string> {
+    return this.#origins;
+  }
+
+  /**
+   * Validates `body` (a request body, as `buildRequest` makes) and sends it to `target`: Amazon's host for a
+   * region (default NA), or an allowed origin. Resolves with the outcome, whatever it is.
+   */
+  async send(body: unknown, { region, apiEndpoint, stage = this.#stage }: SendTarget = {}): Promise<SendResult> {
+    const candidate = body as { event?: { name?: unknown }; referenceId?: unknown; relevantAudience?: { payload?: { user?: unknown } } } | null;
+    const user = candidate?.relevantAudience?.payload?.user;
+    const result: SendResult = {
+      event: typeof candidate?.event?.name === 'string' ? candidate.event.name : null,
+      referenceId: typeof candidate?.referenceId === 'string' ? candidate.referenceId : null,
+      status: 'rejected',
+      httpStatus: null,
+      requestId: null,
+      errors: [],
+      warnings: [],
+      attempts: 0,
+      ...(typeof user === 'string' && { user }),
+    };
+    const validation = validateRequest(body, { publishedEvents: this.#published, now: this.#now() });
+    result.warnings = validation.warnings;
+    if (!validation.ok) return { ...result, errors: validation.issues };
+
+    const origin = apiEndpoint === undefined ? REGION_ORIGINS[region ?? 'NA'] : originOf(apiEndpoint);
+    if (!origin || !this.#origins.has(origin)) {
+      const message = origin
+        ? `${origin} may not receive the access token: only Amazon's hosts (${Object.values(REGION_ORIGINS).join(', ')}) and origins listed in PROACTIVE_API_ENDPOINTS do`
+        : 'expected an origin, scheme://host[:port], such as https://api.eu.amazonalexa.com';
+      return { ...result, errors: [{ path: 'apiEndpoint', message, value: apiEndpoint }] };
+    }
+    // The body as given: a field Amazon's documentation does not name is a warning, and goes as the caller sent it.
+    return this.#deliver(body as object, eventsUrl(origin, stage), result);
+  }
+
+  async #deliver(request: object, url: string, result: SendResult): Promise<SendResult> {
+    const startedAt = this.#now();
+    const event = result.event ?? 'this event';
+    let renewedToken = false;
+    /** True after this send had a token replaced for a 403: the next token is remembered as the 403's. */
+    let remember = false;
+    let lastCause = '';
+    for (let attempt = 1; ; attempt++) {
+      let delay: number | undefined;
+      let token: string;
+      try {
+        token = await this.#tokens.token();
+      } catch (error) {
+        if (!(error instanceof TokenError)) throw error;
+        if (!error.retryable) return { ...result, status: 'rejected', errors: [{ path: '', message: error.message }] };
+        lastCause = error.message;
+        token = '';
+      }
+      if (token && remember) {
+        this.#renewedFor403 = { token, at: this.#now() };
+        remember = false;
+      }
+      if (token) {
+        result.attempts++;
+        try {
+          const response = await this.#post(url, request, { headers: { authorization: `Bearer ${token}` }, timeoutMs: this.#timeoutMs });
+          result.httpStatus = response.status;
+          result.requestId = (response.headers['x-amzn-requestid'] as string | undefined) ?? null;
+          const verdict = verdictFor(response.status, messageOf(response.data), event);
+          const rejected = (reason: string): SendResult => ({ ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${reason}` }] });
+          switch (verdict.kind) {
+            case 'accepted':
+            case 'duplicate':
+              return { ...result, status: verdict.kind, errors: [] };
+            case 'rejected':
+              return rejected(verdict.reason);
+            case 'forbidden': {
+              // A 403 is final for a token that a 403 brought less than 5 minutes ago: a fan-out to users who
+              // turned notifications off gets one 403 each, and must not ask for a token each.
+              const renewedLately = this.#renewedFor403?.token === token && this.#now() - this.#renewedFor403.at < RENEW_FOR_403_EVERY_MS;
+              if (renewedToken || renewedLately) return rejected(verdict.reason);
+              // Otherwise once more with a newer token: the one this renewal brings, or the one another request's did.
+              remember = this.#tokens.invalidate(token);
+              renewedToken = true;
+              attempt--; // a renewed token is not a retry
+              continue;
+            }
+            case 'new-token':
+              this.#tokens.invalidate(token);
+              if (renewedToken) return rejected(verdict.reason);
+              renewedToken = true;
+              attempt--; // a renewed token is not a retry
+              continue;
+            case 'retry':
+              lastCause = `Amazon answered ${response.status}: ${verdict.reason}`;
+              delay = retryAfterMs(response.headers['retry-after'] as string | undefined, this.#now());
+          }
+        } catch (error) {
+          result.httpStatus = null;
+          result.requestId = null;
+          lastCause = `POST ${url} failed: ${networkCause(error)}`;
+        }
+      }
+      delay ??= this.#random() * Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
+      const elapsed = this.#now() - startedAt;
+      if (attempt >= this.#retry.attempts || elapsed + delay > this.#retry.maxElapsedMs) {
+        const gaveUp = attempt >= this.#retry.attempts ? `after ${attempt} attempts` : `within ${this.#retry.maxElapsedMs / 1000} s`;
+        return { ...result, status: 'failed', errors: [{ path: '', message: `Gave up ${gaveUp}; last: ${lastCause}` }] };
+      }
+      await this.#sleep(delay);
+    }
+  }
+}
+
+/** A 403 renews the access token at most once in this long (see the 'forbidden' verdict). */
+export const RENEW_FOR_403_EVERY_MS = 5 * 60_000;
+
+/** `Retry-After` in milliseconds: seconds, or an HTTP date; undefined if absent or unreadable. */
+export function retryAfterMs(header: string | undefined, now: number): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,163 @@
+import type { AxiosInstance } from 'axios';
+import { z } from 'zod';
+import { lazyHttpClient, networkCause } from './http';
+
+/**
+ * Access tokens for the Proactive Events API: Login with Amazon's client-credentials grant.
+ * @see https://developer.amazon.com/docs/smapi/proactive-events-api.html (Get an access token)
+ */
+export const LWA_TOKEN_URL = 'https://api.amazon.com/auth/o2/token';
+/** The scope of an access token for the Proactive Events API. */
+export const PROACTIVE_EVENTS_SCOPE = 'alexa::proactive_events';
+
+/** Where the right credentials are; users often take a Login with Amazon security profile's instead. */
+export const CREDENTIALS_HINT =
+  "Use the skill's Alexa Skill Messaging client id and secret (ALEXA_CLIENT_ID, ALEXA_CLIENT_SECRET): developer console, " +
+  'your skill, Build > Permissions, at the bottom; or `ask smapi get-skill-credentials -s <skillId>`. ' +
+  'Not the credentials of a Login with Amazon security profile.';
+
+export interface Credentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** The skill's credentials, and where and how tokens are fetched. */
+export interface TokenClientOptions extends Credentials {
+  /** Default LWA_TOKEN_URL; the emulator's `<url>/auth/o2/token` for local runs. */
+  tokenUrl?: string;
+  /** The axios client; one with keep-alive connections, made on first use, by default. */
+  http?: AxiosInstance;
+  /** Milliseconds since the epoch; tests move it instead of waiting. */
+  now?: () => number;
+  timeoutMs?: number;
+}
+
+/** Why no token could be had: the credentials (`ERR_INVALID_CLIENT`), the scope, another refusal, or no answer. */
+export type TokenErrorCode = 'ERR_INVALID_CLIENT' | 'ERR_INVALID_SCOPE' | 'ERR_TOKEN_REFUSED' | 'ERR_TOKEN_UNAVAILABLE';
+
+/** A token could not be had. `retryable` when it may work later (5xx, 429, network); never carries a secret. */
+export class TokenError extends Error {
+  override readonly name = 'TokenError';
+  readonly code: TokenErrorCode;
+  readonly retryable: boolean;
+  readonly httpStatus?: number;
+  constructor({ code, message, retryable, httpStatus }: { code: TokenErrorCode; message: string; retryable: boolean; httpStatus?: number }) {
+    super(message);
+    this.code = code;
+    this.retryable = retryable;
+    this.httpStatus = httpStatus;
+  }
+}
+
+const TokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive(),
+  token_type: z.string().refine((type) => type.toLowerCase() === 'bearer', 'expected a bearer token'),
+});
+const ErrorResponseSchema = z.object({ error: z.string(), error_description: z.string().optional() });
+
+/** Renew this long before expiry, as Amazon's SDK does (less for tokens that live under two minutes). */
+const REFRESH_MARGIN_MS = 60_000;
+
+/**
+ * Gets and caches one access token for the proactive events scope. The token is reused until 60 s before it
+ * expires; callers asking while a request is under way share it, so a hundred sends at once make one request.
+ * The secret and the token are kept in private fields: printing the client shows neither.
+ */
+export class TokenClient {
+  readonly clientId: string;
+  readonly tokenUrl: string;
+  /** How many token requests were made (for tests and benchmarks). */
+  requests = 0;
+  readonly #clientSecret: string;
+  readonly #http: () => AxiosInstance;
+  readonly #now: () => number;
+  readonly #timeoutMs: number;
+  #cached?: { token: string; refreshAt: number };
+  #pending?: Promise<string>;
+
+  constructor({ clientId, clientSecret, tokenUrl = LWA_TOKEN_URL, http, now = Date.now, timeoutMs = 10_000 }: TokenClientOptions) {
+    this.clientId = clientId;
+    this.tokenUrl = tokenUrl;
+    this.#clientSecret = clientSecret;
+    this.#http = lazyHttpClient(http);
+    this.#now = now;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** A valid access token, from the cache or from Login with Amazon. Rejects with a TokenError. */
+  token(): Promise<string> {
+    if (this.#cached && this.#now() < this.#cached.refreshAt) return Promise.resolve(this.#cached.token);
+    this.#pending ??= this.#fetch().finally(() => (this.#pending = undefined));
+    return this.#pending;
+  }
+
+  /**
+   * Forgets `token` if it is the cached one: Amazon refused it, so the next call fetches a new one. False when it
+   * is not (another caller has had it replaced already).
+   */
+  invalidate(token: string): boolean {
+    if (this.#cached?.token !== token) return false;
+    this.#cached = undefined;
+    return true;
+  }
+
+  async #fetch(): Promise<string> {
+    const startedAt = this.#now();
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: this.clientId,
+      client_secret: this.#clientSecret,
+      scope: PROACTIVE_EVENTS_SCOPE,
+    });
+    this.requests++;
+    let response;
+    try {
+      response = await this.#http().post(this.tokenUrl, form.toString(), {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        timeout: this.#timeoutMs,
+        validateStatus: () => true,
+      });
+    } catch (error) {
+      // axios errors hold the request, secret included: only the cause goes on.
+      throw new TokenError({ code: 'ERR_TOKEN_UNAVAILABLE', retryable: true, message: `POST ${this.tokenUrl} failed: ${networkCause(error)}` });
+    }
+    const where = `POST ${this.tokenUrl} answered ${response.status}`;
+    if (response.status === 200) {
+      const parsed = TokenResponseSchema.safeParse(response.data);
+      if (!parsed.success) {
+        throw new TokenError({ code: 'ERR_TOKEN_UNAVAILABLE', retryable: false, httpStatus: 200, message: `${where} without a usable bearer token` });
+      }
+      const lifetime = parsed.data.expires_in * 1000;
+      this.#cached = { token: parsed.data.access_token, refreshAt: startedAt + lifetime - Math.min(REFRESH_MARGIN_MS, lifetime / 2) };
+      return parsed.data.access_token;
+    }
+    const body = ErrorResponseSchema.safeParse(response.data);
+    const reason = body.success ? `${body.data.error}${body.data.error_description ? `: ${body.data.error_description}` : ''}` : 'no error description';
+    if (body.success && body.data.error === 'invalid_client') {
+      throw new TokenError({
+        code: 'ERR_INVALID_CLIENT',
+        retryable: false,
+        httpStatus: response.status,
+        message: `Login with Amazon refused client id ${this.clientId} (${reason}). ${CREDENTIALS_HINT}`,
+      });
+    }
+    if (body.success && body.data.error === 'invalid_scope') {
+      throw new TokenError({
+        code: 'ERR_INVALID_SCOPE',
+        retryable: false,
+        httpStatus: response.status,
+        message:
+          `Login with Amazon will not give client id ${this.clientId} the scope ${PROACTIVE_EVENTS_SCOPE} (${reason}): these are not a skill's ` +
+          `Alexa Skill Messaging credentials, or the skill has no events.publications in its deployed manifest (npm run build:platform, then deploy). ${CREDENTIALS_HINT}`,
+      });
+    }
+    const retryable = response.status === 429 || response.status >= 500;
+    throw new TokenError({
+      code: retryable ? 'ERR_TOKEN_UNAVAILABLE' : 'ERR_TOKEN_REFUSED',
+      retryable,
+      httpStatus: response.status,
+      message: `${where} (${reason})`,
+    });
+  }
+}

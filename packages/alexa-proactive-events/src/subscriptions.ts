@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { LOCALE_PATTERN } from './request/validate';
+import { originOf } from './send/regions';
+
+/** DynamoDB refuses partition keys over 2,048 bytes; Alexa's user ids are a few hundred characters. */
+export const MAX_USER_ID_BYTES = 2048;
+
+/** A user id as the skill stores and addresses it. */
+export const UserIdSchema = z
+  .string()
+  .min(1)
+  .refine((id) => Buffer.byteLength(id) <= MAX_USER_ID_BYTES, `expected at most ${MAX_USER_ID_BYTES.toLocaleString('en-US')} bytes (DynamoDB's key limit)`);
+
+/**
+ * How much later than the skill's clock a skill event may be stamped: Amazon's tolerance for request timestamps.
+ * @see https://developer.amazon.com/docs/custom-skills/host-a-custom-skill-as-a-web-service.html
+ */
+export const CLOCK_SKEW_MS = 150_000;
+
+/**
+ * What the skill knows about one user's notifications: the events Amazon last reported them subscribed to,
+ * when that state was set, and where to reach them. Kept in the skill's database, one per user.
+ */
+export const SubscriberStateSchema = z.object({
+  /** Events the user is subscribed to, as Amazon last reported them; empty when none; absent if never reported. */
+  subscriptions: z.array(z.string()).optional(),
+  /** `request.timestamp` of the newest subscription or enable/disable event applied. */
+  updatedAt: z.string().optional(),
+  /** The user's Alexa API host (`context.System.apiEndpoint`), which decides the region events go to. */
+  apiEndpoint: z.string().optional(),
+  /** The locale of the user's latest request, e.g. `en-US`. */
+  locale: z.string().optional(),
+});
+/** What the skill knows about one user's notifications (see SubscriberStateSchema). */
+export type SubscriberState = z.infer<typeof SubscriberStateSchema>;
+
+/**
+ * Something that changes a user's state. The first three are Alexa skill events, which Amazon may deliver out of
+ * order and redeliver with their original timestamp for up to an hour; `request` is any ordinary request.
+ * @see https://developer.amazon.com/docs/smapi/skill-events-in-alexa-skills.html
+ */
+export type SubscriberChange =
+  | { kind: 'subscriptionsChanged'; timestamp: string; events: string[]; apiEndpoint?: string; locale?: string }
+  | { kind: 'skillEnabled'; timestamp: string; apiEndpoint?: string; locale?: string }
+  | { kind: 'skillDisabled'; timestamp: string }
+  | { kind: 'request'; apiEndpoint?: string; locale?: string };
+
+/**
+ * The state after `change`. An event older than the state's `updatedAt` changes nothing; an event with the same
+ * timestamp is applied (Amazon's timestamps have one-second precision, and a redelivery carries the same content).
+ * Disabling the skill keeps only an empty subscription list and its time, so that an older event delivered later
+ * cannot bring the user's data back.
+ */
+export function applySubscriberChange(state: SubscriberState | undefined, change: SubscriberChange): SubscriberState {
+  const current = state ?? {};
+  if (change.kind === 'request') {
+    return { ...current, ...defined({ apiEndpoint: change.apiEndpoint, locale: change.locale }) };
+  }
+  if (!isAtLeastAsNew(change.timestamp, current.updatedAt)) {
+    return current;
+  }
+  switch (change.kind) {
+    case 'skillDisabled':
+      return { subscriptions: [], updatedAt: change.timestamp };
+    case 'skillEnabled':
+      return { ...current, ...defined({ apiEndpoint: change.apiEndpoint, locale: change.locale }), updatedAt: change.timestamp };
+    case 'subscriptionsChanged':
+      return {
+        ...current,
+        ...defined({ apiEndpoint: change.apiEndpoint, locale: change.locale }),
+        subscriptions: [...change.events],
+        updatedAt: change.timestamp,
+      };
+  }
+}
+
+/** What the skill lets into a user's stored state. */
+export interface SubscriberPolicy {
+  /** The events the skill publishes; other names in a subscription list are not kept. */
+  publishedEvents: readonly string[];
+  /** Origins a stored apiEndpoint may have: Amazon's three, and the operator's (see `tokenOrigins`). */
+  apiEndpoints: ReadonlySet<string>;
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+/**
+ * `change` as it may be stored, with why anything of it was left out. Even a genuine request is bounded: a skill
+ * event stamped later than the clock allows is ignored (newest-wins would keep it forever), a subscription list
+ * keeps only published events, once each, and an apiEndpoint or locale that is not one is not stored.
+ */
+export function admitChange(change: SubscriberChange, policy: SubscriberPolicy): { change?: SubscriberChange; ignored: string[] } {
+  if (change.kind !== 'request' && Date.parse(change.timestamp) > policy.now + CLOCK_SKEW_MS) {
+    const clock = new Date(policy.now).toISOString();
+    return { ignored: [`${change.kind} stamped ${change.timestamp}, later than the clock (${clock}) allows; nothing stored`] };
+  }
+  if (change.kind === 'skillDisabled') return { change, ignored: [] };
+  const ignored: string[] = [];
+  const admitted = { ...change };
+  const origin = change.apiEndpoint === undefined ? undefined : originOf(change.apiEndpoint);
+  if (change.apiEndpoint !== undefined) {
+    if (origin && policy.apiEndpoints.has(origin)) admitted.apiEndpoint = origin;
+    else {
+      delete admitted.apiEndpoint;
+      ignored.push(`apiEndpoint ${JSON.stringify(change.apiEndpoint.slice(0, 100))} not stored: not one of Amazon's hosts or PROACTIVE_API_ENDPOINTS`);
+    }
+  }
+  if (change.locale !== undefined && !LOCALE_PATTERN.test(change.locale)) {
+    delete admitted.locale;
+    ignored.push(`locale ${JSON.stringify(change.locale.slice(0, 20))} not stored: expected a locale like "en-US"`);
+  }
+  if (admitted.kind === 'subscriptionsChanged') {
+    admitted.events = policy.publishedEvents.filter((name) => admitted.events.includes(name));
+  }
+  return { change: admitted, ignored };
+}
+
+/** True when `timestamp` is valid and not older than `than`; a missing or unreadable `than` never blocks. */
+export function isAtLeastAsNew(timestamp: string, than: string | undefined): boolean {
+  const incoming = Date.parse(timestamp);
+  if (Number.isNaN(incoming)) return false;
+  const current = than === undefined ? NaN : Date.parse(than);
+  return Number.isNaN(current) || incoming >= current;
+}
+
+/**
+ * The event names in a `AlexaSkillEvent.ProactiveSubscriptionChanged` body, or `undefined` if the body is not of
+ * that shape. A missing `subscriptions` list means no subscriptions, as an empty one does.
+ */
+export function subscribedEventNames(body: unknown): string[] | undefined {
+  const parsed = SubscriptionChangedBodySchema.safeParse(body ?? {});
+  return parsed.success ? (parsed.data.subscriptions ?? []).map((s) => s.eventName) : undefined;
+}
+
+const SubscriptionChangedBodySchema = z.object({
+  subscriptions: z.array(z.object({ eventName: z.string() })).optional(),
+});
+
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

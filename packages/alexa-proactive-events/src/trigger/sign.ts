@@ -1,0 +1,110 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
+import { z } from 'zod';
+import { STAGES } from '../send/regions';
+import { UserIdSchema } from '../subscriptions';
+
+/**
+ * Signed triggers: a synthetic Alexa IntentRequest that names a hidden intent (`WeatherAlertIntent`) and carries
+ * the event to send, as in Jovo's tutorial, but signed with HMAC-SHA256 under a secret only the owner knows.
+ * The signature travels in the JSON body (relays such as the Jovo Webhook or API Gateway keep bodies, not always
+ * headers) and covers the intent, the request's timestamp and id, the apiEndpoint and the event data.
+ */
+export const TRIGGER_SIGNATURE_VERSION = 'v1';
+/** A trigger older (or further in the future) than this is refused. */
+export const TRIGGER_MAX_AGE_MS = 5 * 60_000;
+/** The secret must be long enough that guessing it is hopeless. */
+export const MIN_TRIGGER_SECRET_LENGTH = 16;
+/** Users one trigger may carry; a fan-out sends several triggers. */
+export const MAX_TRIGGER_BATCH = 500;
+
+/** What a trigger asks the skill to send. The event itself is validated by the skill with `validateRequest`. */
+export const TriggerDataSchema = z.strictObject({
+  event: z.strictObject({ name: z.string(), payload: z.unknown() }),
+  localizedAttributes: z.array(z.record(z.string(), z.string())).optional(),
+  /** Unicast to each of these users (a batch of a fan-out); Multicast without. */
+  users: z.array(UserIdSchema).min(1).max(MAX_TRIGGER_BATCH).optional(),
+  /** Set by the sender of the trigger, so that a re-sent trigger is a duplicate, never a second notification. */
+  referenceId: z.string().min(1).max(100),
+  expiresInMinutes: z.number().int().optional(),
+  stage: z.enum(STAGES).optional(),
+  /**
+   * True when the sender chose the region (--region, --api-endpoint). Otherwise a Unicast event goes to the
+   * region the skill has stored for the user.
+   */
+  explicitEndpoint: z.boolean(),
+});
+/** What a trigger asks the skill to send (see TriggerDataSchema). */
+export type TriggerData = z.output<typeof TriggerDataSchema>;
+
+/** The part of an Alexa request the signature covers, and where the trigger sits. */
+export interface TriggerRequest {
+  version: '1.0';
+  session: { new: true; sessionId: string; application: { applicationId: string }; user: { userId: string } };
+  context: { System: { application: { applicationId: string }; user: { userId: string }; apiEndpoint: string } };
+  request: { type: 'IntentRequest'; requestId: string; timestamp: string; locale: string; intent: { name: string; confirmationStatus: 'NONE' } };
+  trigger: { data: TriggerData; signature: string };
+}
+
+/** What `triggerRequest` signs. */
+export interface TriggerRequestParts {
+  /** The hidden intent of the event: `hiddenIntentName(data.event.name)`. */
+  intent: string;
+  data: TriggerData;
+  /** `context.System.apiEndpoint`: where the skill sends the event, unless it stored a region for a Unicast user. */
+  apiEndpoint: string;
+  locale: string;
+  /** The skill's TRIGGER_SECRET. */
+  secret: string;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+  requestId?: string;
+}
+
+const TRIGGER_USER = 'amzn1.ask.account.proactive-events-trigger';
+const TRIGGER_APPLICATION = 'amzn1.ask.skill.proactive-events-trigger';
+
+/** A signed synthetic IntentRequest for a hidden intent, as the skill's door verifies it (`verifyTrigger`). */
+export function triggerRequest({ intent, data, apiEndpoint, locale, secret, now = Date.now, requestId = `trigger.${randomUUID()}` }: TriggerRequestParts): TriggerRequest {
+  const timestamp = new Date(now()).toISOString();
+  return {
+    version: '1.0',
+    session: { new: true, sessionId: `trigger.${randomUUID()}`, application: { applicationId: TRIGGER_APPLICATION }, user: { userId: TRIGGER_USER } },
+    context: { System: { application: { applicationId: TRIGGER_APPLICATION }, user: { userId: TRIGGER_USER }, apiEndpoint } },
+    request: { type: 'IntentRequest', requestId, timestamp, locale, intent: { name: intent, confirmationStatus: 'NONE' } },
+    trigger: { data, signature: sign(secret, { intent, timestamp, requestId, apiEndpoint, data }) },
+  };
+}
+
+/** What the signature covers. */
+export interface SignedParts {
+  intent: string;
+  timestamp: string;
+  requestId: string;
+  apiEndpoint: string;
+  data: unknown;
+}
+
+/** The HMAC-SHA256 signature of a trigger's signed parts under `secret`: `v1=<hex>`. */
+export function sign(secret: string, { intent, timestamp, requestId, apiEndpoint, data }: SignedParts): string {
+  const message = ['proactive-events-trigger', TRIGGER_SIGNATURE_VERSION, intent, timestamp, requestId, apiEndpoint, canonicalJson(data)].join('\n');
+  return `${TRIGGER_SIGNATURE_VERSION}=${createHmac('sha256', secret).update(message).digest('hex')}`;
+}
+
+/** Compares two signatures in constant time. */
+export function sameSignature(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** JSON with object keys sorted at every level, so that a relay re-serializing the body keeps the signature valid. */
+export function canonicalJson(value: unknown): string {
+  // Array.from visits holes too: `[, 1]` is `[null,1]`, as JSON.stringify and every relay write it.
+  if (Array.isArray(value)) return `[${Array.from(value, (item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { eventOfHiddenIntent, type EventName } from '../events/names';
+import { formatPath, type Issue } from '../issues';
+import { TRIGGER_MAX_AGE_MS, TriggerDataSchema, sameSignature, sign, type TriggerData } from './sign';
+
+/** A trigger whose signature, shape, intent and age hold: what a door hands on to the skill. */
+export interface VerifiedTrigger {
+  /** The hidden intent, `hiddenIntentName(event)`. */
+  intent: string;
+  /** The event the trigger sends, named by its intent and its data alike. */
+  event: EventName;
+  data: TriggerData;
+  /** `context.System.apiEndpoint` of the trigger. */
+  apiEndpoint: string;
+  /** `request.requestId`: what a replay guard remembers. */
+  requestId: string;
+}
+
+/** A verified trigger, or why it is refused (with the problems of a malformed one). */
+export type TriggerVerdict = { ok: true; trigger: VerifiedTrigger } | { ok: false; reason: string; issues?: Issue[] };
+
+/** What verifying a trigger needs. */
+export interface VerifyTriggerOptions {
+  /** TRIGGER_SECRET; without one every trigger is refused. */
+  secret: string | undefined;
+  /** Milliseconds since the epoch; default Date.now. */
+  now?: () => number;
+}
+
+/**
+ * Everything about a trigger that needs no memory, checked once, at the door: signed with `secret` over exactly
+ * this content, an IntentRequest for the hidden intent of the event it carries (the signature does not cover the
+ * request's type or user, so a captured trigger must not become another kind of request), at most five minutes old
+ * either way, and of the trigger's shape. Only the signed fields are read until the signature holds, and no reason
+ * says anything of a body the owner did not sign, so a request from someone without the secret learns nothing and
+ * is never echoed. The reason never contains the secret or the signature. Replays are the skill's to catch
+ * (`ReplayStore`): they need memory.
+ */
+export function verifyTrigger(body: unknown, { secret, now = Date.now }: VerifyTriggerOptions): TriggerVerdict {
+  if (!secret) return { ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' };
+  const parts = SignedPartsSchema.safeParse(body);
+  if (!parts.success) return { ok: false, reason: 'the request carries no signed trigger' };
+  const { request, context, trigger } = parts.data;
+  const signed = { intent: request.intent.name, timestamp: request.timestamp, requestId: request.requestId, apiEndpoint: context.System.apiEndpoint, data: trigger.data };
+  if (!sameSignature(trigger.signature, sign(secret, signed))) {
+    return { ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' };
+  }
+  const event = eventOfHiddenIntent(request.intent.name);
+  if (request.type !== 'IntentRequest' || !event) {
+    return { ok: false, reason: 'a trigger is an IntentRequest for a hidden intent; this one was changed after signing' };
+  }
+  const age = now() - Date.parse(request.timestamp);
+  if (Number.isNaN(age) || Math.abs(age) > TRIGGER_MAX_AGE_MS) {
+    return { ok: false, reason: `the trigger is ${Math.round(age / 1000)} s old; triggers are accepted for ${TRIGGER_MAX_AGE_MS / 60_000} minutes` };
+  }
+  const data = TriggerDataSchema.safeParse(trigger.data);
+  if (!data.success) {
+    const issues = data.error.issues.map((issue) => ({ path: formatPath(['trigger', 'data', ...issue.path]), message: issue.message }));
+    return { ok: false, reason: 'the trigger is malformed', issues };
+  }
+  if (data.data.event.name !== event) {
+    return { ok: false, reason: `${request.intent.name} sends ${event}, not ${data.data.event.name}` };
+  }
+  return { ok: true, trigger: { intent: request.intent.name, event, data: data.data, apiEndpoint: context.System.apiEndpoint, requestId: request.requestId } };
+}
+
+/** True when `body` presents itself as a trigger (whether or not its signature holds). */
+export function isTriggerRequest(body: unknown): boolean {
+  return body !== null && typeof body === 'object' && Object.hasOwn(body, 'trigger');
+}
+
+/** The fields the signature covers; nothing else of the body is looked at before it holds. */
+const SignedPartsSchema = z.object({
+  context: z.object({ System: z.object({ apiEndpoint: z.string() }) }),
+  request: z.object({ type: z.unknown(), requestId: z.string(), timestamp: z.string(), intent: z.object({ name: z.string() }) }),
+  trigger: z.object({ data: z.unknown().refine((data) => data !== undefined), signature: z.string() }),
+});

@@ -1,0 +1,329 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createEmulator, type AcceptedEvent, type Emulator, type EmulatorOptions } from '../src/emulator';
+import { example } from './helpers/fixtures';
+
+/** A built skill manifest (skill.json) that publishes all eight events. */
+const SKILL_JSON = path.join(__dirname, 'fixtures', 'skill-package', 'skill.json');
+let emulator: Emulator;
+let clock: { now: number };
+
+async function start(options: EmulatorOptions = {}) {
+  clock = { now: Date.parse('2026-11-22T10:00:00Z') };
+  emulator = await createEmulator({ port: 0, now: () => clock.now, ...options });
+}
+afterEach(() => emulator.close());
+
+function token(form: Record<string, string> = {}, pathName = '/auth/o2/token') {
+  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'id', client_secret: 'secret', scope: 'alexa::proactive_events', ...form });
+  return fetch(`${emulator.url}${pathName}`, { method: 'POST', body });
+}
+
+async function accessToken(): Promise<string> {
+  return ((await (await token()).json()) as { access_token: string }).access_token;
+}
+
+function send(body: unknown, bearer: string | undefined, stage: 'development' | 'live' = 'development') {
+  return fetch(`${emulator.url}/v1/proactiveEvents${stage === 'development' ? '/stages/development' : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(bearer && { authorization: `Bearer ${bearer}` }) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+describe('token endpoint', () => {
+  beforeEach(() => start());
+
+  it.each(['/auth/o2/token', '/auth/O2/token'])('issues a bearer token for an hour at %s', async (pathName) => {
+    const response = await token({}, pathName);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ access_token: expect.stringMatching(/^Atc\|/), expires_in: 3600, scope: 'alexa::proactive_events', token_type: 'bearer' });
+    expect(emulator.tokensIssued).toBe(1);
+  });
+
+  it.each([
+    [{ grant_type: 'password' }, 400, 'unsupported_grant_type'],
+    [{ client_secret: '' }, 400, 'invalid_request'],
+    [{ scope: 'alexa::alerts:reminders:skill:readwrite' }, 400, 'invalid_scope'],
+  ])('refuses %p with %i %s', async (form, status, error) => {
+    const response = await token(form);
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ error });
+  });
+
+  it('accepts only the configured credentials when given some', async () => {
+    await emulator.close();
+    await start({ clients: { id: 'right' } });
+    expect((await token({ client_secret: 'wrong' })).status).toBe(401);
+    expect(await (await token({ client_secret: 'wrong' })).json()).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
+    expect((await token({ client_secret: 'right' })).status).toBe(200);
+  });
+});
+
+describe('events API', () => {
+  beforeEach(() => start({ skillJsonPath: SKILL_JSON }));
+
+  it('accepts a valid event with 202 and a request id, and lists it with its notification text', async () => {
+    const response = await send(example('weather-alert.json'), await accessToken());
+    expect(response.status).toBe(202);
+    expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    const events = (await (await fetch(`${emulator.url}/events`)).json()) as AcceptedEvent[];
+    expect(events).toEqual([
+      expect.objectContaining({
+        id: 1,
+        stage: 'development',
+        event: 'AMAZON.WeatherAlert.Activated',
+        referenceId: 'schema-page-example-weather-alert',
+        audience: 'Multicast',
+        locale: 'en-US',
+        text: 'There is a tornado alert for your area. Provided by Weather Knows.',
+        texts: { 'en-US': 'There is a tornado alert for your area. Provided by Weather Knows.' },
+        acceptedAt: '2026-11-22T10:00:00.000Z',
+      }),
+    ]);
+  });
+
+  it('says so, rather than show an empty notification, for an event in a language it has no texts for', async () => {
+    const french = { ...example('weather-alert.json'), localizedAttributes: [{ locale: 'fr-FR', source: 'Météo' }] };
+    expect((await send(french, await accessToken())).status).toBe(202);
+    expect(emulator.accepted[0]).toMatchObject({ locale: 'fr-FR', text: '(no preview in fr-FR: the emulator speaks en and de)', texts: {} });
+  });
+
+  it('speaks every locale the event can be previewed in', async () => {
+    await send(example('message-alert.json'), await accessToken());
+    expect(emulator.accepted[0].texts).toEqual({
+      'en-US': 'You have 5 new unread urgent messages from Andy.',
+      'de-DE': 'Du hast 5 neue ungelesene dringende Nachrichten von Andy.',
+    });
+  });
+
+  it('refuses a missing, unknown or expired token with 403', async () => {
+    const missing = await send(example('weather-alert.json'), undefined);
+    expect(missing.status).toBe(403);
+    expect(await missing.json()).toEqual({ code: 403, message: 'No access token: send Authorization: Bearer <token from /auth/o2/token>' });
+    expect(await (await send(example('weather-alert.json'), 'Atc|made-up')).json()).toEqual({ code: 403, message: 'The access token is invalid or expired' });
+    const issued = await accessToken();
+    clock.now += 3600 * 1000;
+    expect((await send(example('weather-alert.json'), issued)).status).toBe(403);
+    expect(emulator.accepted).toEqual([]);
+  });
+
+  it('refuses a token expired on request', async () => {
+    const issued = await accessToken();
+    emulator.expireTokens();
+    expect((await send(example('weather-alert.json'), issued)).status).toBe(403);
+  });
+
+  it('validates the body as the library does, answering 400 with every problem', async () => {
+    const response = await send({ ...example('weather-alert.json'), referenceId: '', expiryTime: '2026-11-22T10:01:00Z' }, await accessToken());
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toBe(
+      'referenceId: must not be empty (given ""); expiryTime: must be 300 s (5 minutes) to 86,400 s (24 hours) after timestamp 2026-11-22T10:00:00Z; it is 60 s after it (given "2026-11-22T10:01:00Z")',
+    );
+    expect((await send('{ not json', await accessToken())).status).toBe(400);
+  });
+
+  it('refuses an event missing from the publications of the built skill.json', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skill-json-'));
+    const narrow = path.join(dir, 'skill.json');
+    fs.writeFileSync(narrow, JSON.stringify({ manifest: { events: { publications: [{ eventName: 'AMAZON.OrderStatus.Updated' }] } } }));
+    await emulator.close();
+    await start({ skillJsonPath: narrow });
+    const response = await send(example('weather-alert.json'), await accessToken());
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { message: string }).message).toMatch(/does not publish AMAZON\.WeatherAlert\.Activated/);
+    expect((await send(example('order-received.json'), await accessToken())).status).toBe(202);
+  });
+
+  it('answers a repeated referenceId for the same audience and stage with 409, and accepts it for another', async () => {
+    const bearer = await accessToken();
+    const unicast = (user: string) => ({ ...example('weather-alert.json'), relevantAudience: { type: 'Unicast', payload: { user } } });
+    expect((await send(example('weather-alert.json'), bearer)).status).toBe(202);
+    expect((await send(example('weather-alert.json'), bearer)).status).toBe(409);
+    expect((await send(example('weather-alert.json'), bearer, 'live')).status).toBe(202);
+    expect((await send(unicast('user-1'), bearer)).status).toBe(202);
+    expect((await send(unicast('user-2'), bearer)).status).toBe(202);
+    expect((await send(unicast('user-2'), bearer)).status).toBe(409);
+    expect(emulator.accepted.map((event) => [event.stage, event.audience])).toEqual([
+      ['development', 'Multicast'],
+      ['live', 'Multicast'],
+      ['development', 'user-1'],
+      ['development', 'user-2'],
+    ]);
+  });
+
+  it('forgets everything on DELETE /events', async () => {
+    const bearer = await accessToken();
+    await send(example('weather-alert.json'), bearer);
+    expect((await fetch(`${emulator.url}/events`, { method: 'DELETE' })).status).toBe(204);
+    expect(emulator.accepted).toEqual([]);
+    expect((await send(example('weather-alert.json'), bearer)).status).toBe(202);
+  });
+
+  it("logs Amazon's traffic, not the page's polls", async () => {
+    await emulator.close();
+    const lines: string[] = [];
+    await start({ skillJsonPath: SKILL_JSON, log: (line) => lines.push(line) });
+    await fetch(`${emulator.url}/events`);
+    await fetch(`${emulator.url}/stats`);
+    await send(example('weather-alert.json'), await accessToken());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual(['POST /auth/o2/token 200', 'POST /v1/proactiveEvents/stages/development 202 AMAZON.WeatherAlert.Activated']);
+  });
+
+  it('keeps only the latest requests in its log, and counts them all', async () => {
+    await emulator.close();
+    await start({ receivedLimit: 3 });
+    for (let i = 0; i < 5; i++) await fetch(`${emulator.url}/v2/request-${i}`);
+    expect(emulator.received.map((request) => request.path)).toEqual(['/v2/request-2', '/v2/request-3', '/v2/request-4']);
+    expect(((await (await fetch(`${emulator.url}/stats`)).json()) as { received: number }).received).toBe(6);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const response = await fetch(`${emulator.url}/v2/anything`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ code: 404, message: 'No route GET /v2/anything' });
+  });
+});
+
+describe('as strict as Amazon where Amazon is known, and no stricter', () => {
+  beforeEach(() => start({ skillJsonPath: SKILL_JSON, faults: { script: [503] } }));
+  const post = (path: string, body: string, headers: Record<string, string>) => fetch(`${emulator.url}/v1/proactiveEvents${path}`, { method: 'POST', headers, body });
+  const event = () => JSON.stringify(example('weather-alert.json'));
+
+  it('checks who is asking before anything else, faults included', async () => {
+    const response = await post('/stages/development', event(), { 'content-type': 'application/json' });
+    expect(response.status).toBe(403);
+    expect(emulator.accepted).toEqual([]);
+  });
+
+  it('takes JSON only', async () => {
+    const bearer = `Bearer ${await accessToken()}`;
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const response = await post('/stages/development', event(), { authorization: bearer, 'content-type': type });
+      expect([response.status, ((await response.json()) as { message: string }).message]).toEqual([415, `Content-Type must be application/json, not "${type}"`]);
+    }
+    expect((await post('/stages/development', event(), { authorization: bearer })).status).toBe(415);
+  });
+
+  it('refuses an event that has expired by the time it arrives', async () => {
+    emulator.setFaults({});
+    clock.now = Date.parse('2026-11-22T11:00:00Z');
+    const response = await send(example('weather-alert.json'), await accessToken());
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toBe(
+      'expiryTime: has passed (it is 2026-11-22T11:00:00.000Z): Amazon would not deliver the event (given "2026-11-22T11:00:00Z")',
+    );
+  });
+
+  it('reads the stage from the path without a trailing slash, and knows no other spelling of it', async () => {
+    emulator.setFaults({});
+    const headers = { authorization: `Bearer ${await accessToken()}`, 'content-type': 'application/json' };
+    expect((await post('/stages/development/', event(), headers)).status).toBe(202);
+    expect(emulator.accepted.map((accepted) => accepted.stage)).toEqual(['development']);
+    for (const path of ['/stages/Development', '/stages/DEVELOPMENT']) expect((await post(path, event(), headers)).status).toBe(404);
+    for (const prefix of ['/V1/PROACTIVEEVENTS', '/v1/ProactiveEvents']) {
+      expect((await fetch(`${emulator.url}${prefix}/stages/development`, { method: 'POST', headers, body: event() })).status).toBe(404);
+    }
+    // Only POST is the events API: a GET is no route, whatever its headers, and spends no scripted fault.
+    expect((await fetch(`${emulator.url}/v1/proactiveEvents/stages/development`, { headers })).status).toBe(404);
+    expect((await post('/', JSON.stringify({ ...example('weather-alert.json'), referenceId: 'live-1' }), headers)).status).toBe(202);
+    expect(emulator.accepted.map((accepted) => accepted.stage)).toEqual(['development', 'live']);
+  });
+
+  it('takes the client credentials as HTTP Basic authentication, as Login with Amazon does', async () => {
+    await emulator.close();
+    await start({ clients: { 'amzn1.application-oa2-client.basic': 's3cret=&+' } });
+    const form = new URLSearchParams({ grant_type: 'client_credentials', scope: 'alexa::proactive_events' });
+    const basic = Buffer.from(`amzn1.application-oa2-client.basic:${encodeURIComponent('s3cret=&+')}`).toString('base64');
+    const response = await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form, headers: { authorization: `Basic ${basic}` } });
+    expect(response.status).toBe(200);
+    // As sent, not form-encoded (curl -u): a + stays a +, and a % that starts no escape is no error.
+    for (const [id, secret] of [['amzn1.application-oa2-client.basic', 's3cret=&+'], ['amzn1.application-oa2-client.percent', '100%zz']]) {
+      await emulator.close();
+      await start({ clients: { [id]: secret } });
+      const raw = Buffer.from(`${id}:${secret}`).toString('base64');
+      const answer = await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form, headers: { authorization: `Basic ${raw}` } });
+      expect([secret, answer.status]).toEqual([secret, 200]);
+    }
+    const wrong = await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form, headers: { authorization: `Basic ${Buffer.from('someone:%zz').toString('base64')}` } });
+    expect([wrong.status, ((await wrong.json()) as { error: string }).error]).toEqual([401, 'invalid_client']);
+  });
+
+  it('answers invalid_scope for a client that may not send Proactive Events', async () => {
+    await emulator.close();
+    await start({ clientsWithoutScope: ['amzn1.application-oa2-client.profile'] });
+    const response = await token({ client_id: 'amzn1.application-oa2-client.profile' });
+    expect([response.status, await response.json()]).toEqual([400, { error: 'invalid_scope', error_description: 'The request has an invalid parameter : scope' }]);
+  });
+});
+
+describe('faults', () => {
+  it('answers the scripted statuses in order, with Retry-After on a 429, then behaves', async () => {
+    await start({ faults: { script: [429, 500, 'drop', 503], retryAfterSeconds: 4 } });
+    const bearer = await accessToken();
+    const first = await send(example('weather-alert.json'), bearer);
+    expect([first.status, first.headers.get('retry-after')]).toEqual([429, '4']);
+    expect((await send(example('weather-alert.json'), bearer)).status).toBe(500);
+    await expect(send(example('weather-alert.json'), bearer)).rejects.toThrow('fetch failed');
+    expect((await send(example('weather-alert.json'), bearer)).status).toBe(503);
+    expect((await send(example('weather-alert.json'), bearer)).status).toBe(202);
+  });
+
+  it('makes the same faults for the same seed', async () => {
+    const statuses = async () => {
+      const bearer = await accessToken();
+      const seen: number[] = [];
+      for (let i = 0; i < 50; i++) seen.push((await send({ ...example('weather-alert.json'), referenceId: `r${i}` }, bearer)).status);
+      await emulator.close();
+      return seen;
+    };
+    await start({ faults: { rate: 0.4, seed: 3 } });
+    const first = await statuses();
+    await start({ faults: { rate: 0.4, seed: 3 } });
+    const second = await statuses();
+    await start(); // for afterEach
+    expect(second).toEqual(first);
+    // 40% of 50 requests, give or take what one seed makes of it.
+    expect(first.filter((status) => status !== 202).length).toBeGreaterThanOrEqual(10);
+    expect(first.filter((status) => status !== 202).length).toBeLessThanOrEqual(30);
+    expect(new Set(first.filter((status) => status !== 202))).toEqual(new Set([429, 500, 503]));
+  });
+
+  it('makes the same faults for the same events whatever order they arrive in', async () => {
+    const statuses = async (order: number[]) => {
+      const bearer = await accessToken();
+      const seen: Record<string, number[]> = {};
+      for (let round = 0; round < 2; round++) {
+        for (const i of order) (seen[`r${i}`] ??= []).push((await send({ ...example('weather-alert.json'), referenceId: `r${i}` }, bearer)).status);
+      }
+      await emulator.close();
+      return seen;
+    };
+    const forwards = Array.from({ length: 30 }, (_, i) => i);
+    await start({ faults: { rate: 0.4, seed: 7 } });
+    const first = await statuses(forwards);
+    await start({ faults: { rate: 0.4, seed: 7 } });
+    const reversed = await statuses([...forwards].reverse());
+    await start(); // for afterEach
+    expect(reversed).toEqual(first);
+    // Each resend is a new draw: some event fails once and then gets through.
+    expect(Object.values(first).some(([once, again]) => once !== 202 && again === 202)).toBe(true);
+  });
+
+  it("adds latency to Amazon's answers only, not to the page or /events", async () => {
+    // Wide margins: the suite runs files in parallel on a small machine.
+    await start({ faults: { latencyMs: 800 } });
+    let startedAt = Date.now();
+    const bearer = await accessToken();
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(790);
+    startedAt = Date.now();
+    await send(example('weather-alert.json'), bearer);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(790);
+    startedAt = Date.now();
+    await fetch(`${emulator.url}/events`);
+    await fetch(`${emulator.url}/`);
+    expect(Date.now() - startedAt).toBeLessThan(400);
+  });
+});

@@ -1,0 +1,71 @@
+import * as fs from 'fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { EXAMPLE_FILES, example } from './helpers/fixtures';
+import { sendingSetup } from './helpers/sending';
+
+/** Debian's Chromium (apt-get install chromium); CI installs it and sets REQUIRE_BROWSER=1. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+
+it('has Chromium where a browser test is required', () => {
+  if (process.env.REQUIRE_BROWSER) expect(fs.existsSync(CHROMIUM)).toBe(true);
+});
+
+// Without Chromium on this machine the page test cannot run; CI requires it (above).
+const describeInBrowser = hasChromium ? describe : describe.skip;
+if (!hasChromium) console.warn(`Skipping the notifications page test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+
+describeInBrowser('the notifications page in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let setup: Awaited<ReturnType<typeof sendingSetup>>;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // Root in CI needs --no-sandbox; the rest keeps Chromium off the (closed) network.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(() => browser?.close());
+
+  beforeEach(async () => {
+    setup = await sendingSetup({ faults: { rate: 0.3, seed: 5, retryAfterSeconds: 0, script: [429, 'drop', 503] } });
+    page = await browser.newPage();
+  });
+  afterEach(async () => {
+    await page.close();
+    await setup.close();
+  });
+
+  const cardTexts = () => page.locator('article.card .text').allTextContents();
+
+  it('shows an accepted event as a notification, and the next one on top without a reload', async () => {
+    await setup.sender.send(example('weather-alert.json'), setup.target);
+    await page.goto(`${setup.emulator.url}/`);
+    await page.getByText('There is a tornado alert for your area. Provided by Weather Knows.').waitFor({ timeout: 10_000 });
+
+    await setup.sender.send(example('order-shipped.json'), setup.target);
+    await page.locator('article.card').nth(1).waitFor({ timeout: 10_000 });
+    expect(await cardTexts()).toEqual([
+      'Your order from Amazon has been shipped and will arrive by November 23, 2018.',
+      'There is a tornado alert for your area. Provided by Weather Knows.',
+    ]);
+    await expect(page.locator('article.card .meta').first().textContent()).resolves.toContain('AMAZON.OrderStatus.Updated');
+  });
+
+  it('shows every schema page example, each sent once through faults with one token request', async () => {
+    await page.goto(`${setup.emulator.url}/`);
+    await page.getByText('No notifications yet.').waitFor({ timeout: 10_000 });
+    const results = await Promise.all(EXAMPLE_FILES.map((file) => setup.sender.send(example(file), setup.target)));
+    expect(results.map((result) => result.status)).toEqual(EXAMPLE_FILES.map(() => 'accepted'));
+    expect(setup.emulator.tokensIssued).toBe(1);
+    await page.locator('article.card').nth(EXAMPLE_FILES.length - 1).waitFor({ timeout: 10_000 });
+    const shown = await cardTexts();
+    expect(shown.slice().sort()).toEqual(setup.emulator.accepted.map((event) => event.text).sort());
+    expect(shown[0]).toBe(setup.emulator.accepted[setup.emulator.accepted.length - 1].text);
+    // To look at the page yourself: PAGE_SCREENSHOT=/tmp/page.png npx jest emulatorPage
+    if (process.env.PAGE_SCREENSHOT) await page.screenshot({ path: process.env.PAGE_SCREENSHOT });
+  });
+});

@@ -1,0 +1,53 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The library's sources: what it imports, read from the text, as `from '…'`, `require('…')` and `import('…')`. */
+const sources = path.join(__dirname, '..', 'src');
+const files = fs.readdirSync(sources, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+
+function importsOf(file: string): string[] {
+  const source = fs.readFileSync(path.join(sources, file), 'utf8');
+  return [...source.matchAll(/\bfrom '([^']+)'|\brequire\('([^']+)'\)|\bimport\('([^']+)'\)/g)].map((match) => match[1] ?? match[2] ?? match[3]);
+}
+
+/** The files `entry` loads, itself included, following relative imports (type-only ones too). */
+function reachedFrom(entry: string): Set<string> {
+  const reached = new Set<string>();
+  const visit = (file: string) => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    for (const specifier of importsOf(file).filter((imported) => imported.startsWith('.'))) {
+      const target = path.relative(sources, path.resolve(path.dirname(path.join(sources, file)), specifier));
+      visit([`${target}.ts`, path.join(target, 'index.ts')].find((candidate) => files.includes(candidate)) ?? `${target} (missing)`);
+    }
+  };
+  visit(entry);
+  return reached;
+}
+
+it.each(files)('%s imports nothing from Jovo or from outside the library', (file) => {
+  for (const specifier of importsOf(file)) {
+    expect(specifier).not.toMatch(/^jovo-/);
+    if (specifier.startsWith('.')) expect(path.resolve(path.dirname(path.join(sources, file)), specifier).startsWith(sources + path.sep)).toBe(true);
+  }
+});
+
+it('reads its imports from every form, require() included', () => {
+  expect(importsOf(path.join('send', 'http.ts'))).toContain('axios');
+});
+
+it('loads neither the emulator, its command line nor Express from its main entry', () => {
+  const reached = [...reachedFrom('index.ts')];
+  expect(reached.filter((file) => file.includes('(missing)'))).toEqual([]);
+  expect(reached.filter((file) => file.startsWith(`emulator${path.sep}`) || file.startsWith(`cli${path.sep}`))).toEqual([]);
+  const external = new Set(reached.flatMap(importsOf).filter((specifier) => !specifier.startsWith('.')));
+  expect([...external].sort()).toEqual(['axios', 'crypto', 'http', 'https', 'zod']);
+});
+
+it('lists the eight events in exactly one place, the registry', () => {
+  const mentions = files.filter((file) => {
+    const source = fs.readFileSync(path.join(sources, file), 'utf8');
+    return ['WeatherAlertActivated', 'SocialGameInviteAvailable'].every((name) => new RegExp(`\\b${name}\\b,`).test(source));
+  });
+  expect(mentions).toEqual([path.join('events', 'registry.ts')]);
+});

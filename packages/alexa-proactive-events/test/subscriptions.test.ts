@@ -1,0 +1,104 @@
+import { admitChange, applySubscriberChange, subscribedEventNames, tokenOrigins, type SubscriberState } from '../src';
+import { isAtLeastAsNew } from '../src/subscriptions';
+
+const WEATHER = 'AMAZON.WeatherAlert.Activated';
+const subscribed: SubscriberState = {
+  subscriptions: [WEATHER],
+  updatedAt: '2026-11-22T10:00:00Z',
+  apiEndpoint: 'https://api.amazonalexa.com',
+  locale: 'en-US',
+};
+
+describe('applySubscriberChange', () => {
+  it('starts a state from nothing', () => {
+    expect(applySubscriberChange(undefined, { kind: 'subscriptionsChanged', timestamp: '2026-11-22T10:00:00Z', events: [WEATHER] })).toEqual({
+      subscriptions: [WEATHER],
+      updatedAt: '2026-11-22T10:00:00Z',
+    });
+  });
+
+  it('compares instants, not strings: a later time written with milliseconds wins', () => {
+    const next = applySubscriberChange(subscribed, { kind: 'subscriptionsChanged', timestamp: '2026-11-22T10:00:00.500Z', events: [] });
+    expect(next.subscriptions).toEqual([]);
+  });
+
+  it('ignores a change with an unreadable timestamp', () => {
+    expect(applySubscriberChange(subscribed, { kind: 'subscriptionsChanged', timestamp: 'yesterday', events: [] })).toBe(subscribed);
+    expect(applySubscriberChange(subscribed, { kind: 'skillDisabled', timestamp: '' })).toBe(subscribed);
+  });
+
+  it('lets any readable timestamp replace a stored one that cannot be read', () => {
+    const broken = { ...subscribed, updatedAt: 'garbage' };
+    expect(applySubscriberChange(broken, { kind: 'skillDisabled', timestamp: '2020-01-01T00:00:00Z' })).toEqual({
+      subscriptions: [],
+      updatedAt: '2020-01-01T00:00:00Z',
+    });
+  });
+
+  it('keeps the region and locale when a change does not carry them', () => {
+    const next = applySubscriberChange(subscribed, { kind: 'subscriptionsChanged', timestamp: '2026-11-22T11:00:00Z', events: [] });
+    expect(next).toEqual({ ...subscribed, subscriptions: [], updatedAt: '2026-11-22T11:00:00Z' });
+  });
+
+  it('refreshes region and locale on an ordinary request without touching the subscription state', () => {
+    const next = applySubscriberChange(subscribed, { kind: 'request', apiEndpoint: 'https://api.fe.amazonalexa.com', locale: 'ja-JP' });
+    expect(next).toEqual({ ...subscribed, apiEndpoint: 'https://api.fe.amazonalexa.com', locale: 'ja-JP' });
+  });
+});
+
+describe('isAtLeastAsNew', () => {
+  it.each([
+    ['2026-11-22T10:00:01Z', '2026-11-22T10:00:00Z', true],
+    ['2026-11-22T10:00:00Z', '2026-11-22T10:00:00Z', true],
+    ['2026-11-22T09:59:59Z', '2026-11-22T10:00:00Z', false],
+    ['2026-11-22T10:00:00Z', undefined, true],
+    ['not a date', undefined, false],
+  ])('%s against %s is %s', (incoming, current, expected) => {
+    expect(isAtLeastAsNew(incoming, current)).toBe(expected);
+  });
+});
+
+describe('subscribedEventNames', () => {
+  it('reads the event names of a subscription change body', () => {
+    expect(subscribedEventNames({ subscriptions: [{ eventName: WEATHER }] })).toEqual([WEATHER]);
+  });
+
+  it('reads a missing list, or a missing body, as no subscriptions', () => {
+    expect(subscribedEventNames({})).toEqual([]);
+    expect(subscribedEventNames(undefined)).toEqual([]);
+  });
+
+  it('refuses a body of another shape', () => {
+    expect(subscribedEventNames({ subscriptions: [{ name: WEATHER }] })).toBeUndefined();
+    expect(subscribedEventNames('subscriptions')).toBeUndefined();
+  });
+});
+
+describe('admitChange', () => {
+  const policy = { publishedEvents: [WEATHER, 'AMAZON.OrderStatus.Updated'], apiEndpoints: tokenOrigins(['http://127.0.0.1:3001']), now: Date.parse('2026-11-22T10:00:00Z') };
+
+  it('lets a plain change through, with the apiEndpoint as an origin', () => {
+    const change = { kind: 'subscriptionsChanged' as const, timestamp: '2026-11-22T09:59:00Z', events: [WEATHER], apiEndpoint: 'https://api.eu.amazonalexa.com/', locale: 'de-DE' };
+    expect(admitChange(change, policy)).toEqual({ change: { ...change, apiEndpoint: 'https://api.eu.amazonalexa.com' }, ignored: [] });
+    expect(admitChange({ kind: 'request', apiEndpoint: 'http://127.0.0.1:3001' }, policy).change).toEqual({ kind: 'request', apiEndpoint: 'http://127.0.0.1:3001' });
+  });
+
+  it('refuses a skill event stamped more than 150 s after the clock, and takes one within', () => {
+    expect(admitChange({ kind: 'skillDisabled', timestamp: '2026-11-22T10:02:31Z' }, policy)).toEqual({
+      ignored: ['skillDisabled stamped 2026-11-22T10:02:31Z, later than the clock (2026-11-22T10:00:00.000Z) allows; nothing stored'],
+    });
+    expect(admitChange({ kind: 'skillDisabled', timestamp: '2026-11-22T10:02:30Z' }, policy).change).toBeDefined();
+  });
+
+  it('leaves out what may not be stored, saying what', () => {
+    const { change, ignored } = admitChange(
+      { kind: 'skillEnabled', timestamp: '2026-11-22T09:00:00Z', apiEndpoint: 'https://attacker.example.com', locale: 'english' },
+      policy,
+    );
+    expect(change).toEqual({ kind: 'skillEnabled', timestamp: '2026-11-22T09:00:00Z' });
+    expect(ignored).toEqual([
+      `apiEndpoint "https://attacker.example.com" not stored: not one of Amazon's hosts or PROACTIVE_API_ENDPOINTS`,
+      'locale "english" not stored: expected a locale like "en-US"',
+    ]);
+  });
+});

@@ -1,0 +1,146 @@
+import { ReplayGuard, checkReplay, triggerRequest, verifyTrigger, type TriggerData } from '../src';
+import { canonicalJson } from '../src/trigger/sign';
+
+const SECRET = 'a-trigger-secret-of-enough-length';
+const NOW = Date.parse('2026-11-22T10:00:00Z');
+const data: TriggerData = {
+  event: { name: 'AMAZON.WeatherAlert.Activated', payload: { weatherAlert: { alertType: 'TORNADO' } } },
+  referenceId: 'weather-1',
+  explicitEndpoint: false,
+};
+
+function signed(overrides: Partial<Parameters<typeof triggerRequest>[0]> = {}) {
+  // A copy of the data for each: tests change what they get.
+  return triggerRequest({ intent: 'WeatherAlertIntent', data: structuredClone(data), apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US', secret: SECRET, now: () => NOW, ...overrides });
+}
+
+/** What a skill makes of a trigger: the door's verification, then its replay guard. */
+async function check(body: unknown, { secret = SECRET, now = NOW, replays = new ReplayGuard() } = {}) {
+  const verdict = verifyTrigger(body, { secret, now: () => now });
+  if (!verdict.ok) return verdict;
+  const replayed = await checkReplay(replays, verdict.trigger.requestId, now);
+  return replayed ? { ok: false, reason: replayed } : verdict;
+}
+
+it('builds a synthetic IntentRequest for the hidden intent, with the trigger in the body', () => {
+  const body = signed();
+  expect(body.request).toMatchObject({ type: 'IntentRequest', intent: { name: 'WeatherAlertIntent' }, timestamp: '2026-11-22T10:00:00.000Z', locale: 'en-US' });
+  expect(body.context.System.apiEndpoint).toBe('https://api.amazonalexa.com');
+  expect(body.trigger.data).toEqual(data);
+  expect(body.trigger.signature).toMatch(/^v1=[0-9a-f]{64}$/);
+  expect(JSON.stringify(body)).not.toContain(SECRET);
+});
+
+it('accepts a trigger signed with the secret, within five minutes', async () => {
+  expect(await check(signed())).toEqual({
+    ok: true,
+    trigger: { intent: 'WeatherAlertIntent', event: 'AMAZON.WeatherAlert.Activated', data, apiEndpoint: 'https://api.amazonalexa.com', requestId: expect.stringMatching(/^trigger\./) },
+  });
+  expect((await check(signed(), { now: NOW + 5 * 60_000 })).ok).toBe(true);
+});
+
+it('survives a relay that re-serializes the body with other key order', async () => {
+  const body = signed();
+  const reordered = JSON.parse(JSON.stringify({ trigger: { signature: body.trigger.signature, data: { explicitEndpoint: false, referenceId: 'weather-1', event: data.event } }, request: body.request, context: body.context }));
+  expect((await check(reordered)).ok).toBe(true);
+});
+
+describe('refuses', () => {
+  it('every trigger when the skill has no secret', async () => {
+    expect(await check(signed(), { secret: '' })).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
+  });
+
+  it('a request without a trigger: a real Alexa request naming the hidden intent', async () => {
+    const { trigger, ...alexa } = signed();
+    expect(trigger).toBeDefined();
+    expect(await check(alexa)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+  });
+
+  it('a trigger signed with another secret', async () => {
+    expect(await check(signed({ secret: 'another-secret-of-enough-length' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signature does not match/) });
+  });
+
+  it.each([
+    ['event', (body: ReturnType<typeof signed>) => ((body.trigger.data.event.payload as { weatherAlert: { alertType: string } }).weatherAlert.alertType = 'HURRICANE')],
+    ['audience', (body: ReturnType<typeof signed>) => (body.trigger.data.users = ['amzn1.ask.account.other'])],
+    ['intent', (body: ReturnType<typeof signed>) => (body.request.intent.name = 'OrderStatusIntent')],
+    ['apiEndpoint', (body: ReturnType<typeof signed>) => (body.context.System.apiEndpoint = 'https://api.eu.amazonalexa.com')],
+    ['timestamp', (body: ReturnType<typeof signed>) => (body.request.timestamp = '2026-11-22T10:01:00.000Z')],
+    ['request id', (body: ReturnType<typeof signed>) => (body.request.requestId = 'trigger.other')],
+  ])('a trigger whose %s was changed after signing', async (_, change) => {
+    const body = signed();
+    change(body);
+    expect(await check(body)).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signature does not match/) });
+  });
+
+  it('a trigger older than five minutes, or from more than five minutes ahead', async () => {
+    expect(await check(signed(), { now: NOW + 5 * 60_000 + 1000 })).toEqual({ ok: false, reason: 'the trigger is 301 s old; triggers are accepted for 5 minutes' });
+    expect((await check(signed(), { now: NOW - 5 * 60_000 - 1000 })).ok).toBe(false);
+  });
+
+  it('a replayed trigger', async () => {
+    const replays = new ReplayGuard();
+    const body = signed();
+    expect((await check(body, { replays })).ok).toBe(true);
+    expect(await check(body, { replays })).toEqual({ ok: false, reason: `request ${body.request.requestId} was already used: a replayed trigger` });
+  });
+
+  it('a trigger signed for the hidden intent of another event than it carries', async () => {
+    expect(await check(signed({ intent: 'OrderStatusIntent' }))).toEqual({ ok: false, reason: 'OrderStatusIntent sends AMAZON.OrderStatus.Updated, not AMAZON.WeatherAlert.Activated' });
+  });
+
+  it('a malformed trigger signed with the secret, naming what is wrong', async () => {
+    const body = signed({ data: { ...data, referenceId: undefined } as unknown as TriggerData });
+    expect(await check(body)).toMatchObject({ ok: false, reason: 'the trigger is malformed', issues: [{ path: 'trigger.data.referenceId' }] });
+  });
+
+  it('a trigger it cannot verify without reading or showing any more of it', async () => {
+    const padding = 'x'.repeat(900 * 1024);
+    const unsigned = { ...signed({ secret: 'another-secret-of-enough-length' }), padding };
+    (unsigned.trigger.data as unknown as Record<string, unknown>).unknownKey = padding;
+    const result = await check(unsigned);
+    expect(result).toEqual({ ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' });
+    const noData = { request: { intent: { name: 'WeatherAlertIntent' } }, trigger: { padding } };
+    expect(await check(noData)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+  });
+});
+
+describe('verifyTrigger, the check at the door', () => {
+  const verify = (body: unknown) => verifyTrigger(body, { secret: SECRET, now: () => NOW });
+
+  it('holds for a fresh signed trigger, and says nothing of a body it refuses', () => {
+    expect(verify(signed())).toEqual({ ok: true, trigger: expect.objectContaining({ event: 'AMAZON.WeatherAlert.Activated' }) });
+    expect(verify({ trigger: 'x'.repeat(1000) })).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+    expect(verifyTrigger(signed(), { secret: undefined })).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
+    expect(verify(signed({ now: () => NOW - 3_600_000 }))).toEqual({ ok: false, reason: 'the trigger is 3600 s old; triggers are accepted for 5 minutes' });
+  });
+
+  it('refuses a captured trigger turned into another kind of request, whose signature still holds', () => {
+    const reason = 'a trigger is an IntentRequest for a hidden intent; this one was changed after signing';
+    const skillEvent = signed() as unknown as { request: Record<string, unknown>; context: { System: { user: { userId: string } } } };
+    skillEvent.request.type = 'AlexaSkillEvent.ProactiveSubscriptionChanged';
+    skillEvent.request.body = { subscriptions: [] };
+    skillEvent.context.System.user.userId = 'amzn1.ask.account.VICTIM';
+    expect(verify(skillEvent)).toEqual({ ok: false, reason });
+    expect(verify(signed({ intent: 'AMAZON.HelpIntent' }))).toEqual({ ok: false, reason });
+  });
+});
+
+it('forgets request ids once they could no longer be accepted anyway', () => {
+  const replays = new ReplayGuard();
+  expect(replays.use('a', NOW)).toBe('first');
+  expect(replays.use('a', NOW + 9 * 60_000)).toBe('replayed');
+  expect(replays.use('b', NOW + 11 * 60_000)).toBe('first');
+  expect(replays.use('a', NOW + 11 * 60_000)).toBe('first');
+});
+
+it('refuses new triggers when full rather than forget one that could be replayed', () => {
+  const replays = new ReplayGuard(2);
+  expect([replays.use('a', NOW), replays.use('b', NOW), replays.use('c', NOW), replays.use('a', NOW)]).toEqual(['first', 'first', 'full', 'replayed']);
+  expect(replays.use('c', NOW + 11 * 60_000)).toBe('first');
+});
+
+it('writes canonical JSON: keys sorted at every level, undefined left out', () => {
+  expect(canonicalJson({ b: 1, a: [{ d: undefined, c: 'x' }, null], e: { g: true, f: 2 } })).toBe('{"a":[{"c":"x"},null],"b":1,"e":{"f":2,"g":true}}');
+  expect(canonicalJson([, 1, undefined])).toBe(canonicalJson(JSON.parse(JSON.stringify([, 1, undefined]))));
+});

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { EXIT, Exit, previewCommand, processIo, validateCommand, type Io } from 'alexa-proactive-events/cli';
+import { eventCommands } from './events';
+import { sendCommand } from './send';
+
+/**
+ * The trigger script: `npx proactive-events <command> [options]`, or `npm run trigger -- <command> [options]`:
+ * a command per event, `send --file`, and the library's `validate` and `preview`.
+ */
+export function createProgram(io: Io): Command {
+  const program = new Command('proactive-events')
+    .description('Send, check and preview Alexa Proactive Events for this skill')
+    .usage('<command> [options]   (or: npm run trigger -- <command> [options])')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)');
+  eventCommands(program, io);
+  sendCommand(program, io);
+  validateCommand(program, io);
+  previewCommand(program, io);
+  return program;
+}
+
+/** Runs the trigger script with `argv` (without node and the script) and returns its exit status. */
+export async function runTrigger(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const program = createProgram(io);
+  const eaten = flagsNpmTook(program, io.env ?? {});
+  if (eaten.length > 0) {
+    io.err(
+      `npm took ${eaten.join(', ')} for itself and passed on only the value${eaten.length > 1 ? 's' : ''}: put -- after the script's name, ` +
+        'as in npm run trigger -- weather --alert-type TORNADO (or run npx proactive-events weather --alert-type TORNADO)\n',
+    );
+    return EXIT.usage;
+  }
+  if (argv.includes('--secret') && io.env?.npm_lifecycle_event === 'trigger' && io.env.npm_config_loglevel !== 'silent') {
+    io.err('warning: npm printed the trigger secret in its banner above; keep it in TRIGGER_SECRET (.env) instead, or run npx proactive-events\n');
+  }
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof Exit) return error.status;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw error;
+  }
+}
+
+/**
+ * The script's flags that npm took as its own configuration: `npm run trigger weather --alert-type TORNADO`
+ * (without `--`) passes on `weather TORNADO` and sets npm_config_alert_type.
+ */
+function flagsNpmTook(program: Command, env: Readonly<Record<string, string | undefined>>): string[] {
+  if (env.npm_lifecycle_event !== 'trigger') return [];
+  const flags = new Set(program.commands.flatMap((command) => command.options.map((option) => option.long ?? '')).filter(Boolean));
+  return [...flags].filter((flag) => env[`npm_config_${flag.slice(2).replace(/-/g, '_')}`] !== undefined).sort();
+}
+
+if (require.main === module) {
+  runTrigger(process.argv.slice(2)).then(
+    (status) => (process.exitCode = status),
+    (error: Error) => {
+      process.stderr.write(`${error.stack ?? error.message}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
+import {
+  LOCALE_PATTERN,
+  MAX_EXPIRY_MINUTES,
+  MAX_TRIGGER_BATCH,
+  MIN_EXPIRY_MINUTES,
+  MIN_TRIGGER_SECRET_LENGTH,
+  REGION_ORIGINS,
+  STAGES,
+  originOf,
+  type Region,
+  type Stage,
+} from 'alexa-proactive-events';
+import { findProjectRoot, readAppDeclaration, readEnvironment } from '../config/project';
+import type { TriggerPlan } from '../trigger/client';
+
+export const DEFAULT_ENDPOINT = 'http://localhost:3000/webhook';
+export const DEFAULT_CONCURRENCY = 8;
+/** Users per trigger in a fan-out: one signed request and one pass through the skill serve them all. */
+export const DEFAULT_BATCH_SIZE = 25;
+
+/** The options every sending command takes (see the README: the trigger script). */
+export interface SendCliOptions {
+  endpoint: string;
+  region?: Region;
+  apiEndpoint?: string;
+  user?: string[];
+  usersFile?: string;
+  locale?: string[];
+  stage?: Stage;
+  expiresIn?: number;
+  referenceId?: string;
+  secret?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  concurrency: number;
+  batchSize: number;
+}
+
+/** Where and how triggers go, once the options are checked. */
+export interface SendPlan extends TriggerPlan {
+  /** The locales of the notification texts: app.json's, or those --locale chose. */
+  locales: string[];
+  referenceId: string;
+  dryRun: boolean;
+  json: boolean;
+}
+
+export function addSendOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--endpoint <url>', `the skill's webhook; "jovo-webhook" for this machine's Jovo Webhook`).default(DEFAULT_ENDPOINT),
+    )
+    .addOption(
+      new Option('--region <region>', "the users' region: sets the request's apiEndpoint to Amazon's host (default NA)")
+        .choices(Object.keys(REGION_ORIGINS))
+        .conflicts('apiEndpoint'),
+    )
+    .addOption(new Option('--api-endpoint <origin>', 'send to this origin instead of Amazon (the emulator, for example)').argParser(origin))
+    .addOption(new Option('--user <id>', 'Unicast to this user (repeatable); without --user, Multicast').argParser(collect))
+    .addOption(new Option('--users-file <file>', 'Unicast to every user in this file: one id per line, or a JSON array'))
+    .addOption(new Option('--locale <locale>', "a locale of the notification text, one of app.json's (repeatable; default: all of them)").argParser(collect))
+    .addOption(new Option('--stage <stage>', 'development or live (default: the skill\'s PROACTIVE_STAGE)').choices(STAGES))
+    .addOption(new Option('--expires-in <minutes>', `how long the notification stays, ${MIN_EXPIRY_MINUTES} to ${MAX_EXPIRY_MINUTES} minutes`).argParser(minutes))
+    .addOption(new Option('--reference-id <id>', 'the idempotency key (default: a new one); re-run with it to resend safely'))
+    .addOption(new Option('--secret <secret>', 'the trigger secret (default: TRIGGER_SECRET from the environment or .env)'))
+    .option('--dry-run', 'print the signed request(s) as JSON and send nothing')
+    .option('--json', 'print one JSON object per event: { event, referenceId, status, httpStatus, requestId, errors, warnings, attempts[, user] }')
+    .addOption(new Option('--concurrency <n>', 'triggers in flight at once').default(DEFAULT_CONCURRENCY).argParser(positive))
+    .addOption(new Option('--batch-size <n>', `users per trigger in a fan-out, up to ${MAX_TRIGGER_BATCH}`).default(DEFAULT_BATCH_SIZE).argParser(batch));
+}
+
+/**
+ * Checks the options and reads what they point to: the project's app.json (its locales) and .env (TRIGGER_SECRET),
+ * found from the current folder up. A problem ends the command with a usage error.
+ */
+export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
+  const root = findProjectRoot(io.cwd);
+  const secret = options.secret ?? readEnvironment(root ?? io.cwd).TRIGGER_SECRET;
+  if (!secret) usage(io, 'No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), or pass --secret');
+  if (secret.length < MIN_TRIGGER_SECRET_LENGTH) usage(io, `The trigger secret is too short; it has at least ${MIN_TRIGGER_SECRET_LENGTH} characters`);
+  const users = [...(options.user ?? []), ...(options.usersFile ? readUsers(options.usersFile, io) : [])];
+  let locales = ['en-US'];
+  try {
+    if (root) locales = readAppDeclaration(root).locales;
+  } catch (error) {
+    return usage(io, (error as Error).message);
+  }
+  for (const locale of options.locale ?? []) {
+    if (!LOCALE_PATTERN.test(locale)) usage(io, `--locale ${JSON.stringify(locale)}: expected a locale like en-US`);
+    if (root && !locales.includes(locale)) usage(io, `--locale ${locale}: not one of this skill's locales (app.json): ${locales.join(', ')}`);
+  }
+  const chosen = options.locale ?? locales;
+  return {
+    endpoint: resolveEndpoint(options.endpoint, io),
+    apiEndpoint: options.apiEndpoint ?? REGION_ORIGINS[options.region ?? 'NA'],
+    explicitEndpoint: options.region !== undefined || options.apiEndpoint !== undefined,
+    users: users.length > 0 ? [...new Set(users)] : undefined,
+    locales: chosen,
+    locale: chosen[0],
+    stage: options.stage,
+    expiresInMinutes: options.expiresIn,
+    referenceId: options.referenceId ?? randomUUID(),
+    secret,
+    dryRun: options.dryRun ?? false,
+    json: options.json ?? false,
+    concurrency: options.concurrency,
+    batchSize: options.batchSize,
+  };
+}
+
+/** `jovo-webhook` is this machine's Jovo Webhook (https://webhookv3.jovo.cloud/<id>, id from ~/.jovo/config). */
+function resolveEndpoint(endpoint: string, io: Io): string {
+  if (endpoint === 'jovo-webhook') {
+    const config = path.join(process.env.HOME || os.homedir(), '.jovo', 'config');
+    let id: unknown;
+    try {
+      id = (JSON.parse(fs.readFileSync(config, 'utf8')) as { webhook?: { uuid?: unknown } }).webhook?.uuid;
+    } catch {
+      id = undefined;
+    }
+    if (typeof id !== 'string' || id === '') usage(io, `No Jovo Webhook id in ${config}: run \`npx jovo3 run\` once to create it`);
+    return `https://webhookv3.jovo.cloud/${id}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return usage(io, `--endpoint ${JSON.stringify(endpoint)} is not a URL; expected e.g. ${DEFAULT_ENDPOINT}, an https URL or jovo-webhook`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') usage(io, `--endpoint must be an http(s) URL, not ${url.protocol}`);
+  return url.toString();
+}
+
+function readUsers(file: string, io: Io): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    return usage(io, `Cannot read --users-file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  if (text.trimStart().startsWith('[')) {
+    const list: unknown = JSON.parse(text);
+    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item !== '')) {
+      usage(io, `--users-file ${file}: a JSON file must be an array of user ids`);
+    }
+    return list as string[];
+  }
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+function usage(io: Io, message: string): never {
+  io.err(`${message}\n`);
+  throw new Exit(EXIT.usage);
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function origin(value: string): string {
+  const parsed = originOf(value);
+  if (!parsed) throw new InvalidArgumentError('expected an origin, scheme://host[:port], e.g. http://127.0.0.1:3001');
+  return parsed;
+}
+
+function minutes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_EXPIRY_MINUTES || n > MAX_EXPIRY_MINUTES) {
+    throw new InvalidArgumentError(`expected whole minutes from ${MIN_EXPIRY_MINUTES} to ${MAX_EXPIRY_MINUTES}`);
+  }
+  return n;
+}
+
+function batch(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TRIGGER_BATCH) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_TRIGGER_BATCH}`);
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('expected a whole number from 1 to 256');
+  return n;
+}
+

@@ -1,0 +1,98 @@
+import type { Issue, SendResult, SendStatus } from 'alexa-proactive-events';
+import { EXIT, issueJson, plural, problemLines, type Io } from 'alexa-proactive-events/cli';
+import { checkTriggerEvent, signTriggers, triggerEvent, type EventToTrigger } from '../trigger/client';
+import type { SendPlan } from './sendOptions';
+
+/** How to name a problem's field for the user: by the flag that filled it, say. */
+export type NameIssue = (issue: Issue) => Issue;
+
+/**
+ * Sends the event through the skill's hidden intent (`triggerEvent`) and prints a line per event, or a JSON object
+ * per event with --json; checks the event first and sends nothing if it is invalid. Returns the exit status: 0 all
+ * accepted or duplicates, 1 anything refused or skipped, 3 anything failed.
+ */
+export async function sendTriggers(event: EventToTrigger, plan: SendPlan, io: Io, nameIssue: NameIssue = (issue) => issue): Promise<number> {
+  if (!report(checkTriggerEvent(event, plan), event, plan, io, nameIssue)) return EXIT.refused;
+  if (plan.dryRun) {
+    for (const trigger of signTriggers(event, plan)) io.out(`${JSON.stringify(trigger)}\n`);
+    return EXIT.ok;
+  }
+  const total = plan.users?.length ?? 1;
+  const counts: Record<SendStatus, number> = { accepted: 0, duplicate: 0, skipped: 0, rejected: 0, failed: 0 };
+  const progress = new Progress(io, total);
+  const many = total > 20;
+  await triggerEvent(event, plan, {
+    onResults: (results) => {
+      for (const result of results) {
+        counts[result.status]++;
+        if (plan.json) io.out(`${JSON.stringify(resultJson(result))}\n`);
+        else if (!many || !['accepted', 'duplicate'].includes(result.status)) progress.print(describe(result));
+      }
+      progress.update(counts);
+    },
+  });
+  progress.done();
+  if (!plan.json && total > 1) io.out(`${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')}\n`);
+  return counts.failed > 0 ? EXIT.failed : counts.rejected + counts.skipped > 0 ? EXIT.refused : EXIT.ok;
+}
+
+/** Prints what the check found: the problems of an invalid event (as its result with --json), or its warnings. */
+function report(checked: { ok: boolean; issues?: Issue[]; warnings: Issue[] }, { event }: EventToTrigger, plan: SendPlan, io: Io, nameIssue: NameIssue): boolean {
+  const warnings = checked.warnings.map(nameIssue);
+  if (checked.ok) {
+    // On stderr with --json too: stdout keeps one JSON object per event.
+    if (warnings.length > 0) io.err(problemLines([], warnings));
+    return true;
+  }
+  const issues = (checked.issues ?? []).map(nameIssue);
+  if (plan.json) {
+    const result: SendResult = { event: event.name, referenceId: plan.referenceId, status: 'rejected', httpStatus: null, requestId: null, errors: issues, warnings, attempts: 0 };
+    io.out(`${JSON.stringify(resultJson(result))}\n`);
+  } else io.err(`${event.name} not sent, ${plural(issues.length, 'problem')}:\n${problemLines(issues, warnings)}`);
+  return false;
+}
+
+/** A result as its --json line: the contract's keys first. */
+function resultJson({ event, referenceId, status, httpStatus, requestId, errors, warnings, attempts, user }: SendResult): object {
+  return { event, referenceId, status, httpStatus, requestId, errors: errors.map(issueJson), warnings: warnings.map(issueJson), attempts, ...(user !== undefined && { user }) };
+}
+
+function describe({ status, event, user, httpStatus, requestId, errors }: SendResult): string {
+  const mark = status === 'accepted' || status === 'duplicate' ? '✓' : '✗';
+  const details = [httpStatus !== null ? String(httpStatus) : '', requestId ? `request id ${requestId}` : ''].filter(Boolean).join(', ');
+  return `${mark} ${event} ${status}${user ? ` for ${user}` : ''}${details ? ` (${details})` : ''}${errors.map((error) => `\n    ${error.message}`).join('')}\n`;
+}
+
+/** A progress line on a terminal for fan-outs, redrawn in place; nothing otherwise. */
+class Progress {
+  readonly #io: Io;
+  readonly #total: number;
+  readonly #active: boolean;
+  #line = '';
+
+  constructor(io: Io, total: number) {
+    this.#io = io;
+    this.#total = total;
+    this.#active = io.interactive === true && total > 1;
+  }
+
+  update(counts: Record<SendStatus, number>): void {
+    if (!this.#active) return;
+    const done = Object.values(counts).reduce((a, b) => a + b, 0);
+    const width = 24;
+    const filled = Math.round((done / this.#total) * width);
+    this.#line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.#total} · ${counts.accepted + counts.duplicate} delivered · ${counts.failed} failed`;
+    this.#io.err(`\r${this.#line}`);
+  }
+
+  /** Prints a result line above the progress line. */
+  print(text: string): void {
+    if (this.#active && this.#line) this.#io.err(`\r${' '.repeat(this.#line.length)}\r`);
+    this.#io.out(text);
+    if (this.#active && this.#line) this.#io.err(`\r${this.#line}`);
+  }
+
+  done(): void {
+    if (this.#active && this.#line) this.#io.err('\n');
+  }
+}

@@ -1,0 +1,102 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+import {
+  DEFAULT_EXPIRY_MINUTES,
+  EVENT_NAMES,
+  LOCALE_PATTERN,
+  MAX_EXPIRY_MINUTES,
+  MIN_EXPIRY_MINUTES,
+  STAGES,
+  describeIssue,
+  fromZod,
+} from 'alexa-proactive-events';
+
+/**
+ * What the skill publishes, declared once in its project's `app.json`: the events (the manifest's publications),
+ * the locales the notifications are written in, and the defaults for sending.
+ */
+export const AppDeclarationSchema = z
+  .object({
+    events: z
+      .array(z.enum(EVENT_NAMES))
+      .min(1)
+      .refine((events) => new Set(events).size === events.length, 'must not list an event twice'),
+    locales: z
+      .array(z.string().regex(LOCALE_PATTERN, 'expected a locale like "en-US"'))
+      .min(1)
+      .refine((locales) => new Set(locales).size === locales.length, 'must not list a locale twice'),
+    stage: z.enum(STAGES).default('development'),
+    expiresInMinutes: z.number().int().min(MIN_EXPIRY_MINUTES).max(MAX_EXPIRY_MINUTES).default(DEFAULT_EXPIRY_MINUTES),
+  })
+  .strict();
+/** app.json as read, with its defaults. */
+export type AppDeclaration = z.infer<typeof AppDeclarationSchema>;
+
+/** Thrown when app.json or the environment is invalid; `issues` names each field, its value and what is allowed. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+  readonly code = 'ERR_SETTINGS';
+  constructor(
+    /** The file or `The environment`. */
+    readonly source: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`${source} is invalid:\n  - ${issues.join('\n  - ')}`);
+  }
+}
+
+/** The nearest folder from `dir` up that holds an app.json, or undefined. */
+export function findProjectRoot(dir: string): string | undefined {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    if (fs.existsSync(path.join(at, 'app.json'))) return at;
+    if (path.dirname(at) === at) return undefined;
+  }
+}
+
+/** `<root>/app.json`, checked; a SettingsError names each problem, with the line and column of bad JSON. */
+export function readAppDeclaration(root: string): AppDeclaration {
+  const file = path.join(root, 'app.json');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SettingsError(file, [(error as Error).message]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SettingsError(file, [jsonSyntaxError(text, error as Error)]);
+  }
+  return parseOrThrow(AppDeclarationSchema, json, file);
+}
+
+/** `schema`'s output for `value`, or a SettingsError naming each problem of `source`. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, source: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new SettingsError(source, fromZod(result.error.issues, value).map(describeIssue));
+}
+
+/** JSON.parse's complaint with the line and column it means: "line 4, column 3: Expected double-quoted …". */
+export function jsonSyntaxError(text: string, error: Error): string {
+  const position = /at position (\d+)/.exec(error.message);
+  const message = error.message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+  if (!position) return `not valid JSON: ${message}`;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `not valid JSON at line ${line}, column ${column}: ${message}`;
+}
+
+/** Variables by name. */
+export type Environment = Record<string, string | undefined>;
+
+/** The process environment over `<root>/.env` (real variables win, as with dotenv itself). */
+export function readEnvironment(root: string, env: Environment = process.env): Environment {
+  const file = path.join(root, '.env');
+  const fromFile = fs.existsSync(file) ? parseDotenv(fs.readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}

@@ -1,0 +1,17 @@
+import type { VerifiedTrigger } from 'alexa-proactive-events';
+
+/**
+ * The triggers a door admitted, by the request body it handed to Jovo: the one place where "is this a trigger?"
+ * is answered. A door verifies a trigger once (`verifyTrigger`) and hands it on here; the plugin reads it from the
+ * body Jovo's host holds, and never verifies it again. A request that did not pass a door has no admitted trigger.
+ */
+const admitted = new WeakMap<object, VerifiedTrigger>();
+
+export function handOn(body: object, trigger: VerifiedTrigger): void {
+  admitted.set(body, trigger);
+}
+
+/** The trigger a door admitted with this body, if it did. */
+export function admittedTrigger(body: unknown): VerifiedTrigger | undefined {
+  return body !== null && typeof body === 'object' ? admitted.get(body) : undefined;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events';
+
+/** Largest request body the skill reads; larger ones get 413. Alexa's own requests are a few kilobytes. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Deepest nesting of objects and lists a body may have. Alexa's requests stay under fifteen levels (a slot's
+ * resolutions are among the deepest); a body nested a hundred thousand levels would overflow the stack of any
+ * recursive code that reads it, so it is refused before JSON.parse, zod or Jovo see it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** What every Alexa request has (and Jovo needs), with the fields the doors check. */
+const AlexaEnvelopeSchema = z.object({
+  version: z.string(),
+  session: z
+    .object({
+      application: z.object({ applicationId: z.string() }).optional(),
+      // Jovo takes the user id from the session when there is one.
+      user: z.object({ userId: UserIdSchema }).optional(),
+    })
+    .optional(),
+  context: z.object({
+    System: z.object({
+      application: z.object({ applicationId: z.string() }).optional(),
+      user: z.object({ userId: UserIdSchema }),
+    }),
+  }),
+  request: z.object({ type: z.string(), requestId: z.string(), timestamp: z.string().optional() }),
+});
+export type AlexaEnvelope = z.output<typeof AlexaEnvelopeSchema>;
+
+/** The envelope of an Alexa request, or why `body` is not one (naming the first field that is wrong). */
+export function readEnvelope(body: unknown): { ok: true; envelope: AlexaEnvelope } | { ok: false; problem: string } {
+  const envelope = AlexaEnvelopeSchema.safeParse(body);
+  if (envelope.success) return { ok: true, envelope: envelope.data };
+  return { ok: false, problem: `Not an Alexa request: ${describeIssue(fromZod(envelope.error.issues, body)[0])}` };
+}
+
+/**
+ * True when the JSON text `raw` nests objects and lists deeper than `limit`. One pass over the bytes, counting
+ * brackets outside strings; the text need not be valid JSON (JSON.parse decides that afterwards).
+ */
+export function nestedDeeperThan(raw: Uint8Array, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i];
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
+const [QUOTE, BACKSLASH, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET] = ['"', '\\', '{', '}', '[', ']'].map((c) => c.charCodeAt(0));
+
+/**
+ * The headers without `jovo-test`: Jovo swaps the app's database for its test database when a request carries
+ * it, so no client may send it through.
+ */
+export function withoutTestHeader<Headers extends Record<string, unknown>>(headers: Headers): Headers {
+  const { 'jovo-test': _ignored, ...rest } = headers;
+  return rest as Headers;
+}
+
+/** Why a door turned a request away: the HTTP status, a stable code, and a message for the sender. */
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** The JSON error body of the webhook and the Lambda entry. */
+export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}

@@ -1,0 +1,102 @@
+import type { IncomingHttpHeaders } from 'http';
+import type { BaseApp } from 'jovo-framework';
+import { describeIssue, isTriggerRequest, verifyTrigger } from 'alexa-proactive-events';
+import type { ProactiveEvents } from '../plugin/ProactiveEvents';
+import { handOn } from './admitted';
+import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH, nestedDeeperThan, readEnvelope, type Refusal } from './envelope';
+
+/** Who may come in at the plugin's doors (`createWebhook`, `createLambdaHandler`). */
+export interface DoorOptions extends AlexaVerifierOptions {
+  /** Where refusals are reported, one line each, never with the body. Default: stderr. */
+  log?: (line: string) => void;
+}
+
+/** A door's options, with the trigger secret: the one the app's ProactiveEvents plugin was given. */
+export interface GateOptions extends DoorOptions {
+  /** TRIGGER_SECRET; without it every trigger is refused. */
+  triggerSecret?: string;
+}
+
+/** The trigger secret of the app's ProactiveEvents plugin, which the doors verify triggers with. */
+export function triggerSecretOf(app: BaseApp): string | undefined {
+  return (app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined)?.options.triggerSecret;
+}
+
+type Refuse = (status: number, code: string, message: string) => Admission;
+
+/** A request let in, with its parsed body (a verified trigger's is handed on: see `admittedTrigger`), or why not. */
+export type Admission = { ok: true; body: unknown } | { ok: false; refusal: Refusal };
+
+/**
+ * Who may come in, decided before Jovo or any storage sees a request:
+ * - the webhook takes Alexa's requests, verified (see AlexaVerifier), and signed triggers;
+ * - a Lambda function URL or API Gateway takes signed triggers only: Alexa invokes the function directly;
+ * - Alexa's direct invocation of the function is protected by the function's permission, and checked for
+ *   `applicationId`.
+ * A trigger is verified here, once (`verifyTrigger`: its HMAC before anything else of it is read, then its intent,
+ * age and shape), and handed on with the body; a refusal carries nothing of a body the owner did not sign. A
+ * replay is the plugin's to catch: it needs the skill's memory.
+ * Every body is bounded in size and nesting first, so that whatever reads it next cannot hang or overflow.
+ */
+export class Gate {
+  readonly #alexa: AlexaVerifier;
+  readonly #log: (line: string) => void;
+
+  constructor(private readonly options: GateOptions) {
+    this.#alexa = new AlexaVerifier(options);
+    this.#log = options.log ?? ((line) => console.error(line));
+  }
+
+  /**
+   * An HTTP request with its raw body. `triggersOnly` for a function URL or API Gateway, where every refusal is a
+   * 403 (its code says why): the door takes signed triggers and nothing else.
+   */
+  async admitHttp(raw: Buffer, headers: IncomingHttpHeaders, { triggersOnly = false } = {}): Promise<Admission> {
+    const refuse: Refuse = (status, code, message) => this.#refuse(triggersOnly ? 403 : status, code, message);
+    // Alexa, relays and the trigger script send no Origin; browsers do, on every POST, cross-site or not.
+    if (headers.origin !== undefined) return refuse(403, 'BROWSER_REFUSED', 'Browsers may not post to the skill (the request has an Origin header)');
+    if (raw.length > MAX_BODY_BYTES) return refuse(413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+    if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) return refuse(400, 'TOO_DEEP', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    const text = raw.toString('utf8');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return refuse(400, 'INVALID_JSON', 'The request body is not valid JSON');
+    }
+    if (isTriggerRequest(body)) return this.#admitTrigger(body, refuse);
+    if (triggersOnly) return refuse(403, 'TRIGGERS_ONLY', 'This URL takes signed triggers only; Alexa invokes the function directly');
+    const envelope = readEnvelope(body);
+    if (!envelope.ok) return refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
+    const refusal = await this.#alexa.verify(text, headers, envelope.envelope);
+    return refusal ? refuse(refusal.status, refusal.code, refusal.message) : { ok: true, body };
+  }
+
+  /** Alexa's direct invocation of a Lambda function: `applicationId` (no signature: Lambda's permission vouches). */
+  admitInvocation(event: unknown): Admission {
+    const refuse: Refuse = (status, code, message) => this.#refuse(status, code, message);
+    if (isTriggerRequest(event)) return this.#admitTrigger(event, refuse);
+    const envelope = readEnvelope(event);
+    if (!envelope.ok) return refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
+    const refusal = this.#alexa.checkApplication(envelope.envelope);
+    return refusal ? refuse(refusal.status, refusal.code, refusal.message) : { ok: true, body: event };
+  }
+
+  #admitTrigger(body: unknown, refuse: Refuse): Admission {
+    const verified = verifyTrigger(body, { secret: this.options.triggerSecret, now: this.options.now });
+    if (!verified.ok) {
+      const issues = verified.issues?.slice(0, 3).map(describeIssue).join('; ');
+      return refuse(403, 'TRIGGER_REFUSED', `Trigger refused: ${verified.reason}${issues ? `: ${issues}` : ''}`);
+    }
+    const envelope = readEnvelope(body);
+    if (!envelope.ok) return refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
+    handOn(body as object, verified.trigger);
+    return { ok: true, body };
+  }
+
+  #refuse(status: number, code: string, message: string): Admission {
+    this.#log(`Refused a request: ${status} ${code}: ${message}`);
+    return { ok: false, refusal: { status, code, message } };
+  }
+}

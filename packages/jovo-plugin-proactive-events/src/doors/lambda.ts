@@ -1,0 +1,104 @@
+import type { App } from 'jovo-framework';
+// Jovo's Lambda host itself, not Jovo's index: the index also starts two Express apps for its webhook, which a
+// Lambda bundle has no use for.
+import { Lambda } from 'jovo-framework/dist/src/hosts/Lambda';
+import { errorBody, withoutTestHeader, type Refusal } from './envelope';
+import { Gate, triggerSecretOf, type DoorOptions } from './gate';
+
+/** The HTTP proxy event of API Gateway (payload 1.0 or 2.0) or a Lambda function URL. */
+interface HttpEvent {
+  body: string | null;
+  isBase64Encoded?: boolean;
+  headers?: Record<string, string | undefined>;
+}
+
+/** What the Lambda entry answers an HTTP proxy event with. */
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The app a Lambda entry serves, and who may come in. */
+export interface LambdaOptions {
+  /** The app to serve, made on the first invocation and kept for the container's life. */
+  app: () => App;
+  /**
+   * Who may come in (SKILL_ID; triggers are verified with the plugin's secret). `signatures` is always off here:
+   * nothing Lambda receives carries Amazon's signature (Alexa's direct invocations need none, and HTTP events are
+   * triggers).
+   */
+  gate: Omit<DoorOptions, 'signatures'>;
+}
+
+/** A Lambda handler: answers through `callback` when Lambda passes one, and as the returned promise's value. */
+export type LambdaHandler = (event: unknown, context?: unknown, callback?: (error: unknown, result?: unknown) => void) => Promise<unknown>;
+
+/**
+ * The Lambda entry (`exports.handler = createLambdaHandler({ app: () => createApp(), gate })`). It serves both
+ * kinds of traffic a skill's function sees: Alexa invoking it (the event is the Alexa request; Lambda's permission
+ * for the skill vouches for it, and its applicationId must be the skill's), and signed triggers arriving through
+ * API Gateway or a function URL, which admit nothing else: any other HTTP event gets 403 before Jovo or the
+ * database are touched. The app is created on the first invocation and kept for the container's life, and with it
+ * the access token cache and the replay guard; an HTTP event that is refused is refused before it reaches either. A failure (inside Jovo, or a refused invocation) is the callback's
+ * error, or else a rejection.
+ */
+export function createLambdaHandler({ app: createApp, gate }: LambdaOptions): LambdaHandler {
+  let served: { app: App; door: Gate } | undefined;
+  const serve = () => {
+    if (served) return served;
+    const app = createApp();
+    return (served = { app, door: new Gate({ ...gate, signatures: false, triggerSecret: triggerSecretOf(app) }) });
+  };
+  return async (event, context, callback) => {
+    let result: unknown;
+    try {
+      const { app, door } = serve();
+      if (isHttpEvent(event)) {
+        const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+        const headers = lowerCaseKeys(event.headers ?? {});
+        const admission = await door.admitHttp(raw, headers, { triggersOnly: true });
+        if (!admission.ok) result = reply(admission.refusal);
+        else {
+          // Jovo's Lambda host treats an event with a body as API Gateway's and answers with statusCode and body.
+          const forJovo = { ...event, body: admission.body, isBase64Encoded: false, headers: withoutTestHeader(headers) };
+          result = await handleAlexa(app, forJovo, context);
+        }
+      } else {
+        const admission = door.admitInvocation(event);
+        if (!admission.ok) throw new Error(`Refused: ${admission.refusal.code}: ${admission.refusal.message}`);
+        result = await handleAlexa(app, event, context);
+      }
+    } catch (error) {
+      if (!callback) throw error;
+      callback(error);
+      return undefined;
+    }
+    callback?.(null, result);
+    return result;
+  };
+}
+
+function handleAlexa(app: App, event: unknown, context: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    // Jovo answers through the callback before `handle` settles; if `handle` ends without an answer, or throws
+    // past its own error handling, the invocation fails instead of never settling.
+    app.handle(new Lambda(event, context, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)))).then(
+      () => reject(new Error('The skill gave no response')),
+      reject,
+    );
+  });
+}
+
+function isHttpEvent(event: unknown): event is HttpEvent {
+  return event !== null && typeof event === 'object' && 'body' in event && 'headers' in event;
+}
+
+/** API Gateway 1.0 keeps the header names' case; 2.0 and function URLs lower-case them. */
+function lowerCaseKeys(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+function reply({ status, code, message }: Refusal): HttpResponse {
+  return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(errorBody(code, message)) };
+}

@@ -1,0 +1,25 @@
+/**
+ * jovo-plugin-proactive-events: Alexa Proactive Events in a Jovo v3 app. The plugin (`app.use(new
+ * ProactiveEvents(...))`, `this.$proactiveEvents`), the hidden intents and skill events as handlers, the doors
+ * that verify Alexa's requests and signed triggers (a webhook and a Lambda entry), the serial FileDb, and the
+ * trigger client the `proactive-events` script is made of. DynamoDB is its own entry,
+ * `jovo-plugin-proactive-events/dynamodb`.
+ */
+export { ProactiveEvents } from './plugin/ProactiveEvents';
+export type { ProactiveEventsOptions } from './plugin/ProactiveEvents';
+export { ProactiveEventsContext } from './plugin/context';
+export type { EventToSend, SendOptions } from './plugin/context';
+export type { UserData } from './plugin/changes';
+export { hiddenIntentHandlers, proactiveEvents, skillEventHandlers } from './handlers';
+export { createWebhook, listen } from './doors/webhook';
+export type { ListenOptions } from './doors/webhook';
+export { createLambdaHandler } from './doors/lambda';
+export type { HttpResponse, LambdaHandler, LambdaOptions } from './doors/lambda';
+export type { DoorOptions } from './doors/gate';
+export { SerialFileDb } from './stores/SerialFileDb';
+export { STATE_KEY, readSubscriber } from './stores/subscribers';
+export type { SubscriberRecord } from './stores/subscribers';
+export { AppDeclarationSchema, SettingsError, findProjectRoot, jsonSyntaxError, parseOrThrow, readAppDeclaration, readEnvironment } from './config/project';
+export type { AppDeclaration, Environment } from './config/project';
+export { checkTriggerEvent, signTriggers, triggerEvent } from './trigger/client';
+export type { EventToTrigger, TriggerHooks, TriggerPlan } from './trigger/client';

@@ -1,0 +1,157 @@
+import type { BaseApp, HandleRequest, Plugin } from 'jovo-framework';
+import { Log } from 'jovo-core';
+import type { AlexaRequest } from 'jovo-platform-alexa';
+import {
+  DEFAULT_EXPIRY_MINUTES,
+  ReplayGuard,
+  tokenOrigins,
+  type EventName,
+  type ProactiveEventsSender,
+  type ReplayStore,
+  type SubscriberPolicy,
+} from 'alexa-proactive-events';
+import { admittedTrigger } from '../doors/admitted';
+import { readSubscriber, type SubscriberRecord } from '../stores/subscribers';
+import { ProactiveEventsContext } from './context';
+import type { PluginServices } from './services';
+
+/** What the plugin publishes and sends with, and what it trusts. */
+export interface ProactiveEventsOptions {
+  /** The events the skill publishes: app.json's `events`. Sends of any other event are refused. */
+  events: readonly EventName[];
+  /**
+   * Default lifetime of an event, in minutes: app.json's `expiresInMinutes`.
+   * @default 60
+   */
+  expiresInMinutes?: number;
+  /** Sends the events; without one (no credentials) every send is refused, saying why. */
+  sender?: ProactiveEventsSender;
+  /**
+   * TRIGGER_SECRET, which signed triggers are verified with at the plugin's doors (`createWebhook`,
+   * `createLambdaHandler`). Without one every trigger is refused.
+   */
+  triggerSecret?: string;
+  /**
+   * Where accepted triggers are remembered, so that none is used twice. Default: the app's database, when it
+   * keeps them for every process (`DynamoDb`), or else this process's memory.
+   */
+  replays?: ReplayStore;
+  /**
+   * Origins besides Amazon's three hosts that a user's stored apiEndpoint may name (PROACTIVE_API_ENDPOINTS, such
+   * as the local emulator). Default: the sender's `allowedOrigins`; given with a sender, it must name the same.
+   */
+  apiEndpoints?: readonly string[];
+  /** Milliseconds since the epoch; tests move it instead of waiting. Default: Date.now. */
+  now?: () => number;
+}
+
+declare module 'jovo-core/dist/src/core/Jovo' {
+  interface Jovo {
+    /** Proactive Events for this request's user; set on every Alexa request before the handler runs. */
+    $proactiveEvents?: ProactiveEventsContext;
+  }
+}
+
+/**
+ * The Jovo v3 plugin: `app.use(new ProactiveEvents({ events, sender, triggerSecret }))` gives every Alexa handler
+ * `this.$proactiveEvents` and keeps each user's subscriptions, region and locale in Jovo's user data, so whichever
+ * database the app uses stores them. The hidden intents and skill events are handled by `hiddenIntentHandlers`
+ * and `skillEventHandlers`.
+ */
+export class ProactiveEvents implements Plugin, PluginServices {
+  readonly name = 'ProactiveEvents';
+  readonly events: readonly EventName[];
+  readonly expiresInMinutes: number;
+  readonly sender?: ProactiveEventsSender;
+  readonly now: () => number;
+  readonly #origins: ReadonlySet<string>;
+  #replays?: ReplayStore;
+  #app?: BaseApp;
+  #warnedNoStore = false;
+
+  constructor(readonly options: ProactiveEventsOptions) {
+    this.events = options.events;
+    this.expiresInMinutes = options.expiresInMinutes ?? DEFAULT_EXPIRY_MINUTES;
+    this.sender = options.sender;
+    this.now = options.now ?? Date.now;
+    this.#replays = options.replays;
+    this.#origins = origins(options);
+  }
+
+  /** What may be stored of a user's state, as of now. */
+  policy(): SubscriberPolicy {
+    return { publishedEvents: this.events, apiEndpoints: this.#origins, now: this.now() };
+  }
+
+  /** Where accepted triggers are remembered, decided at the first trigger (the app's database is known by then). */
+  replays(): ReplayStore {
+    const db = this.#app?.$db as { replays?: () => ReplayStore } | undefined;
+    return (this.#replays ??= typeof db?.replays === 'function' ? db.replays() : new ReplayGuard());
+  }
+
+  install(app: BaseApp): void {
+    this.#app = app;
+    app.middleware('request')?.use((handleRequest: HandleRequest) => this.#skipUserStorageForTriggers(handleRequest));
+    // After the user is loaded and the request routed, before the handler runs.
+    app.middleware('router')?.use((handleRequest: HandleRequest) => this.#attach(handleRequest));
+    // After the Alexa platform built the response: the trigger script reads its result there.
+    app.middleware('platform.output')?.use(({ jovo }: HandleRequest) => {
+      const results = jovo?.$proactiveEvents?.triggerResults;
+      if (results && jovo?.$response) (jovo.$response as unknown as Record<string, unknown>).proactiveEvents = results;
+    });
+  }
+
+  uninstall(): void {
+    this.#app = undefined;
+  }
+
+  /** Another user's stored state, read from the app's database (for Unicast sends outside their session). */
+  async readSubscriber(userId: string): Promise<SubscriberRecord | undefined> {
+    const db = this.#app?.$db;
+    if (!db) return undefined;
+    const columnName = (this.#app?.config.plugin as { JovoUser?: { columnName?: string } } | undefined)?.JovoUser?.columnName;
+    return readSubscriber(db, userId, columnName);
+  }
+
+  /** A trigger does not come from a user: nothing of "its" user is read or stored. */
+  #skipUserStorageForTriggers(handleRequest: HandleRequest): void {
+    if (admittedTrigger(handleRequest.host.getRequestObject())) {
+      handleRequest.excludedMiddlewareNames = [...(handleRequest.excludedMiddlewareNames ?? []), 'user.load', 'user.save'];
+    }
+  }
+
+  /**
+   * Gives the handler `this.$proactiveEvents`. Every ordinary request also refreshes the user's stored region
+   * and locale; skill events are recorded by their handler, and triggers do not come from the user.
+   */
+  #attach({ jovo, app, host }: HandleRequest): void {
+    if (!jovo?.$alexaSkill) return;
+    const trigger = admittedTrigger(host.getRequestObject());
+    const context = new ProactiveEventsContext(jovo, this, trigger);
+    jovo.$proactiveEvents = context;
+    if (app.$db?.needsWriteFileAccess && !host.hasWriteFileAccess && !this.#warnedNoStore) {
+      // Jovo skips a file database on hosts without a writable disk (Lambda): nothing would be stored.
+      this.#warnedNoStore = true;
+      Log.warn('ProactiveEvents: this host cannot write files, so FileDb is off and subscriptions are not stored. Use DynamoDb on Lambda.');
+    }
+    const request = jovo.$request as AlexaRequest;
+    if (!trigger && !request.request?.type.startsWith('AlexaSkillEvent.')) {
+      context.apply({ kind: 'request', apiEndpoint: request.getApiEndpoint(), locale: request.request?.locale });
+    }
+  }
+}
+
+/** The origins a stored apiEndpoint may have: one list, the sender's unless there is none. */
+function origins({ sender, apiEndpoints }: ProactiveEventsOptions): ReadonlySet<string> {
+  if (!sender) return tokenOrigins(apiEndpoints);
+  if (apiEndpoints) {
+    const given = tokenOrigins(apiEndpoints);
+    if (given.size !== sender.origins.size || [...given].some((origin) => !sender.origins.has(origin))) {
+      throw new Error(
+        `ProactiveEvents: apiEndpoints (${[...given].join(', ')}) differs from the sender's allowed origins (${[...sender.origins].join(', ')}); ` +
+          "leave apiEndpoints out: the plugin takes the sender's",
+      );
+    }
+  }
+  return sender.origins;
+}

@@ -1,0 +1,200 @@
+import type { Jovo } from 'jovo-framework';
+import { Log } from 'jovo-core';
+import type { AlexaRequest } from 'jovo-platform-alexa';
+import {
+  buildRequest,
+  checkReplay,
+  eventOfHiddenIntent,
+  refusedResult,
+  subscribedEventNames,
+  type EventName,
+  type LocalizedAttributes,
+  type SendResult,
+  type Stage,
+  type SubscriberChange,
+  type SubscriberState,
+  type TriggerData,
+  type VerifiedTrigger,
+} from 'alexa-proactive-events';
+import { StateChanges, type UserData } from './changes';
+import { mapConcurrently } from './pool';
+import { logProblems } from './sendLog';
+import type { PluginServices } from './services';
+
+/** An event to send from a handler. */
+export interface EventToSend {
+  name: EventName;
+  payload: unknown;
+}
+
+/** Whom a handler's send reaches, and the rest of the request. */
+export interface SendOptions {
+  /**
+   * `user`: Unicast to the user of this request. `all`: Multicast to every subscriber, in this request's region.
+   * @default 'user'
+   */
+  to?: 'user' | 'all';
+  /** A value for every `localizedattribute:<key>` of the payload, per locale. */
+  localizedAttributes?: LocalizedAttributes | ReadonlyArray<Record<string, string>>;
+  /** The idempotency key. Default: a new UUID. */
+  referenceId?: string;
+  /** Default: the plugin's `expiresInMinutes`. */
+  expiresInMinutes?: number;
+  /** Default: the sender's stage. */
+  stage?: Stage;
+}
+
+/** Sends to the users of one trigger this many at a time (a fan-out has several triggers under way). */
+const SENDS_PER_TRIGGER = 8;
+
+/** `this.$proactiveEvents`: this user's notification state, and sending events from handlers. */
+export class ProactiveEventsContext {
+  /** Set by `sendTriggered`, one per user (or one for Multicast); the plugin returns them as `proactiveEvents`. */
+  triggerResults?: SendResult[];
+  readonly #changes: StateChanges;
+
+  constructor(
+    private readonly jovo: Jovo,
+    private readonly plugin: PluginServices,
+    /** The signed trigger a door admitted with this request, if it is one. */
+    private readonly trigger?: VerifiedTrigger,
+  ) {
+    this.#changes = new StateChanges(jovo, () => plugin.policy());
+  }
+
+  /** The events the skill publishes (app.json). */
+  get publishedEvents(): readonly EventName[] {
+    return this.plugin.events;
+  }
+
+  /** Everything the skill knows about this user's notifications, or `undefined` if nothing yet. */
+  get state(): SubscriberState | undefined {
+    return this.#changes.state;
+  }
+
+  /** The published events this user is subscribed to. */
+  subscriptions(): EventName[] {
+    const subscribed = this.state?.subscriptions ?? [];
+    return this.publishedEvents.filter((name) => subscribed.includes(name));
+  }
+
+  /** Whether this user is subscribed to `name`, as Amazon last reported. */
+  isSubscribed(name: EventName): boolean {
+    return this.subscriptions().includes(name);
+  }
+
+  /**
+   * Sends an event from a handler: to this user (Unicast) or to every subscriber (Multicast), in the region of
+   * this request. Never throws for an expected outcome: see the result's `status` and `errors`.
+   */
+  async send(event: EventToSend, { to = 'user', ...options }: SendOptions = {}): Promise<SendResult> {
+    const request = this.jovo.$request as AlexaRequest;
+    const result = await this.#send(event, {
+      ...options,
+      user: to === 'user' ? this.jovo.$user.getId() : undefined,
+      apiEndpoint: request.getApiEndpoint() as string,
+    });
+    logProblems(event.name, [result]);
+    return result;
+  }
+
+  /**
+   * What a hidden intent does: sends the event of the signed trigger a door admitted with this request to every
+   * subscriber, or to each of its users; or refuses, sending nothing, when the request is no admitted trigger or
+   * its id was used before. The results go back to the trigger script in the response, one per user.
+   */
+  async sendTriggered(): Promise<SendResult[]> {
+    const trigger = this.trigger;
+    if (!trigger) {
+      const intent = (this.jovo.$request as AlexaRequest).getIntentName() ?? 'the hidden intent';
+      const reason = 'no signed trigger came in with this request (the plugin\'s doors, createWebhook and createLambdaHandler, verify them); nothing was sent';
+      return this.#respond(intent, [refusedResult(eventOfHiddenIntent(intent) ?? null, null, `Trigger refused: ${reason}`)]);
+    }
+    const { event: name, data, requestId, apiEndpoint } = trigger;
+    const replayed = await checkReplay(this.plugin.replays(), requestId, this.plugin.now());
+    if (replayed) return this.#respond(name, [refusedResult(name, data.referenceId, `Trigger refused: ${replayed}`)]);
+    const event = { name, payload: data.event.payload };
+    if (!data.users) return this.#respond(name, [await this.#send(event, { ...data, apiEndpoint })]);
+    return this.#respond(name, await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => this.#sendToUser(event, user, data, apiEndpoint)));
+  }
+
+  /** Unicast to one user of a trigger: to their stored region unless the trigger named one; skipped if not subscribed. */
+  async #sendToUser(event: EventToSend, user: string, data: TriggerData, apiEndpoint: string): Promise<SendResult> {
+    const stored = await this.plugin.readSubscriber(user);
+    if (stored?.subscriptions && !stored.subscriptions.includes(event.name)) {
+      const now = stored.subscriptions.length > 0 ? stored.subscriptions.join(', ') : 'none';
+      const reason = `user ${user} is not subscribed to ${event.name} (subscriptions as of ${stored.updatedAt}: ${now}); nothing was sent`;
+      return { ...refusedResult(event.name, data.referenceId, reason), status: 'skipped', user };
+    }
+    const endpoint = !data.explicitEndpoint && stored?.apiEndpoint ? stored.apiEndpoint : apiEndpoint;
+    return this.#send(event, { ...data, user, apiEndpoint: endpoint });
+  }
+
+  /**
+   * Records this request's skill event for the user: `AlexaSkillEvent.ProactiveSubscriptionChanged`,
+   * `SkillEnabled` or `SkillDisabled`. Returns false when the event changed nothing (older than the stored state,
+   * or malformed). Disabling the skill deletes the user's data, keeping only the time it happened.
+   * @see https://developer.amazon.com/docs/smapi/skill-events-in-alexa-skills.html
+   */
+  recordSkillEvent(): boolean {
+    const request = this.jovo.$request as AlexaRequest;
+    const type = request.request?.type;
+    const timestamp = request.getTimestamp() as string;
+    const where = { apiEndpoint: request.getApiEndpoint() as string | undefined, locale: request.request?.locale };
+    let change: SubscriberChange;
+    if (type === 'AlexaSkillEvent.ProactiveSubscriptionChanged') {
+      const events = subscribedEventNames(this.jovo.$alexaSkill?.getSkillEventBody());
+      if (!events) {
+        Log.warn(`ProactiveEvents: ignored a subscription change whose body is not { subscriptions: [{ eventName }] }`);
+        return false;
+      }
+      change = { kind: 'subscriptionsChanged', timestamp, events, ...where };
+    } else if (type === 'AlexaSkillEvent.SkillEnabled') {
+      change = { kind: 'skillEnabled', timestamp, ...where };
+    } else if (type === 'AlexaSkillEvent.SkillDisabled') {
+      change = { kind: 'skillDisabled', timestamp };
+    } else {
+      throw new Error(`recordSkillEvent handles Alexa skill events, not ${type}`);
+    }
+    return this.apply(change);
+  }
+
+  /** @internal Applies a change to this user's stored state (see `StateChanges.apply`); true when it changed. */
+  apply(change: SubscriberChange): boolean {
+    return this.#changes.apply(change);
+  }
+
+  /** @internal What to save when another request saved this user first (see `StateChanges.rebase`, DynamoDb). */
+  rebase(attempted: UserData, stored: UserData | undefined): UserData {
+    return this.#changes.rebase(attempted, stored);
+  }
+
+  async #send(
+    event: EventToSend,
+    { user, apiEndpoint, localizedAttributes, referenceId, expiresInMinutes, stage }: Omit<SendOptions, 'to'> & { user?: string; apiEndpoint: string },
+  ): Promise<SendResult> {
+    const sender = this.plugin.sender;
+    if (!sender) {
+      const result = refusedResult(event.name, referenceId ?? null, 'The skill cannot send events: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET');
+      return user === undefined ? result : { ...result, user };
+    }
+    const body = buildRequest({
+      event,
+      localizedAttributes,
+      user,
+      referenceId,
+      expiresInMinutes: expiresInMinutes ?? this.plugin.expiresInMinutes,
+      now: () => new Date(this.plugin.now()),
+    });
+    return sender.send(body, { apiEndpoint, stage });
+  }
+
+  #respond(name: string, results: SendResult[]): SendResult[] {
+    this.triggerResults = results;
+    logProblems(name, results);
+    const counts = new Map<string, number>();
+    for (const { status } of results) counts.set(status, (counts.get(status) ?? 0) + 1);
+    this.jovo.tell(`${name}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}.`);
+    return results;
+  }
+}

@@ -1,0 +1,19 @@
+import type { EventName, ProactiveEventsSender, ReplayStore, SubscriberPolicy } from 'alexa-proactive-events';
+import type { SubscriberRecord } from '../stores/subscribers';
+
+/** What a request's `this.$proactiveEvents` needs of the plugin that made it. */
+export interface PluginServices {
+  /** The events the skill publishes. */
+  readonly events: readonly EventName[];
+  /** Default lifetime of an event, in minutes. */
+  readonly expiresInMinutes: number;
+  /** Sends the events; none when the skill has no credentials. */
+  readonly sender?: ProactiveEventsSender;
+  now(): number;
+  /** What may be stored of a user's state, as of now. */
+  policy(): SubscriberPolicy;
+  /** Another user's stored state, from the app's database. */
+  readSubscriber(userId: string): Promise<SubscriberRecord | undefined>;
+  /** Where accepted triggers are remembered. */
+  replays(): ReplayStore;
+}

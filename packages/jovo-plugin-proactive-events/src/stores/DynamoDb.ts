@@ -1,0 +1,169 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { BaseApp, Db, Jovo } from 'jovo-framework';
+import { REPLAY_WINDOW_MS, type ReplayStore } from 'alexa-proactive-events';
+import type { UserData } from '../plugin/changes';
+
+/** The table, and how saves that lose a race are made again. */
+export interface DynamoDbOptions {
+  /** The table: partition key `userId` (String); TTL on `expiresAt` for the replay guard's items. */
+  tableName: string;
+  /** Another DynamoDB than AWS's: DynamoDB Local, dynalite. */
+  endpoint?: string;
+  /** Default: the SDK's (AWS_REGION). */
+  region?: string;
+  /**
+   * What to save when another request saved the same user after this one loaded it: given this request's data
+   * and the data now stored, the data to save on top of it. Default: the plugin's changes of this request made
+   * again on the stored data (`this.$proactiveEvents.rebase`), or this request's data as it is.
+   */
+  rebase?: (attempted: unknown, stored: unknown, jovo?: Jovo) => unknown;
+  /**
+   * Tries of a save that keeps losing races.
+   * @default 25
+   */
+  maxAttempts?: number;
+}
+
+/** The attribute that counts an item's saves; items written by `jovo-db-dynamodb` have none, which counts as 0. */
+const VERSION = 'version';
+/** The table's TTL attribute: when DynamoDB may delete an item (seconds since the epoch). Only triggers have one. */
+export const EXPIRES_AT = 'expiresAt';
+
+/**
+ * A Jovo v3 database on the AWS SDK v3, in the item layout of Jovo's own `jovo-db-dynamodb` (partition key
+ * `userId`, Jovo's user data in the column it names, `updatedAt` when Jovo sets it), so a table that integration
+ * filled keeps working. Unlike it, a save never overwrites a save it has not seen: each item carries a version, a
+ * save is conditional on the version its request loaded, and one that loses the race is rebased on what was
+ * stored and tried again. Reads are strongly consistent.
+ */
+export class DynamoDb implements Db {
+  readonly name = 'DynamoDb';
+  readonly needsWriteFileAccess = false;
+  readonly #client: DynamoDBDocumentClient;
+  /** For each request, the version it loaded of each user: null when there was no item. */
+  readonly #loaded = new WeakMap<object, Map<string, number | null>>();
+
+  constructor(readonly options: DynamoDbOptions) {
+    const { endpoint, region } = options;
+    this.#client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...(endpoint && { endpoint }), ...(region && { region }) }), {
+      // As jovo-db-dynamodb's DocumentClient was configured: empty strings are stored as NULL.
+      marshallOptions: { convertEmptyValues: true, removeUndefinedValues: true },
+    });
+  }
+
+  install(app: BaseApp): void {
+    app.$db = this;
+  }
+
+  uninstall(): void {
+    this.#client.destroy();
+  }
+
+  /** The user's item without its version, or undefined; remembers the version for this request's save. */
+  async load(userId: string, jovo?: Jovo): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.#table(this.#client.send(new GetCommand({ TableName: this.options.tableName, Key: { userId }, ConsistentRead: true })));
+    if (jovo) this.#versions(jovo).set(userId, Item ? Number(Item[VERSION] ?? 0) : null);
+    if (!Item) return undefined;
+    const { [VERSION]: _version, ...item } = Item;
+    return item;
+  }
+
+  /**
+   * Saves `data` in the column `key`, if nobody saved the user since this request loaded it; otherwise loads what
+   * was saved, rebases `data` on it, and tries again. Outside a request (no `jovo`), it overwrites.
+   */
+  async save(userId: string, key: string, data: unknown, updatedAt?: string, jovo?: Jovo): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 25;
+    for (let attempt = 1; ; attempt++) {
+      const loaded = jovo ? this.#versions(jovo).get(userId) : undefined;
+      const version = (loaded ?? 0) + 1;
+      try {
+        await this.#table(
+          this.#client.send(
+            new PutCommand({
+              TableName: this.options.tableName,
+              Item: { userId, [key]: data, ...(updatedAt && { updatedAt }), [VERSION]: version },
+              ...condition(loaded),
+            }),
+          ),
+        );
+        if (jovo) this.#versions(jovo).set(userId, version);
+        return;
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= maxAttempts) throw error;
+      }
+      // Another request saved first: start again from what it stored. A random pause keeps racers out of step.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      const stored = await this.load(userId, jovo);
+      data = (this.options.rebase ?? pluginRebase)(data, stored?.[key], jovo);
+    }
+  }
+
+  /**
+   * The replay guard of every container that uses this table: a trigger's request id is put as an item
+   * (`userId` "trigger#<id>", which no Alexa user id can be) unless it is there already, and expires through the
+   * table's TTL attribute `expiresAt`. DynamoDB deletes expired items within days, so the condition also lets a
+   * request id in again once its own expiry has passed.
+   */
+  replays(): ReplayStore {
+    return {
+      use: async (requestId, now) => {
+        try {
+          await this.#table(
+            this.#client.send(
+              new PutCommand({
+                TableName: this.options.tableName,
+                Item: { userId: `trigger#${requestId}`, [EXPIRES_AT]: Math.ceil((now + REPLAY_WINDOW_MS) / 1000) },
+                ConditionExpression: 'attribute_not_exists(userId) OR #expiresAt < :now',
+                ExpressionAttributeNames: { '#expiresAt': EXPIRES_AT },
+                ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
+              }),
+            ),
+          );
+          return 'first';
+        } catch (error) {
+          if ((error as Error).name === 'ConditionalCheckFailedException') return 'replayed';
+          throw error;
+        }
+      },
+    };
+  }
+
+  async delete(userId: string): Promise<void> {
+    await this.#table(this.#client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { userId } })));
+  }
+
+  /** The answer to a request for the table, saying which table to create when it is missing. */
+  async #table<Output>(answer: Promise<Output>): Promise<Output> {
+    try {
+      return await answer;
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+      // Jovo's integration created a missing table itself, and lost the request that did it.
+      throw new Error(
+        `DynamoDB has no table ${JSON.stringify(this.options.tableName)} (DYNAMODB_TABLE): create it with the partition key userId (String), ` +
+          'on demand, with time to live on expiresAt (README of jovo-plugin-proactive-events, Storage)',
+      );
+    }
+  }
+
+  #versions(jovo: Jovo): Map<string, number | null> {
+    let versions = this.#loaded.get(jovo);
+    if (!versions) this.#loaded.set(jovo, (versions = new Map()));
+    return versions;
+  }
+}
+
+/** This request's notification changes made again on what another request stored. */
+function pluginRebase(attempted: unknown, stored: unknown, jovo?: Jovo): unknown {
+  return jovo?.$proactiveEvents?.rebase(attempted as UserData, stored as UserData | undefined) ?? attempted;
+}
+
+/** The put's condition: the item as it was loaded (absent, unversioned, or at a version); none if never loaded. */
+function condition(loaded: number | null | undefined) {
+  if (loaded === undefined) return {};
+  if (loaded === null) return { ConditionExpression: 'attribute_not_exists(userId)' };
+  if (loaded === 0) return { ConditionExpression: 'attribute_exists(userId) AND attribute_not_exists(#version)', ExpressionAttributeNames: { '#version': VERSION } };
+  return { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': VERSION }, ExpressionAttributeValues: { ':version': loaded } };
+}

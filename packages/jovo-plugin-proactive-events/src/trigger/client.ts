@@ -1,0 +1,160 @@
+import { randomUUID } from 'crypto';
+import { z } from 'zod';
+import {
+  REGION_ORIGINS,
+  SendResultSchema,
+  buildRequest,
+  hiddenIntentName,
+  postJson,
+  refusedResult,
+  triggerRequest,
+  validateRequest,
+  type EventName,
+  type SendResult,
+  type Stage,
+  type TriggerData,
+  type PostJson,
+  type TriggerRequest,
+  type ValidationResult,
+} from 'alexa-proactive-events';
+
+/** The event to trigger: built from flags or read from a file. */
+export interface EventToTrigger {
+  event: { name: EventName; payload: unknown };
+  localizedAttributes?: ReadonlyArray<Record<string, string>>;
+}
+
+/** Where a trigger goes and what it asks of the skill. */
+export interface TriggerPlan {
+  /** The skill's webhook (or function URL). */
+  endpoint: string;
+  /** The skill's TRIGGER_SECRET. */
+  secret: string;
+  /**
+   * `context.System.apiEndpoint`: where the skill sends the event.
+   * @default 'https://api.amazonalexa.com' (NA)
+   */
+  apiEndpoint?: string;
+  /** True when the caller chose `apiEndpoint`: a Unicast goes there, not to each user's stored region. */
+  explicitEndpoint?: boolean;
+  /** Unicast to each of these users; Multicast without. */
+  users?: readonly string[];
+  /** The request's locale. @default 'en-US' */
+  locale?: string;
+  stage?: Stage;
+  expiresInMinutes?: number;
+  /** The idempotency key, the same for every user of a fan-out. Default: a new UUID. */
+  referenceId?: string;
+  /** Triggers in flight at once. @default 8 */
+  concurrency?: number;
+  /** Users per trigger of a fan-out. @default 25 */
+  batchSize?: number;
+}
+
+/** What `triggerEvent` reports as it goes, and how it posts. */
+export interface TriggerHooks {
+  /** The results of one trigger, as they come: one per user, or one for Multicast. */
+  onResults?: (results: SendResult[]) => void;
+  /** The HTTP transport. Default: the library's `postJson` (kept-alive connections, no redirects). */
+  post?: PostJson;
+}
+
+/** How long to wait for the skill: it may retry Amazon for up to a minute before it answers. */
+const TRIGGER_TIMEOUT_MS = 90_000;
+const TRIGGER_ATTEMPTS = 3;
+const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_BATCH_SIZE = 25;
+
+/** How the skill's doors answer a request they refuse. */
+const RefusalSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/**
+ * Triggers the skill's hidden intent for an event, as the tutorial's script does, signed: checks the event, then
+ * posts one signed trigger for Multicast, or one per batch of users, `concurrency` at a time. A skill that cannot
+ * be reached, or answers 429 or 5xx, gets a trigger again, freshly signed. Resolves with a result per user (one for
+ * Multicast), in the order they came; nothing is sent when the event is invalid.
+ */
+export async function triggerEvent(event: EventToTrigger, plan: TriggerPlan, { onResults, post = postJson }: TriggerHooks = {}): Promise<SendResult[]> {
+  const referenceId = plan.referenceId ?? randomUUID();
+  const checked = checkTriggerEvent(event, { ...plan, referenceId });
+  if (!checked.ok) return [{ ...refusedResult(event.event.name, referenceId, '', checked.issues), warnings: checked.warnings }];
+  const groups = batches(plan);
+  const results: SendResult[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(plan.concurrency ?? DEFAULT_CONCURRENCY, groups.length) }, async () => {
+      while (next < groups.length) {
+        const users = groups[next++];
+        const sign = () => signTrigger(event, { ...plan, referenceId }, users);
+        const batch = await postTrigger(post, plan.endpoint, sign, event.event.name, referenceId, users);
+        results.push(...batch);
+        onResults?.(batch);
+      }
+    }),
+  );
+  return results;
+}
+
+/** The event as the skill will check it (the request it would build, validated), before anything is sent. */
+export function checkTriggerEvent(event: EventToTrigger, plan: Pick<TriggerPlan, 'users' | 'referenceId' | 'expiresInMinutes'>): ValidationResult {
+  return validateRequest(buildRequest({ ...event, user: plan.users?.[0], referenceId: plan.referenceId, expiresInMinutes: plan.expiresInMinutes }));
+}
+
+/** The signed triggers of `plan`, as `triggerEvent` would send them (for a dry run). */
+export function signTriggers(event: EventToTrigger, plan: TriggerPlan): TriggerRequest[] {
+  const referenceId = plan.referenceId ?? randomUUID();
+  return batches(plan).map((users) => signTrigger(event, { ...plan, referenceId }, users));
+}
+
+function batches(plan: TriggerPlan): Array<string[] | undefined> {
+  if (!plan.users) return [undefined];
+  const size = plan.batchSize ?? DEFAULT_BATCH_SIZE;
+  return Array.from({ length: Math.ceil(plan.users.length / size) }, (_, i) => plan.users!.slice(i * size, (i + 1) * size));
+}
+
+function signTrigger({ event, localizedAttributes }: EventToTrigger, plan: TriggerPlan & { referenceId: string }, users: string[] | undefined): TriggerRequest {
+  const data: TriggerData = {
+    event,
+    ...(localizedAttributes && { localizedAttributes: [...localizedAttributes] }),
+    ...(users && { users }),
+    referenceId: plan.referenceId,
+    ...(plan.expiresInMinutes !== undefined && { expiresInMinutes: plan.expiresInMinutes }),
+    ...(plan.stage && { stage: plan.stage }),
+    explicitEndpoint: plan.explicitEndpoint ?? false,
+  };
+  const apiEndpoint = plan.apiEndpoint ?? REGION_ORIGINS.NA;
+  return triggerRequest({ intent: hiddenIntentName(event.name), data, apiEndpoint, locale: plan.locale ?? 'en-US', secret: plan.secret });
+}
+
+/**
+ * Posts one trigger and returns a result per user. A door's refusal (4xx) is `rejected`; a skill that cannot be
+ * reached, or answers 429 or 5xx, gets it again; after that every user of the batch has `failed`, with the cause.
+ */
+async function postTrigger(post: PostJson, endpoint: string, sign: () => object, event: string, referenceId: string, users?: string[]): Promise<SendResult[]> {
+  const each = (result: SendResult): SendResult[] => (users ? users.map((user) => ({ ...result, user })) : [result]);
+  let cause = '';
+  for (let attempt = 1; attempt <= TRIGGER_ATTEMPTS; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 2)));
+    try {
+      const response = await post(endpoint, sign(), { timeoutMs: TRIGGER_TIMEOUT_MS });
+      const results = z.array(SendResultSchema).safeParse((response.data as { proactiveEvents?: unknown } | undefined)?.proactiveEvents);
+      if (response.status === 200 && results.success) return results.data;
+      const refusal = RefusalSchema.safeParse(response.data);
+      if (response.status >= 400 && response.status < 500 && response.status !== 429 && refusal.success) {
+        // The skill's door turned the trigger away before it reached the hidden intent: a refusal, not a failure.
+        return each(refusedResult(event, referenceId, refusal.data.error.message));
+      }
+      cause = `${endpoint} answered ${response.status}${results.success ? '' : " without a trigger result: is it this skill's webhook, and is the skill up to date?"}`;
+      if (response.status !== 429 && response.status < 500) break;
+    } catch (error) {
+      cause = `POST ${endpoint} failed: ${networkCause(error)}`;
+    }
+  }
+  return each({ ...refusedResult(event, referenceId, cause), status: 'failed' });
+}
+
+/** What went wrong with a request that got no answer: `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:3000`. */
+function networkCause(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return [code, message ?? String(error)].filter(Boolean).join(': ');
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from 'crypto';
+import type { Server } from 'http';
+import type { AddressInfo } from 'net';
+import type { Emulator } from 'alexa-proactive-events/emulator';
+import { runTrigger } from '../../src/cli';
+import type { DoorOptions } from '../../src/doors/gate';
+import { createWebhook, listen } from '../../src/doors/webhook';
+import { PROJECT, createApp, gateOptions, testSettings, type Settings } from './app';
+
+export const TRIGGER_SECRET = randomBytes(32).toString('hex');
+
+/** Settings like a real skill's, pointed at the emulators (the first gives tokens), with the trigger secret. */
+export function skillSettings(amazon: Emulator[]): Settings {
+  const settings = testSettings();
+  settings.sending = {
+    credentials: { clientId: 'amzn1.application-oa2-client.test', clientSecret: 'test-client-secret' },
+    tokenUrl: `${amazon[0].url}/auth/o2/token`,
+    allowedOrigins: amazon.map((emulator) => emulator.url),
+    stage: 'development',
+  };
+  settings.triggerSecret = TRIGGER_SECRET;
+  return settings;
+}
+
+/**
+ * A skill webhook on port 0 with `skillSettings`, changed by `change`. `gate` adds to the door's options (a
+ * certificate download for tests that sign Alexa's requests, say).
+ */
+export async function startSkill(
+  amazon: Emulator[],
+  change: (settings: Settings) => void = () => undefined,
+  gate: Partial<DoorOptions> = {},
+): Promise<{ url: string; server: Server; settings: Settings }> {
+  const settings = skillSettings(amazon);
+  change(settings);
+  const server = await listen(createWebhook(createApp(settings), { ...gateOptions(settings), log: () => undefined, ...gate }), 0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, server, settings };
+}
+
+/** Runs the trigger script in-process against `webhook`, with the trigger secret unless the arguments name one. */
+export async function trigger(webhook: string, ...argv: string[]) {
+  let out = '';
+  let err = '';
+  const status = await runTrigger([...argv, ...(argv.includes('--endpoint') ? [] : ['--endpoint', webhook]), ...(argv.includes('--secret') ? [] : ['--secret', TRIGGER_SECRET])], {
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+    cwd: PROJECT,
+  });
+  return { status, out, err, json: () => out.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+/** Requests that reached an events API (token requests do not count). */
+export function eventRequests(emulator: Emulator) {
+  return emulator.received.filter((request) => request.path.startsWith('/v1/'));
+}
+
+export function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,46 @@
+import { SettingsError, createWebhook, listen } from 'jovo-plugin-proactive-events';
+import { createApp } from '../skill/app';
+import { gateOptions, loadSettings, projectEnvironment, type Settings } from '../settings';
+
+/**
+ * `npm start`: serves POST /webhook on JOVO_PORT (default 3000), bound to HOST (default 127.0.0.1), verifying
+ * Alexa's requests. `jovo3 run` starts it with `--jovo-webhook`, and `--port N` when given one: the Jovo Webhook
+ * relays Alexa's requests re-serialized, so Amazon's signature cannot match them there.
+ */
+export async function startWebhook(argv: readonly string[]): Promise<void> {
+  const environment = projectEnvironment();
+  const portFlag = argv.indexOf('--port');
+  if (portFlag >= 0) environment.JOVO_PORT = argv[portFlag + 1];
+  const settings = loadSettings(environment);
+  const relayed = argv.includes('--jovo-webhook');
+  const doors = { ...gateOptions(settings), signatures: settings.alexa.verifyRequests && !relayed };
+  const { port, host } = settings.server;
+  const server = await listen(createWebhook(createApp(settings), doors), port, host);
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  console.log(`Skill webhook listening on http://${host}:${actualPort}/webhook`);
+  for (const line of doorReport(settings, relayed)) console.log(line);
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+/** What the webhook checks, said at start, and why a check is off. */
+function doorReport({ alexa, triggerSecret }: Settings, relayed: boolean): string[] {
+  const lines = [
+    !alexa.verifyRequests
+      ? "  Alexa's requests are NOT verified: ALEXA_VERIFY_REQUESTS=false. Anyone who can reach this port can act as Alexa."
+      : relayed
+        ? "  Alexa's requests are NOT verified: the Jovo Webhook (jovo3 run) relays them re-serialized, so Amazon's signature cannot match."
+        : "  Alexa's requests are verified: signature, certificate and timestamp.",
+    alexa.skillId
+      ? `  Requests for another skill than ${alexa.skillId} are refused.`
+      : '  SKILL_ID is not set, so the applicationId check is off (allowed on this machine only; set SKILL_ID to serve beyond it).',
+  ];
+  lines.push(triggerSecret ? '  Signed triggers are accepted (TRIGGER_SECRET is set).' : '  Triggers are refused: TRIGGER_SECRET is not set.');
+  return lines;
+}
+
+/** Why the webhook could not start, in one line that says what to change. */
+export function startFailure(error: Error & { code?: string }): string {
+  const hint = error.code === 'EADDRINUSE' ? ' (set JOVO_PORT to another port)' : '';
+  return error instanceof SettingsError ? error.message : `Cannot start the webhook: ${error.message}${hint}`;
+}
