@@ -1,0 +1,263 @@
+import { execFile, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+
+/**
+ * The two packages as `npm pack --workspaces` writes them, installed from their tarballs into projects that have
+ * nothing of this repository: the library into a plain Node project, both into a Jovo v3 app written from scratch.
+ * Dependencies come from the npm registry (its cache, when warm), as they would for a user.
+ */
+const root = path.join(__dirname, '..', '..');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'packages-'));
+const packs = path.join(work, 'packs');
+const exec = promisify(execFile);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
+/** A project's environment: nothing of this repository's, nor of the npm script that runs this test. */
+const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), ...(process.env.npm_config_cache && { npm_config_cache: process.env.npm_config_cache }) };
+const tarballs = { library: '', plugin: '' };
+
+beforeAll(async () => {
+  fs.mkdirSync(packs);
+  const { stdout } = await exec(npm, ['pack', '--workspaces', '--pack-destination', packs, '--json', '--loglevel=error'], { cwd: root, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 });
+  const packed = JSON.parse(stdout) as Array<{ name: string; filename: string }>;
+  tarballs.library = path.join(packs, packed.find((entry) => entry.name === 'alexa-proactive-events')!.filename);
+  tarballs.plugin = path.join(packs, packed.find((entry) => entry.name === 'jovo-plugin-proactive-events')!.filename);
+}, 120_000);
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** A new project folder with this package.json. */
+function project(name: string, manifest: object): string {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, ...manifest }, null, 2));
+  return dir;
+}
+
+/** Runs node on `script` in `cwd`; resolves with its exit status and output. */
+function node(cwd: string, args: string[], extra: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd, env: { ...env, ...extra }, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+async function entries(tarball: string): Promise<string[]> {
+  const { stdout } = await exec('tar', ['-tzf', tarball]);
+  return stdout.split('\n').filter(Boolean);
+}
+
+describe('npm pack --workspaces', () => {
+  it('writes exactly the two packages', () => {
+    expect(fs.readdirSync(packs).sort()).toEqual(['alexa-proactive-events-0.1.0.tgz', 'jovo-plugin-proactive-events-0.1.0.tgz']);
+  });
+
+  it.each(['library', 'plugin'] as const)('packs the %s with its README, license and compiled entries, and no sources, tests or maps', async (which) => {
+    const files = await entries(tarballs[which]);
+    expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/cli/index.js']));
+    expect(files.filter((file) => /\/(src|test)\/|\.tsbuildinfo$|\.map$|\.ts$(?<!\.d\.ts)/.test(file))).toEqual([]);
+  });
+
+  it('gives the library its entries, its examples and JSON Schemas, and no Jovo among its dependencies', async () => {
+    const files = await entries(tarballs.library);
+    expect(files).toEqual(expect.arrayContaining(['package/dist/emulator/index.js', 'package/examples/weather-alert.json', 'package/json-schema/proactive-event-request.json']));
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'packages', 'alexa-proactive-events', 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies).filter((name) => name.startsWith('jovo'))).toEqual([]);
+    expect(manifest).toMatchObject({ license: 'Apache-2.0', types: 'dist/index.d.ts', engines: { node: '>=20' }, bin: { 'alexa-proactive-events': 'dist/cli/index.js' } });
+    expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './emulator']));
+  });
+
+  it('gives the plugin Jovo as peer dependencies, so an app keeps one copy', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'packages', 'jovo-plugin-proactive-events', 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.peerDependencies)).toEqual(expect.arrayContaining(['jovo-core', 'jovo-framework']));
+    expect(Object.keys(manifest.dependencies).filter((name) => name.startsWith('jovo'))).toEqual([]);
+    expect(manifest).toMatchObject({ license: 'Apache-2.0', types: 'dist/index.d.ts', bin: { 'proactive-events': 'dist/cli/index.js' } });
+  });
+});
+
+/** Validates an example and sends it to the emulator: what a plain Node user writes, in either module system. */
+const SEND = {
+  imports: {
+    mjs: "import { ProactiveEventsSender, TokenClient, buildRequest, previewText, validateRequest } from 'alexa-proactive-events';\nimport { createEmulator } from 'alexa-proactive-events/emulator';",
+    cjs: "const { ProactiveEventsSender, TokenClient, buildRequest, previewText, validateRequest } = require('alexa-proactive-events');\nconst { createEmulator } = require('alexa-proactive-events/emulator');",
+  },
+  body: `
+(async () => {
+  const amazon = await createEmulator({ port: 0 });
+  const tokens = new TokenClient({ clientId: 'plain-node', clientSecret: 'secret', tokenUrl: amazon.url + '/auth/o2/token' });
+  const sender = new ProactiveEventsSender({ tokens, allowedOrigins: [amazon.url] });
+  const body = buildRequest({ event: { name: 'AMAZON.WeatherAlert.Activated', payload: { weatherAlert: { alertType: 'TORNADO', source: 'Weather Knows' } } } });
+  const checked = validateRequest(body);
+  const result = await sender.send(body, { apiEndpoint: amazon.url });
+  console.log(JSON.stringify({ valid: checked.ok, heard: checked.ok && previewText(checked.request, 'en-US'), status: result.status, accepted: amazon.accepted.length }));
+  await amazon.close();
+})();
+`,
+};
+
+describe('the library, in a plain Node project', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = project('plain-node', {});
+    await exec(npm, [...INSTALL, tarballs.library], { cwd: dir, env });
+  }, 180_000);
+
+  it('installs without Jovo', () => {
+    expect(fs.readdirSync(path.join(dir, 'node_modules')).filter((name) => name.startsWith('jovo'))).toEqual([]);
+  });
+
+  it('loads neither Jovo, Express nor the emulator from its main entry', async () => {
+    const script = "require('alexa-proactive-events'); console.log(JSON.stringify(Object.keys(require.cache)));";
+    const { status, stdout } = await node(dir, ['-e', script]);
+    expect(status).toBe(0);
+    const loaded = JSON.parse(stdout) as string[];
+    expect(loaded.some((file) => file.includes(`${path.sep}alexa-proactive-events${path.sep}dist${path.sep}index.js`))).toBe(true);
+    expect(loaded.filter((file) => /[\\/](jovo-[^\\/]+|express|body-parser|commander)[\\/]|[\\/]dist[\\/](emulator|cli)[\\/]/.test(file))).toEqual([]);
+  });
+
+  it.each(['mjs', 'cjs'] as const)('validates and sends an event to the emulator from a .%s script', async (kind) => {
+    fs.writeFileSync(path.join(dir, `send.${kind}`), `${SEND.imports[kind]}\n${SEND.body}`);
+    const { status, stdout, stderr } = await node(dir, [`send.${kind}`]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ valid: true, heard: 'There is a tornado alert for your area. Provided by Weather Knows.', status: 'accepted', accepted: 1 });
+  });
+
+  it('runs its command, alexa-proactive-events, on the examples it ships', async () => {
+    const bin = path.join(dir, 'node_modules', '.bin', 'alexa-proactive-events');
+    const { stdout } = await exec(bin, ['preview', 'node_modules/alexa-proactive-events/examples/order-shipped.json'], { cwd: dir, env });
+    expect(stdout).toBe('Your order from Amazon has been shipped and will arrive by November 23, 2018.\n');
+  });
+});
+
+/** A Jovo v3 app written from scratch with the plugin: a handler that sends, the hidden intents, the webhook door. */
+const JOVO_APP = `
+const path = require('path');
+const { App } = require('jovo-framework');
+const { Alexa } = require('jovo-platform-alexa');
+const { ProactiveEventsSender, TokenClient } = require('alexa-proactive-events');
+const { createEmulator } = require('alexa-proactive-events/emulator');
+const { ProactiveEvents, SerialFileDb, createWebhook, hiddenIntentHandlers, listen, skillEventHandlers } = require('jovo-plugin-proactive-events');
+
+(async () => {
+  const amazon = await createEmulator({ port: 0 });
+  const tokens = new TokenClient({ clientId: 'jovo-app', clientSecret: 'secret', tokenUrl: amazon.url + '/auth/o2/token' });
+  const sender = new ProactiveEventsSender({ tokens, allowedOrigins: [amazon.url] });
+  const app = new App();
+  app.use(
+    new Alexa(),
+    new SerialFileDb({ pathToFile: path.join(__dirname, 'db', 'db.json') }),
+    new ProactiveEvents({ events: ['AMAZON.WeatherAlert.Activated'], sender, triggerSecret: process.env.TRIGGER_SECRET }),
+  );
+  app.setHandler({
+    ...hiddenIntentHandlers,
+    ON_EVENT: { ...skillEventHandlers },
+    async NotifyMeIntent() {
+      const result = await this.$proactiveEvents.send({ name: 'AMAZON.WeatherAlert.Activated', payload: { weatherAlert: { alertType: 'SNOW_STORM' } } });
+      this.tell(result.status);
+    },
+  });
+  const server = await listen(createWebhook(app, { signatures: false, log: () => undefined }), 0, '127.0.0.1');
+  console.log(JSON.stringify({ webhook: 'http://127.0.0.1:' + server.address().port + '/webhook', amazon: amazon.url }));
+})();
+`;
+
+/** The same app's use of the packages' types, checked by the TypeScript compiler. */
+const TYPED_APP = `
+import { App } from 'jovo-framework';
+import type { Jovo } from 'jovo-framework';
+import { ProactiveEventsSender, TokenClient, type SendResult } from 'alexa-proactive-events';
+import { createEmulator } from 'alexa-proactive-events/emulator';
+import { ProactiveEvents, createLambdaHandler, hiddenIntentHandlers } from 'jovo-plugin-proactive-events';
+import { DynamoDb } from 'jovo-plugin-proactive-events/dynamodb';
+
+export async function start(): Promise<SendResult['status'][]> {
+  const amazon = await createEmulator({ port: 0 });
+  const sender = new ProactiveEventsSender({ tokens: new TokenClient({ clientId: 'a', clientSecret: 'b' }), allowedOrigins: [amazon.url] });
+  const app = new App();
+  app.use(new DynamoDb({ tableName: 'users' }), new ProactiveEvents({ events: ['AMAZON.WeatherAlert.Activated'], sender }));
+  app.setHandler({
+    ...hiddenIntentHandlers,
+    async NotifyMeIntent(this: Jovo) {
+      const result = await this.$proactiveEvents!.send({ name: 'AMAZON.WeatherAlert.Activated', payload: {} });
+      this.tell(result.status);
+    },
+  });
+  void createLambdaHandler({ app: () => app, gate: { skillId: 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000' } });
+  return ['accepted'];
+}
+`;
+
+describe('both packages, in a new Jovo v3 app', () => {
+  let dir: string;
+  const secret = randomBytes(32).toString('hex');
+  beforeAll(async () => {
+    dir = project('jovo-app', { dependencies: { 'jovo-framework': '3.6.2', 'jovo-platform-alexa': '3.6.3' } });
+    await exec(npm, [...INSTALL, tarballs.library, tarballs.plugin], { cwd: dir, env });
+    fs.writeFileSync(path.join(dir, 'app.js'), JOVO_APP);
+    fs.writeFileSync(path.join(dir, 'typed.ts'), TYPED_APP);
+  }, 240_000);
+
+  it('keeps one copy of Jovo', () => {
+    const copies = (name: string) => fs.readdirSync(path.join(dir, 'node_modules'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith(path.join(name, 'package.json')) && !file.includes(`${name}${path.sep}node_modules`));
+    expect(copies('jovo-core')).toEqual([path.join('jovo-core', 'package.json')]);
+  });
+
+  it('sends an event from a handler, and from a hidden intent the trigger script signs', async () => {
+    const child = spawn(process.execPath, ['app.js'], { cwd: dir, env: { ...env, TRIGGER_SECRET: secret }, stdio: 'pipe' });
+    let errors = '';
+    child.stderr.on('data', (chunk) => (errors += chunk));
+    try {
+      // Jovo logs to stdout too (its colour codes on the same line): the app's own output is the JSON object.
+      const { webhook, amazon } = await new Promise<{ webhook: string; amazon: string }>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk;
+          const line = /\{"webhook".*\}/.exec(out);
+          if (line) resolve(JSON.parse(line[0]));
+        });
+        child.once('exit', (code) => reject(new Error(`the app exited with ${code}: ${out}${errors}`)));
+      });
+      const user = { userId: 'amzn1.ask.account.NEW-APP' };
+      const application = { applicationId: 'amzn1.ask.skill.new-app' };
+      const intent = {
+        version: '1.0',
+        session: { new: true, sessionId: 'session.1', application, user },
+        context: { System: { application, user, apiEndpoint: amazon } },
+        request: { type: 'IntentRequest', requestId: 'request.1', timestamp: new Date().toISOString(), locale: 'en-US', intent: { name: 'NotifyMeIntent', confirmationStatus: 'NONE' } },
+      };
+      const response = await fetch(webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(intent) });
+      expect(((await response.json()) as { response: { outputSpeech: { ssml: string } } }).response.outputSpeech.ssml).toBe('<speak>accepted</speak>');
+
+      const bin = path.join(dir, 'node_modules', '.bin', 'proactive-events');
+      const { stdout } = await exec(bin, ['weather', '--alert-type', 'TORNADO', '--endpoint', webhook, '--api-endpoint', amazon, '--secret', secret, '--json'], { cwd: dir, env });
+      expect(JSON.parse(stdout)).toMatchObject({ event: 'AMAZON.WeatherAlert.Activated', status: 'accepted', httpStatus: 202 });
+
+      const accepted = (await (await fetch(`${amazon}/events`)).json()) as Array<{ audience: string; text: string }>;
+      expect(accepted.map(({ audience, text }) => [audience, text])).toEqual([
+        ['amzn1.ask.account.NEW-APP', 'There is a snow storm alert for your area.'],
+        ['Multicast', 'There is a tornado alert for your area.'],
+      ]);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it.each([
+    ['node', 'commonjs'],
+    ['node16', 'node16'],
+  ])('type-checks an app that uses them, with moduleResolution %s', async (moduleResolution, module) => {
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const flags = ['--noEmit', '--strict', '--skipLibCheck', '--esModuleInterop', '--target', 'ES2022', '--module', module, '--moduleResolution', moduleResolution];
+    const types = ['--types', 'node', '--typeRoots', path.join(root, 'node_modules', '@types')];
+    const result = await exec(process.execPath, [tsc, ...flags, ...types, 'typed.ts'], { cwd: dir, env }).catch((error: { stdout: string }) => error);
+    expect(result.stdout).toBe('');
+  });
+});
