@@ -35,17 +35,6 @@ function newestSource() {
   return newest;
 }
 
-/**
- * The packages' commands (`bin`), executable: npm links them before they are compiled, and tsc writes files
- * without the executable bit.
- */
-function makeBinsExecutable() {
-  for (const dir of PACKAGES) {
-    const { bin = {} } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    for (const file of Object.values(bin)) fs.chmodSync(path.join(dir, file), 0o755);
-  }
-}
-
 /** Compiles when a dist/ is missing or older than a source; exits with tsc's status if it fails. */
 function ensureBuilt() {
   const built = fs.existsSync(BUILD_INFO) ? fs.statSync(BUILD_INFO).mtimeMs : 0;
@@ -57,7 +46,6 @@ function ensureBuilt() {
     process.stderr.write('The TypeScript compiler found errors (above); fix them and run the command again.\n');
     process.exit(result.status ?? 1);
   }
-  makeBinsExecutable();
   // tsc leaves the build info untouched when nothing needed emitting; mark this build as current.
   const now = new Date();
   fs.utimesSync(BUILD_INFO, now, now);

@@ -48,6 +48,15 @@ it('lets the template use the packages by their names and entries only', () => {
   expect(deep).toEqual([]);
 });
 
+it.each([
+  ['proactive-events', 'jovo-plugin-proactive-events'],
+  ['alexa-proactive-events', 'alexa-proactive-events'],
+])('links the command %s for npx, from %s, whether or not it was compiled when npm linked it', (command, pkg) => {
+  const linked = fs.realpathSync(path.join(root, 'node_modules', '.bin', command));
+  expect(linked).toBe(path.join(root, 'packages', pkg, 'bin', `${command}.js`));
+  expect(fs.statSync(linked).mode & 0o111).not.toBe(0);
+});
+
 /** The entries users import, and the names each offers that have no TSDoc. */
 const ENTRIES = [
   path.join(LIBRARY, 'index.ts'),

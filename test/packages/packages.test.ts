@@ -61,7 +61,8 @@ describe('npm pack --workspaces', () => {
 
   it.each(['library', 'plugin'] as const)('packs the %s with its README, license and compiled entries, and no sources, tests or maps', async (which) => {
     const files = await entries(tarballs[which]);
-    expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/cli/index.js']));
+    const bin = which === 'library' ? 'alexa-proactive-events' : 'proactive-events';
+    expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/cli/index.js', `package/bin/${bin}.js`]));
     expect(files.filter((file) => /\/(src|test)\/|\.tsbuildinfo$|\.map$|\.ts$(?<!\.d\.ts)/.test(file))).toEqual([]);
   });
 
@@ -70,7 +71,7 @@ describe('npm pack --workspaces', () => {
     expect(files).toEqual(expect.arrayContaining(['package/dist/emulator/index.js', 'package/examples/weather-alert.json', 'package/json-schema/proactive-event-request.json']));
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'packages', 'alexa-proactive-events', 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies).filter((name) => name.startsWith('jovo'))).toEqual([]);
-    expect(manifest).toMatchObject({ license: 'Apache-2.0', types: 'dist/index.d.ts', engines: { node: '>=20' }, bin: { 'alexa-proactive-events': 'dist/cli/index.js' } });
+    expect(manifest).toMatchObject({ license: 'Apache-2.0', types: 'dist/index.d.ts', engines: { node: '>=20' }, bin: { 'alexa-proactive-events': 'bin/alexa-proactive-events.js' } });
     expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './emulator']));
   });
 
@@ -78,7 +79,7 @@ describe('npm pack --workspaces', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'packages', 'jovo-plugin-proactive-events', 'package.json'), 'utf8'));
     expect(Object.keys(manifest.peerDependencies)).toEqual(expect.arrayContaining(['jovo-core', 'jovo-framework']));
     expect(Object.keys(manifest.dependencies).filter((name) => name.startsWith('jovo'))).toEqual([]);
-    expect(manifest).toMatchObject({ license: 'Apache-2.0', types: 'dist/index.d.ts', bin: { 'proactive-events': 'dist/cli/index.js' } });
+    expect(manifest).toMatchObject({ license: 'Apache-2.0', types: 'dist/index.d.ts', bin: { 'proactive-events': 'bin/proactive-events.js' } });
   });
 });
 

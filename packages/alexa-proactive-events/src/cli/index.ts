@@ -53,8 +53,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   }
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
+/** Runs the command line of this process, and keeps a started emulator running until SIGINT or SIGTERM. */
+export function main(argv: readonly string[] = process.argv.slice(2)): void {
+  runCli(argv).then(
     ({ status, emulator }) => {
       process.exitCode = status;
       if (!emulator) return;
@@ -68,3 +69,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) main();

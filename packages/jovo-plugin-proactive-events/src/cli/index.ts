@@ -60,8 +60,9 @@ function flagsNpmTook(program: Command, env: Readonly<Record<string, string | un
   return [...flags].filter((flag) => env[`npm_config_${flag.slice(2).replace(/-/g, '_')}`] !== undefined).sort();
 }
 
-if (require.main === module) {
-  runTrigger(process.argv.slice(2)).then(
+/** Runs the trigger script with this process's arguments, and sets its exit status. */
+export function main(argv: readonly string[] = process.argv.slice(2)): void {
+  runTrigger(argv).then(
     (status) => (process.exitCode = status),
     (error: Error) => {
       process.stderr.write(`${error.stack ?? error.message}\n`);
@@ -69,3 +70,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) main();
