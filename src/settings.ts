@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { z } from 'zod';
-import { LWA_TOKEN_URL, MIN_TRIGGER_SECRET_LENGTH, STAGES, originOf, type Stage } from 'alexa-proactive-events';
+import { LWA_TOKEN_URL, STAGES, originOf, triggerSecretProblem, type Stage } from 'alexa-proactive-events';
 import {
   SettingsError,
   findProjectRoot,
@@ -94,11 +94,8 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
     const missing = vars.ALEXA_CLIENT_ID ? 'ALEXA_CLIENT_SECRET' : 'ALEXA_CLIENT_ID';
     throw new SettingsError('The environment', [`${missing}: required with ${missing === 'ALEXA_CLIENT_ID' ? 'ALEXA_CLIENT_SECRET' : 'ALEXA_CLIENT_ID'}`]);
   }
-  if (vars.TRIGGER_SECRET !== undefined && vars.TRIGGER_SECRET.length < MIN_TRIGGER_SECRET_LENGTH) {
-    throw new SettingsError('The environment', [
-      `TRIGGER_SECRET: too short (${vars.TRIGGER_SECRET.length} characters); use at least ${MIN_TRIGGER_SECRET_LENGTH}, e.g. the output of \`openssl rand -hex 32\``,
-    ]);
-  }
+  const weakSecret = vars.TRIGGER_SECRET === undefined ? undefined : triggerSecretProblem(vars.TRIGGER_SECRET);
+  if (weakSecret) throw new SettingsError('The environment', [`TRIGGER_SECRET: ${weakSecret}`]);
   // Jovo turns FileDb off on Lambda (no writable disk, and containers share none): subscriptions would be lost.
   if (env.AWS_LAMBDA_FUNCTION_NAME && !vars.DYNAMODB_TABLE) {
     throw new SettingsError('The environment', [

@@ -34,7 +34,14 @@ it('builds a synthetic IntentRequest for the hidden intent, with the trigger in 
 it('accepts a trigger signed with the secret, within five minutes', async () => {
   expect(await check(signed())).toEqual({
     ok: true,
-    trigger: { intent: 'WeatherAlertIntent', event: 'AMAZON.WeatherAlert.Activated', data, apiEndpoint: 'https://api.amazonalexa.com', requestId: expect.stringMatching(/^trigger\./) },
+    trigger: {
+      intent: 'WeatherAlertIntent',
+      event: 'AMAZON.WeatherAlert.Activated',
+      data,
+      apiEndpoint: 'https://api.amazonalexa.com',
+      requestId: expect.stringMatching(/^trigger\./),
+      request: expect.objectContaining({ request: expect.objectContaining({ intent: { name: 'WeatherAlertIntent', confirmationStatus: 'NONE' } }) }),
+    },
   });
   expect((await check(signed(), { now: NOW + 5 * 60_000 })).ok).toBe(true);
 });
@@ -143,4 +150,26 @@ it('refuses new triggers when full rather than forget one that could be replayed
 it('writes canonical JSON: keys sorted at every level, undefined left out', () => {
   expect(canonicalJson({ b: 1, a: [{ d: undefined, c: 'x' }, null], e: { g: true, f: 2 } })).toBe('{"a":[{"c":"x"},null],"b":1,"e":{"f":2,"g":true}}');
   expect(canonicalJson([, 1, undefined])).toBe(canonicalJson(JSON.parse(JSON.stringify([, 1, undefined]))));
+});
+
+it('hands on a verified trigger as the request of its signed parts alone, whatever else came with it', () => {
+  const body = signed();
+  expect(verifyTrigger(body, { secret: SECRET, now: () => NOW })).toMatchObject({ ok: true, trigger: { request: body } });
+  const dressed = JSON.parse(JSON.stringify(body));
+  dressed.session = { new: false, sessionId: 'other', attributes: { _JOVO_STATE_: 'Checkout' }, user: { userId: 'amzn1.ask.account.VICTIM' } };
+  dressed.context.System.user.userId = 'amzn1.ask.account.VICTIM';
+  dressed.request.intent.slots = { item: { name: 'item', value: 'x' } };
+  dressed.request.locale = 'not a locale';
+  dressed.extra = { anything: true };
+  const verdict = verifyTrigger(dressed, { secret: SECRET, now: () => NOW });
+  expect(verdict).toMatchObject({ ok: true, trigger: { request: { ...body, request: { ...body.request, locale: 'en-US' } } } });
+  expect(JSON.stringify(verdict)).not.toMatch(/VICTIM|Checkout|anything|slots/);
+});
+
+it('accepts no trigger while the secret is too short to be safe, saying so without showing it', () => {
+  const weak = 'hunter2';
+  expect(verifyTrigger(signed({ secret: weak }), { secret: weak, now: () => NOW })).toEqual({
+    ok: false,
+    reason: "the skill's TRIGGER_SECRET is too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`, so it accepts no trigger",
+  });
 });

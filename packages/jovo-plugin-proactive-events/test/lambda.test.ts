@@ -77,6 +77,11 @@ it("refuses Alexa's invocation for another skill than SKILL_ID, before the app r
   await expect(new Promise((resolve, reject) => void handler(other, {}, (error, result) => (error ? reject(error) : resolve(result))))).rejects.toThrow(/WRONG_SKILL/);
 });
 
+it('refuses an invocation with a "__proto__" field, before the app runs', async () => {
+  const launch = JSON.parse(`{"__proto__":{},${JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.PROTO', applicationId: APPLICATION_ID })).slice(1)}`);
+  await expect(handler(launch, {})).rejects.toThrow('Refused: BAD_FIELD: The request body has a "__proto__" field, which no Alexa request or trigger has');
+});
+
 it('answers through the callback too, when Lambda passes one', async () => {
   const result = await new Promise((resolve) => void handler(launchRequest({ userId: 'amzn1.ask.account.LAMBDA' }), {}, (_error, response) => resolve(response)));
   expect(result).toMatchObject({ version: '1.0' });

@@ -1,10 +1,14 @@
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
+import { triggerRequest } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
+import { Log } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
+import { ProactiveEvents } from '../src';
 import { createWebhook, listen } from '../src/doors/webhook';
-import type { Settings } from './helpers/app';
-import { createApp, gateOptions, testSettings } from './helpers/app';
+import { createApp, gateOptions, testSettings, type Settings } from './helpers/app';
+import { inProcessSkill } from './helpers/conversation';
+import { TRIGGER_SECRET } from './helpers/pipeline';
 import { intentRequest } from './helpers/requests';
 
 const ORDER = 'AMAZON.OrderStatus.Updated';
@@ -67,4 +71,30 @@ it('refuses to send without credentials, saying which variables to set', async (
   const webhook = await skill((settings) => delete settings.sending.credentials);
   await expect(say(webhook, 'ShipMyOrderIntent')).resolves.toBe('rejected The skill cannot send events: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET');
   expect(amazon.received).toEqual([]);
+});
+
+it('refuses a trigger secret too short to be safe, when the plugin is made', () => {
+  expect(() => new ProactiveEvents({ events: [ORDER], triggerSecret: 'hunter2' })).toThrow(
+    'ProactiveEvents: triggerSecret is too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`',
+  );
+});
+
+it('sends nothing for a trigger no door admitted, and says once how to serve the app', async () => {
+  const settings = testSettings();
+  settings.triggerSecret = TRIGGER_SECRET;
+  const skill = inProcessSkill(createApp(settings));
+  const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+  try {
+    const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'no-door', explicitEndpoint: true };
+    const trigger = triggerRequest({ intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET });
+    const user = skill.user();
+    expect((await user.send(trigger)).getSpeechPlain()).toBe('OrderStatusIntent: 1 rejected.');
+    await user.send(trigger);
+    const lines = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('no door of this plugin admitted'));
+    expect(lines).toEqual(['ProactiveEvents: a request carried a trigger that no door of this plugin admitted, so it sends nothing: serve the app with createWebhook or createLambdaHandler']);
+    expect(amazon.received).toEqual([]);
+  } finally {
+    warn.mockRestore();
+    skill.close();
+  }
 });

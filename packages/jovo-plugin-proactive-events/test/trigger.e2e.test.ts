@@ -1,13 +1,17 @@
 import * as fs from 'fs';
 import type { Server } from 'http';
+import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { EVENT_DEFINITIONS, eventDefinition, previewText, triggerRequest, validateRequest, type TriggerData } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
+import type { Jovo } from 'jovo-framework';
+import { readSubscriber } from '../src';
 import { runTrigger } from '../src/cli';
 import { sendPlan } from '../src/cli/sendOptions';
-import { EXAMPLES, type Settings } from './helpers/app';
-import { TRIGGER_SECRET, close, eventRequests, startSkill as startSkillAt, trigger as runTriggerAt } from './helpers/pipeline';
+import { createWebhook, listen } from '../src/doors/webhook';
+import { EXAMPLES, createApp, gateOptions, type Settings } from './helpers/app';
+import { TRIGGER_SECRET, close, eventRequests, skillSettings, startSkill as startSkillAt, trigger as runTriggerAt } from './helpers/pipeline';
 import { intentRequest, subscriptionChanged } from './helpers/requests';
 
 const SECRET = TRIGGER_SECRET;
@@ -136,6 +140,26 @@ describe('through the hidden intents', () => {
     expect(again.status).toBe(0);
     expect(again.json()[0]).toMatchObject({ status: 'duplicate', httpStatus: 409 });
     expect(amazon.accepted).toHaveLength(1);
+  });
+});
+
+describe('what a trigger carries beyond its signature', () => {
+  it('goes nowhere: a session state, another user or slots added to a signed trigger reach no handler and store nothing', async () => {
+    const settings = skillSettings([amazon, amazonEu]);
+    const app = createApp(settings);
+    app.setHandler({ Checkout: { Unhandled(this: Jovo) { this.tell('Checkout ran'); } } });
+    const server = await listen(createWebhook(app, { ...gateOptions(settings), log: () => undefined }), 0, '127.0.0.1');
+    skills.push(server);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+    const data: TriggerData = { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'dressed-1', explicitEndpoint: true };
+    const body = JSON.parse(JSON.stringify(triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: SECRET })));
+    body.session = { ...body.session, new: false, attributes: { _JOVO_STATE_: 'Checkout' }, user: { userId: 'amzn1.ask.account.VICTIM' } };
+    body.context.System.user.userId = 'amzn1.ask.account.VICTIM';
+    body.request.intent.slots = { item: { name: 'item', value: 'x' } };
+    await expect(post(body, url)).resolves.toMatchObject({ status: 'accepted' });
+    await expect(post(body, url)).resolves.toMatchObject({ status: 'rejected', errors: [{ message: expect.stringMatching(/a replayed trigger$/) }] });
+    await expect(readSubscriber(app.$db, 'amzn1.ask.account.VICTIM')).resolves.toBeUndefined();
+    expect(amazon.accepted).toEqual([expect.objectContaining({ referenceId: 'dressed-1', audience: 'Multicast' })]);
   });
 });
 

@@ -89,3 +89,11 @@ it('keeps every user when many subscription events arrive at once', async () => 
   const stored = await Promise.all(userIds.map((userId) => readSubscriber(app.$db, userId)));
   expect(stored.map((record) => record?.subscriptions)).toEqual(userIds.map(() => ['AMAZON.OrderStatus.Updated']));
 });
+
+it('refuses a body with a "__proto__" field, which would become the request\'s prototype inside Jovo', async () => {
+  const launch = JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.proto' }));
+  const response = await post(`{"__proto__":{},${launch.slice(1)}`);
+  expect(response.status).toBe(400);
+  await expect(response.json()).resolves.toEqual({ error: { code: 'BAD_FIELD', message: 'The request body has a "__proto__" field, which no Alexa request or trigger has' } });
+  await expect(readSubscriber(app.$db, 'amzn1.ask.account.proto')).resolves.toBeUndefined();
+});

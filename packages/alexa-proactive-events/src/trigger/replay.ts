@@ -12,8 +12,11 @@ export interface ReplayStore {
   use(requestId: string, now: number): ReplayUse | Promise<ReplayUse>;
 }
 
-/** How long a request id must be remembered: a trigger stamped up to 5 minutes ahead stays acceptable 10. */
-export const REPLAY_WINDOW_MS = 2 * TRIGGER_MAX_AGE_MS;
+/**
+ * How long a request id must be remembered: a trigger stamped up to 5 minutes ahead stays acceptable for 10, to
+ * the millisecond (its age is checked inclusively), so a second more.
+ */
+export const REPLAY_WINDOW_MS = 2 * TRIGGER_MAX_AGE_MS + 1000;
 
 /** Request ids a guard remembers at most; a fan-out of 10,000 users in batches of 25 uses 400. */
 export const MAX_REMEMBERED_TRIGGERS = 100_000;

@@ -14,6 +14,12 @@ export const TRIGGER_SIGNATURE_VERSION = 'v1';
 export const TRIGGER_MAX_AGE_MS = 5 * 60_000;
 /** The secret must be long enough that guessing it is hopeless. */
 export const MIN_TRIGGER_SECRET_LENGTH = 16;
+
+/** What is wrong with a trigger secret (too short to be safe), or undefined; the secret itself is never shown. */
+export function triggerSecretProblem(secret: string): string | undefined {
+  if (secret.length >= MIN_TRIGGER_SECRET_LENGTH) return undefined;
+  return `too short (${secret.length} characters); use at least ${MIN_TRIGGER_SECRET_LENGTH}, e.g. the output of \`openssl rand -hex 32\``;
+}
 /** Users one trigger may carry; a fan-out sends several triggers. */
 export const MAX_TRIGGER_BATCH = 500;
 
@@ -66,12 +72,21 @@ const TRIGGER_APPLICATION = 'amzn1.ask.skill.proactive-events-trigger';
 /** A signed synthetic IntentRequest for a hidden intent, as the skill's door verifies it (`verifyTrigger`). */
 export function triggerRequest({ intent, data, apiEndpoint, locale, secret, now = Date.now, requestId = `trigger.${randomUUID()}` }: TriggerRequestParts): TriggerRequest {
   const timestamp = new Date(now()).toISOString();
+  return triggerEnvelope({ intent, timestamp, requestId, apiEndpoint, data }, sign(secret, { intent, timestamp, requestId, apiEndpoint, data }), locale);
+}
+
+/**
+ * The Alexa request of a trigger, made of its signed parts, its signature and a locale, and of nothing else: the
+ * same for the trigger script that signs one and the door that hands a verified one on, so that no field the
+ * signature does not cover (a session's attributes, a user) can reach the skill.
+ */
+export function triggerEnvelope({ intent, timestamp, requestId, apiEndpoint, data }: SignedParts & { data: TriggerData }, signature: string, locale: string): TriggerRequest {
   return {
     version: '1.0',
-    session: { new: true, sessionId: `trigger.${randomUUID()}`, application: { applicationId: TRIGGER_APPLICATION }, user: { userId: TRIGGER_USER } },
+    session: { new: true, sessionId: requestId, application: { applicationId: TRIGGER_APPLICATION }, user: { userId: TRIGGER_USER } },
     context: { System: { application: { applicationId: TRIGGER_APPLICATION }, user: { userId: TRIGGER_USER }, apiEndpoint } },
     request: { type: 'IntentRequest', requestId, timestamp, locale, intent: { name: intent, confirmationStatus: 'NONE' } },
-    trigger: { data, signature: sign(secret, { intent, timestamp, requestId, apiEndpoint, data }) },
+    trigger: { data, signature },
   };
 }
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { eventOfHiddenIntent, type EventName } from '../events/names';
 import { formatPath, type Issue } from '../issues';
-import { TRIGGER_MAX_AGE_MS, TriggerDataSchema, sameSignature, sign, type TriggerData } from './sign';
+import { LOCALE_PATTERN } from '../request/validate';
+import { TRIGGER_MAX_AGE_MS, TriggerDataSchema, sameSignature, sign, triggerEnvelope, triggerSecretProblem, type TriggerData, type TriggerRequest } from './sign';
 
 /** A trigger whose signature, shape, intent and age hold: what a door hands on to the skill. */
 export interface VerifiedTrigger {
@@ -14,6 +15,11 @@ export interface VerifiedTrigger {
   apiEndpoint: string;
   /** `request.requestId`: what a replay guard remembers. */
   requestId: string;
+  /**
+   * The trigger as an Alexa request of its signed parts alone (and its locale, or en-US): what a door hands on to
+   * the skill instead of the body that came in.
+   */
+  request: TriggerRequest;
 }
 
 /** A verified trigger, or why it is refused (with the problems of a malformed one). */
@@ -38,6 +44,8 @@ export interface VerifyTriggerOptions {
  */
 export function verifyTrigger(body: unknown, { secret, now = Date.now }: VerifyTriggerOptions): TriggerVerdict {
   if (!secret) return { ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' };
+  const weak = triggerSecretProblem(secret);
+  if (weak) return { ok: false, reason: `the skill's TRIGGER_SECRET is ${weak}, so it accepts no trigger` };
   const parts = SignedPartsSchema.safeParse(body);
   if (!parts.success) return { ok: false, reason: 'the request carries no signed trigger' };
   const { request, context, trigger } = parts.data;
@@ -61,7 +69,9 @@ export function verifyTrigger(body: unknown, { secret, now = Date.now }: VerifyT
   if (data.data.event.name !== event) {
     return { ok: false, reason: `${request.intent.name} sends ${event}, not ${data.data.event.name}` };
   }
-  return { ok: true, trigger: { intent: request.intent.name, event, data: data.data, apiEndpoint: context.System.apiEndpoint, requestId: request.requestId } };
+  const locale = typeof request.locale === 'string' && LOCALE_PATTERN.test(request.locale) ? request.locale : 'en-US';
+  const envelope = triggerEnvelope({ ...signed, data: data.data }, trigger.signature, locale);
+  return { ok: true, trigger: { intent: request.intent.name, event, data: data.data, apiEndpoint: signed.apiEndpoint, requestId: signed.requestId, request: envelope } };
 }
 
 /** True when `body` presents itself as a trigger (whether or not its signature holds). */
@@ -72,6 +82,6 @@ export function isTriggerRequest(body: unknown): boolean {
 /** The fields the signature covers; nothing else of the body is looked at before it holds. */
 const SignedPartsSchema = z.object({
   context: z.object({ System: z.object({ apiEndpoint: z.string() }) }),
-  request: z.object({ type: z.unknown(), requestId: z.string(), timestamp: z.string(), intent: z.object({ name: z.string() }) }),
+  request: z.object({ type: z.unknown(), requestId: z.string(), timestamp: z.string(), locale: z.unknown(), intent: z.object({ name: z.string() }) }),
   trigger: z.object({ data: z.unknown().refine((data) => data !== undefined), signature: z.string() }),
 });

@@ -9,10 +9,10 @@ import {
   MAX_EXPIRY_MINUTES,
   MAX_TRIGGER_BATCH,
   MIN_EXPIRY_MINUTES,
-  MIN_TRIGGER_SECRET_LENGTH,
   REGION_ORIGINS,
   STAGES,
   originOf,
+  triggerSecretProblem,
   type Region,
   type Stage,
 } from 'alexa-proactive-events';
@@ -83,7 +83,8 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   const root = findProjectRoot(io.cwd);
   const secret = options.secret ?? readEnvironment(root ?? io.cwd).TRIGGER_SECRET;
   if (!secret) usage(io, 'No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), or pass --secret');
-  if (secret.length < MIN_TRIGGER_SECRET_LENGTH) usage(io, `The trigger secret is too short; it has at least ${MIN_TRIGGER_SECRET_LENGTH} characters`);
+  const weak = triggerSecretProblem(secret);
+  if (weak) usage(io, `The trigger secret (${options.secret === undefined ? 'TRIGGER_SECRET' : '--secret'}) is ${weak}`);
   const users = [...(options.user ?? []), ...(options.usersFile ? readUsers(options.usersFile, io) : [])];
   let locales = ['en-US'];
   try {

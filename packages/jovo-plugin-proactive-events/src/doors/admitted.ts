@@ -7,8 +7,10 @@ import type { VerifiedTrigger } from 'alexa-proactive-events';
  */
 const admitted = new WeakMap<object, VerifiedTrigger>();
 
-export function handOn(body: object, trigger: VerifiedTrigger): void {
-  admitted.set(body, trigger);
+/** The body the door hands to Jovo for a verified trigger: the trigger's request of its signed parts alone. */
+export function handOn(trigger: VerifiedTrigger): object {
+  admitted.set(trigger.request, trigger);
+  return trigger.request;
 }
 
 /** The trigger a door admitted with this body, if it did. */

@@ -25,6 +25,13 @@ export function triggerSecretOf(app: BaseApp): string | undefined {
 
 type Refuse = (status: number, code: string, message: string) => Admission;
 
+/**
+ * JSON.parse keeps a `"__proto__"` key as a field, but Jovo copies a request onto its own class with
+ * Object.assign, which makes that field the request's prototype: no Alexa request or trigger has one.
+ */
+const PROTO_KEY = '"__proto__"';
+const PROTO_MESSAGE = 'The request body has a "__proto__" field, which no Alexa request or trigger has';
+
 /** A request let in, with its parsed body (a verified trigger's is handed on: see `admittedTrigger`), or why not. */
 export type Admission = { ok: true; body: unknown } | { ok: false; refusal: Refusal };
 
@@ -35,8 +42,8 @@ export type Admission = { ok: true; body: unknown } | { ok: false; refusal: Refu
  * - Alexa's direct invocation of the function is protected by the function's permission, and checked for
  *   `applicationId`.
  * A trigger is verified here, once (`verifyTrigger`: its HMAC before anything else of it is read, then its intent,
- * age and shape), and handed on with the body; a refusal carries nothing of a body the owner did not sign. A
- * replay is the plugin's to catch: it needs the skill's memory.
+ * age and shape), and handed on as the request of its signed parts alone; a refusal carries nothing of a body the
+ * owner did not sign. A replay is the plugin's to catch: it needs the skill's memory.
  * Every body is bounded in size and nesting first, so that whatever reads it next cannot hang or overflow.
  */
 export class Gate {
@@ -58,6 +65,7 @@ export class Gate {
     if (headers.origin !== undefined) return refuse(403, 'BROWSER_REFUSED', 'Browsers may not post to the skill (the request has an Origin header)');
     if (raw.length > MAX_BODY_BYTES) return refuse(413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
     if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) return refuse(400, 'TOO_DEEP', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (raw.includes(PROTO_KEY)) return refuse(400, 'BAD_FIELD', PROTO_MESSAGE);
     const text = raw.toString('utf8');
     let body: unknown;
     try {
@@ -76,6 +84,7 @@ export class Gate {
   /** Alexa's direct invocation of a Lambda function: `applicationId` (no signature: Lambda's permission vouches). */
   admitInvocation(event: unknown): Admission {
     const refuse: Refuse = (status, code, message) => this.#refuse(status, code, message);
+    if (event !== null && typeof event === 'object' && Object.hasOwn(event, '__proto__')) return refuse(400, 'BAD_FIELD', PROTO_MESSAGE);
     if (isTriggerRequest(event)) return this.#admitTrigger(event, refuse);
     const envelope = readEnvelope(event);
     if (!envelope.ok) return refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
@@ -89,10 +98,9 @@ export class Gate {
       const issues = verified.issues?.slice(0, 3).map(describeIssue).join('; ');
       return refuse(403, 'TRIGGER_REFUSED', `Trigger refused: ${verified.reason}${issues ? `: ${issues}` : ''}`);
     }
-    const envelope = readEnvelope(body);
-    if (!envelope.ok) return refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
-    handOn(body as object, verified.trigger);
-    return { ok: true, body };
+    // What Jovo gets is the trigger rebuilt from what the signature covers: no unsigned field of the body (a
+    // session's attributes, which Jovo routes by, a user) goes further.
+    return { ok: true, body: handOn(verified.trigger) };
   }
 
   #refuse(status: number, code: string, message: string): Admission {

@@ -67,7 +67,7 @@ export function createLambdaHandler({ app: createApp, gate }: LambdaOptions): La
       } else {
         const admission = door.admitInvocation(event);
         if (!admission.ok) throw new Error(`Refused: ${admission.refusal.code}: ${admission.refusal.message}`);
-        result = await handleAlexa(app, event, context);
+        result = await handleAlexa(app, admission.body, context);
       }
     } catch (error) {
       if (!callback) throw error;

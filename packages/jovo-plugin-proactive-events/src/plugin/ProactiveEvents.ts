@@ -4,7 +4,9 @@ import type { AlexaRequest } from 'jovo-platform-alexa';
 import {
   DEFAULT_EXPIRY_MINUTES,
   ReplayGuard,
+  isTriggerRequest,
   tokenOrigins,
+  triggerSecretProblem,
   type EventName,
   type ProactiveEventsSender,
   type ReplayStore,
@@ -68,8 +70,11 @@ export class ProactiveEvents implements Plugin, PluginServices {
   #replays?: ReplayStore;
   #app?: BaseApp;
   #warnedNoStore = false;
+  #warnedNoDoor = false;
 
   constructor(readonly options: ProactiveEventsOptions) {
+    const weak = options.triggerSecret === undefined ? undefined : triggerSecretProblem(options.triggerSecret);
+    if (weak) throw new Error(`ProactiveEvents: triggerSecret is ${weak}`);
     this.events = options.events;
     this.expiresInMinutes = options.expiresInMinutes ?? DEFAULT_EXPIRY_MINUTES;
     this.sender = options.sender;
@@ -133,6 +138,11 @@ export class ProactiveEvents implements Plugin, PluginServices {
       // Jovo skips a file database on hosts without a writable disk (Lambda): nothing would be stored.
       this.#warnedNoStore = true;
       Log.warn('ProactiveEvents: this host cannot write files, so FileDb is off and subscriptions are not stored. Use DynamoDb on Lambda.');
+    }
+    if (!trigger && !this.#warnedNoDoor && isTriggerRequest(host.getRequestObject())) {
+      // Only the plugin's doors verify triggers: behind any other host, one is an ordinary request and sends nothing.
+      this.#warnedNoDoor = true;
+      Log.warn('ProactiveEvents: a request carried a trigger that no door of this plugin admitted, so it sends nothing: serve the app with createWebhook or createLambdaHandler');
     }
     const request = jovo.$request as AlexaRequest;
     if (!trigger && !request.request?.type.startsWith('AlexaSkillEvent.')) {
