@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { eventDefinition } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
+import { WITHOUT_DOTENV } from './helpers/environment';
 import { TRIGGER_SECRET, trigger } from './helpers/plugin';
 
 /**
@@ -33,6 +34,7 @@ afterAll(() => amazon.close());
 function startSkill(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'index.js')], {
     env: {
+      ...WITHOUT_DOTENV,
       PATH: process.env.PATH ?? '',
       HOME: dir,
       JOVO_PORT: String(port),

@@ -7,6 +7,7 @@ import AdmZip from 'adm-zip';
 import { eventFromInputs, triggerRequest } from 'alexa-proactive-events';
 import { createEmulator } from 'alexa-proactive-events/emulator';
 import { handler } from '../src/index';
+import { WITHOUT_DOTENV } from './helpers/environment';
 import { APPLICATION_ID, launchRequest, useStores } from './helpers/plugin';
 
 const root = path.join(__dirname, '..');
@@ -16,8 +17,13 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-entry-'));
 // The compiled entry comes from test/globalSetup.js, which builds once, as `npm start` does before it serves.
 
 /** Starts the compiled webhook as `npm start` does, and collects what it prints. */
+/** Every child a test started, stopped after the file whatever happened to the test. */
+const children = new Set<ChildProcess>();
+afterAll(() => children.forEach((child) => child.kill('SIGKILL')));
+
 function start(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, [entry, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
+  const child = spawn(process.execPath, [entry, ...args], { cwd: root, env: { ...process.env, ...WITHOUT_DOTENV, ...env }, stdio: 'pipe' });
+  children.add(child);
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk) => (output.stdout += chunk));
   child.stderr.on('data', (chunk) => (output.stderr += chunk));
@@ -29,7 +35,7 @@ function listeningUrl(child: ChildProcess, output: { stdout: string }): Promise<
   return new Promise((resolve, reject) => {
     const check = () => {
       const match = /listening on (http:\/\/\S+\/webhook)/.exec(output.stdout);
-      if (match && output.stdout.includes('Triggers are')) resolve(match[1]);
+      if (match && /[Tt]riggers are/.test(output.stdout)) resolve(match[1]);
     };
     child.stdout!.on('data', check);
     child.once('exit', (code) => reject(new Error(`exited with ${code} before listening`)));
@@ -115,11 +121,14 @@ it('says which variable to change when the port is taken', async () => {
 });
 
 it('exports a Lambda handler that answers an Alexa request', async () => {
-  const saved = process.env.FILEDB_PATH;
-  process.env.FILEDB_PATH = path.join(tmp, 'lambda.json');
+  const saved = { ...process.env };
+  Object.assign(process.env, WITHOUT_DOTENV, { FILEDB_PATH: path.join(tmp, 'lambda.json') });
   const result = await new Promise<unknown>((resolve, reject) => {
     void handler(launchRequest({ userId: 'amzn1.ask.account.lambda' }), {}, (error, body) => (error ? reject(error) : resolve(body)));
-  }).finally(() => (saved === undefined ? delete process.env.FILEDB_PATH : (process.env.FILEDB_PATH = saved)));
+  }).finally(() => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
   expect(result).toMatchObject({ response: { outputSpeech: { ssml: expect.stringMatching(/^<speak>Welcome to Proactive Alerts\./) } } });
 });
 

@@ -131,6 +131,14 @@ describe('the library, in a plain Node project', () => {
     expect(JSON.parse(stdout)).toEqual({ valid: true, heard: 'There is a tornado alert for your area. Provided by Weather Knows.', status: 'accepted', accepted: 1 });
   });
 
+  it("runs its README's offline example as written", async () => {
+    const offline = codeBlocks(path.join('packages', 'alexa-proactive-events', 'README.md'), 'js').find((block) => block.includes("from 'alexa-proactive-events/emulator'"));
+    fs.writeFileSync(path.join(dir, 'offline.mjs'), offline!);
+    const { status, stdout, stderr } = await node(dir, ['offline.mjs']);
+    expect(stderr).toBe('');
+    expect([status, stdout]).toEqual([0, 'accepted There is a tornado alert for your area.\n']);
+  });
+
   it('runs its command, alexa-proactive-events, on the examples it ships', async () => {
     const bin = path.join(dir, 'node_modules', '.bin', 'alexa-proactive-events');
     const { stdout } = await exec(bin, ['preview', 'node_modules/alexa-proactive-events/examples/order-shipped.json'], { cwd: dir, env });
@@ -170,31 +178,11 @@ const { ProactiveEvents, SerialFileDb, createWebhook, hiddenIntentHandlers, list
 })();
 `;
 
-/** The same app's use of the packages' types, checked by the TypeScript compiler. */
-const TYPED_APP = `
-import { App } from 'jovo-framework';
-import type { Jovo } from 'jovo-framework';
-import { ProactiveEventsSender, TokenClient, type SendResult } from 'alexa-proactive-events';
-import { createEmulator } from 'alexa-proactive-events/emulator';
-import { ProactiveEvents, createLambdaHandler, hiddenIntentHandlers } from 'jovo-plugin-proactive-events';
-import { DynamoDb } from 'jovo-plugin-proactive-events/dynamodb';
-
-export async function start(): Promise<SendResult['status'][]> {
-  const amazon = await createEmulator({ port: 0 });
-  const sender = new ProactiveEventsSender({ tokens: new TokenClient({ clientId: 'a', clientSecret: 'b' }), allowedOrigins: [amazon.url] });
-  const app = new App();
-  app.use(new DynamoDb({ tableName: 'users' }), new ProactiveEvents({ events: ['AMAZON.WeatherAlert.Activated'], sender }));
-  app.setHandler({
-    ...hiddenIntentHandlers,
-    async NotifyMeIntent(this: Jovo) {
-      const result = await this.$proactiveEvents!.send({ name: 'AMAZON.WeatherAlert.Activated', payload: {} });
-      this.tell(result.status);
-    },
-  });
-  void createLambdaHandler({ app: () => app, gate: { skillId: 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000' } });
-  return ['accepted'];
+/** The code blocks of a README, in order, of a language (`ts`, `js`). */
+function codeBlocks(readme: string, language: string): string[] {
+  const text = fs.readFileSync(path.join(root, readme), 'utf8');
+  return [...text.matchAll(new RegExp(`^\`\`\`${language}\n([\\s\\S]*?)^\`\`\``, 'gm'))].map((match) => match[1]);
 }
-`;
 
 describe('both packages, in a new Jovo v3 app', () => {
   let dir: string;
@@ -203,7 +191,9 @@ describe('both packages, in a new Jovo v3 app', () => {
     dir = project('jovo-app', { dependencies: { 'jovo-framework': '3.6.2', 'jovo-platform-alexa': '3.6.3' } });
     await exec(npm, [...INSTALL, tarballs.library, tarballs.plugin], { cwd: dir, env });
     fs.writeFileSync(path.join(dir, 'app.js'), JOVO_APP);
-    fs.writeFileSync(path.join(dir, 'typed.ts'), TYPED_APP);
+    // The README's quick start, as a user copies it.
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src', 'app.ts'), codeBlocks(path.join('packages', 'jovo-plugin-proactive-events', 'README.md'), 'ts')[0]);
   }, 240_000);
 
   it('keeps one copy of Jovo', () => {
@@ -252,13 +242,14 @@ describe('both packages, in a new Jovo v3 app', () => {
   });
 
   it.each([
-    ['node', 'commonjs'],
-    ['node16', 'node16'],
-  ])('type-checks an app that uses them, with moduleResolution %s', async (moduleResolution, module) => {
+    ['node', 'commonjs', []],
+    ['node16', 'node16', []],
+    ['node', 'commonjs', ['--exactOptionalPropertyTypes']],
+  ])("type-checks the README's quick start, with moduleResolution %s (module %s) %p", async (moduleResolution, module, extra) => {
     const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    const flags = ['--noEmit', '--strict', '--skipLibCheck', '--esModuleInterop', '--target', 'ES2022', '--module', module, '--moduleResolution', moduleResolution];
+    const flags = ['--noEmit', '--strict', '--skipLibCheck', '--esModuleInterop', '--target', 'ES2022', '--module', module, '--moduleResolution', moduleResolution, ...extra];
     const types = ['--types', 'node', '--typeRoots', path.join(root, 'node_modules', '@types')];
-    const result = await exec(process.execPath, [tsc, ...flags, ...types, 'typed.ts'], { cwd: dir, env }).catch((error: { stdout: string }) => error);
+    const result = await exec(process.execPath, [tsc, ...flags, ...types, path.join('src', 'app.ts')], { cwd: dir, env }).catch((error: { stdout: string }) => error);
     expect(result.stdout).toBe('');
   });
 });

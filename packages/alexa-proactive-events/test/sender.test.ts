@@ -191,7 +191,7 @@ describe('before anything is sent', () => {
       const result = await setup.sender.send(weather(), { apiEndpoint: stranger.url });
       expect(result).toMatchObject({ status: 'rejected', httpStatus: null, attempts: 0 });
       expect(result.errors[0]).toMatchObject({ path: 'apiEndpoint', value: stranger.url });
-      expect(result.errors[0].message).toMatch(/may not receive the access token: only Amazon's hosts .* and origins listed in PROACTIVE_API_ENDPOINTS do$/);
+      expect(result.errors[0].message).toMatch(/may not receive the access token: only Amazon's hosts .* and the sender's allowedOrigins \(PROACTIVE_API_ENDPOINTS\) do$/);
       expect(stranger.received).toEqual([]);
       expect(setup.emulator.received).toEqual([]); // not even a token was fetched
     } finally {

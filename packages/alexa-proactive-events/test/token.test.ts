@@ -108,3 +108,11 @@ it('never shows the secret or the token when printed', async () => {
     expect(printed).not.toContain(token);
   }
 });
+
+it.each([
+  [{ clientId: undefined, clientSecret: 'secret' }, 'TokenClient: clientId is missing.'],
+  [{ clientId: 'id', clientSecret: '' }, 'TokenClient: clientSecret is empty.'],
+])('refuses credentials that are not there, saying which credentials are meant (%p)', (credentials, message) => {
+  expect(() => new TokenClient(credentials as unknown as { clientId: string; clientSecret: string })).toThrow(message);
+  expect(() => new TokenClient(credentials as unknown as { clientId: string; clientSecret: string })).toThrow(/Alexa Skill Messaging client id and secret/);
+});

@@ -64,7 +64,8 @@ export function emulatorCommand(io: Io, started: (emulator: Emulator) => void): 
           `  notifications page  ${emulator.url}/\n` +
           `  token endpoint      POST ${emulator.url}/auth/o2/token\n` +
           `  events API          POST ${emulator.url}/v1/proactiveEvents[/stages/development]\n` +
-          `For the skill: LWA_TOKEN_URL=${emulator.url}/auth/o2/token PROACTIVE_API_ENDPOINTS=${emulator.url}\n`,
+          `Point a TokenClient's tokenUrl at ${emulator.url}/auth/o2/token and list ${emulator.url} in the sender's allowedOrigins\n` +
+          `  (the Jovo template: LWA_TOKEN_URL=${emulator.url}/auth/o2/token PROACTIVE_API_ENDPOINTS=${emulator.url})\n`,
       );
       started(emulator);
     });

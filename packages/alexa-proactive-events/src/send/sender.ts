@@ -30,13 +30,13 @@ export interface SenderOptions {
    * local emulator: `scheme://host[:port]`. Any other `apiEndpoint` is refused before anything is sent.
    * @default []
    */
-  allowedOrigins?: readonly string[];
+  allowedOrigins?: readonly string[] | undefined;
   /**
    * The stage of sends that name none (PROACTIVE_STAGE): `development` reaches the developer's test devices only,
    * `live` needs a certified skill.
    * @default 'development'
    */
-  stage?: Stage;
+  stage?: Stage | undefined;
   /** The events the skill publishes (its manifest's `events.publications`); others are refused before sending. Default: any. */
   publishedEvents?: readonly EventName[];
   /** @default DEFAULT_RETRY: 6 attempts within 60 s, pauses from 250 ms up to 8 s */
@@ -129,7 +129,7 @@ export class ProactiveEventsSender {
     const origin = apiEndpoint === undefined ? REGION_ORIGINS[region ?? 'NA'] : originOf(apiEndpoint);
     if (!origin || !this.#origins.has(origin)) {
       const message = origin
-        ? `${origin} may not receive the access token: only Amazon's hosts (${Object.values(REGION_ORIGINS).join(', ')}) and origins listed in PROACTIVE_API_ENDPOINTS do`
+        ? `${origin} may not receive the access token: only Amazon's hosts (${Object.values(REGION_ORIGINS).join(', ')}) and the sender's allowedOrigins (PROACTIVE_API_ENDPOINTS) do`
         : 'expected an origin, scheme://host[:port], such as https://api.eu.amazonalexa.com';
       return { ...result, errors: [{ path: 'apiEndpoint', message, value: apiEndpoint }] };
     }

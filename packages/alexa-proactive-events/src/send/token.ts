@@ -24,7 +24,7 @@ export interface Credentials {
 /** The skill's credentials, and where and how tokens are fetched. */
 export interface TokenClientOptions extends Credentials {
   /** Default LWA_TOKEN_URL; the emulator's `<url>/auth/o2/token` for local runs. */
-  tokenUrl?: string;
+  tokenUrl?: string | undefined;
   /** The axios client; one with keep-alive connections, made on first use, by default. */
   http?: AxiosInstance;
   /** Milliseconds since the epoch; tests move it instead of waiting. */
@@ -77,6 +77,10 @@ export class TokenClient {
   #pending?: Promise<string>;
 
   constructor({ clientId, clientSecret, tokenUrl = LWA_TOKEN_URL, http, now = Date.now, timeoutMs = 10_000 }: TokenClientOptions) {
+    // From JavaScript, unset environment variables arrive here as undefined: Amazon would answer invalid_client.
+    for (const [name, value] of Object.entries({ clientId, clientSecret })) {
+      if (typeof value !== 'string' || value === '') throw new TypeError(`TokenClient: ${name} is ${value === '' ? 'empty' : 'missing'}. ${CREDENTIALS_HINT}`);
+    }
     this.clientId = clientId;
     this.tokenUrl = tokenUrl;
     this.#clientSecret = clientSecret;

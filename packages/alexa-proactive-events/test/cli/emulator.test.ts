@@ -19,7 +19,8 @@ it('starts on the given port, says where everything is, and logs each request wi
   const emulator = (await startEmulator(['--port', '0', '--fault-script', '503'], sink)) as Emulator;
   try {
     expect(io.out).toContain(`Amazon emulator listening on ${emulator.url}\n`);
-    expect(io.out).toContain(`For the skill: LWA_TOKEN_URL=${emulator.url}/auth/o2/token PROACTIVE_API_ENDPOINTS=${emulator.url}\n`);
+    expect(io.out).toContain(`Point a TokenClient's tokenUrl at ${emulator.url}/auth/o2/token and list ${emulator.url} in the sender's allowedOrigins\n`);
+    expect(io.out).toContain(`(the Jovo template: LWA_TOKEN_URL=${emulator.url}/auth/o2/token PROACTIVE_API_ENDPOINTS=${emulator.url})\n`);
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'id', client_secret: 'cli-secret', scope: 'alexa::proactive_events' });
     const { access_token: token } = (await (await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form })).json()) as { access_token: string };
     const fault = await fetch(`${emulator.url}/v1/proactiveEvents/stages/development`, {

@@ -27,7 +27,7 @@ function eventCommand(program: Command, io: Io, definition: AnyEventDefinition):
   command.addHelpText(
     'after',
     `\nExamples:\n  npx proactive-events ${definition.command} ${example}\n` +
-      `  npm run trigger -- ${definition.command} ${example} --user amzn1.ask.account.XYZ --region EU\n`,
+      `  npx proactive-events ${definition.command} ${example} --user amzn1.ask.account.XYZ --region EU\n`,
   );
   return command.action(async (options: SendCliOptions & EventInputs) => {
     const plan = sendPlan(options, io);

@@ -11,7 +11,7 @@ import { sendCommand } from './send';
 export function createProgram(io: Io): Command {
   const program = new Command('proactive-events')
     .description('Send, check and preview Alexa Proactive Events for this skill')
-    .usage('<command> [options]   (or: npm run trigger -- <command> [options])')
+    .usage('<command> [options]')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');

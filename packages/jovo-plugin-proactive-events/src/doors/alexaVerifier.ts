@@ -27,7 +27,7 @@ const MAX_CACHED_CERTIFICATES = 16;
 
 export interface AlexaVerifierOptions {
   /** SKILL_ID: a request for another skill is refused. Without it, `applicationId` is not checked. */
-  skillId?: string;
+  skillId?: string | undefined;
   /**
    * Check Amazon's signature, its certificate and the request's timestamp. Off only where the body cannot carry
    * Amazon's signature: behind the Jovo Webhook relay (`jovo3 run`), which re-serializes it.

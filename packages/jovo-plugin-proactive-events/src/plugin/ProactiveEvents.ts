@@ -27,12 +27,12 @@ export interface ProactiveEventsOptions {
    */
   expiresInMinutes?: number;
   /** Sends the events; without one (no credentials) every send is refused, saying why. */
-  sender?: ProactiveEventsSender;
+  sender?: ProactiveEventsSender | undefined;
   /**
    * TRIGGER_SECRET, which signed triggers are verified with at the plugin's doors (`createWebhook`,
    * `createLambdaHandler`). Without one every trigger is refused.
    */
-  triggerSecret?: string;
+  triggerSecret?: string | undefined;
   /**
    * Where accepted triggers are remembered, so that none is used twice. Default: the app's database, when it
    * keeps them for every process (`DynamoDb`), or else this process's memory.
@@ -42,7 +42,7 @@ export interface ProactiveEventsOptions {
    * Origins besides Amazon's three hosts that a user's stored apiEndpoint may name (PROACTIVE_API_ENDPOINTS, such
    * as the local emulator). Default: the sender's `allowedOrigins`; given with a sender, it must name the same.
    */
-  apiEndpoints?: readonly string[];
+  apiEndpoints?: readonly string[] | undefined;
   /** Milliseconds since the epoch; tests move it instead of waiting. Default: Date.now. */
   now?: () => number;
 }
