@@ -171,7 +171,7 @@ module.exports = {
     local: {},
     // AWS Lambda: `jovo3 deploy --stage production` uploads the bundle (npm run bundle) to SKILL_LAMBDA_ARN. The
     // function's environment needs DYNAMODB_TABLE, PROACTIVE_STAGE=live once certified, ALEXA_CLIENT_ID,
-    // ALEXA_CLIENT_SECRET and TRIGGER_SECRET (see the README); a build cannot set those.
+    // ALEXA_CLIENT_SECRET and TRIGGER_SECRET (docs/production.md); a build cannot set those.
     production: {
       alexaSkill: {
         endpoint: lambdaArn,
