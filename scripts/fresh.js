@@ -12,7 +12,8 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const BUILD_INFO = path.join(root, 'dist', '.tsbuildinfo');
-const PACKAGES = ['alexa-proactive-events', 'jovo-plugin-proactive-events'].map((name) => path.join(root, 'packages', name));
+/** The workspaces package.json names: the two packages. */
+const PACKAGES = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).workspaces.map((dir) => path.join(root, dir));
 /** What the builds compile, and what configures them. */
 const SOURCES = ['src', 'scripts', 'bench'].map((dir) => path.join(root, dir)).concat(PACKAGES.map((dir) => path.join(dir, 'src')));
 const CONFIGS = ['tsconfig.base.json', 'tsconfig.build.json', 'package.json']

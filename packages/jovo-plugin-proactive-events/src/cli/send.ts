@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { MAX_EXPIRY_MINUTES, MIN_EXPIRY_MINUTES, UNKNOWN_FIELD, type EventName } from 'alexa-proactive-events';
-import { EXAMPLES, EXIT, Exit, issueJson, plural, problemLines, readRequestFile, type Io } from 'alexa-proactive-events/cli';
+import { MAX_EXPIRY_MINUTES, MIN_EXPIRY_MINUTES, UNKNOWN_FIELD, refusedResult, type EventName } from 'alexa-proactive-events';
+import { EXAMPLES, EXIT, Exit, plural, problemLines, readRequestFile, type Io } from 'alexa-proactive-events/cli';
 import { addSendOptions, sendPlan, type SendCliOptions } from './sendOptions';
-import { sendTriggers } from './sendTriggers';
+import { resultJson, sendTriggers } from './sendTriggers';
 
 /**
  * `send --file event.json`: sends a prepared request body through the skill's hidden intent. Its event,
@@ -20,10 +20,7 @@ export function sendCommand(program: Command, io: Io): Command {
     .action(async (options: SendCliOptions & { file: string }) => {
       const result = readRequestFile(options.file, io);
       if (!result.ok) {
-        if (options.json) {
-          const errors = result.issues.map(issueJson);
-          io.out(`${JSON.stringify({ event: null, referenceId: null, status: 'rejected', httpStatus: null, requestId: null, errors, warnings: result.warnings.map(issueJson), attempts: 0 })}\n`);
-        }
+        if (options.json) io.out(`${JSON.stringify(resultJson({ ...refusedResult(null, null, '', result.issues), warnings: result.warnings }))}\n`);
         else io.err(`${options.file} is not a valid Proactive Event, ${plural(result.issues.length, 'problem')}:\n${problemLines(result.issues, result.warnings)}`);
         throw new Exit(EXIT.refused);
       }

@@ -1,4 +1,4 @@
-import type { Issue, SendResult, SendStatus } from 'alexa-proactive-events';
+import { refusedResult, type Issue, type SendResult, type SendStatus } from 'alexa-proactive-events';
 import { EXIT, issueJson, plural, problemLines, type Io } from 'alexa-proactive-events/cli';
 import { checkTriggerEvent, signTriggers, triggerEvent, type EventToTrigger } from '../trigger/client';
 import type { SendPlan } from './sendOptions';
@@ -46,14 +46,13 @@ function report(checked: { ok: boolean; issues?: Issue[]; warnings: Issue[] }, {
   }
   const issues = (checked.issues ?? []).map(nameIssue);
   if (plan.json) {
-    const result: SendResult = { event: event.name, referenceId: plan.referenceId, status: 'rejected', httpStatus: null, requestId: null, errors: issues, warnings, attempts: 0 };
-    io.out(`${JSON.stringify(resultJson(result))}\n`);
+    io.out(`${JSON.stringify(resultJson({ ...refusedResult(event.name, plan.referenceId, '', issues), warnings }))}\n`);
   } else io.err(`${event.name} not sent, ${plural(issues.length, 'problem')}:\n${problemLines(issues, warnings)}`);
   return false;
 }
 
 /** A result as its --json line: the contract's keys first. */
-function resultJson({ event, referenceId, status, httpStatus, requestId, errors, warnings, attempts, user }: SendResult): object {
+export function resultJson({ event, referenceId, status, httpStatus, requestId, errors, warnings, attempts, user }: SendResult): object {
   return { event, referenceId, status, httpStatus, requestId, errors: errors.map(issueJson), warnings: warnings.map(issueJson), attempts, ...(user !== undefined && { user }) };
 }
 
