@@ -1,5 +1,4 @@
 import { ReplayGuard, checkReplay, triggerRequest, verifyTrigger, type TriggerData } from '../src';
-import { canonicalJson } from '../src/trigger/sign';
 
 const SECRET = 'a-trigger-secret-of-enough-length';
 const NOW = Date.parse('2026-11-22T10:00:00Z');
@@ -27,7 +26,7 @@ it('builds a synthetic IntentRequest for the hidden intent, with the trigger in 
   expect(body.request).toMatchObject({ type: 'IntentRequest', intent: { name: 'WeatherAlertIntent' }, timestamp: '2026-11-22T10:00:00.000Z', locale: 'en-US' });
   expect(body.context.System.apiEndpoint).toBe('https://api.amazonalexa.com');
   expect(body.trigger.data).toEqual(data);
-  expect(body.trigger.signature).toMatch(/^v1=[0-9a-f]{64}$/);
+  expect(body.trigger.signature).toMatch(/^v2=[0-9a-f]{64}$/);
   expect(JSON.stringify(body)).not.toContain(SECRET);
 });
 
@@ -46,10 +45,18 @@ it('accepts a trigger signed with the secret, within five minutes', async () => 
   expect((await check(signed(), { now: NOW + 5 * 60_000 })).ok).toBe(true);
 });
 
-it('survives a relay that re-serializes the body with other key order', async () => {
+it('survives a relay that re-serializes the body: other spacing, escapes, number forms and outer key order', async () => {
+  const body = signed({ data: { ...structuredClone(data), expiresInMinutes: 60, localizedAttributes: [{ locale: 'de-DE', source: 'Wetterdienst Köln' }] } });
+  const { trigger, ...rest } = body;
+  const rewritten = JSON.stringify({ trigger, ...rest }, null, 2).replace('TORNADO', '\\u0054ORNADO').replace('Köln', 'K\\u00f6ln').replace(': 60', ': 6.0e1');
+  expect(rewritten).toContain('\\u0054ORNADO');
+  expect((await check(JSON.parse(rewritten))).ok).toBe(true);
+});
+
+it('refuses a trigger signed as v1, naming the versions', async () => {
   const body = signed();
-  const reordered = JSON.parse(JSON.stringify({ trigger: { signature: body.trigger.signature, data: { explicitEndpoint: false, referenceId: 'weather-1', event: data.event } }, request: body.request, context: body.context }));
-  expect((await check(reordered)).ok).toBe(true);
+  body.trigger.signature = body.trigger.signature.replace('v2=', 'v1=');
+  expect(await check(body)).toEqual({ ok: false, reason: 'the trigger is signed as v1; this skill takes v2 (update the trigger script)' });
 });
 
 describe('refuses', () => {
@@ -145,11 +152,6 @@ it('refuses new triggers when full rather than forget one that could be replayed
   const replays = new ReplayGuard(2);
   expect([replays.use('a', NOW), replays.use('b', NOW), replays.use('c', NOW), replays.use('a', NOW)]).toEqual(['first', 'first', 'full', 'replayed']);
   expect(replays.use('c', NOW + 11 * 60_000)).toBe('first');
-});
-
-it('writes canonical JSON: keys sorted at every level, undefined left out', () => {
-  expect(canonicalJson({ b: 1, a: [{ d: undefined, c: 'x' }, null], e: { g: true, f: 2 } })).toBe('{"a":[{"c":"x"},null],"b":1,"e":{"f":2,"g":true}}');
-  expect(canonicalJson([, 1, undefined])).toBe(canonicalJson(JSON.parse(JSON.stringify([, 1, undefined]))));
 });
 
 it('hands on a verified trigger as the request of its signed parts alone, whatever else came with it', () => {

@@ -3,11 +3,12 @@ import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { EVENT_DEFINITIONS, eventDefinition, previewText, triggerRequest, validateRequest, type TriggerData } from 'alexa-proactive-events';
+import { EVENT_DEFINITIONS, MAX_TRIGGER_BYTES, eventDefinition, eventFromInputs, previewText, triggerRequest, validateRequest, type TriggerData } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import type { Jovo } from 'jovo-framework';
 import { readSubscriber } from '../src';
 import { runTrigger } from '../src/cli';
+import { signTriggers } from '../src/trigger/client';
 import { sendPlan } from '../src/cli/sendOptions';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { EXAMPLES, createApp, gateOptions, type Settings } from './helpers/app';
@@ -276,7 +277,7 @@ describe('refused, sending nothing', () => {
     const run = await trigger('weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url, '--dry-run');
     expect(run.status).toBe(0);
     const [request] = run.json();
-    expect(request).toMatchObject({ request: { type: 'IntentRequest', intent: { name: 'WeatherAlertIntent' } }, trigger: { signature: expect.stringMatching(/^v1=/) } });
+    expect(request).toMatchObject({ request: { type: 'IntentRequest', intent: { name: 'WeatherAlertIntent' } }, trigger: { signature: expect.stringMatching(/^v2=/) } });
     expect(run.out).not.toContain(SECRET);
   });
 });
@@ -296,6 +297,20 @@ describe('the trigger script', () => {
     const run = await trigger('weather', '--alert-type', 'TORNADO', '--endpoint', 'http://127.0.0.1:9/webhook', '--json');
     expect(run.status).toBe(3);
     expect(run.json()[0]).toMatchObject({ status: 'failed', errors: [{ message: expect.stringMatching(/^POST http:\/\/127\.0\.0\.1:9\/webhook failed: ECONNREFUSED/) }] });
+  });
+
+  it('halves a batch whose trigger would be larger than a door reads, and refuses an event that fits in none', () => {
+    const weather = eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' });
+    // 500 users of the longest id a store takes: one batch would be a megabyte.
+    const users = Array.from({ length: 500 }, (_, i) => `amzn1.ask.account.${String(i).padStart(4, '0')}${'A'.repeat(2000)}`);
+    const triggers = signTriggers(weather, { endpoint: 'http://127.0.0.1:9/webhook', secret: SECRET, users, batchSize: 500 });
+    expect(triggers.length).toBeGreaterThanOrEqual(4);
+    for (const signed of triggers) expect(Buffer.byteLength(JSON.stringify(signed))).toBeLessThanOrEqual(MAX_TRIGGER_BYTES);
+    expect(triggers.flatMap((signed) => signed.trigger.data.users!)).toEqual(users);
+    const huge = { ...weather, localizedAttributes: [{ locale: 'en-US', source: 'x'.repeat(MAX_TRIGGER_BYTES) }] };
+    expect(() => signTriggers(huge, { endpoint: 'http://127.0.0.1:9/webhook', secret: SECRET })).toThrow(
+      /^the trigger is 258 KB, and a skill reads at most 256 KB: shorten the event's localized attributes$/,
+    );
   });
 
   it('finds the Jovo Webhook of this machine in ~/.jovo/config', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { eventOfHiddenIntent, type EventName } from '../events/names';
 import { formatPath, type Issue } from '../issues';
 import { LOCALE_PATTERN } from '../request/validate';
-import { TRIGGER_MAX_AGE_MS, TriggerDataSchema, sameSignature, sign, triggerEnvelope, triggerSecretProblem, type TriggerData, type TriggerRequest } from './sign';
+import { TRIGGER_MAX_AGE_MS, TRIGGER_SIGNATURE_VERSION, TriggerDataSchema, sameSignature, sign, triggerEnvelope, triggerSecretProblem, type TriggerData, type TriggerRequest } from './sign';
 
 /** A trigger whose signature, shape, intent and age hold: what a door hands on to the skill. */
 export interface VerifiedTrigger {
@@ -49,6 +49,10 @@ export function verifyTrigger(body: unknown, { secret, now = Date.now }: VerifyT
   const parts = SignedPartsSchema.safeParse(body);
   if (!parts.success) return { ok: false, reason: 'the request carries no signed trigger' };
   const { request, context, trigger } = parts.data;
+  if (!trigger.signature.startsWith(`${TRIGGER_SIGNATURE_VERSION}=`)) {
+    const version = /^(v\d{1,3})=/.exec(trigger.signature)?.[1];
+    return { ok: false, reason: version ? `the trigger is signed as ${version}; this skill takes ${TRIGGER_SIGNATURE_VERSION} (update the trigger script)` : 'the signature does not match: another secret, or the request was changed after signing' };
+  }
   const signed = { intent: request.intent.name, timestamp: request.timestamp, requestId: request.requestId, apiEndpoint: context.System.apiEndpoint, data: trigger.data };
   if (!sameSignature(trigger.signature, sign(secret, signed))) {
     return { ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' };

@@ -14,7 +14,14 @@ export type NameIssue = (issue: Issue) => Issue;
 export async function sendTriggers(event: EventToTrigger, plan: SendPlan, io: Io, nameIssue: NameIssue = (issue) => issue): Promise<number> {
   if (!report(checkTriggerEvent(event, plan), event, plan, io, nameIssue)) return EXIT.refused;
   if (plan.dryRun) {
-    for (const trigger of signTriggers(event, plan)) io.out(`${JSON.stringify(trigger)}\n`);
+    let triggers;
+    try {
+      triggers = signTriggers(event, plan);
+    } catch (error) {
+      io.err(`✗ ${event.event.name}: ${(error as Error).message}\n`);
+      return EXIT.refused;
+    }
+    for (const trigger of triggers) io.out(`${JSON.stringify(trigger)}\n`);
     return EXIT.ok;
   }
   const total = plan.users?.length ?? 1;

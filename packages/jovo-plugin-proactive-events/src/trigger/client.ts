@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { z } from 'zod';
 import {
+  MAX_TRIGGER_BYTES,
   REGION_ORIGINS,
   SendResultSchema,
   buildRequest,
@@ -78,7 +79,8 @@ export async function triggerEvent(event: EventToTrigger, plan: TriggerPlan, { o
   const referenceId = plan.referenceId ?? randomUUID();
   const checked = checkTriggerEvent(event, { ...plan, referenceId });
   if (!checked.ok) return [{ ...refusedResult(event.event.name, referenceId, '', checked.issues), warnings: checked.warnings }];
-  const groups = batches(plan);
+  const { groups, tooLarge } = fittingBatches(event, { ...plan, referenceId });
+  if (tooLarge) return [refusedResult(event.event.name, referenceId, tooLarge)];
   const results: SendResult[] = [];
   let next = 0;
   await Promise.all(
@@ -100,16 +102,36 @@ export function checkTriggerEvent(event: EventToTrigger, plan: Pick<TriggerPlan,
   return validateRequest(buildRequest({ ...event, user: plan.users?.[0], referenceId: plan.referenceId, expiresInMinutes: plan.expiresInMinutes }));
 }
 
-/** The signed triggers of `plan`, as `triggerEvent` would send them (for a dry run). */
+/** The signed triggers of `plan`, as `triggerEvent` would send them (for a dry run); throws when the event fits in no trigger a door reads. */
 export function signTriggers(event: EventToTrigger, plan: TriggerPlan): TriggerRequest[] {
   const referenceId = plan.referenceId ?? randomUUID();
-  return batches(plan).map((users) => signTrigger(event, { ...plan, referenceId }, users));
+  const { groups, tooLarge } = fittingBatches(event, { ...plan, referenceId });
+  if (tooLarge) throw new Error(tooLarge);
+  return groups.map((users) => signTrigger(event, { ...plan, referenceId }, users));
 }
 
-function batches(plan: TriggerPlan): Array<string[] | undefined> {
-  if (!plan.users) return [undefined];
+/**
+ * The users of each trigger: batches of `batchSize`, a batch halved again while its signed trigger is larger than a
+ * door reads (MAX_TRIGGER_BYTES: long user ids, many localized attributes). `tooLarge` says why there is no batch
+ * at all: the event alone (or with one user) does not fit.
+ */
+function fittingBatches(event: EventToTrigger, plan: TriggerPlan & { referenceId: string }): { groups: Array<string[] | undefined>; tooLarge?: string } {
   const size = plan.batchSize ?? DEFAULT_BATCH_SIZE;
-  return Array.from({ length: Math.ceil(plan.users.length / size) }, (_, i) => plan.users!.slice(i * size, (i + 1) * size));
+  const counted = plan.users ? Array.from({ length: Math.ceil(plan.users.length / size) }, (_, i) => plan.users!.slice(i * size, (i + 1) * size)) : [undefined];
+  const groups: Array<string[] | undefined> = [];
+  const fit = (users: string[] | undefined): string | undefined => {
+    const bytes = Buffer.byteLength(JSON.stringify(signTrigger(event, plan, users)));
+    if (bytes <= MAX_TRIGGER_BYTES) return void groups.push(users);
+    if (!users || users.length === 1) {
+      return `the trigger is ${Math.ceil(bytes / 1024)} KB, and a skill reads at most ${MAX_TRIGGER_BYTES / 1024} KB: shorten the event's localized attributes`;
+    }
+    return fit(users.slice(0, users.length >> 1)) ?? fit(users.slice(users.length >> 1));
+  };
+  for (const users of counted) {
+    const tooLarge = fit(users);
+    if (tooLarge) return { groups: [], tooLarge };
+  }
+  return { groups };
 }
 
 function signTrigger({ event, localizedAttributes }: EventToTrigger, plan: TriggerPlan & { referenceId: string }, users: string[] | undefined): TriggerRequest {
