@@ -123,6 +123,42 @@ describe("Alexa's requests at the webhook", () => {
     }
   });
 
+  it('takes one S3 object as one certificate: escapes of unreserved characters decoded, a query or fragment dropped', async () => {
+    expect((await post(JSON.stringify(launchRequest({ userId: user() })))).status).toBe(200);
+    const before = downloads.length;
+    for (const certUrl of [CERT_URL.replace('echo-api-cert', '%65cho-api-cert'), `${CERT_URL}?n=1`, `${CERT_URL}#x`, CERT_URL.replace('/echo.api/', '/echo%2Eapi/')]) {
+      expect((await post(JSON.stringify(launchRequest({ userId: user() })), { certUrl })).status).toBe(200);
+    }
+    expect(downloads.slice(before)).toEqual([]); // all of them the certificate already cached
+  });
+
+  it('downloads ten certificates a minute at most, remembers a URL that failed, and keeps serving the cached one', async () => {
+    let clock = Date.now();
+    const fetched: string[] = [];
+    const flood = await startSkill([amazon], (settings) => (settings.alexa = { verifyRequests: true, skillId: APPLICATION_ID }), {
+      download: (url) => (fetched.push(url), download(url)),
+      log: () => undefined,
+      now: () => clock,
+    });
+    const send = (certUrl: string) => post(JSON.stringify(launchRequest({ userId: user() })), { certUrl }, flood.url);
+    try {
+      expect((await send(CERT_URL)).status).toBe(200);
+      const forged = Array.from({ length: 12 }, (_, i) => `https://s3.amazonaws.com/echo.api/forged-${i}.pem`);
+      const answers = [];
+      for (const url of forged) answers.push((await send(url)).json.error.message);
+      expect(answers.slice(0, 9).every((message: string) => /Response status code: 404/.test(message))).toBe(true);
+      expect(answers.slice(9)).toEqual(Array(3).fill('Not verified as sent by Alexa: too many certificate downloads in the last minute; try again'));
+      expect((await send(CERT_URL)).status).toBe(200); // Alexa's certificate is still cached
+      expect((await send(forged[0])).json.error.message).toBe(`Not verified as sent by Alexa: the certificate at ${forged[0]} failed to load or verify within the last minute`);
+      expect(fetched.filter((url) => url === forged[0])).toHaveLength(1);
+      clock += 61_000;
+      expect((await send(forged[11])).json.error.message).toMatch(/Response status code: 404/); // the budget is back
+      expect(fetched).toHaveLength(11);
+    } finally {
+      await close(flood.server);
+    }
+  });
+
   describe('refuses, storing nothing,', () => {
     let userId: string;
     beforeEach(() => (userId = user()));

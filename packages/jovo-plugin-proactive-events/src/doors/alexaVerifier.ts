@@ -18,15 +18,19 @@ export const SKILL_EVENT_MAX_AGE_MS = 60 * 60_000;
 const DOWNLOAD_TIMEOUT_MS = 5000;
 const DOWNLOAD_MAX_BYTES = 64 * 1024;
 /**
- * Alexa signs with one certificate at a time: a few downloads at once are plenty, and a flood of requests naming
- * other files under /echo.api/ cannot make the skill fetch more than these.
+ * Alexa signs with one certificate at a time, and changes it about once a year: a few downloads at once, and a few a
+ * minute, are plenty. A flood of requests naming other files under /echo.api/ cannot make the skill fetch more.
  */
 const MAX_DOWNLOADS_IN_FLIGHT = 4;
-/** A cache larger than this is cleared. */
+const MAX_DOWNLOADS_PER_MINUTE = 10;
+/** Certificates kept, least recently used dropped first: Alexa's own, used by every request, stays. */
 const MAX_CACHED_CERTIFICATES = 16;
+/** A URL whose certificate could not be loaded or verified is refused without a download for this long. */
+const FAILED_FOR_MS = 60_000;
+const MAX_FAILED_URLS = 1024;
 
 export interface AlexaVerifierOptions {
-  /** SKILL_ID: a request for another skill is refused. Without it, `applicationId` is not checked. */
+  /** SKILL_ID: a request for another skill is refused. Required when `signatures` is on; without it (signatures off), `applicationId` is not checked. */
   skillId?: string | undefined;
   /**
    * Check Amazon's signature, its certificate and the request's timestamp. Off only where the body cannot carry
@@ -101,9 +105,10 @@ export class AlexaVerifier {
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
- * The `SignatureCertChainUrl` header as Amazon allows it, normalized (WHATWG URLs lower-case the host, drop a
- * default port and resolve `..` and `%2e%2e` segments): https, host s3.amazonaws.com, port 443 if given, a path
- * under /echo.api/, no user info.
+ * The `SignatureCertChainUrl` header as Amazon allows it, normalized so that one S3 object has one URL, the key of
+ * the certificate cache (WHATWG URLs lower-case the host, drop a default port and resolve `..` and `%2e%2e`
+ * segments; escapes of unreserved characters are decoded, and a query or fragment, which Amazon's URLs never have,
+ * is dropped): https, host s3.amazonaws.com, port 443 if given, a path under /echo.api/, no user info.
  * @see https://developer.amazon.com/docs/custom-skills/host-a-custom-skill-as-a-web-service.html#cert-verify-signature-certificate-url
  */
 export function certificateUrl(header: string | string[] | undefined): { url: string } | { problem: string } {
@@ -118,27 +123,64 @@ export function certificateUrl(header: string | string[] | undefined): { url: st
   if (url.hostname !== 's3.amazonaws.com') return { problem: `SignatureCertChainUrl must be on s3.amazonaws.com, not ${url.hostname.slice(0, 100)}` };
   if (url.port !== '') return { problem: `SignatureCertChainUrl must use port 443, not ${url.port}` };
   if (url.username || url.password) return { problem: 'SignatureCertChainUrl must not carry a user name or password' };
-  if (!url.pathname.startsWith('/echo.api/')) return { problem: `SignatureCertChainUrl must have a path under /echo.api/, not ${url.pathname.slice(0, 100)}` };
-  return { url: url.href };
+  const path = url.pathname.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const character = String.fromCharCode(parseInt(hex, 16));
+    return /^[A-Za-z0-9._~-]$/.test(character) ? character : escape.toUpperCase();
+  });
+  if (!path.startsWith('/echo.api/')) return { problem: `SignatureCertChainUrl must have a path under /echo.api/, not ${path.slice(0, 100)}` };
+  return { url: `https://s3.amazonaws.com${path}` };
 }
 
 /**
- * Amazon's verifier, loaded when first needed (a skill on Lambda never needs it), with its certificate download
- * replaced: Amazon's has no timeout, size limit or bound on downloads at once. Amazon's cache would also keep a
- * certificate past its expiry; an expired one is dropped, so that it is fetched and checked again.
+ * Amazon's verifier, loaded when first needed (a skill on Lambda never needs it), with its certificate handling
+ * bounded: Amazon's has no timeout, size limit or bound on downloads, keeps a certificate past its expiry, and builds
+ * a store of every trusted root for each download. Here a download is refused when 4 are under way or 10 were made
+ * in the last minute; a URL that failed is refused without a download for a minute; the cache keeps the 16 most
+ * recently used certificates in date (an expired one is dropped, so it is fetched and checked again); and the trust
+ * store is built once per list of roots. Amazon's checks of the chain and the signature run unchanged.
  */
 function createSignatureVerifier({ download = downloadCertificate, now = Date.now }: AlexaVerifierOptions): SkillRequestSignatureVerifier {
   const { SkillRequestSignatureVerifier } = require('ask-sdk-express-adapter/dist/verifier') as typeof import('ask-sdk-express-adapter/dist/verifier');
+  buildTrustStoreOnce();
   const pending = new Map<string, Promise<string>>();
   const expiries = new Map<string, number>();
+  const failed = new Map<string, number>(); // url -> until when it is refused
+  const downloads: number[] = []; // when each download of the last minute started
+
+  interface Internals {
+    _getCertChainByUrl(url: string): Promise<string>;
+    _loadCertChain(url: string): Promise<string>;
+  }
 
   class Verifier extends SkillRequestSignatureVerifier {
     constructor() {
       super();
-      (this as unknown as { _getCertChainByUrl(url: string): Promise<string> })._getCertChainByUrl = (url) => {
+      const internals = this as unknown as Internals;
+      const load = internals._loadCertChain.bind(this);
+      internals._loadCertChain = async (url) => {
+        const cached = this.certCache.get(url);
+        if (cached !== undefined) {
+          // Most recently used last: the cache drops from the front.
+          this.certCache.delete(url);
+          this.certCache.set(url, cached);
+          return cached;
+        }
+        if ((failed.get(url) ?? 0) > now()) throw new Error(`the certificate at ${url} failed to load or verify within the last minute`);
+        try {
+          return await load(url);
+        } catch (error) {
+          if (!(error instanceof DownloadBudgetError)) remember(failed, url, now() + FAILED_FOR_MS, MAX_FAILED_URLS);
+          throw error;
+        }
+      };
+      internals._getCertChainByUrl = (url) => {
         let chain = pending.get(url);
         if (!chain) {
-          if (pending.size >= MAX_DOWNLOADS_IN_FLIGHT) return Promise.reject(new Error('too many certificate downloads under way; try again'));
+          const minuteAgo = now() - 60_000;
+          while (downloads.length > 0 && downloads[0] <= minuteAgo) downloads.shift();
+          if (pending.size >= MAX_DOWNLOADS_IN_FLIGHT) return Promise.reject(new DownloadBudgetError('too many certificate downloads under way; try again'));
+          if (downloads.length >= MAX_DOWNLOADS_PER_MINUTE) return Promise.reject(new DownloadBudgetError('too many certificate downloads in the last minute; try again'));
+          downloads.push(now());
           chain = fetchChain(url).finally(() => pending.delete(url));
           pending.set(url, chain);
         }
@@ -147,10 +189,6 @@ function createSignatureVerifier({ download = downloadCertificate, now = Date.no
     }
 
     override async verify(raw: string, headers: IncomingHttpHeaders): Promise<void> {
-      if (expiries.size > MAX_CACHED_CERTIFICATES) {
-        this.certCache.clear();
-        expiries.clear();
-      }
       for (const [url, expiry] of expiries) {
         if (expiry <= now()) {
           this.certCache.delete(url);
@@ -158,6 +196,11 @@ function createSignatureVerifier({ download = downloadCertificate, now = Date.no
         }
       }
       await super.verify(raw, headers);
+      while (this.certCache.size > MAX_CACHED_CERTIFICATES) {
+        const [oldest] = this.certCache.keys();
+        this.certCache.delete(oldest);
+        expiries.delete(oldest);
+      }
     }
   }
 
@@ -168,6 +211,35 @@ function createSignatureVerifier({ download = downloadCertificate, now = Date.no
   }
 
   return new Verifier();
+}
+
+/** A download refused for the budget, not for the URL: the URL is not remembered as failed. */
+class DownloadBudgetError extends Error {}
+
+/** Sets `key` in `map` (kept in insertion order), dropping the oldest entries past `capacity`. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, capacity: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > capacity) map.delete(map.keys().next().value as K);
+}
+
+/**
+ * Amazon's verifier builds a node-forge store of every trusted root (Node's public roots: about 140) for each chain
+ * it checks, some 30 ms of CPU. The store depends on the list of roots alone, which Node keeps as one frozen array:
+ * it is built once per list and shared.
+ */
+function buildTrustStoreOnce(): void {
+  const helper = require('ask-sdk-express-adapter/dist/verifier/helper') as { generateCAStore: ((roots: readonly string[]) => unknown) & { once?: true } };
+  if (helper.generateCAStore.once) return;
+  const build = helper.generateCAStore;
+  const stores = new WeakMap<readonly string[], unknown>();
+  helper.generateCAStore = Object.assign(
+    (roots: readonly string[]) => {
+      if (!stores.has(roots)) stores.set(roots, build(roots));
+      return stores.get(roots);
+    },
+    { once: true as const },
+  );
 }
 
 /** When the first certificate of a PEM chain expires; 0 if it cannot be read (Amazon's check then refuses it). */
