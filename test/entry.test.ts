@@ -182,7 +182,7 @@ describe('npm run bundle', () => {
       const secret = 'a-trigger-secret-for-the-bundle-test';
       const data = { ...eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO' }), referenceId: 'bundle-1', explicitEndpoint: true };
       const trigger = triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret });
-      const functionUrl = { version: '2.0', headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(trigger)).toString('base64'), isBase64Encoded: true };
+      const functionUrl = { version: '2.0', headers: { 'content-type': 'application/json' }, requestContext: { http: { method: 'POST' } }, body: Buffer.from(JSON.stringify(trigger)).toString('base64'), isBase64Encoded: true };
       const launch = launchRequest({ userId: 'amzn1.ask.account.BUNDLE' });
       // Run from outside the project, as Lambda would: nothing can come from a node_modules folder.
       const script = `const { handler } = require(${JSON.stringify(path.join(unpacked, 'index.js'))});

@@ -129,6 +129,19 @@ it.each([
   expect(json).toMatchObject({ error: { code } });
 });
 
+it.each([
+  ['without a body', (event: Record<string, unknown>) => delete event.body],
+  ['without headers or a body', (event: Record<string, unknown>) => (delete event.body, delete event.headers)],
+  ['with an empty body', (event: Record<string, unknown>) => (event.body = '')],
+])('answers a function-URL event %s with 403: the door is chosen by where an event comes from', async (_, strip) => {
+  const event = functionUrlV2('{}') as Record<string, unknown>;
+  strip(event);
+  const { statusCode, body } = await httpResult(event);
+  expect(statusCode).toBe(403);
+  expect(body).toMatchObject({ error: { code: 'INVALID_JSON' } });
+  expect(eventRequests(amazon)).toEqual([]);
+});
+
 it("takes the trigger script's --endpoint unchanged, as with a function URL", async () => {
   // A stand-in for a Lambda function URL: each HTTP request becomes a payload 2.0 event for the handler.
   const functionUrl: Server = createServer((req, res) => {

@@ -126,7 +126,7 @@ describe('on DynamoDB', () => {
   it('accepts a signed trigger once across containers: the replay guard lives in the table', async () => {
     const data = { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'replayed-across', explicitEndpoint: true };
     const body = JSON.stringify(triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET }));
-    const functionUrl = { version: '2.0', headers: { 'content-type': 'application/json' }, body, isBase64Encoded: false };
+    const functionUrl = { version: '2.0', headers: { 'content-type': 'application/json' }, requestContext: { http: { method: 'POST' } }, body, isBase64Encoded: false };
     const containers = [lambdaFor(skill.settings), lambdaFor(skill.settings)];
     const results = [];
     for (const container of containers) results.push(JSON.parse(((await container(functionUrl, {})) as HttpResponse).body).proactiveEvents[0]);

@@ -7,7 +7,8 @@ import { Gate, triggerSecretOf, type DoorOptions } from './gate';
 
 /** The HTTP proxy event of API Gateway (payload 1.0 or 2.0) or a Lambda function URL. */
 interface HttpEvent {
-  body: string | null;
+  requestContext: object;
+  body?: string | null;
   isBase64Encoded?: boolean;
   headers?: Record<string, string | undefined>;
 }
@@ -90,8 +91,14 @@ function handleAlexa(app: App, event: unknown, context: unknown): Promise<unknow
   });
 }
 
+/**
+ * Where an event comes from, not which fields it happens to have: API Gateway and function URLs always set
+ * `requestContext` (and may leave out `body` or `headers`); Alexa's direct invocation never has one.
+ */
 function isHttpEvent(event: unknown): event is HttpEvent {
-  return event !== null && typeof event === 'object' && 'body' in event && 'headers' in event;
+  if (event === null || typeof event !== 'object') return false;
+  const context = (event as { requestContext?: unknown }).requestContext;
+  return context !== null && typeof context === 'object';
 }
 
 /** API Gateway 1.0 keeps the header names' case; 2.0 and function URLs lower-case them. */
