@@ -1,7 +1,8 @@
 import * as fs from 'fs';
+import { request } from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { createEmulator, type AcceptedEvent, type Emulator, type EmulatorOptions } from '../src/emulator';
+import { MAX_LIVE_TOKENS, createEmulator, type AcceptedEvent, type Emulator, type EmulatorOptions } from '../src/emulator';
 import { example } from './helpers/fixtures';
 
 /** A built skill manifest (skill.json) that publishes all eight events. */
@@ -184,6 +185,57 @@ describe('events API', () => {
     const response = await fetch(`${emulator.url}/v2/anything`);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ code: 404, message: 'No route GET /v2/anything' });
+  });
+});
+
+describe('only for this machine', () => {
+  beforeEach(() => start());
+
+  /** A request with the Host header a browser would send for a page whose name was rebound to loopback. */
+  function withHost(method: string, pathName: string, host: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const { port } = new URL(emulator.url);
+      const req = request({ host: '127.0.0.1', port, method, path: pathName, headers: { host } }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject).end();
+    });
+  }
+
+  it.each([
+    ['GET', '/events'],
+    ['DELETE', '/events'],
+    ['GET', '/'],
+  ])('refuses %s %s addressed to another host name, as a DNS-rebinding page sends it', async (method, pathName) => {
+    await send(example('weather-alert.json'), await accessToken());
+    const answer = await withHost(method, pathName, 'rebound.example.com:3001');
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body).message).toMatch(/^The emulator answers requests addressed to 127\.0\.0\.1, localhost, ::1, not "rebound\.example\.com:3001"$/);
+    expect(emulator.accepted).toHaveLength(1);
+    for (const host of ['127.0.0.1:3001', 'localhost', 'LOCALHOST:1', '[::1]:3001']) expect((await withHost('GET', '/events', host)).status).toBe(200);
+  });
+
+  it('refuses a browser form post to its token endpoint, and any browser request that changes state', async () => {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'id', client_secret: 'secret', scope: 'alexa::proactive_events' });
+    const posted = await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form, headers: { origin: 'https://attacker.example.com' } });
+    expect(posted.status).toBe(403);
+    await expect(posted.json()).resolves.toEqual({ code: 403, message: "Browsers may not use the emulator's API (the request has an Origin header)" });
+    expect(emulator.tokensIssued).toBe(0);
+    expect((await fetch(`${emulator.url}/events`, { method: 'DELETE', headers: { origin: emulator.url } })).status).toBe(403);
+  });
+
+  it(`keeps at most ${MAX_LIVE_TOKENS} tokens, dropping expired ones first, then the oldest`, async () => {
+    await emulator.close();
+    await start({ tokenTtlSeconds: 60 });
+    const first = await accessToken();
+    clock.now += 61_000; // the first token expires
+    const tokens = [];
+    for (let i = 0; i < MAX_LIVE_TOKENS + 1; i++) tokens.push(await accessToken());
+    expect((await send(example('weather-alert.json'), first)).status).toBe(403);
+    expect((await send(example('weather-alert.json'), tokens[0])).status).toBe(403); // the oldest live one, dropped
+    expect((await send(example('weather-alert.json'), tokens[MAX_LIVE_TOKENS])).status).toBe(202);
   });
 });
 

@@ -38,7 +38,15 @@ export interface EmulatorOptions {
   receivedLimit?: number;
   /** Client ids that may not use the scope alexa::proactive_events: Login with Amazon answers 400 invalid_scope. */
   clientsWithoutScope?: readonly string[];
+  /**
+   * Host names the emulator answers besides loopback's (127.0.0.1, localhost, ::1) and `host`: a request whose
+   * `Host` names another (a page on another site whose name was rebound to this machine) gets 403.
+   */
+  hostnames?: readonly string[];
 }
+
+/** Tokens each emulator keeps at most, the oldest dropped first; expired ones are dropped as new ones are issued. */
+export const MAX_LIVE_TOKENS = 1000;
 
 /** An event the emulator accepted, as GET /events lists it. */
 export interface AcceptedEvent {
@@ -128,6 +136,19 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     },
   };
 
+  // Only requests addressed to the emulator: a page whose site name was rebound to 127.0.0.1 sends its own name.
+  const hostnames = new Set(['127.0.0.1', 'localhost', '::1', ...(options.host ? [options.host] : []), ...(options.hostnames ?? [])].map((name) => name.toLowerCase()));
+  app.use((req, res, next) => {
+    const host = req.headers.host;
+    if (host === undefined || hostnames.has(hostnameOf(host))) return next();
+    apiError(res, 403, `The emulator answers requests addressed to ${[...hostnames].join(', ')}, not ${JSON.stringify(host.slice(0, 100))}`);
+  });
+  // No browser may use the API: a page on any site can post a form to loopback, and browsers send Origin with it.
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.headers.origin === undefined) return next();
+    apiError(res, 403, 'Browsers may not use the emulator\'s API (the request has an Origin header)');
+  });
+
   const receivedLimit = options.receivedLimit ?? 10_000;
   let requestCount = 0;
   app.use((req, res, next) => {
@@ -164,10 +185,18 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       return tokenError(res, 400, 'invalid_scope', 'The request has an invalid parameter : scope');
     }
     const token = `Atc|emulator|${randomUUID()}`;
-    issuedTokens.set(token, { expiresAt: now() + ttlMs, issuer: emulator });
+    issue(token, now() + ttlMs);
     emulator.tokensIssued++;
     res.json({ access_token: token, expires_in: ttlMs / 1000, scope: PROACTIVE_EVENTS_SCOPE, token_type: 'bearer' });
   });
+
+  /** Keeps a new token, dropping this emulator's expired ones and, past MAX_LIVE_TOKENS, its oldest. */
+  const mine: string[] = [];
+  const issue = (token: string, expiresAt: number) => {
+    issuedTokens.set(token, { expiresAt, issuer: emulator });
+    mine.push(token);
+    while (mine.length > 0 && (mine.length > MAX_LIVE_TOKENS || (issuedTokens.get(mine[0])?.expiresAt ?? 0) <= now())) issuedTokens.delete(mine.shift()!);
+  };
 
   const events = express.Router({ caseSensitive: true });
   // Only POST is the events API; anything else is no route (404), and costs no fault.
@@ -264,6 +293,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const address = server.address() as AddressInfo;
   emulator.url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return emulator;
+}
+
+/** The host name of a Host header, lower-cased, without its port or an IPv6 address's brackets. */
+function hostnameOf(host: string): string {
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d*$/, '');
+  return name.toLowerCase();
 }
 
 /** Reads that the request log leaves out. */
