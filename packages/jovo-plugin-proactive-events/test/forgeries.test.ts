@@ -100,7 +100,8 @@ describe.each(STORES)('on %s', (_, store) => {
       ["emptying the real subscriber's list", () => subscriptionChanged({ userId: REAL_USER, events: [] }), 'SIGNATURE_INVALID'],
       ['disabling the real subscriber for good, stamped 2099', () => skillDisabled({ userId: REAL_USER, timestamp: '2099-12-31T23:59:59Z' }), 'TIMESTAMP_INVALID'],
       ["moving the real subscriber's region", () => intentRequest({ userId: REAL_USER, intent: 'AMAZON.HelpIntent', apiEndpoint: 'https://attacker.example.com' }), 'SIGNATURE_INVALID'],
-      ['a user id of 400 KB', () => launchRequest({ userId: `amzn1.ask.account.${'A'.repeat(400_000)}` }), 'NOT_ALEXA_REQUEST'],
+      ["a user id in the replay guard's key space", () => launchRequest({ userId: 'trigger#trigger.0b4d0a1e' }), 'NOT_ALEXA_REQUEST'],
+      ['a user id of 50 KB', () => launchRequest({ userId: `amzn1.ask.account.${'A'.repeat(50_000)}` }), 'NOT_ALEXA_REQUEST'],
     ])('refuses %s', async (__, forgery, webhookCode) => {
       const answer = await post(forgery());
       expect([answer.status, answer.code]).toEqual(viaWebhook ? [400, webhookCode] : [403, 'TRIGGERS_ONLY']);

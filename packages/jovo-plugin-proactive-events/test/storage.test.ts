@@ -140,6 +140,16 @@ describe('on DynamoDB', () => {
     expect(Item!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 9 * 60);
   });
 
+  it("refuses a user id in the replay guard's key space, which would read or overwrite a trigger's item", async () => {
+    const store = new DynamoDb({ tableName: TABLE, endpoint: dynamo().endpoint, region: 'us-east-1' });
+    const reserved = 'trigger#trigger.0b4d0a1e';
+    const problem = `DynamoDb: the user id "${reserved}" starts with "trigger#", which is kept for the replay guard's items; no Alexa user id does`;
+    await expect(store.load(reserved)).rejects.toThrow(problem);
+    await expect(store.save(reserved, 'userData', {})).rejects.toThrow(problem);
+    await expect(store.delete(reserved)).rejects.toThrow(problem);
+    store.uninstall();
+  });
+
   it('says which table to create when it is missing', async () => {
     const missing = new DynamoDb({ tableName: 'NoSuchTable', endpoint: dynamo().endpoint, region: 'us-east-1' });
     await expect(missing.load('amzn1.ask.account.ANY')).rejects.toThrow(

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events';
+import { reservedUserIdProblem } from '../stores/keys';
+
+/** A user id as the doors take it: Alexa's, and never in the replay guard's key space. */
+const StoredUserIdSchema = UserIdSchema.superRefine((id, context) => {
+  const problem = reservedUserIdProblem(id);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
 
 /** Largest request body the skill reads; larger ones get 413. Alexa's own requests are a few kilobytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,13 +25,13 @@ const AlexaEnvelopeSchema = z.object({
     .object({
       application: z.object({ applicationId: z.string() }).optional(),
       // Jovo takes the user id from the session when there is one.
-      user: z.object({ userId: UserIdSchema }).optional(),
+      user: z.object({ userId: StoredUserIdSchema }).optional(),
     })
     .optional(),
   context: z.object({
     System: z.object({
       application: z.object({ applicationId: z.string() }).optional(),
-      user: z.object({ userId: UserIdSchema }),
+      user: z.object({ userId: StoredUserIdSchema }),
     }),
   }),
   request: z.object({ type: z.string(), requestId: z.string(), timestamp: z.string().optional() }),

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BaseApp, Db, Jovo } from 'jovo-framework';
 import { REPLAY_WINDOW_MS, type ReplayStore } from 'alexa-proactive-events';
+import { REPLAY_KEY_PREFIX, reservedUserIdProblem } from './keys';
 import type { UserData } from '../plugin/changes';
 
 /** The table, and how saves that lose a race are made again. */
@@ -62,6 +63,7 @@ export class DynamoDb implements Db {
 
   /** The user's item without its version, or undefined; remembers the version for this request's save. */
   async load(userId: string, jovo?: Jovo): Promise<Record<string, unknown> | undefined> {
+    userKey(userId);
     const { Item } = await this.#table(this.#client.send(new GetCommand({ TableName: this.options.tableName, Key: { userId }, ConsistentRead: true })));
     if (jovo) this.#versions(jovo).set(userId, Item ? Number(Item[VERSION] ?? 0) : null);
     if (!Item) return undefined;
@@ -74,6 +76,7 @@ export class DynamoDb implements Db {
    * was saved, rebases `data` on it, and tries again. Outside a request (no `jovo`), it overwrites.
    */
   async save(userId: string, key: string, data: unknown, updatedAt?: string, jovo?: Jovo): Promise<void> {
+    userKey(userId);
     const maxAttempts = this.options.maxAttempts ?? 25;
     for (let attempt = 1; ; attempt++) {
       const loaded = jovo ? this.#versions(jovo).get(userId) : undefined;
@@ -114,7 +117,7 @@ export class DynamoDb implements Db {
             this.#client.send(
               new PutCommand({
                 TableName: this.options.tableName,
-                Item: { userId: `trigger#${requestId}`, [EXPIRES_AT]: Math.ceil((now + REPLAY_WINDOW_MS) / 1000) },
+                Item: { userId: `${REPLAY_KEY_PREFIX}${requestId}`, [EXPIRES_AT]: Math.ceil((now + REPLAY_WINDOW_MS) / 1000) },
                 ConditionExpression: 'attribute_not_exists(userId) OR #expiresAt < :now',
                 ExpressionAttributeNames: { '#expiresAt': EXPIRES_AT },
                 ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
@@ -131,6 +134,7 @@ export class DynamoDb implements Db {
   }
 
   async delete(userId: string): Promise<void> {
+    userKey(userId);
     await this.#table(this.#client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { userId } })));
   }
 
@@ -166,4 +170,10 @@ function condition(loaded: number | null | undefined) {
   if (loaded === null) return { ConditionExpression: 'attribute_not_exists(userId)' };
   if (loaded === 0) return { ConditionExpression: 'attribute_exists(userId) AND attribute_not_exists(#version)', ExpressionAttributeNames: { '#version': VERSION } };
   return { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': VERSION }, ExpressionAttributeValues: { ':version': loaded } };
+}
+
+/** Refuses a user id in the replay guard's key space: a user must never read, overwrite or delete its items. */
+function userKey(userId: string): void {
+  const problem = reservedUserIdProblem(userId);
+  if (problem) throw new Error(`DynamoDb: the user id ${JSON.stringify(userId.slice(0, 60))} ${problem}`);
 }

@@ -1,0 +1,11 @@
+/**
+ * Where the replay guard keeps a trigger's request id in a user store shared by every container (DynamoDB): the
+ * item `trigger#<request id>`, beside the users. No user id may start with it, so the two key spaces never meet:
+ * the doors refuse such a request, and the store refuses such a user.
+ */
+export const REPLAY_KEY_PREFIX = 'trigger#';
+
+/** Why `userId` cannot be a user's key, or undefined. */
+export function reservedUserIdProblem(userId: string): string | undefined {
+  return userId.startsWith(REPLAY_KEY_PREFIX) ? `starts with "${REPLAY_KEY_PREFIX}", which is kept for the replay guard's items; no Alexa user id does` : undefined;
+}
