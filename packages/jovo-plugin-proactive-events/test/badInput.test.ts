@@ -55,7 +55,13 @@ it('refuses a signed trigger carrying a bad event with its problems, and sends n
   await fc.assert(
     fc.asyncProperty(badEvents, async (event) => {
       const data: TriggerData = { event, referenceId: 'bad', explicitEndpoint: true };
-      const response = await post(JSON.stringify(triggerRequest({ intent: hiddenIntentName(event.name), data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET })));
+      const body = JSON.stringify(triggerRequest({ intent: hiddenIntentName(event.name), data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET }));
+      const response = await post(body);
+      if (body.includes('"__proto__"')) {
+        // Refused at the door, signed or not: Jovo's copy of the request would make that field its prototype.
+        expect([response.status, ((await response.json()) as { error: { code: string } }).error.code]).toEqual([400, 'BAD_FIELD']);
+        return;
+      }
       expect(response.status).toBe(200);
       const [result] = ((await response.json()) as { proactiveEvents: Array<{ status: string; errors: Array<{ path: string; message: string }> }> }).proactiveEvents;
       expect(result.status).toBe('rejected');
