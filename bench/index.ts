@@ -23,6 +23,8 @@ const EMULATOR = path.join(root, 'packages', 'alexa-proactive-events', 'dist', '
 const SKILL = path.join(dist, 'src', 'index.js');
 const TRIGGER = path.join(root, 'packages', 'jovo-plugin-proactive-events', 'dist', 'cli', 'index.js');
 const LISTENING = /listening on (http:\/\/[^\s/]+(?:\/webhook)?)/;
+/** The skill id the bench's skills admit, and their Alexa requests name. */
+const SKILL_ID = 'amzn1.ask.skill.00000000-0000-0000-0000-00000000be4c';
 const weather = eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' });
 
 interface Row {
@@ -46,6 +48,7 @@ function skill(amazon: Running, env: Record<string, string> = {}): Promise<Runni
     [],
     {
       ...CREDENTIALS,
+      SKILL_ID,
       TRIGGER_SECRET: SECRET,
       LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`,
       PROACTIVE_API_ENDPOINTS: amazon.url,
@@ -68,8 +71,8 @@ function alexa(type: 'LaunchRequest' | 'IntentRequest', apiEndpoint: string, int
   const user = { userId: 'amzn1.ask.account.BENCH' };
   return {
     version: '1.0',
-    session: { new: true, sessionId: `session.${randomUUID()}`, application: { applicationId: 'amzn1.ask.skill.bench' }, user },
-    context: { System: { application: { applicationId: 'amzn1.ask.skill.bench' }, user, apiEndpoint } },
+    session: { new: true, sessionId: `session.${randomUUID()}`, application: { applicationId: SKILL_ID }, user },
+    context: { System: { application: { applicationId: SKILL_ID }, user, apiEndpoint } },
     request: { type, requestId: `request.${randomUUID()}`, timestamp: new Date().toISOString(), locale: 'en-US', ...(intent && { intent: { name: intent, confirmationStatus: 'NONE' } }) },
   };
 }

@@ -10,6 +10,7 @@ import {
   type AppDeclaration,
   type DoorOptions,
   type Environment,
+  type ListenOptions,
 } from 'jovo-plugin-proactive-events';
 
 /** An Alexa skill id, as the developer console and `jovo3 deploy` show it. */
@@ -24,7 +25,8 @@ export const PROJECT_ROOT = projectRoot(__dirname);
 /** Everything the app needs, read once at start and passed explicitly, so tests, servers and Lambda agree. */
 export interface Settings {
   app: AppDeclaration;
-  server: { port: number; host: string };
+  /** Where `npm start` listens, and the limits of its connections (WEBHOOK_*). */
+  server: { port: number; host: string; limits: ListenOptions };
   /** Absolute path of the FileDb JSON file, the embedded default store. */
   fileDbPath: string;
   /** Store users in this DynamoDB table instead (Jovo's DynamoDb; for Lambda). */
@@ -83,12 +85,27 @@ const EnvironmentSchema = z.object({
   AWS_REGION: unsetIfEmpty(z.string().optional()),
   SKILL_ID: unsetIfEmpty(z.string().regex(SKILL_ID_PATTERN, 'expected a skill id like amzn1.ask.skill.00000000-0000-0000-0000-000000000000').optional()),
   ALEXA_VERIFY_REQUESTS: unsetIfEmpty(z.enum(['true', 'false']).default('true')),
+  WEBHOOK_MAX_CONNECTIONS: limit(),
+  WEBHOOK_MAX_CONNECTIONS_PER_CLIENT: limit(),
+  WEBHOOK_HEADERS_TIMEOUT_MS: limit(),
+  WEBHOOK_REQUEST_TIMEOUT_MS: limit(),
+  WEBHOOK_KEEP_ALIVE_TIMEOUT_MS: limit(),
 });
+
+/** A connection limit of the webhook: a whole number of at least 1, or unset for `listen`'s default. */
+function limit() {
+  return unsetIfEmpty(z.coerce.number().int().min(1).max(10_000_000).optional());
+}
 
 /** Addresses of this machine alone: a webhook bound to one of them cannot be reached by Alexa or anyone else. */
 export const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
 
-export function loadSettings(env: Environment = process.env, root: string = PROJECT_ROOT): Settings {
+/**
+ * The settings of `env` over the project's defaults. `signatures: false` for a door that never checks Alexa's
+ * signatures: behind the Jovo Webhook (`jovo3 run`), which cannot carry them, and on Lambda, where Alexa invokes the
+ * function. Where they are checked, SKILL_ID is required.
+ */
+export function loadSettings(env: Environment = process.env, root: string = PROJECT_ROOT, { signatures = true } = {}): Settings {
   const vars = parseOrThrow(EnvironmentSchema, env, 'The environment');
   if (Boolean(vars.ALEXA_CLIENT_ID) !== Boolean(vars.ALEXA_CLIENT_SECRET)) {
     const missing = vars.ALEXA_CLIENT_ID ? 'ALEXA_CLIENT_SECRET' : 'ALEXA_CLIENT_ID';
@@ -114,10 +131,27 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
       'SKILL_ID: required on AWS Lambda, so that Alexa invocations for another skill are refused; set it to your skill id (amzn1.ask.skill.…)',
     ]);
   }
+  if (!vars.SKILL_ID && vars.ALEXA_VERIFY_REQUESTS === 'true' && signatures) {
+    throw new SettingsError('The environment', [
+      "SKILL_ID: required while Alexa's requests are verified: a valid signature proves that Alexa sent a request, not that it is for this skill, " +
+        'and any developer can have Alexa sign requests of their own skill for this URL; set SKILL_ID to your skill id (amzn1.ask.skill.…), ' +
+        'or ALEXA_VERIFY_REQUESTS=false on this machine alone',
+    ]);
+  }
   const app = readAppDeclaration(root);
   return {
     app,
-    server: { port: vars.JOVO_PORT, host: vars.HOST },
+    server: {
+      port: vars.JOVO_PORT,
+      host: vars.HOST,
+      limits: definedOnly({
+        maxConnections: vars.WEBHOOK_MAX_CONNECTIONS,
+        maxConnectionsPerClient: vars.WEBHOOK_MAX_CONNECTIONS_PER_CLIENT,
+        headersTimeoutMs: vars.WEBHOOK_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: vars.WEBHOOK_REQUEST_TIMEOUT_MS,
+        keepAliveTimeoutMs: vars.WEBHOOK_KEEP_ALIVE_TIMEOUT_MS,
+      }),
+    },
     // FileDb resolves relative paths against the working folder; resolving against the project keeps one store.
     fileDbPath: path.resolve(root, vars.FILEDB_PATH),
     ...(vars.DYNAMODB_TABLE && {
@@ -142,6 +176,10 @@ export function gateOptions({ alexa }: Settings): DoorOptions {
 /** The process environment over the project's `.env` (real variables win). */
 export function projectEnvironment(env: Environment = process.env): Environment {
   return readEnvironment(PROJECT_ROOT, env);
+}
+
+function definedOnly<T extends object>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }
 
 /** An empty variable (`JOVO_PORT=`) counts as unset, as it does for most tools. */

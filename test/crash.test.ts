@@ -40,6 +40,7 @@ function startSkill(): Promise<ChildProcess> {
       JOVO_PORT: String(port),
       FILEDB_PATH: path.join(dir, 'db.json'),
       TRIGGER_SECRET,
+      SKILL_ID: 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000',
       ALEXA_CLIENT_ID: 'amzn1.application-oa2-client.crash',
       ALEXA_CLIENT_SECRET: 'crash-secret',
       LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`,

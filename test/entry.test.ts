@@ -22,7 +22,7 @@ const children = new Set<ChildProcess>();
 afterAll(() => children.forEach((child) => child.kill('SIGKILL')));
 
 function start(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, [entry, ...args], { cwd: root, env: { ...process.env, ...WITHOUT_DOTENV, ...env }, stdio: 'pipe' });
+  const child = spawn(process.execPath, [entry, ...args], { cwd: root, env: { ...process.env, ...WITHOUT_DOTENV, SKILL_ID: APPLICATION_ID, ...env }, stdio: 'pipe' });
   children.add(child);
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk) => (output.stdout += chunk));
@@ -62,7 +62,7 @@ it('verifies Alexa requests by default, refusing an unsigned one before it is st
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SIGNATURE_INVALID');
     expect(fs.readFileSync(dbFile, 'utf8')).not.toContain('amzn1.ask.account.entry'); // Jovo's FileDb creates the file at start
     expect(output.stdout).toContain("Alexa's requests are verified: signature, certificate and timestamp.");
-    expect(output.stdout).toContain('SKILL_ID is not set, so the applicationId check is off (allowed on this machine only; set SKILL_ID to serve beyond it).');
+    expect(output.stdout).toContain(`Admits Alexa's requests for the skill ${APPLICATION_ID} alone (SKILL_ID).`);
     expect(output.stderr).toMatch(/^Refused a request: 400 SIGNATURE_INVALID: Not verified as sent by Alexa: the SignatureCertChainUrl header is missing\n$/);
   });
 });
@@ -85,7 +85,7 @@ it('does not verify signatures under jovo3 run, whose relay re-serializes the bo
     env,
     async (url, output) => {
       expect(output.stdout).toContain("Alexa's requests are NOT verified: the Jovo Webhook (jovo3 run) relays them re-serialized");
-      expect(output.stdout).toContain(`Requests for another skill than ${APPLICATION_ID} are refused.`);
+      expect(output.stdout).toContain(`Admits Alexa's requests for the skill ${APPLICATION_ID} alone (SKILL_ID).`);
       const response = await fetch(url, { method: 'POST', body: JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.relayed' })) });
       expect(response.status).toBe(200);
     },
@@ -95,7 +95,7 @@ it('does not verify signatures under jovo3 run, whose relay re-serializes the bo
 });
 
 it('refuses to listen beyond this machine without SKILL_ID, saying why', async () => {
-  const server = start({ JOVO_PORT: '0', HOST: '0.0.0.0', FILEDB_PATH: path.join(tmp, 'unused.json') });
+  const server = start({ JOVO_PORT: '0', HOST: '0.0.0.0', SKILL_ID: '', FILEDB_PATH: path.join(tmp, 'unused.json') });
   await expect(server.exited).resolves.toBe(1);
   expect(server.output.stderr).toContain('SKILL_ID: required when HOST is "0.0.0.0", which other machines can reach');
 });

@@ -18,7 +18,7 @@ describe('a broken app.json', () => {
   afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
 
   function start(entry: string, args: string[]) {
-    const child = spawn(process.execPath, [entry, ...args], { cwd: copy, env: { PATH: process.env.PATH ?? '', HOME: copy, TRIGGER_SECRET: SECRET }, stdio: 'pipe' });
+    const child = spawn(process.execPath, [entry, ...args], { cwd: copy, env: { PATH: process.env.PATH ?? '', HOME: copy, TRIGGER_SECRET: SECRET, SKILL_ID: 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000' }, stdio: 'pipe' });
     let err = '';
     child.stderr.on('data', (chunk) => (err += chunk));
     return new Promise<{ status: number | null; err: string }>((resolve) => child.once('exit', (status) => resolve({ status, err })));

@@ -31,7 +31,7 @@ it("accepts the project's app.json, which publishes all eight events in two loca
 });
 
 it('defaults to port 3000 on 127.0.0.1 and a FileDb under the project', () => {
-  expect(loadSettings({})).toMatchObject({
+  expect(loadSettings({ SKILL_ID })).toMatchObject({
     server: { port: 3000, host: '127.0.0.1' },
     fileDbPath: path.join(PROJECT_ROOT, 'db', 'db.json'),
   });
@@ -39,14 +39,15 @@ it('defaults to port 3000 on 127.0.0.1 and a FileDb under the project', () => {
 
 it('reads JOVO_PORT, HOST and FILEDB_PATH, resolving a relative FILEDB_PATH against the project', () => {
   const settings = loadSettings({ JOVO_PORT: '8080', HOST: '0.0.0.0', SKILL_ID, FILEDB_PATH: 'data/users.json' });
-  expect(settings.server).toEqual({ port: 8080, host: '0.0.0.0' });
+  expect(settings.server).toEqual({ port: 8080, host: '0.0.0.0', limits: {} });
   expect(settings.fileDbPath).toBe(path.join(PROJECT_ROOT, 'data', 'users.json'));
 });
 
 it('reads the sending settings: credentials, token URL, extra origins and stage (app.json by default)', () => {
-  expect(loadSettings({}).sending).toEqual({ tokenUrl: 'https://api.amazon.com/auth/o2/token', allowedOrigins: [], stage: 'development' });
+  expect(loadSettings({ SKILL_ID }).sending).toEqual({ tokenUrl: 'https://api.amazon.com/auth/o2/token', allowedOrigins: [], stage: 'development' });
   expect(
     loadSettings({
+      SKILL_ID,
       ALEXA_CLIENT_ID: 'amzn1.application-oa2-client.1',
       ALEXA_CLIENT_SECRET: 's3cr3t',
       LWA_TOKEN_URL: 'http://127.0.0.1:3001/auth/o2/token',
@@ -62,9 +63,9 @@ it('reads the sending settings: credentials, token URL, extra origins and stage 
 });
 
 it('refuses half a pair of credentials, bad origins and an unknown stage, never printing the secret', () => {
-  expect(() => loadSettings({ ALEXA_CLIENT_SECRET: 'only-the-secret' })).toThrow('ALEXA_CLIENT_ID: required with ALEXA_CLIENT_SECRET');
+  expect(() => loadSettings({ SKILL_ID, ALEXA_CLIENT_SECRET: 'only-the-secret' })).toThrow('ALEXA_CLIENT_ID: required with ALEXA_CLIENT_SECRET');
   const message = thrownMessage(() =>
-    loadSettings({ ALEXA_CLIENT_ID: 'id', ALEXA_CLIENT_SECRET: 'only-the-secret', PROACTIVE_API_ENDPOINTS: 'http://127.0.0.1:3001/v1', PROACTIVE_STAGE: 'prod' }),
+    loadSettings({ SKILL_ID, ALEXA_CLIENT_ID: 'id', ALEXA_CLIENT_SECRET: 'only-the-secret', PROACTIVE_API_ENDPOINTS: 'http://127.0.0.1:3001/v1', PROACTIVE_STAGE: 'prod' }),
   );
   expect(message).toContain('PROACTIVE_API_ENDPOINTS: expected origins, scheme://host[:port], comma-separated (given "http://127.0.0.1:3001/v1")');
   expect(message).toContain('PROACTIVE_STAGE: expected one of development, live (given "prod")');
@@ -72,22 +73,22 @@ it('refuses half a pair of credentials, bad origins and an unknown stage, never 
 });
 
 it('reads TRIGGER_SECRET, refusing one too short to be safe without printing it', () => {
-  expect(loadSettings({}).triggerSecret).toBeUndefined();
-  expect(loadSettings({ TRIGGER_SECRET: 'a'.repeat(16) }).triggerSecret).toBe('a'.repeat(16));
-  const message = thrownMessage(() => loadSettings({ TRIGGER_SECRET: 'hunter2' }));
+  expect(loadSettings({ SKILL_ID }).triggerSecret).toBeUndefined();
+  expect(loadSettings({ SKILL_ID, TRIGGER_SECRET: 'a'.repeat(16) }).triggerSecret).toBe('a'.repeat(16));
+  const message = thrownMessage(() => loadSettings({ SKILL_ID, TRIGGER_SECRET: 'hunter2' }));
   expect(message).toBe('The environment is invalid:\n  - TRIGGER_SECRET: too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`');
   expect(message).not.toContain('hunter2');
 });
 
 it('reads DYNAMODB_TABLE, DYNAMODB_ENDPOINT and AWS_REGION into the DynamoDB store, and without a table uses FileDb', () => {
-  expect(loadSettings({}).dynamoDb).toBeUndefined();
-  expect(loadSettings({ DYNAMODB_TABLE: 'proactive-alerts-users' }).dynamoDb).toEqual({ tableName: 'proactive-alerts-users' });
-  expect(loadSettings({ DYNAMODB_TABLE: 'users', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', AWS_REGION: 'eu-west-1' }).dynamoDb).toEqual({
+  expect(loadSettings({ SKILL_ID }).dynamoDb).toBeUndefined();
+  expect(loadSettings({ SKILL_ID, DYNAMODB_TABLE: 'proactive-alerts-users' }).dynamoDb).toEqual({ tableName: 'proactive-alerts-users' });
+  expect(loadSettings({ SKILL_ID, DYNAMODB_TABLE: 'users', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', AWS_REGION: 'eu-west-1' }).dynamoDb).toEqual({
     tableName: 'users',
     endpoint: 'http://127.0.0.1:8000',
     region: 'eu-west-1',
   });
-  expect(thrownMessage(() => loadSettings({ DYNAMODB_TABLE: 'my table', DYNAMODB_ENDPOINT: 'localhost:8000' }))).toBe(
+  expect(thrownMessage(() => loadSettings({ SKILL_ID, DYNAMODB_TABLE: 'my table', DYNAMODB_ENDPOINT: 'localhost:8000' }))).toBe(
     [
       'The environment is invalid:',
       '  - DYNAMODB_TABLE: expected a DynamoDB table name: 3 to 255 of A-Z a-z 0-9 _ . - (given "my table")',
@@ -107,7 +108,7 @@ it('refuses to run on AWS Lambda without a DynamoDB table, where FileDb would st
 
 describe("who may talk to the skill as Alexa", () => {
   it('verifies Alexa requests unless ALEXA_VERIFY_REQUESTS is false, and reads SKILL_ID', () => {
-    expect(loadSettings({}).alexa).toEqual({ verifyRequests: true });
+    expect(loadSettings({ SKILL_ID }).alexa).toEqual({ verifyRequests: true, skillId: SKILL_ID });
     expect(loadSettings({ ALEXA_VERIFY_REQUESTS: 'false', SKILL_ID }).alexa).toEqual({ verifyRequests: false, skillId: SKILL_ID });
     expect(thrownMessage(() => loadSettings({ ALEXA_VERIFY_REQUESTS: 'no' }))).toBe('The environment is invalid:\n  - ALEXA_VERIFY_REQUESTS: expected one of true, false (given "no")');
     expect(thrownMessage(() => loadSettings({ SKILL_ID: 'my-skill' }))).toBe(
@@ -115,12 +116,21 @@ describe("who may talk to the skill as Alexa", () => {
     );
   });
 
-  it.each(['127.0.0.1', '::1', 'localhost'])('listens on %s without SKILL_ID', (host) => {
-    expect(loadSettings({ HOST: host }).server.host).toBe(host);
+  it.each(['127.0.0.1', '::1', 'localhost'])('listens on %s without SKILL_ID when nothing is verified', (host) => {
+    expect(loadSettings({ HOST: host, ALEXA_VERIFY_REQUESTS: 'false' }).server.host).toBe(host);
+    expect(loadSettings({ HOST: host }, undefined, { signatures: false }).server.host).toBe(host);
+  });
+
+  it("requires SKILL_ID while Alexa's signatures are verified, on loopback too, saying why", () => {
+    expect(thrownMessage(() => loadSettings({}))).toBe(
+      "The environment is invalid:\n  - SKILL_ID: required while Alexa's requests are verified: a valid signature proves that Alexa sent a request, " +
+        'not that it is for this skill, and any developer can have Alexa sign requests of their own skill for this URL; set SKILL_ID to your skill id ' +
+        '(amzn1.ask.skill.…), or ALEXA_VERIFY_REQUESTS=false on this machine alone',
+    );
   });
 
   it('refuses to listen beyond this machine without SKILL_ID, saying why', () => {
-    expect(thrownMessage(() => loadSettings({ HOST: '0.0.0.0' }))).toBe(
+    expect(thrownMessage(() => loadSettings({ HOST: '0.0.0.0', ALEXA_VERIFY_REQUESTS: 'false' }))).toBe(
       'The environment is invalid:\n  - SKILL_ID: required when HOST is "0.0.0.0", which other machines can reach: without it the skill would take ' +
         "Alexa's requests for any skill; set SKILL_ID to your skill id (amzn1.ask.skill.…), or HOST=127.0.0.1",
     );
@@ -132,12 +142,19 @@ describe("who may talk to the skill as Alexa", () => {
 });
 
 it('treats an empty variable as unset', () => {
-  expect(loadSettings({ JOVO_PORT: '', HOST: '' }).server).toEqual({ port: 3000, host: '127.0.0.1' });
+  expect(loadSettings({ SKILL_ID, JOVO_PORT: '', HOST: '', WEBHOOK_MAX_CONNECTIONS: '' }).server).toEqual({ port: 3000, host: '127.0.0.1', limits: {} });
+});
+
+it('reads the limits of the webhook, refusing what is not a whole number of at least 1', () => {
+  expect(loadSettings({ SKILL_ID, WEBHOOK_MAX_CONNECTIONS: '64', WEBHOOK_HEADERS_TIMEOUT_MS: '2000' }).server.limits).toEqual({ maxConnections: 64, headersTimeoutMs: 2000 });
+  expect(thrownMessage(() => loadSettings({ SKILL_ID, WEBHOOK_MAX_CONNECTIONS_PER_CLIENT: '0' }))).toBe(
+    'The environment is invalid:\n  - WEBHOOK_MAX_CONNECTIONS_PER_CLIENT: expected at least 1 (given "0")',
+  );
 });
 
 it('names every invalid variable with its value and what is allowed', () => {
-  expect(() => loadSettings({ JOVO_PORT: '99999', FILEDB_PATH: 'db.txt' })).toThrow(SettingsError);
-  expect(() => loadSettings({ JOVO_PORT: '99999', FILEDB_PATH: 'db.txt' })).toThrow(
+  expect(() => loadSettings({ SKILL_ID, JOVO_PORT: '99999', FILEDB_PATH: 'db.txt' })).toThrow(SettingsError);
+  expect(() => loadSettings({ SKILL_ID, JOVO_PORT: '99999', FILEDB_PATH: 'db.txt' })).toThrow(
     [
       'The environment is invalid:',
       '  - JOVO_PORT: expected at most 65535 (given "99999")',

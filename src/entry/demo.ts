@@ -15,11 +15,16 @@ import { PROJECT_ROOT, gateOptions, loadSettings } from '../settings';
  * Amazon's API and the skill's webhook on free ports with a random trigger secret, triggers each of the eight
  * events through its hidden intent, and prints what a user would hear. `--keep` leaves both running.
  */
+/** The demo skill's id: no real skill has it. */
+const DEMO_SKILL_ID = 'amzn1.ask.skill.00000000-0000-0000-0000-0000000de300';
+
 async function demo(keep: boolean): Promise<number> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-demo-'));
   const secret = randomBytes(32).toString('hex');
   const emulator = await createEmulator({ port: 0, skillJsonPath: path.join(PROJECT_ROOT, 'platforms', 'alexaSkill', 'skill-package', 'skill.json') });
   const settings = loadSettings({
+    // Alexa's requests are verified, so a skill id is needed; the demo's is no real skill's.
+    SKILL_ID: DEMO_SKILL_ID,
     TRIGGER_SECRET: secret,
     ALEXA_CLIENT_ID: 'amzn1.application-oa2-client.demo',
     ALEXA_CLIENT_SECRET: randomBytes(16).toString('hex'),

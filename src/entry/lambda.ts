@@ -11,7 +11,7 @@ let lambda: LambdaHandler | undefined;
  */
 export const handler: LambdaHandler = (event, context, callback) => {
   if (!lambda) {
-    const settings = loadSettings(projectEnvironment());
+    const settings = loadSettings(projectEnvironment(), undefined, { signatures: false });
     lambda = createLambdaHandler({ app: () => createApp(settings), gate: gateOptions(settings) });
   }
   return lambda(event, context, callback);

@@ -1,4 +1,4 @@
-import { SettingsError, createWebhook, listen } from 'jovo-plugin-proactive-events';
+import { LISTEN_DEFAULTS, SettingsError, createWebhook, listen } from 'jovo-plugin-proactive-events';
 import { createApp } from '../skill/app';
 import { gateOptions, loadSettings, projectEnvironment, type Settings } from '../settings';
 
@@ -11,11 +11,11 @@ export async function startWebhook(argv: readonly string[]): Promise<void> {
   const environment = projectEnvironment();
   const portFlag = argv.indexOf('--port');
   if (portFlag >= 0) environment.JOVO_PORT = argv[portFlag + 1];
-  const settings = loadSettings(environment);
   const relayed = argv.includes('--jovo-webhook');
+  const settings = loadSettings(environment, undefined, { signatures: !relayed });
   const doors = { ...gateOptions(settings), signatures: settings.alexa.verifyRequests && !relayed };
-  const { port, host } = settings.server;
-  const server = await listen(createWebhook(createApp(settings), doors), port, host);
+  const { port, host, limits } = settings.server;
+  const server = await listen(createWebhook(createApp(settings), doors), port, host, limits);
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   console.log(`Skill webhook listening on http://${host}:${actualPort}/webhook`);
@@ -24,7 +24,7 @@ export async function startWebhook(argv: readonly string[]): Promise<void> {
 }
 
 /** What the webhook checks, said at start, and why a check is off. */
-function doorReport({ alexa, triggerSecret }: Settings, relayed: boolean): string[] {
+function doorReport({ alexa, triggerSecret, server }: Settings, relayed: boolean): string[] {
   const lines = [
     !alexa.verifyRequests
       ? "  Alexa's requests are NOT verified: ALEXA_VERIFY_REQUESTS=false. Anyone who can reach this port can act as Alexa."
@@ -32,9 +32,14 @@ function doorReport({ alexa, triggerSecret }: Settings, relayed: boolean): strin
         ? "  Alexa's requests are NOT verified: the Jovo Webhook (jovo3 run) relays them re-serialized, so Amazon's signature cannot match."
         : "  Alexa's requests are verified: signature, certificate and timestamp.",
     alexa.skillId
-      ? `  Requests for another skill than ${alexa.skillId} are refused.`
-      : '  SKILL_ID is not set, so the applicationId check is off (allowed on this machine only; set SKILL_ID to serve beyond it).',
+      ? `  Admits Alexa's requests for the skill ${alexa.skillId} alone (SKILL_ID).`
+      : '  SKILL_ID is not set, so the applicationId check is off (allowed on this machine only, with nothing verified; set SKILL_ID to serve beyond it).',
   ];
+  const limits = { ...LISTEN_DEFAULTS, ...server.limits };
+  lines.push(
+    `  Connections: at most ${limits.maxConnections}, ${limits.maxConnectionsPerClient} per client address; ` +
+      `headers within ${limits.headersTimeoutMs / 1000} s, a request within ${limits.requestTimeoutMs / 1000} s, idle ones closed after ${limits.keepAliveTimeoutMs / 1000} s.`,
+  );
   lines.push(triggerSecret ? '  Signed triggers are accepted (TRIGGER_SECRET is set).' : '  Triggers are refused: TRIGGER_SECRET is not set.');
   return lines;
 }

@@ -12,7 +12,7 @@ export function testSettings(): Settings {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-test-'));
   return {
     app: readAppDeclaration(PROJECT_ROOT),
-    server: { port: 0, host: '127.0.0.1' },
+    server: { port: 0, host: '127.0.0.1', limits: {} },
     fileDbPath: path.join(dir, 'db.json'),
     sending: { tokenUrl: 'http://127.0.0.1:9/auth/o2/token', allowedOrigins: [], stage: 'development' },
     alexa: { verifyRequests: false },

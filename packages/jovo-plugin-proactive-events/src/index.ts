@@ -11,7 +11,7 @@ export { ProactiveEventsContext } from './plugin/context';
 export type { EventToSend, SendOptions } from './plugin/context';
 export type { UserData } from './plugin/changes';
 export { hiddenIntentHandlers, proactiveEvents, skillEventHandlers } from './handlers';
-export { createWebhook, listen } from './doors/webhook';
+export { LISTEN_DEFAULTS, createWebhook, listen } from './doors/webhook';
 export type { ListenOptions } from './doors/webhook';
 export { createLambdaHandler } from './doors/lambda';
 export type { HttpResponse, LambdaHandler, LambdaOptions } from './doors/lambda';

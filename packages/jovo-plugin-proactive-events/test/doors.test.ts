@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import type { Server } from 'http';
-import { connect } from 'net';
-import type { AddressInfo } from 'net';
+import { connect, type AddressInfo, type Socket } from 'net';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { LogLevel } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
@@ -279,6 +278,41 @@ describe('bodies that would hang the skill', () => {
       const next = await fetch(`http://127.0.0.1:${port}/webhook`, { method: 'POST', body: JSON.stringify(launchRequest({ userId: user() })) });
       expect(next.status).toBe(200);
     } finally {
+      await close(server);
+    }
+  });
+
+  it('refuses a client past its connections at once with 503, but makes room by closing its idle kept-alive ones', async () => {
+    const app = createApp(testSettings());
+    const server = await listen(createWebhook(app, { ...gateOptions(testSettings()), log: () => undefined }), 0, '127.0.0.1', { maxConnectionsPerClient: 2 });
+    const sockets: Socket[] = [];
+    const open = (localAddress: string, first = '') =>
+      new Promise<Socket>((resolve) => {
+        const socket = connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', localAddress }, () => resolve(socket));
+        socket.write(first);
+        socket.on('error', () => undefined);
+        sockets.push(socket);
+      });
+    const answerOf = (socket: Socket) => new Promise<string>((resolve) => socket.once('data', (chunk) => resolve(String(chunk))));
+    try {
+      // Two connections in the middle of a request hold 127.0.0.2's share; a third is refused at once.
+      await open('127.0.0.2', 'POST /webhook HTTP/1.1\r\n');
+      await open('127.0.0.2', 'POST /webhook HTTP/1.1\r\n');
+      const third = await open('127.0.0.2');
+      const refused = await answerOf(third);
+      expect(refused).toMatch(/^HTTP\/1\.1 503 /);
+      expect(refused).toContain('"code":"TOO_MANY_CONNECTIONS"');
+      // Another address is not held back.
+      const launch = JSON.stringify(launchRequest({ userId: user() }));
+      const request = `POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(launch)}\r\n\r\n${launch}`;
+      const kept = [await open('127.0.0.3', request), await open('127.0.0.3', request)];
+      await Promise.all(kept.map(answerOf)); // both answered and kept alive, idle
+      const next = await open('127.0.0.3', request);
+      expect(await answerOf(next)).toMatch(/^HTTP\/1\.1 200 /);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(kept.filter((socket) => socket.destroyed || socket.readableEnded)).toHaveLength(1);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
       await close(server);
     }
   });

@@ -81,7 +81,8 @@ it('stores users in the configured FileDb, whatever test header a client sends',
 });
 
 it('keeps every user when many subscription events arrive at once', async () => {
-  const userIds = Array.from({ length: 40 }, (_, i) => `amzn1.ask.account.concurrent-${i}`);
+  // 30 at once: one address may hold 32 connections to the webhook.
+  const userIds = Array.from({ length: 30 }, (_, i) => `amzn1.ask.account.concurrent-${i}`);
   const responses = await Promise.all(
     userIds.map((userId) => post(subscriptionChanged({ userId, events: ['AMAZON.OrderStatus.Updated'] }))),
   );

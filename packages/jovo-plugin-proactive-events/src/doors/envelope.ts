@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events';
+import { MAX_TRIGGER_BYTES, UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events';
 import { reservedUserIdProblem } from '../stores/keys';
 
 /** A user id as the doors take it: Alexa's, and never in the replay guard's key space. */
@@ -8,8 +8,17 @@ const StoredUserIdSchema = UserIdSchema.superRefine((id, context) => {
   if (problem) context.addIssue({ code: 'custom', message: problem });
 });
 
-/** Largest request body the skill reads; larger ones get 413. Alexa's own requests are a few kilobytes. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Largest Alexa request a door reads; larger ones get 413. Alexa's requests are a few kilobytes (dynamic entities
+ * and APL user events included); a trigger may be larger, up to MAX_TRIGGER_BYTES, the largest body read at all.
+ */
+export const MAX_ALEXA_BODY_BYTES = 128 * 1024;
+export { MAX_TRIGGER_BYTES };
+
+/** The 413 of a body over `limit`, for what kind of request. */
+export function tooLarge(limit: number, what: 'an Alexa request' | 'a trigger' | 'a request'): Refusal {
+  return { status: 413, code: 'BODY_TOO_LARGE', message: `The request body is larger than ${limit / 1024} KB, the most ${what} may be` };
+}
 
 /**
  * Deepest nesting of objects and lists a body may have. Alexa's requests stay under fifteen levels (a slot's

@@ -4,7 +4,7 @@ import { describeIssue, isTriggerRequest, verifyTrigger } from 'alexa-proactive-
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { handOn } from './admitted';
 import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
-import { MAX_BODY_BYTES, MAX_JSON_DEPTH, nestedDeeperThan, readEnvelope, type Refusal } from './envelope';
+import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperThan, readEnvelope, tooLarge, type Refusal } from './envelope';
 
 /** Who may come in at the plugin's doors (`createWebhook`, `createLambdaHandler`). */
 export interface DoorOptions extends AlexaVerifierOptions {
@@ -24,6 +24,7 @@ export function triggerSecretOf(app: BaseApp): string | undefined {
 }
 
 type Refuse = (status: number, code: string, message: string) => Admission;
+const refuseWith = (refuse: Refuse, { status, code, message }: Refusal) => refuse(status, code, message);
 
 /**
  * JSON.parse keeps a `"__proto__"` key as a field, but Jovo copies a request onto its own class with
@@ -51,6 +52,11 @@ export class Gate {
   readonly #log: (line: string) => void;
 
   constructor(private readonly options: GateOptions) {
+    if (options.signatures && !options.skillId) {
+      throw new Error(
+        "skillId is required when Alexa's signatures are checked: a valid signature proves that Alexa sent a request, not that it is for this skill",
+      );
+    }
     this.#alexa = new AlexaVerifier(options);
     this.#log = options.log ?? ((line) => console.error(line));
   }
@@ -63,7 +69,7 @@ export class Gate {
     const refuse: Refuse = (status, code, message) => this.#refuse(triggersOnly ? 403 : status, code, message);
     // Alexa, relays and the trigger script send no Origin; browsers do, on every POST, cross-site or not.
     if (headers.origin !== undefined) return refuse(403, 'BROWSER_REFUSED', 'Browsers may not post to the skill (the request has an Origin header)');
-    if (raw.length > MAX_BODY_BYTES) return refuse(413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+    if (raw.length > MAX_TRIGGER_BYTES) return refuseWith(refuse, tooLarge(MAX_TRIGGER_BYTES, 'a request'));
     if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) return refuse(400, 'TOO_DEEP', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
     if (raw.includes(PROTO_KEY)) return refuse(400, 'BAD_FIELD', PROTO_MESSAGE);
     const text = raw.toString('utf8');
@@ -75,6 +81,7 @@ export class Gate {
     }
     if (isTriggerRequest(body)) return this.#admitTrigger(body, refuse);
     if (triggersOnly) return refuse(403, 'TRIGGERS_ONLY', 'This URL takes signed triggers only; Alexa invokes the function directly');
+    if (raw.length > MAX_ALEXA_BODY_BYTES) return refuseWith(refuse, tooLarge(MAX_ALEXA_BODY_BYTES, 'an Alexa request'));
     const envelope = readEnvelope(body);
     if (!envelope.ok) return refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
     const refusal = await this.#alexa.verify(text, headers, envelope.envelope);

@@ -1,7 +1,8 @@
-import { createServer, type RequestListener, type Server } from 'http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'http';
+import type { Socket } from 'net';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
-import { MAX_BODY_BYTES, errorBody, withoutTestHeader } from './envelope';
+import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader } from './envelope';
 import { Gate, triggerSecretOf, type DoorOptions } from './gate';
 
 /**
@@ -15,7 +16,15 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
   const server = express();
   server.disable('x-powered-by');
   app.initWebhook();
-  server.post('/webhook', express.raw({ limit: MAX_BODY_BYTES, type: () => true }), async (req: Request, res: Response) => {
+  // A body is read only up to the limit of what it can be: a request carrying Alexa's signature headers is Alexa's
+  // (128 KB); any other may be a trigger (256 KB). A Content-Length over it is refused before a byte is read.
+  const alexaBody = express.raw({ limit: MAX_ALEXA_BODY_BYTES, type: () => true });
+  const anyBody = express.raw({ limit: MAX_TRIGGER_BYTES, type: () => true });
+  const readBody: express.RequestHandler = (req, res, next) => {
+    res.locals.bodyLimit = signedByAlexa(req.headers) ? MAX_ALEXA_BODY_BYTES : MAX_TRIGGER_BYTES;
+    (res.locals.bodyLimit === MAX_ALEXA_BODY_BYTES ? alexaBody : anyBody)(req, res, next);
+  };
+  server.post('/webhook', readBody, async (req: Request, res: Response) => {
     try {
       const admission = await door.admitHttp(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers);
       if (!admission.ok) return reply(res, admission.refusal.status, admission.refusal.code, admission.refusal.message);
@@ -40,33 +49,121 @@ class WebhookHost extends ExpressJS {
   }
 }
 
-/** How long a client may take to send a request's headers, and the whole request (not the answer). */
-export interface ListenOptions {
-  /** @default 10000 */
-  headersTimeoutMs?: number;
-  /** @default 30000 */
-  requestTimeoutMs?: number;
+/** True when a request carries Alexa's signature headers: then it can only be Alexa's, and is read as such. */
+function signedByAlexa(headers: IncomingHttpHeaders): boolean {
+  return headers['signature-256'] !== undefined || headers.signaturecertchainurl !== undefined;
 }
 
 /**
- * Starts `server` and resolves once it listens; rejects (e.g. port in use) instead of crashing the process. A
- * client that sends its request slowly is cut off (10 s for the headers, 30 s for the whole request), so idle
- * connections cannot pile up.
+ * How many connections the webhook keeps, and for how long. Every connection costs a file descriptor and up to a
+ * body's worth of memory (256 KB), so the defaults hold the whole webhook under 256 descriptors and 64 MB of
+ * bodies, far from a service's usual limit of 1,024 descriptors.
  */
-export function listen(server: RequestListener, port: number, host: string, { headersTimeoutMs = 10_000, requestTimeoutMs = 30_000 }: ListenOptions = {}): Promise<Server> {
+export interface ListenOptions {
+  /** Open connections at most; the next is closed as soon as it is accepted. @default 256 */
+  maxConnections?: number;
+  /**
+   * Open connections from one client address at most; the next is answered 503 and closed at once. Behind a proxy
+   * on the same machine every client has the proxy's address: raise it, and limit clients at the proxy.
+   * @default 32
+   */
+  maxConnectionsPerClient?: number;
+  /** A connection that has not sent a request's line and headers within this is answered 408 and closed, idle or not. @default 10000 */
+  headersTimeoutMs?: number;
+  /** A request (headers and body) not complete within this is answered 408 and closed, and its body let go. @default 30000 */
+  requestTimeoutMs?: number;
+  /** An idle kept-alive connection is closed after this. @default 5000 */
+  keepAliveTimeoutMs?: number;
+}
+
+/** The limits `listen` applies when not told otherwise. */
+export const LISTEN_DEFAULTS: Readonly<Required<ListenOptions>> = {
+  maxConnections: 256,
+  maxConnectionsPerClient: 32,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5000,
+};
+
+const BUSY_RESPONSE =
+  'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: application/json\r\nRetry-After: 1\r\n\r\n' +
+  JSON.stringify(errorBody('TOO_MANY_CONNECTIONS', 'Too many open connections from this address; try again'));
+
+/**
+ * Starts `server` and resolves once it listens; rejects (e.g. port in use) instead of crashing the process.
+ * Connections are bounded (see ListenOptions): a client that sends its request slowly, or nothing, is cut off, and
+ * connections past the caps are refused at once rather than held, so that an outsider cannot keep genuine
+ * requests out by opening connections.
+ */
+export function listen(server: RequestListener, port: number, host: string, options: ListenOptions = {}): Promise<Server> {
+  const limits = { ...LISTEN_DEFAULTS, ...options };
   return new Promise((resolve, reject) => {
     const http = createServer(
-      { headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) },
+      {
+        // Node refuses a headers timeout longer than the request's.
+        headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+      },
       server,
     );
+    http.maxConnections = limits.maxConnections;
+    const clients = new ClientConnections(limits.maxConnectionsPerClient);
+    http.on('connection', (socket: Socket) => {
+      if (!clients.admit(socket)) socket.end(BUSY_RESPONSE, () => socket.destroy());
+    });
+    http.on('request', (req: IncomingMessage, res: ServerResponse) => clients.serving(req.socket, res));
     http.once('listening', () => resolve(http));
     http.once('error', reject);
     http.listen(port, host);
   });
 }
 
+/**
+ * The open connections of each client address, at most `cap` each. A connection at the cap makes room by closing
+ * one of its address's kept-alive connections that has been answered and is waiting for nothing (a client's, or a
+ * proxy's, connection pool); only when each of them is in the middle of a request, or has not finished its first
+ * one, is the new one refused.
+ */
+class ClientConnections {
+  readonly #byAddress = new Map<string, Set<Socket>>();
+  readonly #idle = new WeakSet<Socket>();
+
+  constructor(private readonly cap: number) {}
+
+  /** False when `socket` must be refused. */
+  admit(socket: Socket): boolean {
+    const address = socket.remoteAddress ?? '';
+    let open = this.#byAddress.get(address);
+    if (open && open.size >= this.cap) {
+      const idle = [...open].find((other) => this.#idle.has(other));
+      if (!idle) return false;
+      idle.destroy();
+      open.delete(idle);
+    }
+    if (!open) this.#byAddress.set(address, (open = new Set()));
+    open.add(socket);
+    socket.once('close', () => {
+      open.delete(socket);
+      if (open.size === 0 && this.#byAddress.get(address) === open) this.#byAddress.delete(address);
+    });
+    return true;
+  }
+
+  /** `socket` carries a request until `res` is sent; then it is idle until its next one. */
+  serving(socket: Socket, res: ServerResponse): void {
+    this.#idle.delete(socket);
+    res.once('finish', () => this.#idle.add(socket));
+  }
+}
+
 const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, _next) => {
-  if (error.type === 'entity.too.large') return reply(res, 413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+  if (error.type === 'entity.too.large') {
+    const limit = res.locals.bodyLimit as number;
+    const { status, code, message } = tooLarge(limit, limit === MAX_ALEXA_BODY_BYTES ? 'an Alexa request' : 'a request');
+    return reply(res, status, code, message);
+  }
   if (error.status && error.status >= 400 && error.status < 500) {
     return reply(res, error.status, 'BAD_REQUEST', 'The request body cannot be read');
   }
