@@ -7,6 +7,7 @@ import AdmZip from 'adm-zip';
 import { eventFromInputs, triggerRequest } from 'alexa-proactive-events';
 import { createEmulator } from 'alexa-proactive-events/emulator';
 import { handler } from '../src/index';
+import { enUS } from '../src/skill/i18n/en-US';
 import { WITHOUT_DOTENV } from './helpers/environment';
 import { APPLICATION_ID, launchRequest, useStores } from './helpers/plugin';
 
@@ -129,7 +130,7 @@ it('exports a Lambda handler that answers an Alexa request', async () => {
     for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
     Object.assign(process.env, saved);
   });
-  expect(result).toMatchObject({ response: { outputSpeech: { ssml: expect.stringMatching(/^<speak>Welcome to Proactive Alerts\./) } } });
+  expect(result).toMatchObject({ response: { outputSpeech: { ssml: expect.stringContaining(`<speak>${enUS.translation.welcome}`) } } });
 });
 
 describe('npm run demo', () => {
@@ -210,7 +211,7 @@ describe('npm run bundle', () => {
       run.stderr.on('data', (chunk) => (err += chunk));
       await expect(new Promise((resolve) => run.once('exit', resolve))).resolves.toBe(0);
       const [alexa, http] = JSON.parse(out) as [{ response: { outputSpeech: { ssml: string } } }, { statusCode: number; body: string }];
-      expect(alexa.response.outputSpeech.ssml).toMatch(/<speak>Welcome to Proactive Alerts\./);
+      expect(alexa.response.outputSpeech.ssml).toContain(`<speak>${enUS.translation.welcome}`);
       expect(await dynamo().userIds('BundleUsers')).toContain('amzn1.ask.account.BUNDLE');
       expect(http.statusCode).toBe(200);
       expect(JSON.parse(http.body).proactiveEvents).toEqual([expect.objectContaining({ status: 'accepted', httpStatus: 202 })]);

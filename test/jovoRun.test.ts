@@ -4,6 +4,7 @@ import { createServer } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { launchRequest } from './helpers/plugin';
+import { enUS } from '../src/skill/i18n/en-US';
 
 /**
  * `npx jovo3 run`, as a Jovo developer starts it: the real Jovo CLI on a fresh copy of the project (no dist/), an
@@ -46,7 +47,7 @@ it('compiles the sources, serves the webhook on --port, and keeps serving offlin
     const launch = () => fetch(`http://127.0.0.1:${port}/webhook`, { method: 'POST', body: JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.JOVO-RUN' })) });
     const first = await launch();
     expect(first.status).toBe(200);
-    expect(JSON.stringify(await first.json())).toContain('Welcome to Proactive Alerts.');
+    expect(JSON.stringify(await first.json())).toContain(enUS.translation.welcome);
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     expect(cli.exitCode).toBeNull();
     expect((await launch()).status).toBe(200);
