@@ -1,10 +1,10 @@
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
-import { triggerRequest } from 'alexa-proactive-events';
+import { triggerRequest, type OrderStatusUpdatedPayload } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { Log } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
-import { ProactiveEvents } from '../src';
+import { ProactiveEvents, type EventToSend } from '../src';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { createApp, gateOptions, testSettings, type Settings } from './helpers/app';
 import { inProcessSkill } from './helpers/conversation';
@@ -12,7 +12,7 @@ import { TRIGGER_SECRET } from './helpers/pipeline';
 import { intentRequest } from './helpers/requests';
 
 const ORDER = 'AMAZON.OrderStatus.Updated';
-const shipped = { state: { status: 'ORDER_SHIPPED' }, order: { seller: { name: 'localizedattribute:sellerName' } } };
+const shipped: OrderStatusUpdatedPayload = { state: { status: 'ORDER_SHIPPED' }, order: { seller: { name: 'localizedattribute:sellerName' } } };
 const sellers = [{ locale: 'en-US', sellerName: 'Example Shop' }, { locale: 'de-DE', sellerName: 'Beispielladen' }];
 
 let amazon: Emulator;
@@ -36,6 +36,11 @@ async function skill(change: (settings: Settings) => void = () => undefined): Pr
     },
     async TellEveryoneIntent(this: Jovo) {
       const result = await this.$proactiveEvents!.send({ name: ORDER, payload: shipped }, { to: 'all', localizedAttributes: sellers, referenceId: 'everyone-1' });
+      this.tell(result.status);
+    },
+    async WrongStatusIntent(this: Jovo) {
+      // @ts-expect-error `send` is typed by the event's name: 'SHIPPED' is no order status, and `order` is missing.
+      const result = await this.$proactiveEvents!.send({ name: ORDER, payload: { state: { status: 'SHIPPED' } } });
       this.tell(result.status);
     },
   });
@@ -65,6 +70,32 @@ it("lets a handler send an event to this user, in this request's region", async 
 it('lets a handler send an event to every subscriber', async () => {
   await expect(say(await skill(), 'TellEveryoneIntent')).resolves.toBe('accepted');
   expect(amazon.accepted).toEqual([expect.objectContaining({ audience: 'Multicast', referenceId: 'everyone-1' })]);
+});
+
+it("refuses a handler's send that its type check would have caught, logging each field with its value and what is allowed", async () => {
+  const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+  try {
+    await expect(say(await skill(), 'WrongStatusIntent')).resolves.toBe('rejected');
+    expect(warn.mock.calls.map(([line]) => String(line))).toEqual([
+      `ProactiveEvents: ${ORDER} not sent: event.payload.state.status: expected one of PREORDER_RECEIVED, ORDER_RECEIVED, ORDER_PREPARING, ORDER_SHIPPED, ORDER_OUT_FOR_DELIVERY, ORDER_DELIVERED (given "SHIPPED"); event.payload.order: required: an object`,
+    ]);
+    expect(amazon.received).toEqual([]);
+  } finally {
+    warn.mockRestore();
+  }
+});
+
+it('type-checks the payload of each event by its name', () => {
+  const typed = (event: EventToSend) => event;
+  typed({ name: 'AMAZON.WeatherAlert.Activated', payload: { weatherAlert: { alertType: 'TORNADO' } } });
+  // @ts-expect-error a weather alert's payload is no order's
+  typed({ name: 'AMAZON.WeatherAlert.Activated', payload: shipped });
+  // @ts-expect-error an event that is not one of the eight
+  typed({ name: 'AMAZON.Weather.Changed', payload: {} });
+  // @ts-expect-error a field the schema does not have
+  typed({ name: ORDER, payload: { ...shipped, trackingNumber: '1Z999' } });
+  const order: EventToSend<typeof ORDER> = { name: ORDER, payload: shipped };
+  expect(order.payload.state.status).toBe('ORDER_SHIPPED');
 });
 
 it('refuses to send without credentials, saying which variables to set', async () => {

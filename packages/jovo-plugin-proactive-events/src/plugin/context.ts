@@ -9,6 +9,7 @@ import {
   subscribedEventNames,
   type EventName,
   type LocalizedAttributes,
+  type ProactiveEvent,
   type SendResult,
   type Stage,
   type SubscriberChange,
@@ -21,8 +22,15 @@ import { mapConcurrently } from './pool';
 import { logProblems } from './sendLog';
 import type { PluginServices } from './services';
 
-/** An event to send from a handler. */
-export interface EventToSend {
+/**
+ * An event to send from a handler, its payload typed by its name, so a wrong value or a missing field fails the
+ * type check: `{ name: 'AMAZON.OrderStatus.Updated', payload: { state: { status: 'ORDER_SHIPPED' }, order: … } }`.
+ * The schemas: the library's README, "The eight events".
+ */
+export type EventToSend<Name extends EventName = EventName> = Extract<ProactiveEvent, { name: Name }>;
+
+/** An event whose payload the sender's validation is yet to check (a trigger's). */
+interface UncheckedEvent {
   name: EventName;
   payload: unknown;
 }
@@ -119,7 +127,7 @@ export class ProactiveEventsContext {
   }
 
   /** Unicast to one user of a trigger: to their stored region unless the trigger named one; skipped if not subscribed. */
-  async #sendToUser(event: EventToSend, user: string, data: TriggerData, apiEndpoint: string): Promise<SendResult> {
+  async #sendToUser(event: UncheckedEvent, user: string, data: TriggerData, apiEndpoint: string): Promise<SendResult> {
     const stored = await this.plugin.readSubscriber(user);
     if (stored?.subscriptions && !stored.subscriptions.includes(event.name)) {
       const now = stored.subscriptions.length > 0 ? stored.subscriptions.join(', ') : 'none';
@@ -170,7 +178,7 @@ export class ProactiveEventsContext {
   }
 
   async #send(
-    event: EventToSend,
+    event: UncheckedEvent,
     { user, apiEndpoint, localizedAttributes, referenceId, expiresInMinutes, stage }: Omit<SendOptions, 'to'> & { user?: string; apiEndpoint: string },
   ): Promise<SendResult> {
     const sender = this.plugin.sender;
