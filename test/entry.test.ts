@@ -144,9 +144,12 @@ describe('npm run demo', () => {
     child.stdout.on('data', (chunk) => (out += chunk));
     const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(status).toBe(0);
-    const lines = out.split('\n').filter((line) => line.startsWith('  ✓ '));
+    expect(out).toMatch(/^ {2}✓ amzn1\.ask\.account\.DEMO-EN \(en-US\) turned on 8 events; the skill at \S+ answered 200$/m);
+    expect(out).toMatch(/^ {2}✓ amzn1\.ask\.account\.DEMO-DE \(de-DE\) turned on 8 events; the skill at \S+ answered 200$/m);
+    const lines = out.split('\n').filter((line) => line.startsWith('  ✓ ') && line.includes('Intent'));
     expect(lines).toHaveLength(8);
-    expect(lines[0]).toMatch(/^ {2}✓ weather +WeatherAlertIntent +accepted "There is a tornado alert for your area\. Provided by Weather Knows\."$/);
+    // Each Multicast reached the two users the skill heard subscribe.
+    expect(lines[0]).toMatch(/^ {2}✓ weather +WeatherAlertIntent +accepted "There is a tornado alert for your area\. Provided by Weather Knows\." \(reached 2\)$/);
     expect(out).toContain('8 of 8 notifications accepted; 1 access token requested.');
     expect(out).not.toMatch(/[0-9a-f]{64}/); // the trigger secret
   }, 60_000);

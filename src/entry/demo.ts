@@ -12,19 +12,23 @@ import { PROJECT_ROOT, gateOptions, loadSettings } from '../settings';
 
 /**
  * `npm run demo`: the tutorial's flow on this machine, offline, with no configuration. Starts the emulator of
- * Amazon's API and the skill's webhook on free ports with a random trigger secret, triggers each of the eight
- * events through its hidden intent, and prints what a user would hear. `--keep` leaves both running.
+ * Amazon's API and the skill's webhook on free ports with a random trigger secret, subscribes two users on the
+ * emulator (which tells the skill, as Alexa would), triggers each of the eight events through its hidden intent,
+ * and prints what a user would hear. `--keep` leaves both running.
  */
 /** The demo skill's id: no real skill has it. */
 const DEMO_SKILL_ID = 'amzn1.ask.skill.00000000-0000-0000-0000-0000000de300';
+/** The demo's users, one per locale of app.json's first two. */
+const DEMO_USERS = ['amzn1.ask.account.DEMO-EN', 'amzn1.ask.account.DEMO-DE'];
 
 async function demo(keep: boolean): Promise<number> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-demo-'));
   const secret = randomBytes(32).toString('hex');
-  const emulator = await createEmulator({ port: 0, skillJsonPath: path.join(PROJECT_ROOT, 'platforms', 'alexaSkill', 'skill-package', 'skill.json') });
+  const emulator = await createEmulator({ port: 0, skillJsonPath: path.join(PROJECT_ROOT, 'platforms', 'alexaSkill', 'skill-package', 'skill.json'), subscribers: {} });
   const settings = loadSettings({
-    // Alexa's requests are verified, so a skill id is needed; the demo's is no real skill's.
     SKILL_ID: DEMO_SKILL_ID,
+    // The emulator plays Alexa and cannot sign as Amazon does; both listen on this machine alone.
+    ALEXA_VERIFY_REQUESTS: 'false',
     TRIGGER_SECRET: secret,
     ALEXA_CLIENT_ID: 'amzn1.application-oa2-client.demo',
     ALEXA_CLIENT_SECRET: randomBytes(16).toString('hex'),
@@ -38,8 +42,17 @@ async function demo(keep: boolean): Promise<number> {
 
   write(`Proactive Events demo: the tutorial's flow on this machine, offline.\n`);
   write(`  Amazon emulator  ${emulator.url}  (notifications page ${emulator.url}/)\n`);
-  write(`  Skill webhook    ${webhook}\n\n`);
-  write(`Triggering each event through its hidden intent, signed with a random trigger secret:\n`);
+  write(`  Skill webhook    ${webhook}  (Alexa's signatures not checked: the emulator plays Alexa)\n\n`);
+
+  // As in the Alexa app: each user turns the skill's notifications on, and Alexa tells the skill.
+  emulator.setSkill({ url: webhook, skillId: DEMO_SKILL_ID });
+  const published = [...settings.app.events];
+  for (const [i, user] of DEMO_USERS.entries()) {
+    const locale = settings.app.locales[i % settings.app.locales.length];
+    const { skill } = await emulator.setSubscriptions(user, published, locale);
+    write(`  ${skill?.delivered ? '✓' : '✗'} ${user} (${locale}) turned on ${published.length} events; ${skill?.message ?? 'no skill told'}\n`);
+  }
+  write(`\nTriggering each event through its hidden intent, signed with a random trigger secret:\n`);
 
   let delivered = 0;
   for (const definition of EVENT_DEFINITIONS) {
@@ -47,10 +60,11 @@ async function demo(keep: boolean): Promise<number> {
     const referenceId = `demo-${definition.command}-${randomUUID()}`;
     const plan = { endpoint: webhook, secret, apiEndpoint: emulator.url, explicitEndpoint: true, locale: settings.app.locales[0], referenceId };
     const [result] = await triggerEvent(built, plan);
-    const heard = emulator.accepted.find((event) => event.referenceId === referenceId)?.text;
+    const accepted = emulator.accepted.find((event) => event.referenceId === referenceId);
     const ok = result?.status === 'accepted';
     if (ok) delivered++;
-    const detail = ok ? `"${heard}"` : result?.errors.map((error) => error.message).join('; ');
+    const reached = accepted?.reached ? ` (reached ${accepted.reached.length})` : '';
+    const detail = ok ? `"${accepted?.text}"${reached}` : result?.errors.map((error) => error.message).join('; ');
     write(`  ${ok ? '✓' : '✗'} ${definition.command.padEnd(11)} ${hiddenIntentName(definition.name).padEnd(27)} ${(result?.status ?? 'failed').padEnd(8)} ${detail}\n`);
   }
   write(`\n${delivered} of ${EVENT_DEFINITIONS.length} notifications accepted; ${emulator.tokensIssued} access token requested.\n`);

@@ -217,13 +217,16 @@ describe('only for this machine', () => {
     for (const host of ['127.0.0.1:3001', 'localhost', 'LOCALHOST:1', '[::1]:3001']) expect((await withHost('GET', '/events', host)).status).toBe(200);
   });
 
-  it('refuses a browser form post to its token endpoint, and any browser request that changes state', async () => {
+  it("refuses a browser form post to its token endpoint, and any other site's request that changes state", async () => {
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'id', client_secret: 'secret', scope: 'alexa::proactive_events' });
     const posted = await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form, headers: { origin: 'https://attacker.example.com' } });
     expect(posted.status).toBe(403);
-    await expect(posted.json()).resolves.toEqual({ code: 403, message: "Browsers may not use the emulator's API (the request has an Origin header)" });
+    await expect(posted.json()).resolves.toEqual({ code: 403, message: 'Browsers may not use the emulator\'s API from another site (the request comes from "https://attacker.example.com")' });
     expect(emulator.tokensIssued).toBe(0);
-    expect((await fetch(`${emulator.url}/events`, { method: 'DELETE', headers: { origin: emulator.url } })).status).toBe(403);
+    // Another server on this machine is another site; the emulator's own page is not.
+    const { port } = new URL(emulator.url);
+    expect((await fetch(`${emulator.url}/events`, { method: 'DELETE', headers: { origin: `http://127.0.0.1:${Number(port) + 1}` } })).status).toBe(403);
+    expect((await fetch(`${emulator.url}/events`, { method: 'DELETE', headers: { origin: emulator.url } })).status).toBe(204);
   });
 
   it(`keeps at most ${MAX_LIVE_TOKENS} tokens, dropping expired ones first, then the oldest`, async () => {
@@ -236,6 +239,130 @@ describe('only for this machine', () => {
     expect((await send(example('weather-alert.json'), first)).status).toBe(403);
     expect((await send(example('weather-alert.json'), tokens[0])).status).toBe(403); // the oldest live one, dropped
     expect((await send(example('weather-alert.json'), tokens[MAX_LIVE_TOKENS])).status).toBe(202);
+  });
+});
+
+describe('subscribers, as Alexa keeps them', () => {
+  const WEATHER = 'AMAZON.WeatherAlert.Activated';
+  const TRASH = 'AMAZON.TrashCollectionAlert.Activated';
+  const ME = 'amzn1.ask.account.ME';
+  const unicast = (user: string) => ({ ...example('weather-alert.json'), referenceId: `r-${Math.random()}`, relevantAudience: { type: 'Unicast', payload: { user } } });
+  const multicast = () => ({ ...example('weather-alert.json'), referenceId: `r-${Math.random()}` });
+  const put = (user: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${emulator.url}/subscriptions/${encodeURIComponent(user)}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  /** A stand-in for the skill's webhook that records what it is sent and answers `status`. */
+  async function skillStandIn(status = 200) {
+    const received: Array<Record<string, any>> = [];
+    const { createServer } = await import('http');
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? '{"version":"1.0","response":{}}' : '{"error":{"code":"SIGNATURE_INVALID","message":"the SignatureCertChainUrl header is missing"}}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/webhook`;
+    return { url, received, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it("refuses a Unicast to a user who has not turned the event on with 403, as Amazon does, and accepts it once they have", async () => {
+    await start({ subscribers: {} });
+    const bearer = await accessToken();
+    const refused = await send(unicast(ME), bearer);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { message: string }).message).toBe(
+      `The user is not subscribed to ${WEATHER} (subscribed here to: none; turn it on on the emulator's page or with npx proactive-events subscribe)`,
+    );
+    expect((await put(ME, { events: [WEATHER] })).status).toBe(200);
+    expect((await send(unicast(ME), bearer)).status).toBe(202);
+    expect(emulator.accepted).toEqual([expect.objectContaining({ audience: ME, reached: [ME] })]);
+    expect((await put(ME, { events: [] })).status).toBe(200);
+    expect((await send(unicast(ME), bearer)).status).toBe(403);
+  });
+
+  it('shows whom a Multicast reached: the users of this region who turned its event on, or no one', async () => {
+    await start({ subscribers: {} });
+    const bearer = await accessToken();
+    await send(multicast(), bearer);
+    await put(ME, { events: [WEATHER, TRASH] });
+    await put('amzn1.ask.account.OTHER', { events: [TRASH] });
+    await put('amzn1.ask.account.THIRD', { events: [WEATHER], locale: 'de-DE' });
+    await send(multicast(), bearer);
+    expect(emulator.accepted.map((event) => event.reached)).toEqual([[], [ME, 'amzn1.ask.account.THIRD']]);
+    const listed = await (await fetch(`${emulator.url}/subscriptions`)).json();
+    expect(listed).toMatchObject({ tracked: true, skill: null, subscribers: expect.arrayContaining([{ user: 'amzn1.ask.account.THIRD', events: [WEATHER], locale: 'de-DE' }]) });
+  });
+
+  it('refuses a change naming an event the skill does not publish, or malformed, naming the field and what is allowed', async () => {
+    await start({ subscribers: {}, skillJsonPath: SKILL_JSON });
+    const unknown = await put(ME, { events: [WEATHER, 'AMAZON.Weather.Changed'] });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { message: string }).message).toMatch(/^events\[1\]: "AMAZON\.Weather\.Changed" is not an event this skill publishes; it publishes AMAZON\.WeatherAlert\.Activated, /);
+    const malformed = await put(ME, { events: WEATHER, locale: 'english' });
+    expect(((await malformed.json()) as { message: string }).message).toBe('events: Invalid input: expected array, received string; locale: expected a locale like "en-US"');
+    expect(emulator.subscribers()).toEqual([]);
+  });
+
+  it('counts every user as subscribed without subscribers, and says so to a change', async () => {
+    await start();
+    expect((await send(unicast(ME), await accessToken())).status).toBe(202);
+    expect(emulator.accepted[0].reached).toBeUndefined();
+    const change = await put(ME, { events: [WEATHER] });
+    expect(change.status).toBe(409);
+  });
+
+  it('tells the skill of each change with the ProactiveSubscriptionChanged Alexa sends, this emulator as the region', async () => {
+    const skill = await skillStandIn();
+    try {
+      await start({ subscribers: {}, skill: { url: skill.url, skillId: 'amzn1.ask.skill.TEST' } });
+      const answer = await (await put(ME, { events: [TRASH, WEATHER], locale: 'de-DE' })).json();
+      // In the order of the publications (all eight here), not of the request.
+      expect(answer).toEqual({ subscriber: { user: ME, events: [WEATHER, TRASH], locale: 'de-DE' }, skill: { delivered: true, status: 200, message: `the skill at ${skill.url} answered 200` } });
+      expect(skill.received).toEqual([
+        {
+          version: '1.0',
+          context: { System: { application: { applicationId: 'amzn1.ask.skill.TEST' }, user: { userId: ME }, apiEndpoint: emulator.url } },
+          request: {
+            type: 'AlexaSkillEvent.ProactiveSubscriptionChanged',
+            requestId: expect.stringMatching(/^amzn1\.echo-api\.request\./),
+            timestamp: new Date(clock.now).toISOString(),
+            locale: 'de-DE',
+            body: { subscriptions: [{ eventName: WEATHER }, { eventName: TRASH }] },
+          },
+        },
+      ]);
+    } finally {
+      await skill.close();
+    }
+  });
+
+  it('keeps the change but says why when the skill refuses it or cannot be reached', async () => {
+    const skill = await skillStandIn(403);
+    try {
+      await start({ subscribers: {}, skill: { url: skill.url } });
+      const refused = await emulator.setSubscriptions(ME, [WEATHER]);
+      expect(refused.skill).toEqual({
+        delivered: false,
+        status: 403,
+        message: `the skill at ${skill.url} answered 403: the SignatureCertChainUrl header is missing (a skill that verifies signatures refuses the emulator: run it with npm run dev, or ALEXA_VERIFY_REQUESTS=false on loopback)`,
+      });
+      expect(emulator.subscribers()).toEqual([{ user: ME, events: [WEATHER], locale: 'en-US' }]);
+      await skill.close();
+      const unreachable = await emulator.setSubscriptions(ME, []);
+      expect(unreachable.skill).toEqual({ delivered: false, status: null, message: `the skill at ${skill.url} could not be reached (ECONNREFUSED): is it running?` });
+    } finally {
+      await skill.close().catch(() => undefined);
+    }
+  });
+
+  it("takes changes from its own page, and from no other site's", async () => {
+    await start({ subscribers: {} });
+    expect((await put(ME, { events: [WEATHER] }, { origin: emulator.url })).status).toBe(200);
+    expect((await put(ME, { events: [] }, { origin: 'https://attacker.example.com' })).status).toBe(403);
+    expect(emulator.subscribers()).toEqual([{ user: ME, events: [WEATHER], locale: 'en-US' }]);
   });
 });
 

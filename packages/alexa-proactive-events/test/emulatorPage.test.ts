@@ -39,7 +39,7 @@ describeInBrowser('the notifications page in headless Chromium', () => {
     await setup.close();
   });
 
-  const cardTexts = () => page.locator('article.card .text').allTextContents();
+  const cardTexts = () => page.locator('article.card .text[data-locale="en-US"] .said').allTextContents();
 
   it('shows an accepted event as a notification, and the next one on top without a reload', async () => {
     await setup.sender.send(example('weather-alert.json'), setup.target);
@@ -67,5 +67,36 @@ describeInBrowser('the notifications page in headless Chromium', () => {
     expect(shown[0]).toBe(setup.emulator.accepted[setup.emulator.accepted.length - 1].text);
     // To look at the page yourself: PAGE_SCREENSHOT=/tmp/page.png npx jest emulatorPage
     if (process.env.PAGE_SCREENSHOT) await page.screenshot({ path: process.env.PAGE_SCREENSHOT });
+  });
+
+  it("turns a user's notifications on and off as the Alexa app does, and shows whom a Multicast reached, in every locale", async () => {
+    const tracked = await sendingSetup({ subscribers: {} });
+    try {
+      await page.goto(`${tracked.emulator.url}/`);
+      await page.locator('#new-user').fill('amzn1.ask.account.PAGE');
+      await page.locator('#new-locale').selectOption('de-DE');
+      await page.getByRole('button', { name: 'Subscribe to every event' }).click();
+      await page.getByText('Saved for amzn1.ask.account.PAGE; no skill to tell').waitFor({ timeout: 10_000 });
+      expect(tracked.emulator.subscribers()).toEqual([{ user: 'amzn1.ask.account.PAGE', events: expect.arrayContaining(['AMAZON.WeatherAlert.Activated']), locale: 'de-DE' }]);
+      const weather = page.locator('[data-user="amzn1.ask.account.PAGE"] input[data-event="AMAZON.WeatherAlert.Activated"]');
+      await weather.uncheck();
+      for (let waited = 0; tracked.emulator.subscribers()[0].events.includes('AMAZON.WeatherAlert.Activated'); waited += 50) {
+        if (waited > 10_000) throw new Error('the page did not save the change');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+
+      const twoLocales = { ...example('order-shipped.json'), localizedAttributes: [{ locale: 'en-US', sellerName: 'Example Shop' }, { locale: 'de-DE', sellerName: 'Beispielladen' }] };
+      expect((await tracked.sender.send(twoLocales, tracked.target)).status).toBe('accepted');
+      expect((await tracked.sender.send(example('weather-alert.json'), tracked.target)).status).toBe('accepted');
+      await page.locator('article.card').nth(1).waitFor({ timeout: 10_000 });
+      const metas = await page.locator('article.card .meta').allTextContents();
+      expect(metas[0]).toContain('reached no one');
+      expect(metas[1]).toContain('reached amzn1.ask.account.PAGE');
+      const rows = page.locator('article.card').nth(1).locator('.text');
+      expect([await rows.nth(0).getAttribute('data-locale'), await rows.nth(1).getAttribute('data-locale')]).toEqual(['en-US', 'de-DE']);
+      await expect(page.locator('article.card').nth(1).locator('[data-locale="de-DE"] .said').textContent()).resolves.toMatch(/Beispielladen/);
+    } finally {
+      await tracked.close();
+    }
   });
 });

@@ -129,3 +129,35 @@ it('sends nothing for a trigger no door admitted, and says once how to serve the
     skill.close();
   }
 });
+
+describe('subscribers turned on and off on the emulator, as in the Alexa app', () => {
+  const ME = 'amzn1.ask.account.SHOPPER';
+  beforeAll(async () => {
+    await amazon.close();
+    amazon = await createEmulator({ port: 0, subscribers: {} });
+  });
+
+  it('reaches the skill, which stores them: a Unicast goes out, then is skipped by the skill and refused by Amazon', async () => {
+    const webhook = await skill((settings) => (settings.triggerSecret = TRIGGER_SECRET));
+    amazon.setSkill({ url: webhook });
+    const trigger = (referenceId: string) => {
+      const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId, users: [ME], explicitEndpoint: false };
+      // The trigger names Amazon's NA host: the user's stored region (this emulator, from the change) wins.
+      return fetch(webhook, { method: 'POST', body: JSON.stringify(triggerRequest({ intent: 'OrderStatusIntent', data, apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US', secret: TRIGGER_SECRET })) });
+    };
+    const results = async (response: Response) => ((await response.json()) as { proactiveEvents: Array<{ status: string; errors: Array<{ message: string }> }> }).proactiveEvents;
+
+    await expect(amazon.setSubscriptions(ME, [ORDER], 'de-DE')).resolves.toMatchObject({ skill: { delivered: true } });
+    expect(await results(await trigger('on-1'))).toEqual([expect.objectContaining({ status: 'accepted' })]);
+    expect(amazon.accepted).toEqual([expect.objectContaining({ audience: ME, reached: [ME] })]);
+
+    await expect(amazon.setSubscriptions(ME, [])).resolves.toMatchObject({ skill: { delivered: true } });
+    const [skipped] = await results(await trigger('off-1'));
+    expect(skipped.status).toBe('skipped');
+    expect(skipped.errors[0].message).toMatch(new RegExp(`^user ${ME} is not subscribed to ${ORDER} \\(subscriptions as of .*: none\\); nothing was sent$`));
+    // A handler's send does not ask the store: Amazon refuses it.
+    await expect(say(webhook, 'ShipMyOrderIntent', ME)).resolves.toMatch(/^rejected 403: Amazon refused the event: The user is not subscribed to AMAZON\.OrderStatus\.Updated \(subscribed here to: none;/);
+    expect(amazon.accepted).toHaveLength(1);
+  });
+});
+

@@ -49,11 +49,14 @@ export function emulatorCommand(io: Io, started: (emulator: Emulator) => void): 
         .env('EMULATOR_CLIENTS_WITHOUT_SCOPE')
         .argParser((value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)]),
     )
+    .addOption(new Option('--skill <url>', "the skill's webhook, told of each subscription change as Alexa tells it (e.g. http://127.0.0.1:3000/webhook)").env('EMULATOR_SKILL_URL').argParser(httpUrl))
+    .addOption(new Option('--skill-id <id>', 'applicationId of the subscription changes (default: SKILL_ID, or a placeholder id)').env('SKILL_ID'))
+    .option('--any-user', 'count every user as subscribed to everything, instead of tracking who turned what on')
     .addOption(new Option('--skill-json <file>', 'built manifest whose publications may be sent (default: skill-package/skill.json or platforms/alexaSkill/skill-package/skill.json, here or above)'))
     .option('--quiet', 'do not print a line per request')
     .addHelpText(
       'after',
-      '\nExamples:\n  npx alexa-proactive-events emulator\n  npx alexa-proactive-events emulator --port 3101 --fault-rate 0.2 --latency 20\n  npx alexa-proactive-events emulator --fault-script 429,500,503\n',
+      '\nExamples:\n  npx alexa-proactive-events emulator\n  npx alexa-proactive-events emulator --skill http://127.0.0.1:3000/webhook\n  npx alexa-proactive-events emulator --port 3101 --fault-rate 0.2 --latency 20\n  npx alexa-proactive-events emulator --fault-script 429,500,503\n',
     )
     .action(async (options: CliOptions) => {
       const skillJson = options.skillJson === undefined ? findSkillJson(io.cwd) : path.resolve(io.cwd, options.skillJson);
@@ -64,6 +67,7 @@ export function emulatorCommand(io: Io, started: (emulator: Emulator) => void): 
           `  notifications page  ${emulator.url}/\n` +
           `  token endpoint      POST ${emulator.url}/auth/o2/token\n` +
           `  events API          POST ${emulator.url}/v1/proactiveEvents[/stages/development]\n` +
+          `  subscribers         ${options.anyUser ? 'every user counts as subscribed to everything (--any-user)' : `none yet: turn events on for a user on the page${options.skill ? `; each change goes to ${options.skill}` : ' (--skill names the skill to tell)'}`}\n` +
           `Point a TokenClient's tokenUrl at ${emulator.url}/auth/o2/token and list ${emulator.url} in the sender's allowedOrigins\n` +
           `  (the Jovo template: LWA_TOKEN_URL=${emulator.url}/auth/o2/token PROACTIVE_API_ENDPOINTS=${emulator.url})\n`,
       );
@@ -85,6 +89,9 @@ interface CliOptions {
   client?: Array<[string, string]>;
   clientWithoutScope?: string[];
   skillJson?: string;
+  skill?: string;
+  skillId?: string;
+  anyUser?: boolean;
   quiet?: boolean;
 }
 
@@ -95,6 +102,8 @@ function toEmulatorOptions(options: CliOptions, io: Io): EmulatorOptions {
     tokenTtlSeconds: options.tokenTtl,
     clients: options.client ? Object.fromEntries(options.client) : undefined,
     clientsWithoutScope: options.clientWithoutScope,
+    subscribers: options.anyUser ? undefined : {},
+    skill: options.skill === undefined ? undefined : { url: options.skill, skillId: options.skillId },
     faults: {
       rate: options.faultRate,
       statuses: options.faultStatuses,
@@ -125,6 +134,17 @@ function script(value: string): Array<number | 'drop'> {
     .split(',')
     .map((item) => item.trim())
     .map((item) => (item === 'drop' ? 'drop' : parseNumber(item, 200, 599, 'statuses (200 to 599) or "drop", comma-separated', true)));
+}
+
+function httpUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // named below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new InvalidArgumentError(`expected an http(s) URL such as http://127.0.0.1:3000/webhook, not ${JSON.stringify(value)}`);
+  return url.href;
 }
 
 function clientPair(value: string): [string, string] {

@@ -7,8 +7,10 @@ import { describeIssue } from '../issues';
 import { PREVIEW_LANGUAGES, previewLocales, previewText } from '../request/preview';
 import { validateRequest, type ProactiveEventRequest } from '../request/validate';
 import { PROACTIVE_EVENTS_SCOPE } from '../send/token';
+import { EVENT_NAMES } from '../events/names';
 import { FaultPlan, type FaultOptions } from './faults';
 import { NOTIFICATIONS_PAGE } from './page';
+import { EmulatedSubscriptions, PLACEHOLDER_SKILL_ID, subscriptionChangedRequest, tellSkill, type SkillDelivery, type SkillTarget, type Subscriber } from './subscriptions';
 
 /**
  * A local stand-in for Amazon's Login with Amazon token endpoint and Proactive Events API, checking what Amazon
@@ -27,8 +29,14 @@ export interface EmulatorOptions {
   publishedEvents?: readonly string[];
   /** A built skill.json, whose `events.publications` say what the skill may send. */
   skillJsonPath?: string;
-  /** For Unicast: the events each user subscribed to. Without it, every user is subscribed to everything. */
+  /**
+   * Who subscribed to what, as Alexa keeps it: a Unicast to a user who has not turned on its event gets 403, and
+   * a Multicast reaches the users who have. `{}` starts with nobody; users turn events on and off on the page,
+   * with `PUT /subscriptions/<user>` or `setSubscriptions`. Without it, every user is subscribed to everything.
+   */
   subscribers?: Readonly<Record<string, readonly string[]>>;
+  /** The skill told of each subscription change (`AlexaSkillEvent.ProactiveSubscriptionChanged`), as Alexa tells it. */
+  skill?: SkillTarget;
   faults?: FaultOptions;
   /** Milliseconds since the epoch, for token expiry; tests move it instead of waiting. */
   now?: () => number;
@@ -44,6 +52,9 @@ export interface EmulatorOptions {
    */
   hostnames?: readonly string[];
 }
+
+export { MAX_SUBSCRIBERS } from './subscriptions';
+export type { SkillDelivery, SkillTarget, Subscriber } from './subscriptions';
 
 /** Tokens each emulator keeps at most, the oldest dropped first; expired ones are dropped as new ones are issued. */
 export const MAX_LIVE_TOKENS = 1000;
@@ -63,6 +74,14 @@ export interface AcceptedEvent {
   texts: Record<string, string>;
   /** The body as it arrived, fields Amazon's documentation does not name included. */
   request: ProactiveEventRequest;
+  /** The users it reached when the emulator tracks subscribers (a Multicast's may be none); absent otherwise. */
+  reached?: string[];
+}
+
+/** A subscription change: the user's subscriptions now, and what the skill answered (null: no skill to tell). */
+export interface SubscriptionChange {
+  subscriber: Subscriber;
+  skill: SkillDelivery | null;
 }
 
 /** Every request the emulator got, answered or not. */
@@ -90,6 +109,16 @@ export interface Emulator {
   setFaults(faults: FaultOptions): void;
   /** Forgets accepted events (and with them the referenceIds seen), the request log and the token count. */
   reset(): void;
+  /** The tracked users and their subscriptions (empty when every user counts as subscribed). */
+  subscribers(): Subscriber[];
+  /**
+   * Sets the events `user` has turned on (all of them: `[]` turns every one off) and tells the skill, as Alexa
+   * does when a user changes them in the Alexa app. Throws, naming each problem, for an event the skill does not
+   * publish, or when the emulator does not track subscribers.
+   */
+  setSubscriptions(user: string, events: readonly string[], locale?: string): Promise<SubscriptionChange>;
+  /** Names the skill told of subscription changes (the `skill` option), for a skill started after the emulator. */
+  setSkill(skill: SkillTarget | undefined): void;
 }
 
 /**
@@ -109,6 +138,25 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const seen = new Set<string>(); // stage | referenceId | audience
   let faults = new FaultPlan(options.faults);
   const log = options.log ?? (() => undefined);
+  const subscriptions = new EmulatedSubscriptions(options.subscribers);
+  let skillTarget = options.skill;
+
+  /** Reads and applies a subscription change, and tells the skill; the problems when it cannot be applied. */
+  const changeSubscriptions = async (user: string, body: unknown): Promise<{ ok: true; change: SubscriptionChange } | { ok: false; status: number; problems: string[] }> => {
+    if (!subscriptions.tracked) {
+      return { ok: false, status: 409, problems: ['This emulator counts every user as subscribed to everything: start it with subscribers (the command line does) to track them'] };
+    }
+    const read = subscriptions.read(user, body, published ?? EVENT_NAMES);
+    if (!read.ok) return { ok: false, status: 400, problems: read.problems };
+    subscriptions.set(read.subscriber);
+    log(`subscriptions of ${user}: ${read.subscriber.events.join(', ') || 'none'}`);
+    const target = skillTarget;
+    if (!target) return { ok: true, change: { subscriber: read.subscriber, skill: null } };
+    const request = subscriptionChangedRequest(read.subscriber, emulator.url, target.skillId ?? PLACEHOLDER_SKILL_ID, now());
+    const skill = await tellSkill(target, request);
+    log(`  ${skill.delivered ? 'told' : 'could not tell'} the skill: ${skill.message}`);
+    return { ok: true, change: { subscriber: read.subscriber, skill } };
+  };
 
   const app = express();
   // Paths are case-sensitive, as Amazon's are: /V1/ProactiveEvents and /stages/Development are no routes.
@@ -134,6 +182,13 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       emulator.tokensIssued = 0;
       seen.clear();
     },
+    subscribers: () => subscriptions.list(),
+    setSubscriptions: async (user, events, locale) => {
+      const result = await changeSubscriptions(user, { events, ...(locale !== undefined && { locale }) });
+      if (!result.ok) throw new Error(result.problems.join('; '));
+      return result.change;
+    },
+    setSkill: (skill) => (skillTarget = skill),
   };
 
   // Only requests addressed to the emulator: a page whose site name was rebound to 127.0.0.1 sends its own name.
@@ -143,10 +198,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (host === undefined || hostnames.has(hostnameOf(host))) return next();
     apiError(res, 403, `The emulator answers requests addressed to ${[...hostnames].join(', ')}, not ${JSON.stringify(host.slice(0, 100))}`);
   });
-  // No browser may use the API: a page on any site can post a form to loopback, and browsers send Origin with it.
+  // No other site's page may use the API: a page on any site can post a form to loopback, and browsers send
+  // Origin with it. The emulator's own page sends its own origin (the Host check above vouches for the name).
   app.use((req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.headers.origin === undefined) return next();
-    apiError(res, 403, 'Browsers may not use the emulator\'s API (the request has an Origin header)');
+    const { origin, host } = req.headers;
+    if (req.method === 'GET' || req.method === 'HEAD' || origin === undefined || origin === `http://${host}`) return next();
+    apiError(res, 403, `Browsers may not use the emulator's API from another site (the request comes from ${JSON.stringify(origin.slice(0, 100))})`);
   });
 
   const receivedLimit = options.receivedLimit ?? 10_000;
@@ -240,8 +297,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       return apiError(res, 403, `The skill does not publish ${request.event.name}: it is not in events.publications of its manifest`);
     }
     const audience = request.relevantAudience.type === 'Unicast' ? request.relevantAudience.payload.user : 'Multicast';
-    if (options.subscribers && audience !== 'Multicast' && !options.subscribers[audience]?.includes(request.event.name)) {
-      return apiError(res, 403, `The user is not subscribed to ${request.event.name}`);
+    if (audience !== 'Multicast' && !subscriptions.isSubscribed(audience, request.event.name)) {
+      const now = subscriptions.get(audience)?.events.join(', ') || 'none';
+      return apiError(res, 403, `The user is not subscribed to ${request.event.name} (subscribed here to: ${now}; turn it on on the emulator's page or with npx proactive-events subscribe)`);
     }
     const key = `${stage}|${request.referenceId}|${audience}`;
     if (seen.has(key)) return apiError(res, 409, `referenceId ${request.referenceId} was already accepted for this audience`);
@@ -262,6 +320,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       text,
       texts,
       request: req.body as ProactiveEventRequest,
+      ...(subscriptions.tracked && { reached: audience === 'Multicast' ? (subscriptions.reached(request.event.name) ?? []) : [audience] }),
     });
     res.status(202).end();
   });
@@ -269,6 +328,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   app.use('/v1/proactiveEvents', events);
 
   app.get('/events', (_req, res) => res.json(emulator.accepted));
+  app.get('/subscriptions', (_req, res) =>
+    res.json({ tracked: subscriptions.tracked, events: published ?? EVENT_NAMES, skill: skillTarget?.url ?? null, subscribers: subscriptions.list() }),
+  );
+  app.put('/subscriptions/:user', express.json({ limit: '16kb', type: () => true }), async (req, res) => {
+    const result = await changeSubscriptions(req.params.user, req.body);
+    if (!result.ok) return apiError(res, result.status, result.problems.join('; '));
+    res.json(result.change);
+  });
   app.get('/stats', (_req, res) => {
     const { tokensIssued, connections } = emulator;
     res.json({ accepted: emulator.accepted.length, received: requestCount, tokensIssued, connections });
@@ -302,7 +369,7 @@ function hostnameOf(host: string): string {
 }
 
 /** Reads that the request log leaves out. */
-const QUIET_PATHS = ['/events', '/stats'];
+const QUIET_PATHS = ['/events', '/stats', '/subscriptions'];
 
 /** Amazon's error body for the events API. */
 function apiError(res: Response, status: number, message: string): void {

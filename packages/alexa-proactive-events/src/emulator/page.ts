@@ -1,6 +1,8 @@
 /**
- * GET /: the accepted events shown as a user's notifications, newest first. The page asks GET /events every
- * second and redraws, so new notifications appear without a reload. Text is set with textContent only.
+ * GET /: the accepted events shown as a user's notifications, newest first, each in every locale it carries, and
+ * the subscribers: a user's events turned on and off here as in the Alexa app (PUT /subscriptions/<user>, which
+ * tells the skill). The page asks GET /events and GET /subscriptions every second and redraws, so changes appear
+ * without a reload. Text is set with textContent only.
  */
 export const NOTIFICATIONS_PAGE = `<!doctype html>
 <html lang="en">
@@ -18,6 +20,13 @@ export const NOTIFICATIONS_PAGE = `<!doctype html>
   .text { font-size: 18px; }
   .meta { color: #9fb3cc; font-size: 13px; margin-top: 6px; }
   .empty { color: #9fb3cc; }
+  .locale { color: #9fb3cc; font-size: 13px; margin-right: 6px; }
+  section { margin: 8px 0 24px; }
+  h2 { font-size: 16px; margin: 16px 0 4px; }
+  .user { background: #18294a; border-radius: 8px; padding: 8px 16px; margin: 8px 0; }
+  .user label { display: inline-block; margin: 4px 16px 4px 0; font-size: 14px; }
+  form input, form select, form button { font: inherit; font-size: 14px; }
+  #status { color: #9fb3cc; font-size: 13px; min-height: 1.4em; }
 </style>
 </head>
 <body>
@@ -25,23 +34,107 @@ export const NOTIFICATIONS_PAGE = `<!doctype html>
   <h1>Notifications</h1>
   <p>What a user would hear: every event this emulator of Amazon's Proactive Events API accepted, newest first.</p>
 </header>
-<main id="notifications"><p class="empty">Loading…</p></main>
+<main>
+<section id="subscribers-section" hidden>
+  <h2>Subscribers</h2>
+  <p class="meta">Turn a user's notifications on and off, as they would in the Alexa app; each change is sent to the skill.</p>
+  <div id="subscribers"></div>
+  <form id="add">
+    <input id="new-user" placeholder="user id, e.g. amzn1.ask.account.ME" size="34" required>
+    <select id="new-locale"><option>en-US</option><option>de-DE</option></select>
+    <button>Subscribe to every event</button>
+  </form>
+  <div id="status" role="status"></div>
+</section>
+<h2>Notifications</h2>
+<div id="notifications"><p class="empty">Loading…</p></div>
+</main>
 <script>
   const list = document.getElementById('notifications');
+  const subscribersSection = document.getElementById('subscribers-section');
+  const subscribersList = document.getElementById('subscribers');
+  const status = document.getElementById('status');
+  function line(className, text) {
+    const element = document.createElement('div');
+    element.className = className;
+    element.textContent = text;
+    return element;
+  }
   function card(event) {
     const item = document.createElement('article');
     item.className = 'card';
     item.dataset.referenceId = event.referenceId;
-    const text = document.createElement('div');
-    text.className = 'text';
-    text.textContent = event.text;
-    const meta = document.createElement('div');
-    meta.className = 'meta';
-    const audience = event.audience === 'Multicast' ? 'every subscriber' : 'user ' + event.audience;
-    meta.textContent = [new Date(event.acceptedAt).toLocaleTimeString(), event.event, audience, event.stage, event.locale].join(' · ');
-    item.append(text, meta);
+    const texts = Object.entries(event.texts);
+    for (const [locale, text] of texts.length > 0 ? texts : [[event.locale, event.text]]) {
+      const row = line('text', '');
+      row.dataset.locale = locale;
+      const tag = document.createElement('span');
+      tag.className = 'locale';
+      tag.textContent = locale;
+      const said = document.createElement('span');
+      said.className = 'said';
+      said.textContent = text;
+      row.append(tag, said);
+      item.append(row);
+    }
+    let audience = event.audience === 'Multicast' ? 'every subscriber' : 'user ' + event.audience;
+    if (event.reached && event.audience === 'Multicast') {
+      audience = event.reached.length === 0 ? 'reached no one: no user here has turned this event on' : 'reached ' + event.reached.join(', ');
+    }
+    item.append(line('meta', [new Date(event.acceptedAt).toLocaleTimeString(), event.event, audience, event.stage].join(' · ')));
     return item;
   }
+  async function save(user, events, locale) {
+    status.textContent = 'Saving…';
+    try {
+      const response = await fetch('subscriptions/' + encodeURIComponent(user), {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(locale ? { events, locale } : { events }),
+      });
+      const answer = await response.json();
+      if (!response.ok) status.textContent = 'Not saved: ' + answer.message;
+      else status.textContent = 'Saved for ' + user + (answer.skill ? (answer.skill.delivered ? '; ' : '; not told: ') + answer.skill.message : '; no skill to tell (start the emulator with --skill)');
+    } catch (error) {
+      status.textContent = 'The emulator is not answering.';
+    }
+    shownSubscribers = null;
+    refreshSubscribers();
+  }
+  let shownSubscribers = null;
+  async function refreshSubscribers() {
+    const state = await (await fetch('subscriptions', { cache: 'no-store' })).json();
+    subscribersSection.hidden = !state.tracked;
+    const key = JSON.stringify(state.subscribers);
+    if (key === shownSubscribers) return;
+    shownSubscribers = key;
+    subscribersList.replaceChildren(...state.subscribers.map((subscriber) => {
+      const box = document.createElement('div');
+      box.className = 'user';
+      box.dataset.user = subscriber.user;
+      box.append(line('meta', subscriber.user + ' · ' + subscriber.locale));
+      for (const event of state.events) {
+        const label = document.createElement('label');
+        const toggle = document.createElement('input');
+        toggle.type = 'checkbox';
+        toggle.dataset.event = event;
+        toggle.checked = subscriber.events.includes(event);
+        toggle.addEventListener('change', () => {
+          const events = state.events.filter((name) => (name === event ? toggle.checked : subscriber.events.includes(name)));
+          save(subscriber.user, events);
+        });
+        label.append(toggle, document.createTextNode(' ' + event));
+        box.append(label);
+      }
+      return box;
+    }));
+    window.subscriptionsState = state;
+  }
+  document.getElementById('add').addEventListener('submit', (submit) => {
+    submit.preventDefault();
+    const user = document.getElementById('new-user').value.trim();
+    if (user) save(user, window.subscriptionsState ? window.subscriptionsState.events : [], document.getElementById('new-locale').value);
+  });
   let shown = null; // ids of the events on screen; null until the first answer
   async function refresh() {
     try {
@@ -59,8 +152,9 @@ export const NOTIFICATIONS_PAGE = `<!doctype html>
       shown = null;
     }
   }
-  refresh();
-  setInterval(refresh, 1000);
+  const tick = () => { refresh(); refreshSubscribers().catch(() => undefined); };
+  tick();
+  setInterval(tick, 1000);
 </script>
 </body>
 </html>

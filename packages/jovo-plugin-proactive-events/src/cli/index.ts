@@ -3,10 +3,12 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, Exit, previewCommand, processIo, validateCommand, type Io } from 'alexa-proactive-events/cli';
 import { eventCommands } from './events';
 import { sendCommand } from './send';
+import { subscribeCommands } from './subscribe';
 
 /**
  * The trigger script: `npx proactive-events <command> [options]`, or `npm run trigger -- <command> [options]`:
- * a command per event, `send --file`, and the library's `validate` and `preview`.
+ * a command per event, `send --file`, `subscribe` and `unsubscribe` on the emulator, and the library's
+ * `validate` and `preview`.
  */
 export function createProgram(io: Io): Command {
   const program = new Command('proactive-events')
@@ -17,6 +19,7 @@ export function createProgram(io: Io): Command {
     .showHelpAfterError('(run with --help for usage)');
   eventCommands(program, io);
   sendCommand(program, io);
+  subscribeCommands(program, io);
   validateCommand(program, io);
   previewCommand(program, io);
   return program;
