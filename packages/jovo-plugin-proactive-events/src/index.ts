@@ -22,4 +22,6 @@ export type { SubscriberRecord } from './stores/subscribers';
 export { AppDeclarationSchema, SettingsError, findProjectRoot, jsonSyntaxError, parseOrThrow, readAppDeclaration, readEnvironment } from './config/project';
 export type { AppDeclaration, Environment } from './config/project';
 export { checkTriggerEvent, signTriggers, triggerEvent } from './trigger/client';
+export { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, removeDevSession, writeDevSession } from './cli/devSession';
+export type { DevSession } from './cli/devSession';
 export type { EventToTrigger, TriggerHooks, TriggerPlan } from './trigger/client';

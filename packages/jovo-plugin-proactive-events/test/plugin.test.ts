@@ -4,9 +4,10 @@ import { triggerRequest, type OrderStatusUpdatedPayload } from 'alexa-proactive-
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { Log } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
-import { ProactiveEvents, type EventToSend } from '../src';
+import { DEV_SKILL_ID, ProactiveEvents, type EventToSend } from '../src';
+import { runTrigger } from '../src/cli';
 import { createWebhook, listen } from '../src/doors/webhook';
-import { createApp, gateOptions, testSettings, type Settings } from './helpers/app';
+import { PROJECT, createApp, gateOptions, testSettings, type Settings } from './helpers/app';
 import { inProcessSkill } from './helpers/conversation';
 import { TRIGGER_SECRET } from './helpers/pipeline';
 import { intentRequest } from './helpers/requests';
@@ -128,6 +129,52 @@ it('sends nothing for a trigger no door admitted, and says once how to serve the
     warn.mockRestore();
     skill.close();
   }
+});
+
+describe('npx proactive-events invoke', () => {
+  async function invoke(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const status = await runTrigger(['invoke', ...argv], { out: (text) => (out += text), err: (text) => (err += text), cwd: PROJECT });
+    return { status, out, err };
+  }
+
+  it("tries a fork's new intent as Alexa would send it, and shows what the skill says and every event it sent", async () => {
+    const webhook = await skill();
+    const { status, out, err } = await invoke('ShipMyOrderIntent', '--endpoint', webhook, '--emulator', amazon.url, '--user', 'amzn1.ask.account.FORK');
+    expect(err).toBe('');
+    expect(status).toBe(0);
+    expect(out).toBe(
+      'Alexa says: accepted\n  (the session ends)\n' +
+        '✓ AMAZON.OrderStatus.Updated accepted (to amzn1.ask.account.FORK)\n' +
+        '    en-US: Your order from Example Shop has been shipped.\n' +
+        '    de-DE: Deine Bestellung bei Beispielladen wurde versandt.\n' +
+        "(the skill's log, and any event it could not send, are in npm run dev's output)\n",
+    );
+  });
+
+  it('passes slots and the locale, and says when nothing was sent', async () => {
+    const webhook = await skill((settings) => settings);
+    const { out } = await invoke('WrongStatusIntent', '--endpoint', webhook, '--emulator', amazon.url, '--slot', 'order=1234', '--locale', 'de-DE', '--json');
+    expect(JSON.parse(out)).toEqual({ response: expect.objectContaining({ outputSpeech: { type: 'SSML', ssml: '<speak>rejected</speak>' } }), events: [] });
+  });
+
+  it("is refused by a skill that checks Alexa's signatures, saying what to run instead", async () => {
+    const settings = testSettings();
+    const app = createApp(settings);
+    const server = await listen(createWebhook(app, { signatures: true, skillId: DEV_SKILL_ID, log: () => undefined }), 0, '127.0.0.1');
+    servers.push(server);
+    const { status, err } = await invoke('launch', '--endpoint', `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, '--emulator', amazon.url);
+    expect(status).toBe(1);
+    expect(err).toMatch(/^✗ the skill refused the request \(SIGNATURE_INVALID: .*\)\n  This skill checks Alexa's signatures, so it refuses requests made up here: run npm run dev, whose skill takes them\n$/);
+  });
+
+  it('exits 2 without a development skill, or for a hidden intent, naming what to do', async () => {
+    await expect(invoke('launch')).resolves.toMatchObject({ status: 2, err: '✗ no development skill: start one with npm run dev (or name one with --endpoint and its emulator with --emulator)\n' });
+    const hidden = await invoke('WeatherAlertIntent', '--endpoint', 'http://127.0.0.1:1/webhook', '--emulator', amazon.url);
+    expect(hidden).toMatchObject({ status: 2, err: expect.stringContaining('WeatherAlertIntent is a hidden intent: only signed triggers reach it') });
+    await expect(invoke('launch', '--slot', 'nameless')).resolves.toMatchObject({ status: 2, err: expect.stringContaining('expected name=value, not "nameless"') });
+  });
 });
 
 describe('subscribers turned on and off on the emulator, as in the Alexa app', () => {

@@ -290,7 +290,7 @@ describe('the trigger script', () => {
     const status = await runTrigger(['weather', '--alert-type', 'TORNADO', '--endpoint', webhook], { out: () => undefined, err: (text) => (err += text), cwd: os.tmpdir() });
     if (saved !== undefined) process.env.TRIGGER_SECRET = saved;
     expect(status).toBe(2);
-    expect(err).toBe('No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), or pass --secret\n');
+    expect(err).toBe('No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), pass --secret, or run npm run dev, whose skill the script finds by itself\n');
   });
 
   it('exits 3 when the skill cannot be reached, naming the cause', async () => {

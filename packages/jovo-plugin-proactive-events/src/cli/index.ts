@@ -2,13 +2,14 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, Exit, previewCommand, processIo, validateCommand, type Io } from 'alexa-proactive-events/cli';
 import { eventCommands } from './events';
+import { invokeCommand } from './invoke';
 import { sendCommand } from './send';
 import { subscribeCommands } from './subscribe';
 
 /**
  * The trigger script: `npx proactive-events <command> [options]`, or `npm run trigger -- <command> [options]`:
- * a command per event, `send --file`, `subscribe` and `unsubscribe` on the emulator, and the library's
- * `validate` and `preview`.
+ * a command per event, `send --file`, `subscribe` and `unsubscribe` on the emulator, `invoke` for the development
+ * skill, and the library's `validate` and `preview`.
  */
 export function createProgram(io: Io): Command {
   const program = new Command('proactive-events')
@@ -20,6 +21,7 @@ export function createProgram(io: Io): Command {
   eventCommands(program, io);
   sendCommand(program, io);
   subscribeCommands(program, io);
+  invokeCommand(program, io);
   validateCommand(program, io);
   previewCommand(program, io);
   return program;

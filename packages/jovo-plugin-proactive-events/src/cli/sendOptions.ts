@@ -18,6 +18,7 @@ import {
 } from 'alexa-proactive-events';
 import { findProjectRoot, readAppDeclaration, readEnvironment } from '../config/project';
 import type { TriggerPlan } from '../trigger/client';
+import { readDevSession } from './devSession';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:3000/webhook';
 export const DEFAULT_CONCURRENCY = 8;
@@ -81,8 +82,11 @@ export function addSendOptions(command: Command): Command {
  */
 export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   const root = findProjectRoot(io.cwd);
-  const secret = options.secret ?? readEnvironment(root ?? io.cwd).TRIGGER_SECRET;
-  if (!secret) usage(io, 'No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), or pass --secret');
+  // While `npm run dev` runs, the default endpoint is its skill, with its secret and its emulator as Amazon.
+  const dev = options.endpoint === DEFAULT_ENDPOINT ? readDevSession(root) : undefined;
+  if (dev && !options.json) io.err(`(npm run dev: the skill at ${dev.webhook}, the emulator at ${dev.emulator} as Amazon)\n`);
+  const secret = options.secret ?? dev?.secret ?? readEnvironment(root ?? io.cwd).TRIGGER_SECRET;
+  if (!secret) usage(io, 'No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), pass --secret, or run npm run dev, whose skill the script finds by itself');
   const weak = triggerSecretProblem(secret);
   if (weak) usage(io, `The trigger secret (${options.secret === undefined ? 'TRIGGER_SECRET' : '--secret'}) is ${weak}`);
   const users = [...(options.user ?? []), ...(options.usersFile ? readUsers(options.usersFile, io) : [])];
@@ -98,8 +102,8 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   }
   const chosen = options.locale ?? locales;
   return {
-    endpoint: resolveEndpoint(options.endpoint, io),
-    apiEndpoint: options.apiEndpoint ?? REGION_ORIGINS[options.region ?? 'NA'],
+    endpoint: dev?.webhook ?? resolveEndpoint(options.endpoint, io),
+    apiEndpoint: options.apiEndpoint ?? (options.region || !dev ? REGION_ORIGINS[options.region ?? 'NA'] : dev.emulator),
     explicitEndpoint: options.region !== undefined || options.apiEndpoint !== undefined,
     users: users.length > 0 ? [...new Set(users)] : undefined,
     locales: chosen,

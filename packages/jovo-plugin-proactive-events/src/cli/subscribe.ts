@@ -1,6 +1,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EVENT_DEFINITIONS, LOCALE_PATTERN } from 'alexa-proactive-events';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
+import { findProjectRoot } from '../config/project';
+import { readDevSession } from './devSession';
 
 /** Where `npm run emulator` and `npm run dev` listen. */
 export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:3001';
@@ -9,7 +11,7 @@ interface SubscribeOptions {
   user: string;
   event: string[];
   locale?: string;
-  emulator: string;
+  emulator?: string;
 }
 
 interface EmulatorState {
@@ -39,7 +41,7 @@ export function subscribeCommands(program: Command, io: Io): Command[] {
           .argParser((value: string, previous: string[] = []) => [...previous, ...value.split(',').map(eventName)]),
       )
       .addOption(new Option('--locale <locale>', "the user's locale, sent with the change (default: the emulator's, or en-US)").argParser(locale))
-      .addOption(new Option('--emulator <url>', "the emulator's URL").env('EMULATOR_URL').default(DEFAULT_EMULATOR_URL))
+      .addOption(new Option('--emulator <url>', `the emulator's URL (default: npm run dev's, or ${DEFAULT_EMULATOR_URL})`).env('EMULATOR_URL'))
       .addHelpText('after', `\nExamples:\n  npx proactive-events ${verb} --user amzn1.ask.account.ME\n  npx proactive-events ${verb} --user amzn1.ask.account.ME --event weather --event trash\n`)
       .action(async (options: SubscribeOptions) => {
         const status = await change(verb, options, io);
@@ -49,7 +51,7 @@ export function subscribeCommands(program: Command, io: Io): Command[] {
 }
 
 async function change(verb: 'subscribe' | 'unsubscribe', options: SubscribeOptions, io: Io): Promise<number> {
-  const base = options.emulator.replace(/\/+$/, '');
+  const base = (options.emulator ?? readDevSession(findProjectRoot(io.cwd))?.emulator ?? DEFAULT_EMULATOR_URL).replace(/\/+$/, '');
   let state: EmulatorState;
   try {
     state = (await (await fetch(`${base}/subscriptions`)).json()) as EmulatorState;

@@ -1,0 +1,159 @@
+import { randomUUID } from 'crypto';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { LOCALE_PATTERN, eventOfHiddenIntent } from 'alexa-proactive-events';
+import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
+import { findProjectRoot, readAppDeclaration } from '../config/project';
+import { DEV_SKILL_ID, readDevSession, type DevSession } from './devSession';
+
+/** The user of invoked requests unless --user names one. */
+export const DEV_USER = 'amzn1.ask.account.DEV';
+
+interface InvokeOptions {
+  slot?: Array<[string, string]>;
+  user: string;
+  locale?: string;
+  endpoint?: string;
+  emulator?: string;
+  json?: boolean;
+}
+
+interface AcceptedEvent {
+  id: number;
+  event: string;
+  audience: string;
+  texts: Record<string, string>;
+  text: string;
+  reached?: string[];
+}
+
+/**
+ * `invoke <launch|IntentName>`: sends the development skill the request Alexa would send when a user opens the skill
+ * or says an intent (with its slots), and prints what the skill says and every event the emulator got from it
+ * meanwhile. Made up here, so only a skill that does not check Alexa's signatures (`npm run dev`) takes it.
+ */
+export function invokeCommand(program: Command, io: Io): Command {
+  return program
+    .command('invoke')
+    .description('send the development skill (npm run dev) the request Alexa would send for "launch" or an intent, and show what it says and sends')
+    .argument('<launch|IntentName>', '"launch" to open the skill, or an intent of the language model')
+    .addOption(new Option('--slot <name=value>', 'a slot value (repeatable)').argParser(slot))
+    .addOption(new Option('--user <id>', "the user's id").default(DEV_USER))
+    .addOption(new Option('--locale <locale>', "the request's locale (default: app.json's first)").argParser(locale))
+    .addOption(new Option('--endpoint <url>', "the skill's webhook (default: npm run dev's)"))
+    .addOption(new Option('--emulator <url>', "the emulator the skill sends to, as the user's region (default: npm run dev's)"))
+    .option('--json', "print the skill's response and the events as one JSON object")
+    .addHelpText('after', '\nExamples:\n  npx proactive-events invoke launch\n  npx proactive-events invoke NotificationsInfoIntent --locale de-DE\n  npx proactive-events invoke OrderShippedIntent --slot order=1234\n')
+    .action(async (target: string, options: InvokeOptions) => {
+      const status = await invoke(target, options, io);
+      if (status !== EXIT.ok) throw new Exit(status);
+    });
+}
+
+async function invoke(target: string, options: InvokeOptions, io: Io): Promise<number> {
+  const root = findProjectRoot(io.cwd);
+  const dev = readDevSession(root);
+  const endpoint = options.endpoint ?? dev?.webhook;
+  const emulator = (options.emulator ?? dev?.emulator)?.replace(/\/+$/, '');
+  if (!endpoint || !emulator) {
+    io.err('✗ no development skill: start one with npm run dev (or name one with --endpoint and its emulator with --emulator)\n');
+    return EXIT.usage;
+  }
+  if (target !== 'launch' && !/^[A-Za-z][\w.]*$/.test(target)) {
+    io.err(`✗ ${JSON.stringify(target)}: expected "launch" or an intent name such as NotificationsInfoIntent\n`);
+    return EXIT.usage;
+  }
+  if (eventOfHiddenIntent(target)) {
+    io.err(`✗ ${target} is a hidden intent: only signed triggers reach it; send its event with the trigger script (npx proactive-events --help)\n`);
+    return EXIT.usage;
+  }
+  const requestLocale = options.locale ?? (root ? readAppDeclaration(root).locales[0] : 'en-US');
+  const before = await acceptedIds(emulator, io);
+  if (!before) return EXIT.failed;
+  const request = alexaRequest(target, { ...options, locale: requestLocale }, emulator, dev);
+  let response: Response;
+  try {
+    response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  } catch (error) {
+    io.err(`✗ the skill at ${endpoint} does not answer (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}): is npm run dev running?\n`);
+    return EXIT.failed;
+  }
+  const body = (await response.json().catch(() => ({}))) as { response?: Record<string, any>; error?: { code?: string; message?: string } };
+  if (!response.ok) {
+    const why = body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
+    const hints: Record<string, string> = {
+      SIGNATURE_INVALID: "This skill checks Alexa's signatures, so it refuses requests made up here: run npm run dev, whose skill takes them",
+      WRONG_SKILL: "This skill admits another skill id (SKILL_ID): is it npm run dev's skill? (npm run dev uses .env's SKILL_ID)",
+    };
+    const hint = hints[body.error?.code ?? ''] ? `\n  ${hints[body.error!.code!]}\n` : '\n';
+    io.err(`✗ the skill refused the request (${why})${hint}`);
+    return EXIT.refused;
+  }
+  const events = ((await acceptedEvents(emulator)) ?? []).filter((event) => !before.has(event.id));
+  if (options.json) {
+    io.out(`${JSON.stringify({ response: body.response ?? null, events })}\n`);
+    return EXIT.ok;
+  }
+  io.out(`${describeResponse(body.response)}\n`);
+  if (events.length === 0) io.out('No event sent.\n');
+  for (const event of events) {
+    const audience = event.audience === 'Multicast' ? `Multicast, reached ${event.reached?.length ? event.reached.join(', ') : 'no one'}` : `to ${event.audience}`;
+    io.out(`✓ ${event.event} accepted (${audience})\n`);
+    for (const [eventLocale, text] of Object.entries(event.texts)) io.out(`    ${eventLocale}: ${text}\n`);
+  }
+  io.out(`(the skill's log, and any event it could not send, are in npm run dev's output)\n`);
+  return EXIT.ok;
+}
+
+/** The request Alexa sends for a launch or an intent, in a new session, the emulator as the user's region. */
+function alexaRequest(target: string, options: InvokeOptions & { locale: string }, emulator: string, dev: DevSession | undefined): object {
+  const applicationId = dev?.skillId ?? DEV_SKILL_ID;
+  const user = { userId: options.user };
+  const common = { requestId: `amzn1.echo-api.request.${randomUUID()}`, timestamp: new Date().toISOString(), locale: options.locale };
+  const slots = Object.fromEntries((options.slot ?? []).map(([name, value]) => [name, { name, value, confirmationStatus: 'NONE' }]));
+  return {
+    version: '1.0',
+    session: { new: true, sessionId: `amzn1.echo-api.session.${randomUUID()}`, application: { applicationId }, user },
+    context: { System: { application: { applicationId }, user, device: { deviceId: 'amzn1.ask.device.DEV', supportedInterfaces: {} }, apiEndpoint: emulator } },
+    request:
+      target === 'launch'
+        ? { type: 'LaunchRequest', ...common }
+        : { type: 'IntentRequest', ...common, dialogState: 'STARTED', intent: { name: target, confirmationStatus: 'NONE', slots } },
+  };
+}
+
+/** "Alexa says: …", the reprompt, a card, and whether the session stays open. */
+function describeResponse(response: Record<string, any> | undefined): string {
+  if (!response) return 'The skill answered without a response.';
+  const plain = (speech: { ssml?: string; text?: string } | undefined) => (speech?.ssml ?? speech?.text ?? '').replace(/<[^>]+>/g, '');
+  const lines = [`Alexa says: ${plain(response.outputSpeech) || '(nothing)'}`];
+  if (response.reprompt) lines.push(`  and if the user says nothing: ${plain(response.reprompt.outputSpeech)}`);
+  if (response.card) lines.push(`  a card in the Alexa app: ${response.card.type}${response.card.title ? ` "${response.card.title}"` : ''}`);
+  for (const directive of response.directives ?? []) lines.push(`  a directive: ${directive.type}${directive.name ? ` ${directive.name}` : ''}`);
+  lines.push(response.shouldEndSession === false ? '  (the session stays open)' : '  (the session ends)');
+  return lines.join('\n');
+}
+
+async function acceptedEvents(emulator: string): Promise<AcceptedEvent[] | undefined> {
+  try {
+    return (await (await fetch(`${emulator}/events`)).json()) as AcceptedEvent[];
+  } catch {
+    return undefined;
+  }
+}
+
+async function acceptedIds(emulator: string, io: Io): Promise<Set<number> | undefined> {
+  const events = await acceptedEvents(emulator);
+  if (!events) io.err(`✗ the emulator at ${emulator} does not answer: is npm run dev running?\n`);
+  return events && new Set(events.map((event) => event.id));
+}
+
+function slot(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`expected name=value, not ${JSON.stringify(value)}`);
+  return [...previous, [value.slice(0, at), value.slice(at + 1)]];
+}
+
+function locale(value: string): string {
+  if (!LOCALE_PATTERN.test(value)) throw new InvalidArgumentError(`expected a locale like "en-US", not ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,177 @@
+import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { EXIT } from 'alexa-proactive-events/cli';
+import { createEmulator } from 'alexa-proactive-events/emulator';
+import { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, removeDevSession, writeDevSession } from 'jovo-plugin-proactive-events';
+import { PROJECT_ROOT, projectEnvironment } from '../settings';
+
+/**
+ * `npm run dev`: the emulator of Amazon's API and the skill, on this machine alone, for development. The skill runs
+ * as `npm start` does, with the emulator as Amazon (tokens and events), a new trigger secret that the trigger script
+ * finds by itself (.proactive-events/dev.json), and Alexa's signatures not checked, since the emulator and the
+ * `invoke` command play Alexa. A change to a source, app.json or a package rebuilds and restarts the skill.
+ */
+
+const LOOPBACK = '127.0.0.1';
+/** What the watcher follows: the template's sources, its declaration, and the two packages' sources. */
+const WATCHED = ['src', 'app.json', 'project.js', 'packages/alexa-proactive-events/src', 'packages/jovo-plugin-proactive-events/src'];
+const SKILL_ENTRY = path.join(PROJECT_ROOT, 'dist', 'src', 'index.js');
+const FRESH = path.join(PROJECT_ROOT, 'scripts', 'fresh.js');
+
+async function dev(): Promise<void> {
+  const running = readDevSession(PROJECT_ROOT);
+  if (running) throw new Error(`npm run dev is already running (process ${running.pid}): the skill at ${running.webhook}`);
+  const env = projectEnvironment();
+  const port = portOf(env.JOVO_PORT, 3000, 'JOVO_PORT');
+  const skillId = env.SKILL_ID || DEV_SKILL_ID;
+  const secret = randomBytes(32).toString('hex');
+  const emulator = await createEmulator({
+    port: portOf(env.EMULATOR_PORT, 3001, 'EMULATOR_PORT'),
+    host: LOOPBACK,
+    skillJsonPath: path.join(PROJECT_ROOT, 'platforms', 'alexaSkill', 'skill-package', 'skill.json'),
+    subscribers: {},
+    log: (line) => write(`[amazon] ${line}\n`),
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`cannot start the emulator: ${error.message}${error.code === 'EADDRINUSE' ? ' (set EMULATOR_PORT to another port)' : ''}`);
+  });
+  const skillEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    JOVO_PORT: String(port),
+    HOST: LOOPBACK, // whatever .env says: nothing of the development loop listens beyond this machine
+    ALEXA_VERIFY_REQUESTS: 'false',
+    SKILL_ID: skillId,
+    TRIGGER_SECRET: secret,
+    ALEXA_CLIENT_ID: 'amzn1.application-oa2-client.development',
+    ALEXA_CLIENT_SECRET: randomBytes(16).toString('hex'),
+    LWA_TOKEN_URL: `${emulator.url}/auth/o2/token`,
+    PROACTIVE_API_ENDPOINTS: emulator.url,
+  };
+  const skill = new SkillProcess(skillEnv);
+  let webhook: string;
+  try {
+    webhook = await skill.start();
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  emulator.setSkill({ url: webhook, skillId });
+  writeDevSession(PROJECT_ROOT, { webhook, emulator: emulator.url, secret, skillId, pid: process.pid });
+  process.once('exit', () => {
+    removeDevSession(PROJECT_ROOT);
+    skill.kill();
+  });
+  const watchers = watch(() => skill.restart());
+
+  write(
+    `\nDevelopment: the skill and Amazon's emulator, on this machine alone.\n` +
+      `  Skill webhook     ${webhook}  (Alexa's signatures are not checked: the emulator and invoke play Alexa)\n` +
+      `  Amazon emulator   ${emulator.url}  notifications and subscribers: ${emulator.url}/\n` +
+      `  Trigger secret    a new one, in ${DEV_SESSION_FILE}, which the trigger script reads by itself\n` +
+      `Try:\n` +
+      `  npx proactive-events invoke launch\n` +
+      `  npx proactive-events subscribe --user amzn1.ask.account.DEV\n` +
+      `  npx proactive-events weather --alert-type TORNADO --user amzn1.ask.account.DEV\n` +
+      `A change to src/, app.json or a package rebuilds and restarts the skill. Ctrl-C stops.\n\n`,
+  );
+  const stop = async () => {
+    for (const watcher of watchers) watcher.close();
+    removeDevSession(PROJECT_ROOT);
+    await skill.stop();
+    await emulator.close();
+    process.exit(EXIT.ok);
+  };
+  process.removeAllListeners('SIGINT');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
+}
+
+/** The skill as a child process (`npm start`'s entry), its output prefixed, restarted after a good build. */
+class SkillProcess {
+  #child?: ChildProcess;
+  #restarting = Promise.resolve();
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  /** Starts the skill and resolves with its webhook URL once it listens. */
+  start(): Promise<string> {
+    const child = spawn(process.execPath, [SKILL_ENTRY], { cwd: PROJECT_ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    return new Promise((resolve, reject) => {
+      let output = '';
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        for (const line of chunk.toString().split('\n').filter(Boolean)) write(`[skill] ${line}\n`);
+        const listening = /listening on (http:\/\/\S+\/webhook)/.exec(output);
+        if (!listening) return;
+        // A restart keeps the port the first start was given (JOVO_PORT=0 picks one), so the URL stays.
+        this.env.JOVO_PORT = new URL(listening[1]).port;
+        resolve(listening[1]);
+      };
+      child.stdout!.on('data', read);
+      child.stderr!.on('data', read);
+      child.once('exit', (code) => reject(new Error(`the skill stopped (exit ${code}) before it listened; its output is above`)));
+    });
+  }
+
+  /** Rebuilds (nothing when the build is current) and, if that succeeds, restarts the skill; one at a time. */
+  restart(): Promise<void> {
+    this.#restarting = this.#restarting.then(async () => {
+      write('[dev] a source changed: rebuilding…\n');
+      const built = await new Promise<number | null>((resolve) => spawn(process.execPath, [FRESH], { cwd: PROJECT_ROOT, stdio: 'inherit' }).once('exit', resolve));
+      if (built !== 0) return write('[dev] the build failed (above): the skill keeps running as it was; save a fix to try again\n');
+      await this.stop();
+      const webhook = await this.start().catch((error: Error) => write(`[dev] ${error.message}\n`));
+      if (webhook) write(`[dev] restarted: ${webhook}\n`);
+    });
+    return this.#restarting;
+  }
+
+  /** Stops the skill at once (as this process exits). */
+  kill(): void {
+    this.#child?.kill('SIGTERM');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.removeAllListeners('exit');
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+/** Watches the sources; a burst of changes (an editor's save, a checkout) restarts once. */
+function watch(changed: () => Promise<void>): fs.FSWatcher[] {
+  let timer: NodeJS.Timeout | undefined;
+  const later = (file: string | null) => {
+    if (file && !/\.(ts|json|js)$/.test(file)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void changed(), 200);
+  };
+  return WATCHED.map((entry) => path.join(PROJECT_ROOT, entry))
+    .filter((entry) => fs.existsSync(entry))
+    .map((entry) => fs.watch(entry, { recursive: fs.statSync(entry).isDirectory() }, (_event, file) => later(file)));
+}
+
+function portOf(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port from 0 to 65535, not ${JSON.stringify(value)}`);
+  return port;
+}
+
+function write(text: string): void {
+  process.stdout.write(text);
+}
+
+if (require.main === module) {
+  dev().catch((error: Error) => {
+    process.stderr.write(`npm run dev could not start: ${error.message}\n`);
+    process.exit(EXIT.failed);
+  });
+}
+
+export { dev };

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DEV_SESSION_FILE, readDevSession } from 'jovo-plugin-proactive-events';
+import { runTrigger } from '../packages/jovo-plugin-proactive-events/src/cli';
+import { enUS } from '../src/skill/i18n/en-US';
+import { WITHOUT_DOTENV } from './helpers/environment';
+
+const root = path.join(__dirname, '..');
+const DEV = path.join(root, 'dist', 'src', 'entry', 'dev.js');
+const ME = 'amzn1.ask.account.DEV-TEST';
+
+/** Runs the trigger script in-process from the project's folder, as `npx proactive-events` would. */
+async function trigger(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const status = await runTrigger(argv, { out: (text) => (out += text), err: (text) => (err += text), cwd: root, env: {} });
+  return { status, out, err };
+}
+
+describe('npm run dev', () => {
+  let child: ChildProcess;
+  let out = '';
+  const until = (pattern: RegExp, after = 0) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const found = pattern.exec(out.slice(after));
+        if (found) resolve(found);
+      };
+      check();
+      child.stdout!.on('data', check);
+      child.once('exit', (code) => reject(new Error(`npm run dev exited with ${code}:\n${out}`)));
+    });
+
+  beforeAll(async () => {
+    // Free ports, and a HOST beyond this machine that the development loop must not take.
+    const env = { ...WITHOUT_DOTENV, PATH: process.env.PATH ?? '', HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'dev-home-')), JOVO_PORT: '0', EMULATOR_PORT: '0', HOST: '0.0.0.0' };
+    child = spawn(process.execPath, [DEV], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk) => (out += chunk));
+    child.stderr!.on('data', (chunk) => (out += chunk));
+    await until(/Ctrl-C stops\./);
+  }, 30_000);
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('serves the skill and the emulator on loopback, and leaves the session, secret included, to this user alone', () => {
+    const session = readDevSession(root)!;
+    expect(session.webhook).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);
+    expect(session.emulator).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(fs.statSync(path.join(root, DEV_SESSION_FILE)).mode & 0o077).toBe(0);
+    expect(out).toContain(`Amazon emulator   ${session.emulator}  notifications and subscribers: ${session.emulator}/`);
+    expect(out).toContain('npx proactive-events invoke launch');
+    expect(out).not.toContain(session.secret);
+  });
+
+  it('answers invoke, takes subscriptions from the emulator, and sends a trigger with nothing but its flags', async () => {
+    const launch = await trigger('invoke', 'launch', '--user', ME);
+    expect(launch.status).toBe(0);
+    expect(launch.out).toContain(`Alexa says: ${enUS.translation.welcome}`);
+    expect((await trigger('subscribe', '--user', ME, '--event', 'weather')).out).toContain('answered 200');
+    const sent = await trigger('weather', '--alert-type', 'TORNADO', '--user', ME);
+    expect(sent.err).toMatch(/^\(npm run dev: the skill at http:\/\/127\.0\.0\.1:\d+\/webhook, the emulator at http:\/\/127\.0\.0\.1:\d+ as Amazon\)\n$/);
+    expect(sent).toMatchObject({ status: 0, out: expect.stringMatching(new RegExp(`^✓ AMAZON\\.WeatherAlert\\.Activated accepted for ${ME} \\(202`)) });
+    // The user turned only weather alerts on: the skill knows, and sends no trash day.
+    const skipped = await trigger('trash', '--garbage-types', 'GLASS', '--collection-day-of-week', 'TUESDAY', '--user', ME);
+    expect(skipped.out + skipped.err).toContain('skipped');
+  });
+
+  it('rebuilds and restarts the skill when a source changes', async () => {
+    const from = out.length;
+    const appJson = path.join(root, 'app.json');
+    fs.writeFileSync(appJson, fs.readFileSync(appJson));
+    await until(/\[dev\] restarted: http:\/\/127\.0\.0\.1:\d+\/webhook/, from);
+    expect((await trigger('invoke', 'launch')).status).toBe(0);
+  }, 30_000);
+
+  it('stops on Ctrl-C, the skill with it, and removes its session', async () => {
+    const { webhook } = readDevSession(root)!;
+    child.kill('SIGINT');
+    await expect(new Promise((resolve) => child.once('exit', resolve))).resolves.toBe(0);
+    expect(fs.existsSync(path.join(root, DEV_SESSION_FILE))).toBe(false);
+    await expect(fetch(webhook)).rejects.toThrow();
+  });
+});
