@@ -58,10 +58,7 @@ function readAppJson() {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const position = /at position (\d+)/.exec(error.message);
-    const before = position ? text.slice(0, Number(position[1])) : '';
-    const where = position ? ` at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}` : '';
-    report('appJsonSyntaxReported', `${file} is not valid JSON${where}: ${error.message.replace(/ in JSON at position \d+.*$/, '')}`);
+    report(`${file} is ${library().jsonSyntaxError(text, error)}`);
   }
 }
 
@@ -72,7 +69,7 @@ function library() {
   try {
     return require('alexa-proactive-events');
   } catch (error) {
-    report('libraryMissingReported', `project.js needs the built alexa-proactive-events package: run npm install (${error.message.split('\n')[0]})`);
+    report(`project.js needs the built alexa-proactive-events package: run npm install (${error.message.split('\n')[0]})`);
   }
 }
 
@@ -103,18 +100,16 @@ function checkAppJson() {
   for (const model of models) {
     if (!locales.includes(model)) problems.push(`models/${model}.json exists but "locales" does not list ${JSON.stringify(model)}`);
   }
-  if (problems.length > 0) report('appJsonProblemsReported', `app.json cannot be built into a skill manifest:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0) report(`app.json cannot be built into a skill manifest:\n  - ${problems.join('\n  - ')}`);
 }
 
 /**
- * Refuses the build with `message`. The Jovo CLI replaces a thrown message with "project.js is missing or
- * invalid", so it is printed first, once: the CLI loads this file several times, and a file that throws is
- * loaded again each time.
+ * Refuses the build with `message`, and ends it: the Jovo CLI would replace a thrown message with its own
+ * "project.js is missing or invalid", which is not the problem.
  */
-function report(flag, message) {
-  if (!global[flag]) console.error(message);
-  global[flag] = true;
-  throw new Error(message);
+function report(message) {
+  console.error(message);
+  process.exit(1);
 }
 
 /** The build refuses a Lambda ARN or skill id that jovo3 deploy could not use, naming the variable and the value. */
@@ -128,7 +123,7 @@ function checkEnvironment() {
   if (skillId && !/^amzn1\.ask\.skill\.[0-9a-f-]{36}$/.test(skillId)) {
     problems.push(`SKILL_ID is ${JSON.stringify(skillId)}: expected a skill id like amzn1.ask.skill.00000000-0000-0000-0000-000000000000`);
   }
-  if (problems.length > 0) report('environmentProblemsReported', `project.js cannot build the skill:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0) report(`project.js cannot build the skill:\n  - ${problems.join('\n  - ')}`);
 }
 
 checkAppJson();

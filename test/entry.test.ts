@@ -64,6 +64,8 @@ it('verifies Alexa requests by default, refusing an unsigned one before it is st
     expect(fs.readFileSync(dbFile, 'utf8')).not.toContain('amzn1.ask.account.entry'); // Jovo's FileDb creates the file at start
     expect(output.stdout).toContain("Alexa's requests are verified: signature, certificate and timestamp.");
     expect(output.stdout).toContain(`Admits Alexa's requests for the skill ${APPLICATION_ID} alone (SKILL_ID).`);
+    // Said at start, not at the first trigger.
+    expect(output.stdout).toContain('Cannot send events: ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET are not set');
     expect(output.stderr).toMatch(/^Refused a request: 400 SIGNATURE_INVALID: Not verified as sent by Alexa: the SignatureCertChainUrl header is missing\n$/);
   });
 });
@@ -151,6 +153,9 @@ describe('npm run demo', () => {
     // Each Multicast reached the two users the skill heard subscribe.
     expect(lines[0]).toMatch(/^ {2}✓ weather +WeatherAlertIntent +accepted "There is a tornado alert for your area\. Provided by Weather Knows\." \(reached 2\)$/);
     expect(out).toContain('8 of 8 notifications accepted; 1 access token requested.');
+    // The examples' dates are moved forward: no order arrives on a day already past.
+    const arrival = /will arrive by (\w+ \d+, \d{4})\./.exec(out)![1];
+    expect(Date.parse(`${arrival} 23:59:59Z`)).toBeGreaterThan(Date.now());
     expect(out).not.toMatch(/[0-9a-f]{64}/); // the trigger secret
   }, 60_000);
 

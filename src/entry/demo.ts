@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { EVENT_DEFINITIONS, eventFromInputs, hiddenIntentName } from 'alexa-proactive-events';
+import { EVENT_DEFINITIONS, eventFromInputs, hiddenIntentName, type AnyEventDefinition, type EventInputs } from 'alexa-proactive-events';
 import { EXIT } from 'alexa-proactive-events/cli';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { createWebhook, listen, triggerEvent } from 'jovo-plugin-proactive-events';
@@ -56,7 +56,7 @@ async function demo(keep: boolean): Promise<number> {
 
   let delivered = 0;
   for (const definition of EVENT_DEFINITIONS) {
-    const built = eventFromInputs(definition.name, definition.example, settings.app.locales);
+    const built = eventFromInputs(definition.name, upcoming(definition), settings.app.locales);
     const referenceId = `demo-${definition.command}-${randomUUID()}`;
     const plan = { endpoint: webhook, secret, apiEndpoint: emulator.url, explicitEndpoint: true, locale: settings.app.locales[0], referenceId };
     const [result] = await triggerEvent(built, plan);
@@ -75,6 +75,19 @@ async function demo(keep: boolean): Promise<number> {
   }
   keepRunning(emulator, webhook, secret, folder, stop);
   return EXIT.ok;
+}
+
+/**
+ * The schema's example inputs with its dates moved forward together, the earliest to two days from now, so that
+ * no demo order "will arrive" on a day already past.
+ */
+function upcoming(definition: AnyEventDefinition): EventInputs {
+  const inputs: EventInputs = { ...definition.example };
+  const dates = definition.inputs.filter((input) => input.kind === 'date-time' && inputs[input.flag] !== undefined);
+  const earliest = Math.min(...dates.map((input) => Date.parse(inputs[input.flag]!)));
+  const shift = Math.max(0, Date.now() + 2 * 86_400_000 - earliest);
+  for (const { flag } of dates) inputs[flag] = new Date(Date.parse(inputs[flag]!) + Math.ceil(shift / 86_400_000) * 86_400_000).toISOString();
+  return inputs;
 }
 
 /** `--keep`: leaves both servers up and shows how to trigger one more event; the secret goes to a file, not the screen. */

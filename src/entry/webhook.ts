@@ -24,7 +24,7 @@ export async function startWebhook(argv: readonly string[]): Promise<void> {
 }
 
 /** What the webhook checks, said at start, and why a check is off. */
-function doorReport({ alexa, triggerSecret, server }: Settings, relayed: boolean): string[] {
+function doorReport({ alexa, triggerSecret, server, sending }: Settings, relayed: boolean): string[] {
   const lines = [
     !alexa.verifyRequests
       ? "  Alexa's requests are NOT verified: ALEXA_VERIFY_REQUESTS=false. Anyone who can reach this port can act as Alexa."
@@ -41,6 +41,11 @@ function doorReport({ alexa, triggerSecret, server }: Settings, relayed: boolean
       `headers within ${limits.headersTimeoutMs / 1000} s, a request within ${limits.requestTimeoutMs / 1000} s, idle ones closed after ${limits.keepAliveTimeoutMs / 1000} s.`,
   );
   lines.push(triggerSecret ? '  Signed triggers are accepted (TRIGGER_SECRET is set).' : '  Triggers are refused: TRIGGER_SECRET is not set.');
+  lines.push(
+    sending.credentials
+      ? `  Sends events to Amazon's ${sending.stage} stage with ALEXA_CLIENT_ID ${sending.credentials.clientId}.`
+      : '  Cannot send events: ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET are not set (the skill\'s Alexa Skill Messaging credentials); every send is refused until they are.',
+  );
   return lines;
 }
 

@@ -38,6 +38,7 @@ export type { RequestDraft, RequestParts } from './request/build';
 export { PreviewError, previewLocales, previewText } from './request/preview';
 export { jsonSchemaFiles } from './request/jsonSchema';
 export { ValidationError, describeIssue, formatPath, fromZod } from './issues';
+export { jsonSyntaxError } from './json';
 export type { Issue } from './issues';
 
 // Sending.

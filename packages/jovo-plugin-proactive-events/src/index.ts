@@ -19,7 +19,7 @@ export type { DoorOptions } from './doors/gate';
 export { SerialFileDb } from './stores/SerialFileDb';
 export { STATE_KEY, readSubscriber } from './stores/subscribers';
 export type { SubscriberRecord } from './stores/subscribers';
-export { AppDeclarationSchema, SettingsError, findProjectRoot, jsonSyntaxError, parseOrThrow, readAppDeclaration, readEnvironment } from './config/project';
+export { AppDeclarationSchema, SettingsError, findProjectRoot, parseOrThrow, readAppDeclaration, readEnvironment } from './config/project';
 export type { AppDeclaration, Environment } from './config/project';
 export { checkTriggerEvent, signTriggers, triggerEvent } from './trigger/client';
 export { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, removeDevSession, writeDevSession } from './cli/devSession';

@@ -31,10 +31,20 @@ describe('the trigger script', () => {
 
   it('names the flag, not the payload path, of a wrong or missing value', async () => {
     const wrong = await run(['weather', '--alert-type', 'TORNDO', '--secret', SECRET, '--dry-run']);
-    expect(wrong.status).toBe(1);
+    expect(wrong.status).toBe(2); // typed wrong on the command line, like any flag
     expect(wrong.err).toBe('AMAZON.WeatherAlert.Activated not sent, 1 problem:\n  - --alert-type: expected one of TORNADO, HURRICANE, SNOW_STORM, THUNDER_STORM (given "TORNDO")\n');
     const missing = await run(['order', '--seller', 'Example Shop', '--secret', SECRET, '--dry-run']);
     expect(missing.err).toBe('AMAZON.OrderStatus.Updated not sent, 1 problem:\n  - --status: required\n');
+  });
+
+  it('exits 2 for anything typed wrong, whichever flag: a schema value, a choice, a URL', async () => {
+    const runs = await Promise.all([
+      run(['weather', '--alert-type', 'TORNDO', '--secret', SECRET, '--dry-run']),
+      run(['weather', '--alert-type', 'TORNADO', '--region', 'XX', '--secret', SECRET, '--dry-run']),
+      run(['weather', '--alert-type', 'TORNADO', '--endpoint', 'localhost:3000', '--secret', SECRET, '--dry-run']),
+    ]);
+    expect(runs.map(({ status }) => status)).toEqual([2, 2, 2]);
+    expect(runs[2].err).toBe('--endpoint "localhost:3000" is not an http(s) URL; expected e.g. http://localhost:3000/webhook, an https URL or jovo-webhook\n');
   });
 
   it('says to put -- after `npm run trigger` when npm took the flags for itself', async () => {

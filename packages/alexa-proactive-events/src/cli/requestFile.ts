@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Issue } from '../issues';
+import { jsonSyntaxError } from '../json';
 import { validateRequest, type ValidationOptions, type ValidationResult } from '../request/validate';
+import { isTriggerRequest } from '../trigger/verify';
 import { EXIT, Exit, type Io } from './io';
 
 /**
@@ -21,8 +23,12 @@ export function readRequestFile(file: string, io: Io, options: ValidationOptions
   try {
     input = JSON.parse(text);
   } catch (error) {
-    const issue: Issue = { path: '', message: `not JSON: ${(error as Error).message}` };
+    const issue: Issue = { path: '', message: jsonSyntaxError(text, error as Error) };
     return { ok: false, issues: [issue], warnings: [] };
+  }
+  if (isTriggerRequest(input)) {
+    const message = 'this is a signed trigger (what --dry-run prints), not a request body; the event inside is at trigger.data.event: post the trigger to the skill, or give a request body';
+    return { ok: false, issues: [{ path: '', message }], warnings: [] };
   }
   return { ...validateRequest(input, options), input };
 }

@@ -52,7 +52,7 @@ it('prints the same result as one JSON object with --json', async () => {
 it('refuses a file that is not JSON, saying so', async () => {
   const { status, out } = await cli('validate', 'test/fixtures/invalid/not-json.json');
   expect(status).toBe(1);
-  expect(out).toMatch(/^✗ test\/fixtures\/invalid\/not-json\.json: not a valid Proactive Event, 1 problem:\n {2}- \(the whole input\): not JSON: /);
+  expect(out).toMatch(/^✗ test\/fixtures\/invalid\/not-json\.json: not a valid Proactive Event, 1 problem:\n {2}- \(the whole input\): not valid JSON at line 2, column 1: Expected double-quoted property name/);
 });
 
 it('exits 2 with a message on stderr when the file does not exist or is not given', async () => {
@@ -90,4 +90,20 @@ describe('the validation policy', () => {
     expect(await run(file)).toMatchObject({ status: 0, out: expect.stringContaining('  warning: timestamp: has no time zone') });
     expect(await run(file, '--strict')).toMatchObject({ status: 1, out: expect.stringContaining('  - timestamp: has no time zone') });
   });
+});
+
+it('says a signed trigger is a trigger, not an invalid event, and names where JSON breaks by line and column', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validate-'));
+  const trigger = path.join(dir, 'trigger.json');
+  const { triggerRequest } = await import('../../src');
+  const data = { event: { name: 'AMAZON.WeatherAlert.Activated', payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'r', explicitEndpoint: false } as const;
+  fs.writeFileSync(trigger, JSON.stringify(triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US', secret: 'a-secret-of-sixteen-characters' })));
+  const signed = await cli('validate', trigger);
+  expect(signed.status).toBe(1);
+  expect(signed.out).toBe(
+    `✗ ${trigger}: not a valid Proactive Event, 1 problem:\n  - (the whole input): this is a signed trigger (what --dry-run prints), not a request body; the event inside is at trigger.data.event: post the trigger to the skill, or give a request body\n`,
+  );
+  const broken = path.join(dir, 'broken.json');
+  fs.writeFileSync(broken, '{\n  "events": [\n    "AMAZON.WeatherAlert.Activated",\n  ],\n  "x": 1\n}\n');
+  expect((await cli('validate', broken)).out).toContain('  - (the whole input): not valid JSON at line 4, column 3: Unexpected token \']\'\n');
 });

@@ -33,7 +33,7 @@ function eventCommand(program: Command, io: Io, definition: AnyEventDefinition):
     const plan = sendPlan(options, io);
     const inputs = Object.fromEntries(definition.inputs.map((input) => [input.flag, options[camelCase(input.flag)]]));
     const built = eventFromInputs(definition.name, inputs, plan.locales);
-    const status = await sendTriggers(built, plan, io, byFlag(definition));
+    const status = await sendTriggers(built, plan, io, byFlag(definition), EXIT.usage);
     if (status !== EXIT.ok) throw new Exit(status);
   });
 }

@@ -138,7 +138,9 @@ function resolveEndpoint(endpoint: string, io: Io): string {
   } catch {
     return usage(io, `--endpoint ${JSON.stringify(endpoint)} is not a URL; expected e.g. ${DEFAULT_ENDPOINT}, an https URL or jovo-webhook`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') usage(io, `--endpoint must be an http(s) URL, not ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    usage(io, `--endpoint ${JSON.stringify(endpoint)} is not an http(s) URL; expected e.g. ${DEFAULT_ENDPOINT}, an https URL or jovo-webhook`);
+  }
   return url.toString();
 }
 

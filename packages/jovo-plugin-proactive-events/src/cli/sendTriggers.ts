@@ -8,11 +8,12 @@ export type NameIssue = (issue: Issue) => Issue;
 
 /**
  * Sends the event through the skill's hidden intent (`triggerEvent`) and prints a line per event, or a JSON object
- * per event with --json; checks the event first and sends nothing if it is invalid. Returns the exit status: 0 all
- * accepted or duplicates, 1 anything refused or skipped, 3 anything failed.
+ * per event with --json; checks the event first and sends nothing if it is invalid (exit `invalid`: 2 when flags
+ * filled the event, 1 for a file). Returns the exit status: 0 all accepted, duplicates or skipped (a user who turned
+ * the event off: nothing to do), 1 anything refused, 3 anything failed.
  */
-export async function sendTriggers(event: EventToTrigger, plan: SendPlan, io: Io, nameIssue: NameIssue = (issue) => issue): Promise<number> {
-  if (!report(checkTriggerEvent(event, plan), event, plan, io, nameIssue)) return EXIT.refused;
+export async function sendTriggers(event: EventToTrigger, plan: SendPlan, io: Io, nameIssue: NameIssue = (issue) => issue, invalid: number = EXIT.refused): Promise<number> {
+  if (!report(checkTriggerEvent(event, plan), event, plan, io, nameIssue)) return invalid;
   if (plan.dryRun) {
     let triggers;
     try {
@@ -40,7 +41,7 @@ export async function sendTriggers(event: EventToTrigger, plan: SendPlan, io: Io
   });
   progress.done();
   if (!plan.json && total > 1) io.out(`${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')}\n`);
-  return counts.failed > 0 ? EXIT.failed : counts.rejected + counts.skipped > 0 ? EXIT.refused : EXIT.ok;
+  return counts.failed > 0 ? EXIT.failed : counts.rejected > 0 ? EXIT.refused : EXIT.ok;
 }
 
 /** Prints what the check found: the problems of an invalid event (as its result with --json), or its warnings. */
@@ -64,7 +65,7 @@ export function resultJson({ event, referenceId, status, httpStatus, requestId, 
 }
 
 function describe({ status, event, user, httpStatus, requestId, errors }: SendResult): string {
-  const mark = status === 'accepted' || status === 'duplicate' ? '✓' : '✗';
+  const mark = status === 'accepted' || status === 'duplicate' ? '✓' : status === 'skipped' ? '·' : '✗';
   const details = [httpStatus !== null ? String(httpStatus) : '', requestId ? `request id ${requestId}` : ''].filter(Boolean).join(', ');
   return `${mark} ${event} ${status}${user ? ` for ${user}` : ''}${details ? ` (${details})` : ''}${errors.map((error) => `\n    ${error.message}`).join('')}\n`;
 }

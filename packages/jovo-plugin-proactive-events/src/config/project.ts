@@ -11,6 +11,7 @@ import {
   STAGES,
   describeIssue,
   fromZod,
+  jsonSyntaxError,
 } from 'alexa-proactive-events';
 
 /**
@@ -78,17 +79,6 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, sou
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new SettingsError(source, fromZod(result.error.issues, value).map(describeIssue));
-}
-
-/** JSON.parse's complaint with the line and column it means: "line 4, column 3: Expected double-quoted …". */
-export function jsonSyntaxError(text: string, error: Error): string {
-  const position = /at position (\d+)/.exec(error.message);
-  const message = error.message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-  if (!position) return `not valid JSON: ${message}`;
-  const before = text.slice(0, Number(position[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `not valid JSON at line ${line}, column ${column}: ${message}`;
 }
 
 /** Variables by name. */
