@@ -191,7 +191,9 @@ describe('before anything is sent', () => {
       const result = await setup.sender.send(weather(), { apiEndpoint: stranger.url });
       expect(result).toMatchObject({ status: 'rejected', httpStatus: null, attempts: 0 });
       expect(result.errors[0]).toMatchObject({ path: 'apiEndpoint', value: stranger.url });
-      expect(result.errors[0].message).toMatch(/may not receive the access token: only Amazon's hosts .* and the sender's allowedOrigins \(PROACTIVE_API_ENDPOINTS\) do$/);
+      // The origins in force are named, so a mistyped port shows beside the right one.
+      expect(result.errors[0].message).toMatch(/may not receive the access token: only Amazon's hosts .* and the sender's allowedOrigins \(PROACTIVE_API_ENDPOINTS: http:\/\/127\.0\.0\.1:\d+\) do$/);
+      expect(result.errors[0].message).toContain(`PROACTIVE_API_ENDPOINTS: ${setup.emulator.url})`);
       expect(stranger.received).toEqual([]);
       expect(setup.emulator.received).toEqual([]); // not even a token was fetched
     } finally {

@@ -131,6 +131,18 @@ it('sends nothing for a trigger no door admitted, and says once how to serve the
   }
 });
 
+it('says so when a Unicast goes to a user the skill has never heard from, for whom no region is stored', async () => {
+  const webhook = await skill((settings) => (settings.triggerSecret = TRIGGER_SECRET));
+  const user = 'amzn1.ask.account.NEVER-SEEN';
+  const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'never-seen', users: [user], explicitEndpoint: false };
+  const response = await fetch(webhook, { method: 'POST', body: JSON.stringify(triggerRequest({ intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET })) });
+  const [result] = ((await response.json()) as { proactiveEvents: Array<{ status: string; warnings: Array<{ path: string; message: string }> }> }).proactiveEvents;
+  expect(result.status).toBe('accepted');
+  expect(result.warnings).toEqual([
+    { path: 'user', message: `no region is stored for ${user} (the skill has not heard from them), so the event went to ${amazon.url}, the trigger's; --region or --api-endpoint chooses` },
+  ]);
+});
+
 describe('npx proactive-events invoke', () => {
   async function invoke(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
     let out = '';

@@ -129,7 +129,7 @@ export class ProactiveEventsSender {
     const origin = apiEndpoint === undefined ? REGION_ORIGINS[region ?? 'NA'] : originOf(apiEndpoint);
     if (!origin || !this.#origins.has(origin)) {
       const message = origin
-        ? `${origin} may not receive the access token: only Amazon's hosts (${Object.values(REGION_ORIGINS).join(', ')}) and the sender's allowedOrigins (PROACTIVE_API_ENDPOINTS) do`
+        ? `${origin} may not receive the access token: only Amazon's hosts (${Object.values(REGION_ORIGINS).join(', ')}) and the sender's allowedOrigins (PROACTIVE_API_ENDPOINTS: ${[...this.#origins].filter((allowed) => !Object.values(REGION_ORIGINS).includes(allowed as never)).join(', ') || 'none'}) do`
         : 'expected an origin, scheme://host[:port], such as https://api.eu.amazonalexa.com';
       return { ...result, errors: [{ path: 'apiEndpoint', message, value: apiEndpoint }] };
     }

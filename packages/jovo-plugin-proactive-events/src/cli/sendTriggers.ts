@@ -64,10 +64,11 @@ export function resultJson({ event, referenceId, status, httpStatus, requestId, 
   return { event, referenceId, status, httpStatus, requestId, errors: errors.map(issueJson), warnings: warnings.map(issueJson), attempts, ...(user !== undefined && { user }) };
 }
 
-function describe({ status, event, user, httpStatus, requestId, errors }: SendResult): string {
+function describe({ status, event, user, httpStatus, requestId, errors, warnings }: SendResult): string {
   const mark = status === 'accepted' || status === 'duplicate' ? '✓' : status === 'skipped' ? '·' : '✗';
   const details = [httpStatus !== null ? String(httpStatus) : '', requestId ? `request id ${requestId}` : ''].filter(Boolean).join(', ');
-  return `${mark} ${event} ${status}${user ? ` for ${user}` : ''}${details ? ` (${details})` : ''}${errors.map((error) => `\n    ${error.message}`).join('')}\n`;
+  const notes = [...errors.map((error) => error.message), ...warnings.map((warning) => `warning: ${warning.message}`)];
+  return `${mark} ${event} ${status}${user ? ` for ${user}` : ''}${details ? ` (${details})` : ''}${notes.map((note) => `\n    ${note}`).join('')}\n`;
 }
 
 /** A progress line on a terminal for fan-outs, redrawn in place; nothing otherwise. */

@@ -135,7 +135,11 @@ export class ProactiveEventsContext {
       return { ...refusedResult(event.name, data.referenceId, reason), status: 'skipped', user };
     }
     const endpoint = !data.explicitEndpoint && stored?.apiEndpoint ? stored.apiEndpoint : apiEndpoint;
-    return this.#send(event, { ...data, user, apiEndpoint: endpoint });
+    const result = await this.#send(event, { ...data, user, apiEndpoint: endpoint });
+    if (data.explicitEndpoint || stored?.apiEndpoint) return result;
+    // Amazon's NA host, the trigger's default, may not be this user's region: say so, above all when it fails.
+    const unknown = `no region is stored for ${user} (the skill has not heard from them), so the event went to ${apiEndpoint}, the trigger's; --region or --api-endpoint chooses`;
+    return { ...result, warnings: [...result.warnings, { path: 'user', message: unknown }] };
   }
 
   /**
