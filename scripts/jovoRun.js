@@ -32,7 +32,7 @@ function quietConnectionErrors() {
   let connectionError = false;
   console.error = (...args) => {
     if (args[0] === 'Sorry, there seems to be an issue with the connection!') {
-      if (!reported) error(`Jovo Webhook: cannot reach ${JOVO_WEBHOOK}; still trying. The local webhook keeps serving.`);
+      if (!reported) error(`Jovo Webhook: cannot reach ${JOVO_WEBHOOK}; still trying.`);
       reported = connectionError = true;
       return;
     }

@@ -7,6 +7,7 @@ import AdmZip from 'adm-zip';
 import { eventFromInputs, triggerRequest } from 'alexa-proactive-events';
 import { createEmulator } from 'alexa-proactive-events/emulator';
 import { handler } from '../src/index';
+import { startFailure } from '../src/entry/webhook';
 import { enUS } from '../src/skill/i18n/en-US';
 import { WITHOUT_DOTENV } from './helpers/environment';
 import { APPLICATION_ID, launchRequest, useStores } from './helpers/plugin';
@@ -118,6 +119,11 @@ it('says which variable to change when the port is taken', async () => {
     const server = start({ JOVO_PORT: String(port), FILEDB_PATH: path.join(tmp, 'unused.json') });
     await expect(server.exited).resolves.toBe(1);
     expect(server.output.stderr).toContain('set JOVO_PORT to another port');
+    // Under jovo3 run the port is the CLI's --port, and nothing claims the webhook keeps serving.
+    const taken = Object.assign(new Error(`listen EADDRINUSE: address already in use 127.0.0.1:${port}`), { code: 'EADDRINUSE' });
+    expect(startFailure(taken, ['node', 'index.js', '--jovo-webhook', '--port', String(port)])).toBe(
+      `Cannot start the webhook: ${taken.message} (run jovo3 run --port with another port, or stop what listens there)`,
+    );
   } finally {
     blocker.close();
   }

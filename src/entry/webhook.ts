@@ -50,7 +50,8 @@ function doorReport({ alexa, triggerSecret, server, sending }: Settings, relayed
 }
 
 /** Why the webhook could not start, in one line that says what to change. */
-export function startFailure(error: Error & { code?: string }): string {
-  const hint = error.code === 'EADDRINUSE' ? ' (set JOVO_PORT to another port)' : '';
+export function startFailure(error: Error & { code?: string }, argv: readonly string[] = process.argv): string {
+  const other = argv.includes('--jovo-webhook') ? 'run jovo3 run --port with another port' : 'set JOVO_PORT to another port';
+  const hint = error.code === 'EADDRINUSE' ? ` (${other}, or stop what listens there)` : '';
   return error instanceof SettingsError ? error.message : `Cannot start the webhook: ${error.message}${hint}`;
 }
