@@ -276,6 +276,10 @@ describe('subscribers, as Alexa keeps them', () => {
     expect(((await refused.json()) as { message: string }).message).toBe(
       `The user is not subscribed to ${WEATHER} (subscribed here to: none; turn it on on the emulator's page or with npx proactive-events subscribe)`,
     );
+    // Kept for GET /refused (what invoke shows), with why.
+    expect(await (await fetch(`${emulator.url}/refused`)).json()).toEqual([
+      { id: 1, refusedAt: new Date(clock.now).toISOString(), stage: 'development', event: WEATHER, audience: ME, status: 403, message: expect.stringMatching(/^The user is not subscribed/) },
+    ]);
     expect((await put(ME, { events: [WEATHER] })).status).toBe(200);
     expect((await send(unicast(ME), bearer)).status).toBe(202);
     expect(emulator.accepted).toEqual([expect.objectContaining({ audience: ME, reached: [ME] })]);

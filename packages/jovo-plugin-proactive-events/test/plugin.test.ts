@@ -161,14 +161,14 @@ describe('npx proactive-events invoke', () => {
         '✓ AMAZON.OrderStatus.Updated accepted (to amzn1.ask.account.FORK)\n' +
         '    en-US: Your order from Example Shop has been shipped.\n' +
         '    de-DE: Deine Bestellung bei Beispielladen wurde versandt.\n' +
-        "(the skill's log, and any event it could not send, are in npm run dev's output)\n",
+        "(the skill's log, with any event it refused to send itself, is in npm run dev's output)\n",
     );
   });
 
   it('passes slots and the locale, and says when nothing was sent', async () => {
     const webhook = await skill((settings) => settings);
     const { out } = await invoke('WrongStatusIntent', '--endpoint', webhook, '--emulator', amazon.url, '--slot', 'order=1234', '--locale', 'de-DE', '--json');
-    expect(JSON.parse(out)).toEqual({ response: expect.objectContaining({ outputSpeech: { type: 'SSML', ssml: '<speak>rejected</speak>' } }), events: [] });
+    expect(JSON.parse(out)).toEqual({ response: expect.objectContaining({ outputSpeech: { type: 'SSML', ssml: '<speak>rejected</speak>' } }), events: [], refused: [] });
   });
 
   it("is refused by a skill that checks Alexa's signatures, saying what to run instead", async () => {
@@ -217,6 +217,11 @@ describe('subscribers turned on and off on the emulator, as in the Alexa app', (
     // A handler's send does not ask the store: Amazon refuses it.
     await expect(say(webhook, 'ShipMyOrderIntent', ME)).resolves.toMatch(/^rejected 403: Amazon refused the event: The user is not subscribed to AMAZON\.OrderStatus\.Updated \(subscribed here to: none;/);
     expect(amazon.accepted).toHaveLength(1);
+
+    let out = '';
+    const status = await runTrigger(['invoke', 'ShipMyOrderIntent', '--endpoint', webhook, '--emulator', amazon.url, '--user', ME], { out: (text) => (out += text), err: () => undefined, cwd: PROJECT });
+    expect(status).toBe(0);
+    expect(out).toContain(`✗ ${ORDER} refused by the emulator, as Amazon would (403): The user is not subscribed to ${ORDER} (subscribed here to: none;`);
   });
 });
 

@@ -78,6 +78,22 @@ export interface AcceptedEvent {
   reached?: string[];
 }
 
+/** An event request the emulator refused as Amazon would (invalid, not published, not subscribed, a repeat); faults are not. */
+export interface RefusedEvent {
+  id: number;
+  refusedAt: string;
+  stage: 'development' | 'live';
+  /** The event's name as sent, if it had one. */
+  event: string | null;
+  /** 'Multicast' or the Unicast user id, once the body was valid. */
+  audience: string | null;
+  status: number;
+  message: string;
+}
+
+/** Refused event requests each emulator keeps, the oldest dropped first. */
+export const MAX_REFUSED = 100;
+
 /** A subscription change: the user's subscriptions now, and what the skill answered (null: no skill to tell). */
 export interface SubscriptionChange {
   subscriber: Subscriber;
@@ -99,6 +115,8 @@ export interface Emulator {
   /** The latest requests, oldest first, at most `receivedLimit` of them. */
   received: ReceivedRequest[];
   accepted: AcceptedEvent[];
+  /** The latest event requests refused as Amazon would refuse them (GET /refused), at most MAX_REFUSED. */
+  refused: RefusedEvent[];
   /** Token requests answered with a token. */
   tokensIssued: number;
   /** TCP connections opened to the emulator (keep-alive clients open few). */
@@ -166,6 +184,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     url: '',
     received: [],
     accepted: [],
+    refused: [],
     tokensIssued: 0,
     connections: 0,
     close: () =>
@@ -177,6 +196,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     setFaults: (next) => (faults = new FaultPlan(next)),
     reset: () => {
       emulator.accepted.length = 0;
+      emulator.refused.length = 0;
       emulator.received.length = 0;
       requestCount = 0;
       emulator.tokensIssued = 0;
@@ -208,6 +228,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   const receivedLimit = options.receivedLimit ?? 10_000;
   let requestCount = 0;
+  let refusedCount = 0;
   app.use((req, res, next) => {
     const entry: ReceivedRequest = { method: req.method, path: req.path, status: null };
     requestCount++;
@@ -290,19 +311,25 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const stage = req.path.replace(/\/+$/, '') === '/stages/development' ? 'development' : 'live';
     // An event already expired on arrival is never delivered: refused here, where Amazon's docs say it is deleted.
     const result = validateRequest(req.body, { now: now() });
-    if (!result.ok) return apiError(res, 400, result.issues.map(describeIssue).join('; '));
+    const body = req.body as { event?: { name?: unknown } } | undefined;
+    const refuse = (status: number, message: string, audience: string | null = null) => {
+      const name = typeof body?.event?.name === 'string' ? body.event.name.slice(0, 100) : null;
+      if (emulator.refused.push({ id: ++refusedCount, refusedAt: new Date(now()).toISOString(), stage, event: name, audience, status, message }) > MAX_REFUSED) emulator.refused.shift();
+      apiError(res, status, message);
+    };
+    if (!result.ok) return refuse(400, result.issues.map(describeIssue).join('; '));
     const request = result.request;
     res.locals.event = request.event.name;
     if (published && !published.includes(request.event.name)) {
-      return apiError(res, 403, `The skill does not publish ${request.event.name}: it is not in events.publications of its manifest`);
+      return refuse(403, `The skill does not publish ${request.event.name}: it is not in events.publications of its manifest`);
     }
     const audience = request.relevantAudience.type === 'Unicast' ? request.relevantAudience.payload.user : 'Multicast';
     if (audience !== 'Multicast' && !subscriptions.isSubscribed(audience, request.event.name)) {
       const now = subscriptions.get(audience)?.events.join(', ') || 'none';
-      return apiError(res, 403, `The user is not subscribed to ${request.event.name} (subscribed here to: ${now}; turn it on on the emulator's page or with npx proactive-events subscribe)`);
+      return refuse(403, `The user is not subscribed to ${request.event.name} (subscribed here to: ${now}; turn it on on the emulator's page or with npx proactive-events subscribe)`, audience);
     }
     const key = `${stage}|${request.referenceId}|${audience}`;
-    if (seen.has(key)) return apiError(res, 409, `referenceId ${request.referenceId} was already accepted for this audience`);
+    if (seen.has(key)) return refuse(409, `referenceId ${request.referenceId} was already accepted for this audience`, audience);
     seen.add(key);
     const texts = Object.fromEntries(previewLocales(request).map((locale) => [locale, previewText(request, locale)]));
     const locales = request.localizedAttributes?.map((attributes) => attributes.locale) ?? [];
@@ -328,6 +355,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   app.use('/v1/proactiveEvents', events);
 
   app.get('/events', (_req, res) => res.json(emulator.accepted));
+  app.get('/refused', (_req, res) => res.json(emulator.refused));
   app.get('/subscriptions', (_req, res) =>
     res.json({ tracked: subscriptions.tracked, events: published ?? EVENT_NAMES, skill: skillTarget?.url ?? null, subscribers: subscriptions.list() }),
   );
@@ -369,7 +397,7 @@ function hostnameOf(host: string): string {
 }
 
 /** Reads that the request log leaves out. */
-const QUIET_PATHS = ['/events', '/stats', '/subscriptions'];
+const QUIET_PATHS = ['/events', '/refused', '/stats', '/subscriptions'];
 
 /** Amazon's error body for the events API. */
 function apiError(res: Response, status: number, message: string): void {

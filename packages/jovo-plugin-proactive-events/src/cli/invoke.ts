@@ -17,6 +17,14 @@ interface InvokeOptions {
   json?: boolean;
 }
 
+interface RefusedEvent {
+  id: number;
+  event: string | null;
+  audience: string | null;
+  status: number;
+  message: string;
+}
+
 interface AcceptedEvent {
   id: number;
   event: string;
@@ -28,8 +36,8 @@ interface AcceptedEvent {
 
 /**
  * `invoke <launch|IntentName>`: sends the development skill the request Alexa would send when a user opens the skill
- * or says an intent (with its slots), and prints what the skill says and every event the emulator got from it
- * meanwhile. Made up here, so only a skill that does not check Alexa's signatures (`npm run dev`) takes it.
+ * or says an intent (with its slots), and prints what the skill says and every event the emulator accepted or
+ * refused from it meanwhile. Made up here, so only a skill that does not check Alexa's signatures (`npm run dev`) takes it.
  */
 export function invokeCommand(program: Command, io: Io): Command {
   return program
@@ -67,7 +75,7 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
     return EXIT.usage;
   }
   const requestLocale = options.locale ?? (root ? readAppDeclaration(root).locales[0] : 'en-US');
-  const before = await acceptedIds(emulator, io);
+  const before = await seenIds(emulator, io);
   if (!before) return EXIT.failed;
   const request = alexaRequest(target, { ...options, locale: requestLocale }, emulator, dev);
   let response: Response;
@@ -88,19 +96,21 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
     io.err(`✗ the skill refused the request (${why})${hint}`);
     return EXIT.refused;
   }
-  const events = ((await acceptedEvents(emulator)) ?? []).filter((event) => !before.has(event.id));
+  const events = ((await read<AcceptedEvent>(emulator, 'events')) ?? []).filter((event) => !before.accepted.has(event.id));
+  const refused = ((await read<RefusedEvent>(emulator, 'refused')) ?? []).filter((event) => !before.refused.has(event.id));
   if (options.json) {
-    io.out(`${JSON.stringify({ response: body.response ?? null, events })}\n`);
+    io.out(`${JSON.stringify({ response: body.response ?? null, events, refused })}\n`);
     return EXIT.ok;
   }
   io.out(`${describeResponse(body.response)}\n`);
-  if (events.length === 0) io.out('No event sent.\n');
+  if (events.length + refused.length === 0) io.out('No event sent.\n');
+  for (const event of refused) io.out(`✗ ${event.event ?? 'an event'} refused by the emulator, as Amazon would (${event.status}): ${event.message}\n`);
   for (const event of events) {
     const audience = event.audience === 'Multicast' ? `Multicast, reached ${event.reached?.length ? event.reached.join(', ') : 'no one'}` : `to ${event.audience}`;
     io.out(`✓ ${event.event} accepted (${audience})\n`);
     for (const [eventLocale, text] of Object.entries(event.texts)) io.out(`    ${eventLocale}: ${text}\n`);
   }
-  io.out(`(the skill's log, and any event it could not send, are in npm run dev's output)\n`);
+  io.out(`(the skill's log, with any event it refused to send itself, is in npm run dev's output)\n`);
   return EXIT.ok;
 }
 
@@ -133,18 +143,22 @@ function describeResponse(response: Record<string, any> | undefined): string {
   return lines.join('\n');
 }
 
-async function acceptedEvents(emulator: string): Promise<AcceptedEvent[] | undefined> {
+async function read<T>(emulator: string, list: 'events' | 'refused'): Promise<T[] | undefined> {
   try {
-    return (await (await fetch(`${emulator}/events`)).json()) as AcceptedEvent[];
+    return (await (await fetch(`${emulator}/${list}`)).json()) as T[];
   } catch {
     return undefined;
   }
 }
 
-async function acceptedIds(emulator: string, io: Io): Promise<Set<number> | undefined> {
-  const events = await acceptedEvents(emulator);
-  if (!events) io.err(`✗ the emulator at ${emulator} does not answer: is npm run dev running?\n`);
-  return events && new Set(events.map((event) => event.id));
+/** The ids of the events the emulator accepted and refused so far, to tell the new ones after the request. */
+async function seenIds(emulator: string, io: Io): Promise<{ accepted: Set<number>; refused: Set<number> } | undefined> {
+  const [accepted, refused] = await Promise.all([read<AcceptedEvent>(emulator, 'events'), read<RefusedEvent>(emulator, 'refused')]);
+  if (!accepted || !refused) {
+    io.err(`✗ the emulator at ${emulator} does not answer: is npm run dev running?\n`);
+    return undefined;
+  }
+  return { accepted: new Set(accepted.map((event) => event.id)), refused: new Set(refused.map((event) => event.id)) };
 }
 
 function slot(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
