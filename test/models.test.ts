@@ -84,7 +84,7 @@ describe("a fork's first visible intent", () => {
   let copy: string;
   const addIntent = (file: string, at: (model: Record<string, any>) => Array<{ name: string }>, intent: Record<string, unknown>) => {
     const model = read(copy, file);
-    at(model).push({ name: 'OrderShippedIntent', ...intent });
+    at(model).push({ name: 'ModelTestExampleIntent', ...intent });
     fs.writeFileSync(path.join(copy, file), JSON.stringify(model));
   };
 
@@ -97,13 +97,13 @@ describe("a fork's first visible intent", () => {
   it('passes the model tests once it is in the handlers, the models and the built models', () => {
     for (const file of jsonFiles(copy, 'models')) addIntent(file, (model) => model.intents, { phrases: ['where is my order'] });
     for (const file of jsonFiles(copy, BUILT)) addIntent(file, (model) => model.interactionModel.languageModel.intents, { samples: ['where is my order'] });
-    expect(modelProblems(copy, [...Object.keys(handlers), 'OrderShippedIntent'], intentMap)).toEqual([]);
+    expect(modelProblems(copy, [...Object.keys(handlers), 'ModelTestExampleIntent'], intentMap)).toEqual([]);
   });
 
   it('is named, with the command to run, while a model or the build lacks it', () => {
     addIntent('models/en-US.json', (model) => model.intents, { phrases: ['where is my order'] });
-    expect(modelProblems(copy, [...Object.keys(handlers), 'OrderShippedIntent'], intentMap)).toEqual([
-      'models/de-DE.json lacks OrderShippedIntent, which src/skill/handlers.ts handles',
+    expect(modelProblems(copy, [...Object.keys(handlers), 'ModelTestExampleIntent'], intentMap)).toEqual([
+      'models/de-DE.json lacks ModelTestExampleIntent, which src/skill/handlers.ts handles',
       expect.stringMatching(/^platforms\/.*\/en-US\.json is not built from models\/en-US\.json .*: run npm run build:platform$/),
     ]);
   });
