@@ -39,7 +39,8 @@ const rows: Row[] = [];
 const results: Record<string, unknown> = {};
 
 function emulator(latencyMs = 0): Promise<Running> {
-  return start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--latency', String(latencyMs)], {}, /listening on (http:\/\/\S+)/);
+  // --any-user: the fan-out's users are stored in the skill's database, not turned on one by one on the emulator.
+  return start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user', '--latency', String(latencyMs)], {}, /listening on (http:\/\/\S+)/);
 }
 
 function skill(amazon: Running, env: Record<string, string> = {}): Promise<Running> {
