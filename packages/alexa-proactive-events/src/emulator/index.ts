@@ -94,6 +94,14 @@ export interface RefusedEvent {
 /** Refused event requests each emulator keeps, the oldest dropped first. */
 export const MAX_REFUSED = 100;
 
+/** GET /subscriptions: whether the emulator tracks subscribers, the events they may turn on, the skill it tells, and them. */
+export interface SubscribersView {
+  tracked: boolean;
+  events: readonly string[];
+  skill: string | null;
+  subscribers: Subscriber[];
+}
+
 /** A subscription change: the user's subscriptions now, and what the skill answered (null: no skill to tell). */
 export interface SubscriptionChange {
   subscriber: Subscriber;
@@ -347,7 +355,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       text,
       texts,
       request: req.body as ProactiveEventRequest,
-      ...(subscriptions.tracked && { reached: audience === 'Multicast' ? (subscriptions.reached(request.event.name) ?? []) : [audience] }),
+      ...(subscriptions.tracked && { reached: audience === 'Multicast' ? subscriptions.reached(request.event.name) : [audience] }),
     });
     res.status(202).end();
   });
@@ -356,9 +364,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   app.get('/events', (_req, res) => res.json(emulator.accepted));
   app.get('/refused', (_req, res) => res.json(emulator.refused));
-  app.get('/subscriptions', (_req, res) =>
-    res.json({ tracked: subscriptions.tracked, events: published ?? EVENT_NAMES, skill: skillTarget?.url ?? null, subscribers: subscriptions.list() }),
-  );
+  app.get('/subscriptions', (_req, res) => {
+    const view: SubscribersView = { tracked: subscriptions.tracked, events: published ?? EVENT_NAMES, skill: skillTarget?.url ?? null, subscribers: subscriptions.list() };
+    res.json(view);
+  });
   app.put('/subscriptions/:user', express.json({ limit: '16kb', type: () => true }), async (req, res) => {
     const result = await changeSubscriptions(req.params.user, req.body);
     if (!result.ok) return apiError(res, result.status, result.problems.join('; '));

@@ -102,8 +102,10 @@ export const NOTIFICATIONS_PAGE = `<!doctype html>
     refreshSubscribers();
   }
   let shownSubscribers = null;
+  let publishedEvents = []; // the events a user may turn on, from the last GET /subscriptions
   async function refreshSubscribers() {
     const state = await (await fetch('subscriptions', { cache: 'no-store' })).json();
+    publishedEvents = state.events;
     subscribersSection.hidden = !state.tracked;
     const key = JSON.stringify(state.subscribers);
     if (key === shownSubscribers) return;
@@ -128,12 +130,11 @@ export const NOTIFICATIONS_PAGE = `<!doctype html>
       }
       return box;
     }));
-    window.subscriptionsState = state;
   }
   document.getElementById('add').addEventListener('submit', (submit) => {
     submit.preventDefault();
     const user = document.getElementById('new-user').value.trim();
-    if (user) save(user, window.subscriptionsState ? window.subscriptionsState.events : [], document.getElementById('new-locale').value);
+    if (user) save(user, publishedEvents, document.getElementById('new-locale').value);
   });
   let shown = null; // ids of the events on screen; null until the first answer
   async function refresh() {

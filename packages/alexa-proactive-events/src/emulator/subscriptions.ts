@@ -63,9 +63,9 @@ export class EmulatedSubscriptions {
     return !this.tracked || (this.#users.get(user)?.events.includes(event) ?? false);
   }
 
-  /** The users a Multicast of `event` reaches; undefined when untracked. */
-  reached(event: string): string[] | undefined {
-    return this.tracked ? this.list().filter(({ events }) => events.includes(event)).map(({ user }) => user) : undefined;
+  /** The tracked users a Multicast of `event` reaches. */
+  reached(event: string): string[] {
+    return this.list().filter(({ events }) => events.includes(event)).map(({ user }) => user);
   }
 
   /**

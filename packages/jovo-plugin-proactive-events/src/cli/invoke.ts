@@ -1,7 +1,9 @@
 import { randomUUID } from 'crypto';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { LOCALE_PATTERN, eventOfHiddenIntent } from 'alexa-proactive-events';
+import { eventOfHiddenIntent } from 'alexa-proactive-events';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
+import type { AcceptedEvent, RefusedEvent } from 'alexa-proactive-events/emulator';
+import { fetchFailure, localeArg } from './args';
 import { findProjectRoot, readAppDeclaration } from '../config/project';
 import { DEV_SKILL_ID, readDevSession, type DevSession } from './devSession';
 
@@ -17,22 +19,6 @@ interface InvokeOptions {
   json?: boolean;
 }
 
-interface RefusedEvent {
-  id: number;
-  event: string | null;
-  audience: string | null;
-  status: number;
-  message: string;
-}
-
-interface AcceptedEvent {
-  id: number;
-  event: string;
-  audience: string;
-  texts: Record<string, string>;
-  text: string;
-  reached?: string[];
-}
 
 /**
  * `invoke <launch|IntentName>`: sends the development skill the request Alexa would send when a user opens the skill
@@ -46,7 +32,7 @@ export function invokeCommand(program: Command, io: Io): Command {
     .argument('<launch|IntentName>', '"launch" to open the skill, or an intent of the language model')
     .addOption(new Option('--slot <name=value>', 'a slot value (repeatable)').argParser(slot))
     .addOption(new Option('--user <id>', "the user's id").default(DEV_USER))
-    .addOption(new Option('--locale <locale>', "the request's locale (default: app.json's first)").argParser(locale))
+    .addOption(new Option('--locale <locale>', "the request's locale (default: app.json's first)").argParser(localeArg))
     .addOption(new Option('--endpoint <url>', "the skill's webhook (default: npm run dev's)"))
     .addOption(new Option('--emulator <url>', "the emulator the skill sends to, as the user's region (default: npm run dev's)"))
     .option('--json', "print the skill's response and the events as one JSON object")
@@ -82,7 +68,7 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
   try {
     response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
   } catch (error) {
-    io.err(`✗ the skill at ${endpoint} does not answer (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}): is npm run dev running?\n`);
+    io.err(`✗ the skill at ${endpoint} does not answer (${fetchFailure(error)}): is npm run dev running?\n`);
     return EXIT.failed;
   }
   const body = (await response.json().catch(() => ({}))) as { response?: Record<string, any>; error?: { code?: string; message?: string } };
@@ -165,9 +151,4 @@ function slot(value: string, previous: Array<[string, string]> = []): Array<[str
   const at = value.indexOf('=');
   if (at <= 0) throw new InvalidArgumentError(`expected name=value, not ${JSON.stringify(value)}`);
   return [...previous, [value.slice(0, at), value.slice(at + 1)]];
-}
-
-function locale(value: string): string {
-  if (!LOCALE_PATTERN.test(value)) throw new InvalidArgumentError(`expected a locale like "en-US", not ${JSON.stringify(value)}`);
-  return value;
 }

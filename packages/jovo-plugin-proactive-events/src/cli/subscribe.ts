@@ -1,6 +1,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { EVENT_DEFINITIONS, LOCALE_PATTERN } from 'alexa-proactive-events';
+import { EVENT_DEFINITIONS } from 'alexa-proactive-events';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
+import type { SubscribersView, SubscriptionChange } from 'alexa-proactive-events/emulator';
+import { fetchFailure, localeArg } from './args';
 import { findProjectRoot } from '../config/project';
 import { readDevSession } from './devSession';
 
@@ -14,17 +16,6 @@ interface SubscribeOptions {
   emulator?: string;
 }
 
-interface EmulatorState {
-  tracked: boolean;
-  events: string[];
-  skill: string | null;
-  subscribers: Array<{ user: string; events: string[]; locale: string }>;
-}
-
-interface Change {
-  subscriber: { user: string; events: string[] };
-  skill: { delivered: boolean; status: number | null; message: string } | null;
-}
 
 /**
  * `subscribe` and `unsubscribe`: what a user does in the Alexa app, done on the emulator, which tells the skill
@@ -40,7 +31,7 @@ export function subscribeCommands(program: Command, io: Io): Command[] {
         new Option('--event <name>', `an event, by its name or command (${EVENT_DEFINITIONS.map((d) => d.command).join(', ')}) or "all"; repeatable, default all`)
           .argParser((value: string, previous: string[] = []) => [...previous, ...value.split(',').map(eventName)]),
       )
-      .addOption(new Option('--locale <locale>', "the user's locale, sent with the change (default: the emulator's, or en-US)").argParser(locale))
+      .addOption(new Option('--locale <locale>', "the user's locale, sent with the change (default: the emulator's, or en-US)").argParser(localeArg))
       .addOption(new Option('--emulator <url>', `the emulator's URL (default: npm run dev's, or ${DEFAULT_EMULATOR_URL})`).env('EMULATOR_URL'))
       .addHelpText('after', `\nExamples:\n  npx proactive-events ${verb} --user amzn1.ask.account.ME\n  npx proactive-events ${verb} --user amzn1.ask.account.ME --event weather --event trash\n`)
       .action(async (options: SubscribeOptions) => {
@@ -52,11 +43,11 @@ export function subscribeCommands(program: Command, io: Io): Command[] {
 
 async function change(verb: 'subscribe' | 'unsubscribe', options: SubscribeOptions, io: Io): Promise<number> {
   const base = (options.emulator ?? readDevSession(findProjectRoot(io.cwd))?.emulator ?? DEFAULT_EMULATOR_URL).replace(/\/+$/, '');
-  let state: EmulatorState;
+  let state: SubscribersView;
   try {
-    state = (await (await fetch(`${base}/subscriptions`)).json()) as EmulatorState;
+    state = (await (await fetch(`${base}/subscriptions`)).json()) as SubscribersView;
   } catch (error) {
-    io.err(`✗ the emulator at ${base} does not answer (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}): start it with npm run emulator or npm run dev, or name it with --emulator\n`);
+    io.err(`✗ the emulator at ${base} does not answer (${fetchFailure(error)}): start it with npm run emulator or npm run dev, or name it with --emulator\n`);
     return EXIT.failed;
   }
   if (!state.tracked) {
@@ -76,7 +67,7 @@ async function change(verb: 'subscribe' | 'unsubscribe', options: SubscribeOptio
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ events, ...(options.locale && { locale: options.locale }) }),
   });
-  const answer = (await response.json()) as Change & { message?: string };
+  const answer = (await response.json()) as SubscriptionChange & { message?: string };
   if (!response.ok) {
     io.err(`✗ the emulator refused: ${answer.message ?? response.status}\n`);
     return EXIT.refused;
@@ -101,9 +92,4 @@ function eventName(value: string): string {
   const definition = EVENT_DEFINITIONS.find((d) => d.name === given || d.command === given);
   if (!definition) throw new InvalidArgumentError(`expected an event name or command (${EVENT_DEFINITIONS.map((d) => d.command).join(', ')}) or "all", not ${JSON.stringify(value)}`);
   return definition.name;
-}
-
-function locale(value: string): string {
-  if (!LOCALE_PATTERN.test(value)) throw new InvalidArgumentError(`expected a locale like "en-US", not ${JSON.stringify(value)}`);
-  return value;
 }

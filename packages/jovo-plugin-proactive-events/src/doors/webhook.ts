@@ -20,10 +20,7 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
   // (128 KB); any other may be a trigger (256 KB). A Content-Length over it is refused before a byte is read.
   const alexaBody = express.raw({ limit: MAX_ALEXA_BODY_BYTES, type: () => true });
   const anyBody = express.raw({ limit: MAX_TRIGGER_BYTES, type: () => true });
-  const readBody: express.RequestHandler = (req, res, next) => {
-    res.locals.bodyLimit = signedByAlexa(req.headers) ? MAX_ALEXA_BODY_BYTES : MAX_TRIGGER_BYTES;
-    (res.locals.bodyLimit === MAX_ALEXA_BODY_BYTES ? alexaBody : anyBody)(req, res, next);
-  };
+  const readBody: express.RequestHandler = (req, res, next) => (signedByAlexa(req.headers) ? alexaBody : anyBody)(req, res, next);
   server.post('/webhook', readBody, async (req: Request, res: Response) => {
     try {
       const admission = await door.admitHttp(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers);
@@ -158,10 +155,9 @@ class ClientConnections {
   }
 }
 
-const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, _next) => {
+const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, req, res, _next) => {
   if (error.type === 'entity.too.large') {
-    const limit = res.locals.bodyLimit as number;
-    const { status, code, message } = tooLarge(limit, limit === MAX_ALEXA_BODY_BYTES ? 'an Alexa request' : 'a request');
+    const { status, code, message } = signedByAlexa(req.headers) ? tooLarge(MAX_ALEXA_BODY_BYTES, 'an Alexa request') : tooLarge(MAX_TRIGGER_BYTES, 'a request');
     return reply(res, status, code, message);
   }
   if (error.status && error.status >= 400 && error.status < 500) {
