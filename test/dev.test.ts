@@ -19,7 +19,12 @@ async function trigger(...argv: string[]): Promise<{ status: number; out: string
   return { status, out, err };
 }
 
-describe('npm run dev', () => {
+// This file runs npm run dev in the project's folder, which a developer's own npm run dev holds: then it is skipped
+// (never on CI), and says so.
+const ownDev = process.env.CI ? undefined : readDevSession(root);
+if (ownDev) console.warn(`npm run dev tests skipped: your own npm run dev (process ${ownDev.pid}) runs in this folder; stop it to run them`);
+
+(ownDev ? describe.skip : describe)('npm run dev', () => {
   let child: ChildProcess;
   let out = '';
   const until = (pattern: RegExp, after = 0) =>
@@ -68,18 +73,35 @@ describe('npm run dev', () => {
     expect(skipped.out + skipped.err).toContain('skipped');
   });
 
+  const RESTARTED = /\[dev\] restarted: http:\/\/127\.0\.0\.1:\d+\/webhook/;
+
   it('rebuilds and restarts the skill when a source changes', async () => {
     const from = out.length;
     const appJson = path.join(root, 'app.json');
     fs.writeFileSync(appJson, fs.readFileSync(appJson));
-    await until(/\[dev\] restarted: http:\/\/127\.0\.0\.1:\d+\/webhook/, from);
+    await until(RESTARTED, from);
     expect((await trigger('invoke', 'launch')).status).toBe(0);
+  }, 30_000);
+
+  it('follows a file replaced by a rename, as editors, sed -i and git checkout do, on every later change too', async () => {
+    const source = path.join(root, 'src', 'skill', 'handlers.ts');
+    const replace = () => {
+      const copy = `${source}.dev-test`;
+      fs.writeFileSync(copy, fs.readFileSync(source));
+      fs.renameSync(copy, source);
+    };
+    for (let round = 0; round < 2; round++) {
+      const from = out.length;
+      replace();
+      await until(RESTARTED, from);
+    }
   }, 30_000);
 
   it('stops on Ctrl-C, the skill with it, and removes its session', async () => {
     const { webhook } = readDevSession(root)!;
     child.kill('SIGINT');
     await expect(new Promise((resolve) => child.once('exit', resolve))).resolves.toBe(0);
+    expect(out).toContain('[dev] stopped: the skill and the emulator are closed');
     expect(fs.existsSync(path.join(root, DEV_SESSION_FILE))).toBe(false);
     await expect(fetch(webhook)).rejects.toThrow();
   });

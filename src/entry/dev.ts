@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
+import chokidar, { type FSWatcher } from 'chokidar';
 import { EXIT } from 'alexa-proactive-events/cli';
 import { createEmulator } from 'alexa-proactive-events/emulator';
 import { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, removeDevSession, writeDevSession } from 'jovo-plugin-proactive-events';
@@ -62,7 +62,7 @@ async function dev(): Promise<void> {
     removeDevSession(PROJECT_ROOT);
     skill.kill();
   });
-  const watchers = watch(() => skill.restart());
+  const watcher = watch(() => skill.restart());
 
   write(
     `\nDevelopment: the skill and Amazon's emulator, on this machine alone.\n` +
@@ -76,10 +76,11 @@ async function dev(): Promise<void> {
       `A change to src/, app.json or a package rebuilds and restarts the skill. Ctrl-C stops.\n\n`,
   );
   const stop = async () => {
-    for (const watcher of watchers) watcher.close();
+    await watcher.close();
     removeDevSession(PROJECT_ROOT);
     await skill.stop();
     await emulator.close();
+    write('\n[dev] stopped: the skill and the emulator are closed, and the session and its trigger secret removed\n');
     process.exit(EXIT.ok);
   };
   process.removeAllListeners('SIGINT');
@@ -143,17 +144,21 @@ class SkillProcess {
   }
 }
 
-/** Watches the sources; a burst of changes (an editor's save, a checkout) restarts once. */
-function watch(changed: () => Promise<void>): fs.FSWatcher[] {
+/**
+ * Watches the sources with chokidar, which follows each directory rather than each file, so a file replaced by a
+ * rename (an editor's atomic save, `sed -i`, `git checkout`) is still followed; a burst of changes restarts once.
+ */
+function watch(changed: () => Promise<void>): FSWatcher {
   let timer: NodeJS.Timeout | undefined;
-  const later = (file: string | null) => {
-    if (file && !/\.(ts|json|js)$/.test(file)) return;
+  const later = (file: string) => {
+    if (!/\.(ts|json|js)$/.test(file)) return;
     clearTimeout(timer);
     timer = setTimeout(() => void changed(), 200);
   };
-  return WATCHED.map((entry) => path.join(PROJECT_ROOT, entry))
-    .filter((entry) => fs.existsSync(entry))
-    .map((entry) => fs.watch(entry, { recursive: fs.statSync(entry).isDirectory() }, (_event, file) => later(file)));
+  return chokidar
+    .watch(WATCHED.map((entry) => path.join(PROJECT_ROOT, entry)), { ignoreInitial: true })
+    .on('all', (_event, file) => later(file))
+    .on('error', (error) => write(`[dev] cannot watch the sources: ${(error as Error).message}\n`));
 }
 
 function portOf(value: string | undefined, fallback: number, name: string): number {
