@@ -1,4 +1,7 @@
+import * as fs from 'fs';
 import type { Server } from 'http';
+import * as os from 'os';
+import * as path from 'path';
 import type { AddressInfo } from 'net';
 import { triggerRequest, type OrderStatusUpdatedPayload } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
@@ -163,6 +166,26 @@ describe('npx proactive-events invoke', () => {
         '    de-DE: Deine Bestellung bei Beispielladen wurde versandt.\n' +
         "(the skill's log, with any event it refused to send itself, is in npm run dev's output)\n",
     );
+  });
+
+  it('warns of an intent that is in no model, naming the nearest, and sends it all the same', async () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'invoke-models-'));
+    fs.copyFileSync(path.join(PROJECT, 'app.json'), path.join(project, 'app.json'));
+    fs.mkdirSync(path.join(project, 'models'));
+    const model = { invocation: 'shop', intents: [{ name: 'ShipMyOrderIntent', phrases: ['ship my order'] }], alexa: { interactionModel: { languageModel: { intents: [{ name: 'AMAZON.HelpIntent', samples: [] }] } } } };
+    fs.writeFileSync(path.join(project, 'models', 'en-US.json'), JSON.stringify(model));
+    const webhook = await skill();
+    const run = async (intent: string) => {
+      let err = '';
+      const status = await runTrigger(['invoke', intent, '--endpoint', webhook, '--emulator', amazon.url], { out: () => undefined, err: (text) => (err += text), cwd: project });
+      return { status, err };
+    };
+    // This test skill has no Unhandled handler, so it then fails the request: the warning says why.
+    const typo = await run('ShipMyOrdrIntent');
+    expect(typo.err.split('\n')[0]).toBe('⚠ ShipMyOrdrIntent is in no intent of models/en-US.json, so Alexa would never send it (did you mean ShipMyOrderIntent?); sending it anyway');
+    // The model's own intents and Alexa's built-ins under "alexa" are known: no warning.
+    expect((await run('AMAZON.HelpIntent')).err).not.toContain('⚠');
+    await expect(run('ShipMyOrderIntent')).resolves.toEqual({ status: 0, err: '' });
   });
 
   it('passes slots and the locale, and says when nothing was sent', async () => {

@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { eventOfHiddenIntent } from 'alexa-proactive-events';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import type { AcceptedEvent, RefusedEvent } from 'alexa-proactive-events/emulator';
-import { fetchFailure, localeArg } from './args';
+import { didYouMean, fetchFailure, localeArg, modelIntents } from './args';
 import { findProjectRoot, readAppDeclaration } from '../config/project';
 import { DEV_SKILL_ID, readDevSession, type DevSession } from './devSession';
 
@@ -61,6 +61,10 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
     return EXIT.usage;
   }
   const requestLocale = options.locale ?? (root ? readAppDeclaration(root).locales[0] : 'en-US');
+  const intents = target === 'launch' || !root ? undefined : modelIntents(root, requestLocale);
+  if (intents && !intents.includes(target)) {
+    io.err(`⚠ ${target} is in no intent of models/${requestLocale}.json, so Alexa would never send it${didYouMean(target, intents)}; sending it anyway\n`);
+  }
   const before = await seenIds(emulator, io);
   if (!before) return EXIT.failed;
   const request = alexaRequest(target, { ...options, locale: requestLocale }, emulator, dev);

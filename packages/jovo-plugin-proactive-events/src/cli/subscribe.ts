@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EVENT_DEFINITIONS } from 'alexa-proactive-events';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import type { SubscribersView, SubscriptionChange } from 'alexa-proactive-events/emulator';
-import { fetchFailure, localeArg } from './args';
+import { didYouMean, fetchFailure, localeArg } from './args';
 import { findProjectRoot } from '../config/project';
 import { readDevSession } from './devSession';
 
@@ -90,6 +90,9 @@ function eventName(value: string): string {
   const given = value.trim();
   if (given === 'all') return given;
   const definition = EVENT_DEFINITIONS.find((d) => d.name === given || d.command === given);
-  if (!definition) throw new InvalidArgumentError(`expected an event name or command (${EVENT_DEFINITIONS.map((d) => d.command).join(', ')}) or "all", not ${JSON.stringify(value)}`);
+  if (!definition) {
+    const commands = EVENT_DEFINITIONS.map((d) => d.command);
+    throw new InvalidArgumentError(`expected an event name or command (${commands.join(', ')}) or "all", not ${JSON.stringify(value)}${didYouMean(given, commands)}`);
+  }
   return definition.name;
 }

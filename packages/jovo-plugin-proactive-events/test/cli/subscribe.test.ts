@@ -51,7 +51,7 @@ it('exits 2 for an event typed wrong or not published, naming what is allowed, a
   emulator = await createEmulator({ port: 0, subscribers: {}, publishedEvents: [WEATHER] });
   const typo = await trigger('subscribe', '--user', ME, '--event', 'wether');
   expect(typo.status).toBe(2);
-  expect(typo.err).toMatch(/option '--event <name>' argument 'wether' is invalid\. expected an event name or command \(weather, sports, .*\) or "all", not "wether"/);
+  expect(typo.err).toMatch(/option '--event <name>' argument 'wether' is invalid\. expected an event name or command \(weather, sports, .*\) or "all", not "wether" \(did you mean weather\?\)/);
   const unpublished = await trigger('subscribe', '--user', ME, '--event', 'trash');
   expect(unpublished).toMatchObject({ status: 2, err: `✗ --event: the skill does not publish ${TRASH}; it publishes ${WEATHER}\n` });
   expect(emulator.subscribers()).toEqual([]);
