@@ -9,6 +9,6 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, '..', '..', 'tsconfig.json') }] },
+  transform: require('../../jest.preset').transform,
   setupFilesAfterEnv: [path.join(__dirname, '..', 'timeout.js')],
 };
