@@ -16,6 +16,7 @@ const SLOW = [
   '/test/emulatorPage\\.test\\.ts$',
   '/test/storage\\.test\\.ts$',
   '/test/faults\\.test\\.ts$',
+  '/test/readme\\.test\\.ts$',
 ];
 
 module.exports = {
