@@ -42,9 +42,12 @@ describe('the trigger script', () => {
       run(['weather', '--alert-type', 'TORNDO', '--secret', SECRET, '--dry-run']),
       run(['weather', '--alert-type', 'TORNADO', '--region', 'XX', '--secret', SECRET, '--dry-run']),
       run(['weather', '--alert-type', 'TORNADO', '--endpoint', 'localhost:3000', '--secret', SECRET, '--dry-run']),
+      // Without a secret too: the mistyped endpoint is what is named, not the secret.
+      run(['weather', '--alert-type', 'TORNADO', '--endpoint', 'localhost:3000', '--dry-run']),
     ]);
-    expect(runs.map(({ status }) => status)).toEqual([2, 2, 2]);
+    expect(runs.map(({ status }) => status)).toEqual([2, 2, 2, 2]);
     expect(runs[2].err).toBe('--endpoint "localhost:3000" is not an http(s) URL; expected e.g. http://localhost:3000/webhook, an https URL or jovo-webhook\n');
+    expect(runs[3].err).toBe(runs[2].err);
   });
 
   it('says to put -- after `npm run trigger` when npm took the flags for itself', async () => {

@@ -85,6 +85,8 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   // While `npm run dev` runs, the default endpoint is its skill, with its secret and its emulator as Amazon.
   const dev = options.endpoint === DEFAULT_ENDPOINT ? readDevSession(root) : undefined;
   if (dev && !options.json) io.err(`(npm run dev: the skill at ${dev.webhook}, the emulator at ${dev.emulator} as Amazon)\n`);
+  // Where the trigger goes, first: a mistyped --endpoint is named before anything that depends on it.
+  const endpoint = dev?.webhook ?? resolveEndpoint(options.endpoint, io);
   const secret = options.secret ?? dev?.secret ?? readEnvironment(root ?? io.cwd).TRIGGER_SECRET;
   if (!secret) usage(io, 'No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), pass --secret, or run npm run dev, whose skill the script finds by itself');
   const weak = triggerSecretProblem(secret);
@@ -102,7 +104,7 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   }
   const chosen = options.locale ?? locales;
   return {
-    endpoint: dev?.webhook ?? resolveEndpoint(options.endpoint, io),
+    endpoint,
     apiEndpoint: options.apiEndpoint ?? (options.region || !dev ? REGION_ORIGINS[options.region ?? 'NA'] : dev.emulator),
     explicitEndpoint: options.region !== undefined || options.apiEndpoint !== undefined,
     users: users.length > 0 ? [...new Set(users)] : undefined,
