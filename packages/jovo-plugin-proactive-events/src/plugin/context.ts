@@ -95,7 +95,8 @@ export class ProactiveEventsContext {
    * Sends an event from a handler: to this user (Unicast) or to every subscriber (Multicast), in the region of
    * this request. Never throws for an expected outcome: see the result's `status` and `errors`.
    */
-  async send(event: EventToSend, { to = 'user', ...options }: SendOptions = {}): Promise<SendResult> {
+  // Generic in the name, so a type error names the one payload of that event rather than the union of eight.
+  async send<Name extends EventName>(event: { name: Name; payload: EventToSend<Name>['payload'] }, { to = 'user', ...options }: SendOptions = {}): Promise<SendResult> {
     const request = this.jovo.$request as AlexaRequest;
     const result = await this.#send(event, {
       ...options,
