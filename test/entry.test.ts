@@ -141,6 +141,18 @@ it('exports a Lambda handler that answers an Alexa request', async () => {
   expect(result).toMatchObject({ response: { outputSpeech: { ssml: expect.stringContaining(`<speak>${enUS.translation.welcome}`) } } });
 });
 
+it.each([
+  ['proactive-events', 'packages/jovo-plugin-proactive-events/bin/proactive-events.js'],
+  ['alexa-proactive-events', 'packages/alexa-proactive-events/bin/alexa-proactive-events.js'],
+])('%s stops quietly when the reader of its output goes away (| head)', async (_name, bin) => {
+  const child = spawn(process.execPath, [path.join(root, bin), '--help'], { cwd: root, stdio: 'pipe' });
+  child.stdout.destroy(); // before the command writes: its write meets a closed pipe
+  let err = '';
+  child.stderr.on('data', (chunk) => (err += chunk));
+  await expect(new Promise((resolve) => child.once('exit', resolve))).resolves.toBe(0);
+  expect(err).toBe('');
+});
+
 describe('npm run demo', () => {
   const demo = path.join(root, 'dist', 'src', 'entry', 'demo.js');
   // The demo needs no configuration: nothing of the developer's environment may help it.

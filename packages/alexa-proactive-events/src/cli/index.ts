@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Emulator } from '../emulator';
 import { emulatorCommand } from './emulator';
-import { EXIT, Exit, processIo, type Io } from './io';
+import { EXIT, Exit, processIo, stopOnClosedPipe, type Io } from './io';
 import { previewCommand } from './preview';
 import { validateCommand } from './validate';
 
@@ -11,7 +11,7 @@ import { validateCommand } from './validate';
  * previewing request bodies offline. What they are made of is offered here too, for CLIs that mount them (the Jovo
  * plugin's trigger script does): `alexa-proactive-events/cli`.
  */
-export { EXIT, Exit, processIo, type Io } from './io';
+export { EXIT, Exit, processIo, stopOnClosedPipe, type Io } from './io';
 export { EXAMPLES, issueJson, plural, problemLines } from './report';
 export { readRequestFile } from './requestFile';
 export { emulatorCommand, findSkillJson } from './emulator';
@@ -55,6 +55,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
 
 /** Runs the command line of this process, and keeps a started emulator running until SIGINT or SIGTERM. */
 export function main(argv: readonly string[] = process.argv.slice(2)): void {
+  stopOnClosedPipe();
   runCli(argv).then(
     ({ status, emulator }) => {
       process.exitCode = status;

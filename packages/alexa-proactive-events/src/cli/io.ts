@@ -23,6 +23,19 @@ export const processIo: Io = {
   env: process.env,
 };
 
+/**
+ * Stops the command quietly, as other command-line tools do, when the reader of its output goes away
+ * (`… | head`): without it, the next write throws EPIPE with a stack trace.
+ */
+export function stopOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? EXIT.ok);
+    });
+  }
+}
+
 /** The trigger script's exit statuses (see CONTRACT). */
 export const EXIT = {
   /** Every event accepted, or valid. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { EXIT, Exit, previewCommand, processIo, validateCommand, type Io } from 'alexa-proactive-events/cli';
+import { EXIT, Exit, previewCommand, processIo, stopOnClosedPipe, validateCommand, type Io } from 'alexa-proactive-events/cli';
 import { eventCommands } from './events';
 import { invokeCommand } from './invoke';
 import { sendCommand } from './send';
@@ -67,6 +67,7 @@ function flagsNpmTook(program: Command, env: Readonly<Record<string, string | un
 
 /** Runs the trigger script with this process's arguments, and sets its exit status. */
 export function main(argv: readonly string[] = process.argv.slice(2)): void {
+  stopOnClosedPipe();
   runTrigger(argv).then(
     (status) => (process.exitCode = status),
     (error: Error) => {
