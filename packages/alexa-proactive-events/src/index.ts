@@ -54,7 +54,7 @@ export { REGION_ORIGINS, STAGES, originOf, tokenOrigins } from './send/regions';
 export type { Region, Stage } from './send/regions';
 
 // Signed triggers.
-export { MAX_TRIGGER_BATCH, MAX_TRIGGER_BYTES, MIN_TRIGGER_SECRET_LENGTH, triggerRequest, triggerSecretProblem } from './trigger/sign';
+export { MAX_TRIGGER_BATCH, MAX_TRIGGER_BYTES, MIN_TRIGGER_SECRET_LENGTH, triggerEnvelope, triggerRequest, triggerSecretProblem } from './trigger/sign';
 export type { TriggerData, TriggerRequest, TriggerRequestParts } from './trigger/sign';
 export { isTriggerRequest, verifyTrigger } from './trigger/verify';
 export type { TriggerVerdict, VerifiedTrigger, VerifyTriggerOptions } from './trigger/verify';

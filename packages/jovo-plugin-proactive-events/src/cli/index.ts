@@ -1,17 +1,20 @@
 #!/usr/bin/env node
+import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { EXIT, Exit, previewCommand, processIo, stopOnClosedPipe, validateCommand, type Io } from 'alexa-proactive-events/cli';
+import { readAppDeclaration } from '../config/project';
 import { eventCommands } from './events';
 import { invokeCommand } from './invoke';
+import { schedulesCommand, type SchedulerAccess } from './schedules';
 import { sendCommand } from './send';
 import { subscribeCommands } from './subscribe';
 
 /**
  * The trigger script: `npx proactive-events <command> [options]`, or `npm run trigger -- <command> [options]`:
  * a command per event, `send --file`, `subscribe` and `unsubscribe` on the emulator, `invoke` for the development
- * skill, and the library's `validate` and `preview`.
+ * skill, `schedules list|deploy`, and the library's `validate` and `preview`.
  */
-export function createProgram(io: Io): Command {
+export function createProgram(io: Io & SchedulerAccess): Command {
   const program = new Command('proactive-events')
     .description('Send, check and preview Alexa Proactive Events for this skill')
     .usage('<command> [options]')
@@ -22,13 +25,30 @@ export function createProgram(io: Io): Command {
   sendCommand(program, io);
   subscribeCommands(program, io);
   invokeCommand(program, io);
-  validateCommand(program, io);
+  schedulesCommand(program, io);
+  validateCommand(program, io)
+    .addHelpText('after', '  npx proactive-events validate app.json   (the declaration: events, locales, schedules)\n')
+    .hook('preAction', (command) => validateAppJson(command.args[0], io));
   previewCommand(program, io);
   return program;
 }
 
+/** `validate app.json` checks the declaration as `npm start` does, and ends the command; other files go on. */
+function validateAppJson(file: string, io: Io): void {
+  if (path.basename(file) !== 'app.json') return;
+  const root = path.dirname(path.resolve(io.cwd, file));
+  try {
+    const app = readAppDeclaration(root);
+    io.out(`✓ ${file}: ${app.events.length} event(s), ${app.locales.join(', ')}, ${app.schedules.length} schedule(s)\n`);
+  } catch (error) {
+    io.out(`✗ ${(error as Error).message}\n`);
+    throw new Exit(EXIT.refused);
+  }
+  throw new Exit(EXIT.ok);
+}
+
 /** Runs the trigger script with `argv` (without node and the script) and returns its exit status. */
-export async function runTrigger(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function runTrigger(argv: readonly string[], io: Io & SchedulerAccess = processIo): Promise<number> {
   const program = createProgram(io);
   const eaten = flagsNpmTook(program, io.env ?? {});
   if (eaten.length > 0) {

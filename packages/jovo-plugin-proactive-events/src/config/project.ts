@@ -13,6 +13,7 @@ import {
   fromZod,
   jsonSyntaxError,
 } from 'alexa-proactive-events';
+import { ScheduleSchema, scheduleIssues } from '../schedules/declaration';
 
 /**
  * What the skill publishes, declared once in its project's `app.json`: the events (the manifest's publications),
@@ -30,8 +31,15 @@ export const AppDeclarationSchema = z
       .refine((locales) => new Set(locales).size === locales.length, 'must not list a locale twice'),
     stage: z.enum(STAGES).default('development'),
     expiresInMinutes: z.number().int().min(MIN_EXPIRY_MINUTES).max(MAX_EXPIRY_MINUTES).default(DEFAULT_EXPIRY_MINUTES),
+    /** Events that go out on their own (docs/schedules.md). */
+    schedules: z.array(ScheduleSchema).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((app, context) => {
+    for (const issue of scheduleIssues(app.schedules, app.events)) {
+      context.addIssue({ code: 'custom', path: ['schedules', ...issue.path], message: issue.message, input: issue.value });
+    }
+  });
 /** app.json as read, with its defaults. */
 export type AppDeclaration = z.infer<typeof AppDeclarationSchema>;
 

@@ -2,6 +2,10 @@ import type { App } from 'jovo-framework';
 // Jovo's Lambda host itself, not Jovo's index: the index also starts two Express apps for its webhook, which a
 // Lambda bundle has no use for.
 import { Lambda } from 'jovo-framework/dist/src/hosts/Lambda';
+import { z } from 'zod';
+import { describeIssue, fromZod } from 'alexa-proactive-events';
+import { MAX_SCHEDULE_NAME_LENGTH } from '../schedules/declaration';
+import { describeRun, runSchedule, type ScheduleRun } from '../schedules/run';
 import { errorBody, withoutTestHeader, type Refusal } from './envelope';
 import { Gate, triggerSecretOf, type DoorOptions } from './gate';
 
@@ -38,7 +42,8 @@ export type LambdaHandler = (event: unknown, context?: unknown, callback?: (erro
 /**
  * The Lambda entry (`exports.handler = createLambdaHandler({ app: () => createApp(), gate })`). It serves both
  * kinds of traffic a skill's function sees: Alexa invoking it (the event is the Alexa request; Lambda's permission
- * for the skill vouches for it, and its applicationId must be the skill's), and signed triggers arriving through
+ * for the skill vouches for it, and its applicationId must be the skill's), EventBridge Scheduler invoking it for a
+ * schedule of app.json (`{ proactiveEventsSchedule: { name, scheduledTime } }`, IAM vouching), and signed triggers arriving through
  * API Gateway or a function URL, which admit nothing else: any other HTTP event gets 403 before Jovo or the
  * database are touched. The app is created on the first invocation and kept for the container's life, and with it
  * the access token cache and the replay guard; an HTTP event that is refused is refused before it reaches either. A failure (inside Jovo, or a refused invocation) is the callback's
@@ -55,7 +60,9 @@ export function createLambdaHandler({ app: createApp, gate }: LambdaOptions): La
     let result: unknown;
     try {
       const { app, door } = serve();
-      if (isHttpEvent(event)) {
+      const scheduled = scheduledInvocation(event);
+      if (scheduled) result = await runScheduled(app, scheduled);
+      else if (isHttpEvent(event)) {
         const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
         const headers = lowerCaseKeys(event.headers ?? {});
         const admission = await door.admitHttp(raw, headers, { triggersOnly: true });
@@ -78,6 +85,35 @@ export function createLambdaHandler({ app: createApp, gate }: LambdaOptions): La
     callback?.(null, result);
     return result;
   };
+}
+
+/**
+ * EventBridge Scheduler's invocation of a schedule: `{ "proactiveEventsSchedule": { "name", "scheduledTime" } }`
+ * and nothing else, invoked directly (IAM vouches for it; a function URL never gets here, it has a requestContext).
+ * The schedule itself comes from the function's own app.json, never from the event.
+ */
+const ScheduledInvocationSchema = z.strictObject({
+  proactiveEventsSchedule: z.strictObject({ name: z.string().min(1).max(MAX_SCHEDULE_NAME_LENGTH), scheduledTime: z.iso.datetime({ offset: true }) }),
+});
+
+/** The schedule an invocation names, undefined when it is no schedule's, or an error when it is one malformed. */
+function scheduledInvocation(event: unknown): { name: string; scheduledTime: Date } | undefined {
+  if (event === null || typeof event !== 'object' || !('proactiveEventsSchedule' in event) || isHttpEvent(event)) return undefined;
+  const parsed = ScheduledInvocationSchema.safeParse(event);
+  if (!parsed.success) {
+    const issue = fromZod(parsed.error.issues, event)[0];
+    throw new Error(`Refused: a scheduled invocation must be { "proactiveEventsSchedule": { "name", "scheduledTime" } }: ${describeIssue(issue)}`);
+  }
+  return { name: parsed.data.proactiveEventsSchedule.name, scheduledTime: new Date(parsed.data.proactiveEventsSchedule.scheduledTime) };
+}
+
+/** Runs it, logs one line, and fails the invocation when a send failed after retries, so Scheduler's retries apply. */
+async function runScheduled(app: App, { name, scheduledTime }: { name: string; scheduledTime: Date }): Promise<ScheduleRun> {
+  const run = await runSchedule(app, name, scheduledTime);
+  const line = describeRun(run);
+  if (run.results.some(({ status }) => status === 'failed')) throw new Error(line);
+  console.log(line);
+  return run;
 }
 
 function handleAlexa(app: App, event: unknown, context: unknown): Promise<unknown> {

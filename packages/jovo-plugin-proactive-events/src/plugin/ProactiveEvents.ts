@@ -5,6 +5,7 @@ import {
   DEFAULT_EXPIRY_MINUTES,
   ReplayGuard,
   isTriggerRequest,
+  originOf,
   tokenOrigins,
   triggerSecretProblem,
   type EventName,
@@ -13,6 +14,7 @@ import {
   type SubscriberPolicy,
 } from 'alexa-proactive-events';
 import { admittedTrigger } from '../doors/admitted';
+import type { PrepareScheduledEvent, Schedule } from '../schedules/declaration';
 import { readSubscriber, type SubscriberRecord } from '../stores/subscribers';
 import { ProactiveEventsContext } from './context';
 import type { PluginServices } from './services';
@@ -45,6 +47,15 @@ export interface ProactiveEventsOptions {
   apiEndpoints?: readonly string[] | undefined;
   /** Milliseconds since the epoch; tests move it instead of waiting. Default: Date.now. */
   now?: () => number;
+  /** app.json's `schedules`: what `runSchedule` sends, for the local runner and the Lambda entry. */
+  schedules?: readonly Schedule[];
+  /**
+   * PROACTIVE_API_ENDPOINT: where scheduled events go instead of Amazon's regional hosts (the emulator, for local
+   * runs). It must be one of the sender's allowed origins.
+   */
+  scheduleEndpoint?: string | undefined;
+  /** Fills in or changes a scheduled event before it is validated and sent (docs/schedules.md). */
+  prepareScheduledEvent?: PrepareScheduledEvent;
 }
 
 declare module 'jovo-core/dist/src/core/Jovo' {
@@ -66,6 +77,8 @@ export class ProactiveEvents implements Plugin, PluginServices {
   readonly expiresInMinutes: number;
   readonly sender?: ProactiveEventsSender;
   readonly now: () => number;
+  readonly schedules: readonly Schedule[];
+  readonly scheduleEndpoint?: string;
   readonly #origins: ReadonlySet<string>;
   #replays?: ReplayStore;
   #app?: BaseApp;
@@ -81,6 +94,14 @@ export class ProactiveEvents implements Plugin, PluginServices {
     this.now = options.now ?? Date.now;
     this.#replays = options.replays;
     this.#origins = origins(options);
+    this.schedules = options.schedules ?? [];
+    if (options.scheduleEndpoint !== undefined) {
+      const origin = originOf(options.scheduleEndpoint);
+      if (!origin || !this.#origins.has(origin)) {
+        throw new Error(`ProactiveEvents: scheduleEndpoint ${options.scheduleEndpoint} is not one of the allowed origins (${[...this.#origins].join(', ')}): add it to PROACTIVE_API_ENDPOINTS`);
+      }
+      this.scheduleEndpoint = origin;
+    }
   }
 
   /** What may be stored of a user's state, as of now. */

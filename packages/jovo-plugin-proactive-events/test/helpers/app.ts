@@ -5,7 +5,7 @@ import { ProactiveEventsSender, TokenClient, type EventName, type Stage } from '
 import type { Db, Handler, Jovo } from 'jovo-framework';
 import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
-import { ProactiveEvents, SerialFileDb, createLambdaHandler, hiddenIntentHandlers, readAppDeclaration, skillEventHandlers, type DoorOptions, type LambdaHandler } from '../../src';
+import { ProactiveEvents, SerialFileDb, type ProactiveEventsOptions, createLambdaHandler, hiddenIntentHandlers, readAppDeclaration, skillEventHandlers, type DoorOptions, type LambdaHandler } from '../../src';
 
 /** Amazon's schema page examples, as request bodies, which the library ships. */
 export const EXAMPLES = path.join(path.dirname(require.resolve('alexa-proactive-events/package.json')), 'examples');
@@ -48,7 +48,7 @@ export const handlers: Handler = {
 };
 
 /** A Jovo v3 app as a skill that installed the plugin makes it: Alexa, a database, the plugin, its handlers. */
-export function createApp(settings: Settings, { db }: { db?: Db } = {}): App {
+export function createApp(settings: Settings, { db, plugin }: { db?: Db; plugin?: Partial<ProactiveEventsOptions> } = {}): App {
   const app = new App({ logging: false });
   const { credentials, tokenUrl, allowedOrigins, stage } = settings.sending;
   const sender = credentials && new ProactiveEventsSender({ tokens: new TokenClient({ ...credentials, tokenUrl }), allowedOrigins, stage, publishedEvents: settings.app.events });
@@ -56,7 +56,7 @@ export function createApp(settings: Settings, { db }: { db?: Db } = {}): App {
   app.use(
     new Alexa(),
     store,
-    new ProactiveEvents({ events: settings.app.events, expiresInMinutes: settings.app.expiresInMinutes, sender, triggerSecret: settings.triggerSecret, apiEndpoints: allowedOrigins }),
+    new ProactiveEvents({ events: settings.app.events, expiresInMinutes: settings.app.expiresInMinutes, sender, triggerSecret: settings.triggerSecret, apiEndpoints: allowedOrigins, ...plugin }),
   );
   app.setHandler(handlers);
   return app;

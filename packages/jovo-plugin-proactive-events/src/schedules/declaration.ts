@@ -1,0 +1,141 @@
+import { Cron } from 'croner';
+import { z } from 'zod';
+import {
+  EVENT_NAMES,
+  MAX_EXPIRY_MINUTES,
+  MIN_EXPIRY_MINUTES,
+  REGION_ORIGINS,
+  STAGES,
+  UserIdSchema,
+  buildRequest,
+  validateRequest,
+  type EventName,
+  type Issue,
+  type Region,
+} from 'alexa-proactive-events';
+
+/**
+ * A schedule of app.json (`schedules`): an event that goes out on its own, at the times of a crontab expression or
+ * once, in a time zone. The skill runs it locally (`npm start`), EventBridge Scheduler on AWS (`schedules deploy`).
+ */
+
+const NAME_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** A schedule's name goes into EventBridge's (64 characters at most) and into each run's referenceId. */
+export const MAX_SCHEDULE_NAME_LENGTH = 64;
+/** `2026-12-24T18:00` or `2026-12-24T18:00:00`: a wall-clock time of the schedule's time zone, no offset. */
+const LOCAL_DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
+/** The characters of the five-field crontab form: numbers, names (TUE, JAN), `*`, `,`, `-`, `/`. */
+const CRON_FIELD = /^[0-9A-Za-z*,/-]+$/;
+const CRON_EXAMPLE = 'five crontab fields, minute hour day-of-month month day-of-week, e.g. "0 18 * * TUE"';
+const REGIONS = Object.keys(REGION_ORIGINS) as [Region, ...Region[]];
+
+const RegionSchema = z.enum(REGIONS);
+
+/** One schedule of app.json's `schedules`, as `npm start`, `npm run build:platform` and `validate` check it. */
+export const ScheduleSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .max(MAX_SCHEDULE_NAME_LENGTH)
+      .regex(NAME_PATTERN, 'expected kebab-case: lower-case letters and digits joined by single hyphens, e.g. "trash-day"'),
+    cron: z
+      .string()
+      .superRefine((cron, context) => {
+        const problem = cronProblem(cron);
+        if (problem) context.addIssue({ code: 'custom', message: problem, input: cron });
+      })
+      .optional(),
+    at: z.string().regex(LOCAL_DATE_TIME, 'expected a local date-time without offset, e.g. "2026-12-24T18:00"').optional(),
+    timezone: z.string().refine(isTimeZone, 'expected an IANA time zone, e.g. "Europe/Berlin" or "America/New_York"'),
+    event: z.strictObject({ name: z.enum(EVENT_NAMES), payload: z.unknown() }),
+    localizedAttributes: z.array(z.record(z.string(), z.string())).optional(),
+    to: z.union([z.literal('all'), z.strictObject({ users: z.array(UserIdSchema).min(1) })], {
+      error: 'expected "all" (Multicast) or { "users": ["amzn1.ask.account…"] } (Unicast)',
+    }),
+    region: z.union([RegionSchema, z.array(RegionSchema).min(1)], { error: `expected ${REGIONS.slice(0, -1).join(', ')} or ${REGIONS.at(-1)}, or a list of them` }).default('NA'),
+    expiresInMinutes: z.number().int().min(MIN_EXPIRY_MINUTES).max(MAX_EXPIRY_MINUTES).optional(),
+    stage: z.enum(STAGES).optional(),
+  })
+  .superRefine((schedule, context) => {
+    if ((schedule.cron === undefined) === (schedule.at === undefined)) {
+      context.addIssue({ code: 'custom', path: ['cron'], message: 'expected either "cron" (recurring) or "at" (once), not both or neither' });
+    }
+    const regions = regionsOf(schedule);
+    if (new Set(regions).size !== regions.length) context.addIssue({ code: 'custom', path: ['region'], message: 'must not list a region twice' });
+  });
+
+/** A schedule as declared in app.json, with its defaults. */
+export type Schedule = z.output<typeof ScheduleSchema>;
+
+/** The regions a schedule's Multicast goes to; a Unicast's fallback is the first (each user's stored one wins). */
+export function regionsOf(schedule: Pick<Schedule, 'region'>): Region[] {
+  return Array.isArray(schedule.region) ? schedule.region : [schedule.region];
+}
+
+/**
+ * The problems of app.json's schedules that need the rest of app.json: names used twice, events it does not
+ * publish, and each event checked as it will be sent (its payload against its schema, its localized attributes),
+ * with the path from `schedules`.
+ */
+export function scheduleIssues(schedules: readonly Schedule[], publishedEvents: readonly EventName[]): Array<{ path: PropertyKey[]; message: string; value?: unknown }> {
+  const issues: Array<{ path: PropertyKey[]; message: string; value?: unknown }> = [];
+  schedules.forEach((schedule, i) => {
+    if (schedules.findIndex((other) => other.name === schedule.name) !== i) issues.push({ path: [i, 'name'], message: 'another schedule has this name', value: schedule.name });
+    const body = buildRequest({
+      event: schedule.event,
+      localizedAttributes: schedule.localizedAttributes ?? [],
+      user: schedule.to === 'all' ? undefined : schedule.to.users[0],
+      referenceId: 'schedule',
+      expiresInMinutes: schedule.expiresInMinutes,
+    });
+    const checked = validateRequest(body, { publishedEvents });
+    // The event and its texts; the rest of the request (its times) is the schema's above.
+    const own = checked.ok ? [] : checked.issues.filter((issue) => /^(event|localizedAttributes)\b/.test(issue.path));
+    for (const issue of own) issues.push({ path: [i, ...pathOf(issue)], message: issue.message, value: issue.value });
+  });
+  return issues;
+}
+
+/** `event.payload.alert` of a request issue, as a path within the schedule (`event`, `localizedAttributes`). */
+function pathOf(issue: Issue): PropertyKey[] {
+  return issue.path.split(/\.|(?=\[)/).map((part) => (/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part));
+}
+
+/**
+ * Why `expression` is not a five-field crontab expression both runners can keep, or undefined. EventBridge Scheduler
+ * cannot restrict both the day of the month and the day of the week (crontab would run on either), so that is refused.
+ */
+export function cronProblem(expression: string): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5 || !fields.every((field) => CRON_FIELD.test(field))) return `expected ${CRON_EXAMPLE}`;
+  try {
+    new Cron(expression, { paused: true });
+  } catch (error) {
+    return `expected ${CRON_EXAMPLE}: ${(error as Error).message.replace(/^CronPattern: /, '')}`;
+  }
+  if (fields[2] !== '*' && fields[4] !== '*') {
+    return 'restricts both the day of the month and the day of the week, which EventBridge Scheduler cannot run: keep one of them "*"';
+  }
+  return undefined;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+/** What a schedule sends at one of its times: its declared event, or what the plugin's hook made of it. */
+export interface ScheduledEvent {
+  event: { name: string; payload: unknown };
+  localizedAttributes?: ReadonlyArray<Record<string, string>>;
+}
+
+/**
+ * The plugin's `prepareScheduledEvent` hook: gets the schedule and the time of this run, and returns the event to
+ * send (fill in tonight's weather, say). What it returns is validated like every event before it is sent.
+ */
+export type PrepareScheduledEvent = (run: { schedule: Schedule; scheduledTime: Date; event: ScheduledEvent }) => ScheduledEvent | Promise<ScheduledEvent>;

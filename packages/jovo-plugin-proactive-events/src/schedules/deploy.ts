@@ -1,0 +1,121 @@
+import type { CreateScheduleInput, GetScheduleOutput, SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { Schedule } from './declaration';
+import { awsExpression } from './times';
+
+/**
+ * `schedules deploy`: makes one EventBridge Scheduler group hold exactly app.json's schedules, each invoking the
+ * skill's function directly with `{ proactiveEventsSchedule: { name, scheduledTime } }`. What is new is created, what
+ * changed is updated, what app.json no longer names is deleted; nothing else in the account is touched.
+ */
+
+/** Where the schedules invoke, with what, and how a failed invocation is retried. */
+export interface DeployTarget {
+  /** The skill's Lambda function. */
+  functionArn: string;
+  /** The role Scheduler assumes to invoke it (trusts scheduler.amazonaws.com, may lambda:InvokeFunction). */
+  roleArn: string;
+  group: string;
+  /** An SQS queue for invocations that failed every retry. */
+  deadLetterArn?: string;
+  /** @default 3 */
+  maximumRetryAttempts?: number;
+  /** An invocation not made within this is dropped (or sent to the dead-letter queue). @default 3600 */
+  maximumEventAgeInSeconds?: number;
+}
+
+/** One call the deployment makes, with the exact input it sends. */
+export type DeployCall =
+  | { action: 'CreateScheduleGroup'; input: { Name: string } }
+  | { action: 'CreateSchedule' | 'UpdateSchedule'; input: CreateScheduleInput }
+  | { action: 'DeleteSchedule'; input: { Name: string; GroupName: string } };
+
+/** What the group holds: each schedule's definition by name, or undefined when the group does not exist. */
+export type Deployed = Map<string, GetScheduleOutput> | undefined;
+
+/** The input EventBridge Scheduler gets for a schedule: the expression in AWS's form, its zone, the target. */
+export function scheduleInput(schedule: Schedule, target: DeployTarget): CreateScheduleInput {
+  return {
+    Name: schedule.name,
+    GroupName: target.group,
+    ScheduleExpression: awsExpression(schedule),
+    ScheduleExpressionTimezone: schedule.timezone,
+    FlexibleTimeWindow: { Mode: 'OFF' },
+    State: 'ENABLED',
+    Description: `app.json schedule ${schedule.name} (jovo-plugin-proactive-events)`,
+    Target: {
+      Arn: target.functionArn,
+      RoleArn: target.roleArn,
+      // Only the name and the time: the function reads the schedule from its own app.json.
+      Input: JSON.stringify({ proactiveEventsSchedule: { name: schedule.name, scheduledTime: '<aws.scheduler.scheduled-time>' } }),
+      RetryPolicy: { MaximumRetryAttempts: target.maximumRetryAttempts ?? 3, MaximumEventAgeInSeconds: target.maximumEventAgeInSeconds ?? 3600 },
+      ...(target.deadLetterArn && { DeadLetterConfig: { Arn: target.deadLetterArn } }),
+    },
+  };
+}
+
+/** The calls that make the group match `schedules`, in order: the group, creations, updates, deletions. */
+export function planDeployment(schedules: readonly Schedule[], deployed: Deployed, target: DeployTarget): DeployCall[] {
+  const calls: DeployCall[] = [];
+  if (!deployed) calls.push({ action: 'CreateScheduleGroup', input: { Name: target.group } });
+  const wanted = schedules.map((schedule) => scheduleInput(schedule, target));
+  for (const input of wanted) {
+    const held = deployed?.get(input.Name!);
+    if (!held) calls.push({ action: 'CreateSchedule', input });
+    else if (differs(input, held)) calls.push({ action: 'UpdateSchedule', input });
+  }
+  for (const name of deployed?.keys() ?? []) {
+    if (!schedules.some((schedule) => schedule.name === name)) calls.push({ action: 'DeleteSchedule', input: { Name: name, GroupName: target.group } });
+  }
+  return calls;
+}
+
+/** True when what the account holds is not what app.json asks for, in any field the deployment sets. */
+function differs(wanted: CreateScheduleInput, held: GetScheduleOutput): boolean {
+  const fields = (input: CreateScheduleInput | GetScheduleOutput) =>
+    JSON.stringify([
+      input.ScheduleExpression,
+      input.ScheduleExpressionTimezone,
+      input.State,
+      input.FlexibleTimeWindow?.Mode,
+      input.Description,
+      input.Target?.Arn,
+      input.Target?.RoleArn,
+      input.Target?.Input,
+      input.Target?.RetryPolicy?.MaximumRetryAttempts,
+      input.Target?.RetryPolicy?.MaximumEventAgeInSeconds,
+      input.Target?.DeadLetterConfig?.Arn,
+    ]);
+  return fields(wanted) !== fields(held);
+}
+
+/** Reads the group's schedules (every page), or undefined when the group does not exist. */
+export async function readDeployed(client: SchedulerClient, group: string): Promise<Deployed> {
+  const { GetScheduleCommand, GetScheduleGroupCommand, ListSchedulesCommand } = await import('@aws-sdk/client-scheduler');
+  try {
+    await client.send(new GetScheduleGroupCommand({ Name: group }));
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+  const names: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new ListSchedulesCommand({ GroupName: group, NextToken }));
+    names.push(...(page.Schedules ?? []).map((schedule) => schedule.Name!));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  const deployed = new Map<string, GetScheduleOutput>();
+  for (const name of names) deployed.set(name, await client.send(new GetScheduleCommand({ Name: name, GroupName: group })));
+  return deployed;
+}
+
+/** Makes the calls, one at a time, in order; the first that fails stops the rest (run again to finish). */
+export async function applyDeployment(client: SchedulerClient, calls: readonly DeployCall[]): Promise<void> {
+  const { CreateScheduleCommand, CreateScheduleGroupCommand, DeleteScheduleCommand, UpdateScheduleCommand } = await import('@aws-sdk/client-scheduler');
+  for (const call of calls) {
+    if (call.action === 'CreateScheduleGroup') await client.send(new CreateScheduleGroupCommand(call.input));
+    else if (call.action === 'CreateSchedule') await client.send(new CreateScheduleCommand(call.input));
+    else if (call.action === 'UpdateSchedule') await client.send(new UpdateScheduleCommand(call.input));
+    else await client.send(new DeleteScheduleCommand(call.input));
+  }
+}
