@@ -100,7 +100,18 @@ function checkAppJson() {
   for (const model of models) {
     if (!locales.includes(model)) problems.push(`models/${model}.json exists but "locales" does not list ${JSON.stringify(model)}`);
   }
+  if (app.schedules !== undefined) problems.push(...scheduleProblems());
   if (problems.length > 0) report(`app.json cannot be built into a skill manifest:\n  - ${problems.join('\n  - ')}`);
+}
+
+/** The schedules, checked as the skill checks them at start (the plugin's declaration), so a build never ships a bad one. */
+function scheduleProblems() {
+  try {
+    require('jovo-plugin-proactive-events').readAppDeclaration(__dirname);
+    return [];
+  } catch (error) {
+    return (error.issues || [error.message]).filter((issue) => issue.startsWith('schedules'));
+  }
 }
 
 /**

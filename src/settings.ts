@@ -59,6 +59,8 @@ export interface SendingSettings {
   tokenUrl: string;
   /** Origins besides Amazon's that may receive the access token. */
   allowedOrigins: string[];
+  /** PROACTIVE_API_ENDPOINT: where scheduled events go instead of Amazon's regional hosts (one of allowedOrigins). */
+  scheduleEndpoint?: string;
   stage: Stage;
 }
 
@@ -77,6 +79,7 @@ const EnvironmentSchema = z.object({
       .refine((list) => list.every((item) => originOf(item) !== undefined), 'expected origins, scheme://host[:port], comma-separated')
       .default([]),
   ),
+  PROACTIVE_API_ENDPOINT: unsetIfEmpty(z.string().refine((value) => originOf(value) !== undefined, 'expected an origin, scheme://host[:port], e.g. http://127.0.0.1:3001').optional()),
   PROACTIVE_STAGE: unsetIfEmpty(z.enum(STAGES).optional()),
   // Never refused by the schema, so its value can never appear in an error; its length is checked below.
   TRIGGER_SECRET: unsetIfEmpty(z.string().optional()),
@@ -138,6 +141,13 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
         'or ALEXA_VERIFY_REQUESTS=false on this machine alone',
     ]);
   }
+  const allowedOrigins = vars.PROACTIVE_API_ENDPOINTS.map((origin) => originOf(origin)!);
+  const scheduleEndpoint = vars.PROACTIVE_API_ENDPOINT === undefined ? undefined : originOf(vars.PROACTIVE_API_ENDPOINT)!;
+  if (scheduleEndpoint && !allowedOrigins.includes(scheduleEndpoint)) {
+    throw new SettingsError('The environment', [
+      `PROACTIVE_API_ENDPOINT: ${scheduleEndpoint} is not one of PROACTIVE_API_ENDPOINTS (${allowedOrigins.join(', ') || 'none'}), the origins that may receive the access token; add it there`,
+    ]);
+  }
   const app = readAppDeclaration(root);
   return {
     app,
@@ -160,7 +170,8 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
     sending: {
       ...(vars.ALEXA_CLIENT_ID && vars.ALEXA_CLIENT_SECRET && { credentials: { clientId: vars.ALEXA_CLIENT_ID, clientSecret: vars.ALEXA_CLIENT_SECRET } }),
       tokenUrl: vars.LWA_TOKEN_URL,
-      allowedOrigins: vars.PROACTIVE_API_ENDPOINTS.map((origin) => originOf(origin)!),
+      allowedOrigins,
+      ...(scheduleEndpoint && { scheduleEndpoint }),
       stage: vars.PROACTIVE_STAGE ?? app.stage,
     },
     ...(vars.TRIGGER_SECRET && { triggerSecret: vars.TRIGGER_SECRET }),

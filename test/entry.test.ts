@@ -196,13 +196,20 @@ describe('npm run demo', () => {
 describe('npm run bundle', () => {
   const dynamo = useStores('BundleUsers').dynamo;
 
-  it('writes bundle.zip, whose index.handler, unpacked into an empty folder, serves Alexa and signed triggers with users in DynamoDB', async () => {
+  it('writes bundle.zip, whose index.handler, unpacked into an empty folder, serves Alexa, signed triggers and schedules with users in DynamoDB', async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
     const built = spawn(process.execPath, [path.join(root, 'dist', 'scripts', 'bundle.js'), '--out', path.join(work, 'bundle')], { cwd: root, stdio: 'pipe' });
     await expect(new Promise((resolve) => built.once('exit', resolve))).resolves.toBe(0);
     const unpacked = path.join(work, 'unpacked');
     new AdmZip(path.join(work, 'bundle.zip')).extractAllTo(unpacked);
     expect(fs.readdirSync(unpacked).filter((file) => !file.endsWith('.LEGAL.txt')).sort()).toEqual(['app.json', 'index.js']);
+
+    // A fork's schedule, declared in the bundle's app.json, which the function reads at its first invocation.
+    const declared = JSON.parse(fs.readFileSync(path.join(unpacked, 'app.json'), 'utf8'));
+    const trashDay = { alert: { garbageTypes: ['GLASS'], collectionDayOfWeek: 'TUESDAY' } };
+    declared.schedules = [{ name: 'trash-day', cron: '0 18 * * TUE', timezone: 'Europe/Berlin', to: 'all', event: { name: 'AMAZON.TrashCollectionAlert.Activated', payload: trashDay } }];
+    fs.writeFileSync(path.join(unpacked, 'app.json'), JSON.stringify(declared));
+    const scheduled = { proactiveEventsSchedule: { name: 'trash-day', scheduledTime: '2026-12-08T17:00:00Z' } };
 
     const amazon = await createEmulator({ port: 0 });
     try {
@@ -213,7 +220,7 @@ describe('npm run bundle', () => {
       const launch = launchRequest({ userId: 'amzn1.ask.account.BUNDLE' });
       // Run from outside the project, as Lambda would: nothing can come from a node_modules folder.
       const script = `const { handler } = require(${JSON.stringify(path.join(unpacked, 'index.js'))});
-        (async () => process.stdout.write(JSON.stringify([await handler(${JSON.stringify(launch)}, {}), await handler(${JSON.stringify(functionUrl)}, {})])))();`;
+        (async () => process.stdout.write(JSON.stringify([await handler(${JSON.stringify(launch)}, {}), await handler(${JSON.stringify(functionUrl)}, {}), await handler(${JSON.stringify(scheduled)}, {})])))();`;
       const env = {
         PATH: process.env.PATH ?? '',
         HOME: tmp,
@@ -229,6 +236,7 @@ describe('npm run bundle', () => {
         ALEXA_CLIENT_SECRET: 'bundle',
         LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`,
         PROACTIVE_API_ENDPOINTS: amazon.url,
+        PROACTIVE_API_ENDPOINT: amazon.url,
       };
       const run = spawn(process.execPath, ['-e', script], { cwd: os.tmpdir(), env, stdio: 'pipe' });
       let out = '';
@@ -236,12 +244,15 @@ describe('npm run bundle', () => {
       run.stdout.on('data', (chunk) => (out += chunk));
       run.stderr.on('data', (chunk) => (err += chunk));
       await expect(new Promise((resolve) => run.once('exit', resolve))).resolves.toBe(0);
-      const [alexa, http] = JSON.parse(out) as [{ response: { outputSpeech: { ssml: string } } }, { statusCode: number; body: string }];
+      // The run's log line (CloudWatch's, on Lambda) comes first; the results are the last line.
+      expect(out).toContain('Schedule trash-day (2026-12-08T17:00:00.000Z): AMAZON.TrashCollectionAlert.Activated 1 accepted\n');
+      const [alexa, http, schedule] = JSON.parse(out.slice(out.lastIndexOf('\n') + 1)) as [{ response: { outputSpeech: { ssml: string } } }, { statusCode: number; body: string }, { referenceId: string; results: Array<{ status: string }> }];
       expect(alexa.response.outputSpeech.ssml).toContain(`<speak>${enUS.translation.welcome}`);
       expect(await dynamo().userIds('BundleUsers')).toContain('amzn1.ask.account.BUNDLE');
       expect(http.statusCode).toBe(200);
       expect(JSON.parse(http.body).proactiveEvents).toEqual([expect.objectContaining({ status: 'accepted', httpStatus: 202 })]);
-      expect(amazon.accepted).toHaveLength(1);
+      expect(schedule).toMatchObject({ referenceId: 'trash-day~20261208T170000Z', results: [{ status: 'accepted' }] });
+      expect(amazon.accepted.map((event) => event.text)).toEqual(['There is a tornado alert for your area.', 'The coming Tuesday is glass collection day.']);
       expect(err).not.toMatch(/AWS SDK for JavaScript \(v2\)/);
     } finally {
       await amazon.close();

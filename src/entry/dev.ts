@@ -47,6 +47,7 @@ async function dev(): Promise<void> {
     ALEXA_CLIENT_SECRET: randomBytes(16).toString('hex'),
     LWA_TOKEN_URL: `${emulator.url}/auth/o2/token`,
     PROACTIVE_API_ENDPOINTS: emulator.url,
+    PROACTIVE_API_ENDPOINT: emulator.url, // app.json's schedules send to the emulator too
   };
   const skill = new SkillProcess(skillEnv);
   let webhook: string;

@@ -1,4 +1,4 @@
-import { LISTEN_DEFAULTS, SettingsError, createWebhook, listen } from 'jovo-plugin-proactive-events';
+import { LISTEN_DEFAULTS, SettingsError, createWebhook, listen, runSchedulesLocally } from 'jovo-plugin-proactive-events';
 import { createApp } from '../skill/app';
 import { gateOptions, loadSettings, projectEnvironment, type Settings } from '../settings';
 
@@ -15,12 +15,20 @@ export async function startWebhook(argv: readonly string[]): Promise<void> {
   const settings = loadSettings(environment, undefined, { signatures: !relayed });
   const doors = { ...gateOptions(settings), signatures: settings.alexa.verifyRequests && !relayed };
   const { port, host, limits } = settings.server;
-  const server = await listen(createWebhook(createApp(settings), doors), port, host, limits);
+  const app = createApp(settings);
+  const server = await listen(createWebhook(app, doors), port, host, limits);
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   console.log(`Skill webhook listening on http://${host}:${actualPort}/webhook`);
   for (const line of doorReport(settings, relayed)) console.log(line);
-  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+  // app.json's schedules run here while the skill runs (on AWS, EventBridge Scheduler runs them: docs/schedules.md).
+  const { runner, lines } = runSchedulesLocally(app);
+  console.log(lines.length > 0 ? `  Runs ${lines.length} schedule${lines.length === 1 ? '' : 's'} of app.json:` : '  No schedules in app.json.');
+  for (const line of lines) console.log(line);
+  process.once('SIGTERM', () => {
+    runner.stop();
+    server.close(() => process.exit(0));
+  });
 }
 
 /** What the webhook checks, said at start, and why a check is off. */

@@ -47,6 +47,8 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
       sender: createSender(settings),
       triggerSecret: settings.triggerSecret,
       apiEndpoints: settings.sending.allowedOrigins,
+      schedules: settings.app.schedules,
+      scheduleEndpoint: settings.sending.scheduleEndpoint,
     }),
   );
   app.setHandler(handlers);
