@@ -22,11 +22,12 @@ export async function startWebhook(argv: readonly string[]): Promise<void> {
   console.log(`Skill webhook listening on http://${host}:${actualPort}/webhook`);
   for (const line of doorReport(settings, relayed)) console.log(line);
   // app.json's schedules run here while the skill runs (on AWS, EventBridge Scheduler runs them: docs/schedules.md).
-  const { runner, lines } = runSchedulesLocally(app);
-  console.log(lines.length > 0 ? `  Runs ${lines.length} schedule${lines.length === 1 ? '' : 's'} of app.json:` : '  No schedules in app.json.');
+  const schedules = settings.app.schedules.length;
+  const { lines, stop } = await runSchedulesLocally(app);
+  console.log(schedules > 0 ? `  Runs ${schedules} schedule${schedules === 1 ? '' : 's'} of app.json:` : '  Runs no schedule of app.json (it declares none):');
   for (const line of lines) console.log(line);
   process.once('SIGTERM', () => {
-    runner.stop();
+    stop();
     server.close(() => process.exit(0));
   });
 }

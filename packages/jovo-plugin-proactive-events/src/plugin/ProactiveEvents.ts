@@ -14,7 +14,8 @@ import {
   type SubscriberPolicy,
 } from 'alexa-proactive-events';
 import { admittedTrigger } from '../doors/admitted';
-import type { PrepareScheduledEvent, Schedule } from '../schedules/declaration';
+import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules/declaration';
+import { storedUserSchedules } from '../schedules/users';
 import { readSubscriber, type SubscriberRecord } from '../stores/subscribers';
 import { ProactiveEventsContext } from './context';
 import type { PluginServices } from './services';
@@ -84,6 +85,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
   #app?: BaseApp;
   #warnedNoStore = false;
   #warnedNoDoor = false;
+  readonly #userScheduleFollowers = new Set<(user: string, schedules: UserSchedule[]) => void>();
 
   constructor(readonly options: ProactiveEventsOptions) {
     const weak = options.triggerSecret === undefined ? undefined : triggerSecretProblem(options.triggerSecret);
@@ -125,6 +127,11 @@ export class ProactiveEvents implements Plugin, PluginServices {
       const results = jovo?.$proactiveEvents?.triggerResults;
       if (results && jovo?.$response) (jovo.$response as unknown as Record<string, unknown>).proactiveEvents = results;
     });
+    // After the user was saved: whoever runs users' schedules (the local runner) learns what changed.
+    app.middleware('response')?.use(({ jovo }: HandleRequest) => {
+      const changed = jovo?.$proactiveEvents?.changedUserSchedules();
+      if (changed) for (const follower of this.#userScheduleFollowers) follower(jovo!.$user.getId()!, changed);
+    });
   }
 
   uninstall(): void {
@@ -135,8 +142,46 @@ export class ProactiveEvents implements Plugin, PluginServices {
   async readSubscriber(userId: string): Promise<SubscriberRecord | undefined> {
     const db = this.#app?.$db;
     if (!db) return undefined;
-    const columnName = (this.#app?.config.plugin as { JovoUser?: { columnName?: string } } | undefined)?.JovoUser?.columnName;
-    return readSubscriber(db, userId, columnName);
+    return readSubscriber(db, userId, this.#columnName());
+  }
+
+  /** A user's own schedules (`this.$proactiveEvents.schedule`), read from the app's database, by name. */
+  async readUserSchedules(userId: string): Promise<Record<string, UserSchedule>> {
+    const db = this.#app?.$db;
+    if (!db) return {};
+    const row = (await db.load(userId)) as Record<string, { data?: Record<string, unknown> } | undefined> | undefined;
+    return storedUserSchedules(row?.[this.#columnName()]?.data);
+  }
+
+  /**
+   * Every user's own schedules the database holds, when it can list its users (SerialFileDb can; DynamoDB is not
+   * scanned, on AWS EventBridge Scheduler runs them): undefined when it cannot.
+   */
+  async listUserSchedules(): Promise<Array<{ user: string; schedules: UserSchedule[] }> | undefined> {
+    const db = this.#app?.$db as { all?: () => Promise<Array<Record<string, unknown>>>; config?: { primaryKeyColumn?: string } } | undefined;
+    if (typeof db?.all !== 'function') return undefined;
+    const keyColumn = db.config?.primaryKeyColumn ?? 'userId';
+    const listed: Array<{ user: string; schedules: UserSchedule[] }> = [];
+    for (const row of await db.all()) {
+      const schedules = Object.values(storedUserSchedules((row[this.#columnName()] as { data?: Record<string, unknown> } | undefined)?.data));
+      if (schedules.length > 0) listed.push({ user: String(row[keyColumn]), schedules });
+    }
+    return listed;
+  }
+
+  /** Calls `follower` with a user's schedules each time a request saved a change to them; returns how to stop. */
+  followUserSchedules(follower: (user: string, schedules: UserSchedule[]) => void): () => void {
+    this.#userScheduleFollowers.add(follower);
+    return () => this.#userScheduleFollowers.delete(follower);
+  }
+
+  /** Whether anything in this process runs the schedules users set up (`runSchedulesLocally` follows them). */
+  get runsUserSchedules(): boolean {
+    return this.#userScheduleFollowers.size > 0;
+  }
+
+  #columnName(): string {
+    return (this.#app?.config.plugin as { JovoUser?: { columnName?: string } } | undefined)?.JovoUser?.columnName ?? 'userData';
   }
 
   /** A trigger does not come from a user: nothing of "its" user is read or stored. */

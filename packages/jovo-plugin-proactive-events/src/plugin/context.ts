@@ -4,6 +4,7 @@ import type { AlexaRequest } from 'jovo-platform-alexa';
 import {
   buildRequest,
   checkReplay,
+  describeIssue,
   eventOfHiddenIntent,
   refusedResult,
   subscribedEventNames,
@@ -17,8 +18,11 @@ import {
   type TriggerData,
   type VerifiedTrigger,
 } from 'alexa-proactive-events';
+import type { UserSchedule } from '../schedules/declaration';
+import { USER_SCHEDULES_KEY, checkUserSchedule, storedUserSchedules, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
 import { StateChanges, type UserData } from './changes';
 import { mapConcurrently } from './pool';
+import { nextRun } from '../schedules/times';
 import { logProblems } from './sendLog';
 import type { PluginServices } from './services';
 
@@ -52,6 +56,9 @@ export interface SendOptions {
   stage?: Stage;
 }
 
+/** A user may keep this many schedules of their own; one more is refused. */
+export const MAX_USER_SCHEDULES = 20;
+
 /** Sends to the users of one trigger this many at a time (a fan-out has several triggers under way). */
 const SENDS_PER_TRIGGER = 8;
 
@@ -60,6 +67,8 @@ export class ProactiveEventsContext {
   /** Set by `sendTriggered`, one per user (or one for Multicast); the plugin returns them as `proactiveEvents`. */
   triggerResults?: SendResult[];
   readonly #changes: StateChanges;
+  /** The user's own schedules as loaded, to tell what this request changed of them. */
+  readonly #schedulesAtLoad: string;
 
   constructor(
     private readonly jovo: Jovo,
@@ -68,6 +77,7 @@ export class ProactiveEventsContext {
     private readonly trigger?: VerifiedTrigger,
   ) {
     this.#changes = new StateChanges(jovo, () => plugin.policy());
+    this.#schedulesAtLoad = JSON.stringify(this.#userSchedules());
   }
 
   /** The events the skill publishes (app.json). */
@@ -105,6 +115,66 @@ export class ProactiveEventsContext {
     });
     logProblems(event.name, [result]);
     return result;
+  }
+
+  /**
+   * Sets up a schedule of this user's own ("remind me every Tuesday"): app.json's schedule fields without `to` and
+   * `region` (`name`, `cron` or `at`, `timezone`, `event`, ...), sent to this user alone, in their stored region,
+   * at each of its times. It is kept with the user's data (saved with this request) under its name, which a second
+   * call replaces; disabling the skill deletes it. Checked as app.json's schedules are, the event included: a
+   * refusal names each problem and keeps nothing. `npm start` runs these (docs/schedules.md).
+   */
+  schedule(input: UserScheduleInput): ScheduleResult {
+    const user = this.jovo.$user.getId();
+    const name = typeof input?.name === 'string' ? input.name : null;
+    const refuse = (errors: ScheduleResult['errors']): ScheduleResult => {
+      Log.warn(`ProactiveEvents: schedule ${name ?? '(no name)'} refused: ${errors.map(describeIssue).join('; ')}`);
+      return { status: 'refused', name, errors, warnings: [] };
+    };
+    if (!user) return refuse([{ path: '', message: 'this request has no user, so there is nobody to keep a schedule for' }]);
+    const checked = checkUserSchedule(input, this.publishedEvents, user, new Date(this.plugin.now()));
+    if ('errors' in checked) return refuse(checked.errors);
+    const { schedule } = checked;
+    const schedules = this.#userSchedules();
+    if (!(schedule.name in schedules) && Object.keys(schedules).length >= MAX_USER_SCHEDULES) {
+      return refuse([{ path: 'name', message: `this user has ${MAX_USER_SCHEDULES} schedules already, the most one may keep: unschedule one first`, value: schedule.name }]);
+    }
+    this.jovo.$user.$data = { ...this.jovo.$user.$data, [USER_SCHEDULES_KEY]: { ...schedules, [schedule.name]: schedule } };
+    const warnings: ScheduleResult['warnings'] = [];
+    // As a run judges: a user the skill has no subscriptions on record for is sent to (Amazon decides).
+    const subscribed = this.state?.subscriptions;
+    if (subscribed && !subscribed.includes(schedule.event.name)) {
+      warnings.push({ path: 'event.name', message: `this user is not subscribed to ${schedule.event.name}: each run skips them until they turn it on`, value: schedule.event.name });
+    }
+    if (!this.plugin.runsUserSchedules) {
+      warnings.push({ path: '', message: "nothing in this process runs users' schedules (npm start and npm run dev do): it is stored, and runs where they run" });
+    }
+    return { status: 'scheduled', name: schedule.name, next: nextRun(schedule, new Date(this.plugin.now()))!, errors: [], warnings };
+  }
+
+  /** Removes this user's schedule of that name; false when they have none. */
+  unschedule(name: string): boolean {
+    const schedules = this.#userSchedules();
+    if (!(name in schedules)) return false;
+    delete schedules[name];
+    this.jovo.$user.$data = { ...this.jovo.$user.$data, [USER_SCHEDULES_KEY]: schedules };
+    return true;
+  }
+
+  /** This user's own schedules (`schedule`), as stored. */
+  userSchedules(): UserSchedule[] {
+    return Object.values(this.#userSchedules());
+  }
+
+  /** @internal This user's schedules if this request changed them (set up, removed, the skill disabled), else undefined. */
+  changedUserSchedules(): UserSchedule[] | undefined {
+    if (this.trigger) return undefined;
+    const now = this.#userSchedules();
+    return JSON.stringify(now) === this.#schedulesAtLoad ? undefined : Object.values(now);
+  }
+
+  #userSchedules(): Record<string, UserSchedule> {
+    return storedUserSchedules(this.jovo.$user.$data);
   }
 
   /**

@@ -14,6 +14,8 @@ export interface PluginServices {
   policy(): SubscriberPolicy;
   /** Another user's stored state, from the app's database. */
   readSubscriber(userId: string): Promise<SubscriberRecord | undefined>;
+  /** Whether anything in this process runs the schedules users set up. */
+  readonly runsUserSchedules: boolean;
   /** Where accepted triggers are remembered. */
   replays(): ReplayStore;
 }

@@ -31,13 +31,11 @@ const REGIONS = Object.keys(REGION_ORIGINS) as [Region, ...Region[]];
 
 const RegionSchema = z.enum(REGIONS);
 
-/** One schedule of app.json's `schedules`, as `npm start`, `npm run build:platform` and `validate` check it. */
-export const ScheduleSchema = z
-  .strictObject({
-    name: z
-      .string()
-      .max(MAX_SCHEDULE_NAME_LENGTH)
-      .regex(NAME_PATTERN, 'expected kebab-case: lower-case letters and digits joined by single hyphens, e.g. "trash-day"'),
+const nameSchema = (max: number) =>
+  z.string().max(max).regex(NAME_PATTERN, 'expected kebab-case: lower-case letters and digits joined by single hyphens, e.g. "trash-day"');
+
+/** When a schedule runs, and what it sends: the fields of app.json's schedules and of a user's alike. */
+const SCHEDULE_FIELDS = {
     cron: z
       .string()
       .superRefine((cron, context) => {
@@ -49,20 +47,48 @@ export const ScheduleSchema = z
     timezone: z.string().refine(isTimeZone, 'expected an IANA time zone, e.g. "Europe/Berlin" or "America/New_York"'),
     event: z.strictObject({ name: z.enum(EVENT_NAMES), payload: z.unknown() }),
     localizedAttributes: z.array(z.record(z.string(), z.string())).optional(),
+    expiresInMinutes: z.number().int().min(MIN_EXPIRY_MINUTES).max(MAX_EXPIRY_MINUTES).optional(),
+    stage: z.enum(STAGES).optional(),
+};
+
+/** One schedule of app.json's `schedules`, as `npm start`, `npm run build:platform` and `validate` check it. */
+export const ScheduleSchema = z
+  .strictObject({
+    name: nameSchema(MAX_SCHEDULE_NAME_LENGTH),
+    ...SCHEDULE_FIELDS,
     to: z.union([z.literal('all'), z.strictObject({ users: z.array(UserIdSchema).min(1) })], {
       error: 'expected "all" (Multicast) or { "users": ["amzn1.ask.account…"] } (Unicast)',
     }),
     region: z.union([RegionSchema, z.array(RegionSchema).min(1)], { error: `expected ${REGIONS.slice(0, -1).join(', ')} or ${REGIONS.at(-1)}, or a list of them` }).default('NA'),
-    expiresInMinutes: z.number().int().min(MIN_EXPIRY_MINUTES).max(MAX_EXPIRY_MINUTES).optional(),
-    stage: z.enum(STAGES).optional(),
   })
   .superRefine((schedule, context) => {
-    if ((schedule.cron === undefined) === (schedule.at === undefined)) {
-      context.addIssue({ code: 'custom', path: ['cron'], message: 'expected either "cron" (recurring) or "at" (once), not both or neither' });
-    }
+    oneTiming(schedule, context);
     const regions = regionsOf(schedule);
     if (new Set(regions).size !== regions.length) context.addIssue({ code: 'custom', path: ['region'], message: 'must not list a region twice' });
   });
+
+function oneTiming(schedule: { cron?: string; at?: string }, context: z.RefinementCtx): void {
+  if ((schedule.cron === undefined) === (schedule.at === undefined)) {
+    context.addIssue({ code: 'custom', path: ['cron'], message: 'expected either "cron" (recurring) or "at" (once), not both or neither' });
+  }
+}
+
+/**
+ * A user's own schedule kept in EventBridge: `u.<16 hex digits of the user>.<name>`, a form no app.json name can
+ * take (those have no dot), so `schedules deploy` leaves it alone. Its name has room for what is left of 64.
+ */
+export const MAX_USER_SCHEDULE_NAME_LENGTH = MAX_SCHEDULE_NAME_LENGTH - 'u.0123456789abcdef.'.length;
+
+/**
+ * A schedule one user set up from a handler (`this.$proactiveEvents.schedule(...)`, "remind me every Tuesday"):
+ * app.json's fields without the audience and region, since it goes to that user alone, in their stored region.
+ */
+export const UserScheduleSchema = z
+  .strictObject({ name: nameSchema(MAX_USER_SCHEDULE_NAME_LENGTH), ...SCHEDULE_FIELDS })
+  .superRefine(oneTiming);
+
+/** A user's own schedule, as stored with the user. */
+export type UserSchedule = z.output<typeof UserScheduleSchema>;
 
 /** A schedule as declared in app.json, with its defaults. */
 export type Schedule = z.output<typeof ScheduleSchema>;
@@ -77,23 +103,40 @@ export function regionsOf(schedule: Pick<Schedule, 'region'>): Region[] {
  * publish, and each event checked as it will be sent (its payload against its schema, its localized attributes),
  * with the path from `schedules`.
  */
-export function scheduleIssues(schedules: readonly Schedule[], publishedEvents: readonly EventName[]): Array<{ path: PropertyKey[]; message: string; value?: unknown }> {
-  const issues: Array<{ path: PropertyKey[]; message: string; value?: unknown }> = [];
+export function scheduleIssues(schedules: readonly Schedule[], publishedEvents: readonly EventName[]): PathIssue[] {
+  const issues: PathIssue[] = [];
   schedules.forEach((schedule, i) => {
     if (schedules.findIndex((other) => other.name === schedule.name) !== i) issues.push({ path: [i, 'name'], message: 'another schedule has this name', value: schedule.name });
-    const body = buildRequest({
-      event: schedule.event,
-      localizedAttributes: schedule.localizedAttributes ?? [],
-      user: schedule.to === 'all' ? undefined : schedule.to.users[0],
-      referenceId: 'schedule',
-      expiresInMinutes: schedule.expiresInMinutes,
-    });
-    const checked = validateRequest(body, { publishedEvents });
-    // The event and its texts; the rest of the request (its times) is the schema's above.
-    const own = checked.ok ? [] : checked.issues.filter((issue) => /^(event|localizedAttributes)\b/.test(issue.path));
-    for (const issue of own) issues.push({ path: [i, ...pathOf(issue)], message: issue.message, value: issue.value });
+    const user = schedule.to === 'all' ? undefined : schedule.to.users[0];
+    for (const issue of eventIssues(schedule, publishedEvents, user)) issues.push({ ...issue, path: [i, ...issue.path] });
   });
   return issues;
+}
+
+/** A problem of a schedule, with its path from the schedule (or from app.json's `schedules`). */
+export interface PathIssue {
+  path: PropertyKey[];
+  message: string;
+  value?: unknown;
+}
+
+/** A schedule's event checked as it will be sent (its payload against its schema, its localized attributes). */
+export function eventIssues(
+  schedule: Pick<Schedule, 'event' | 'localizedAttributes' | 'expiresInMinutes'>,
+  publishedEvents: readonly EventName[],
+  user?: string,
+): PathIssue[] {
+  const body = buildRequest({
+    event: schedule.event,
+    localizedAttributes: schedule.localizedAttributes ?? [],
+    user,
+    referenceId: 'schedule',
+    expiresInMinutes: schedule.expiresInMinutes,
+  });
+  const checked = validateRequest(body, { publishedEvents });
+  // The event and its texts; the rest of the request (its times) is the schema's.
+  const own = checked.ok ? [] : checked.issues.filter((issue) => /^(event|localizedAttributes)\b/.test(issue.path));
+  return own.map((issue) => ({ path: pathOf(issue), message: issue.message, value: issue.value }));
 }
 
 /** `event.payload.alert` of a request issue, as a path within the schedule (`event`, `localizedAttributes`). */
@@ -136,6 +179,9 @@ export interface ScheduledEvent {
 
 /**
  * The plugin's `prepareScheduledEvent` hook: gets the schedule and the time of this run, and returns the event to
- * send (fill in tonight's weather, say). What it returns is validated like every event before it is sent.
+ * send (fill in tonight's weather, say). What it returns is validated like every event before it is sent. For a
+ * user's own schedule (`this.$proactiveEvents.schedule`) it gets that `user` too.
  */
-export type PrepareScheduledEvent = (run: { schedule: Schedule; scheduledTime: Date; event: ScheduledEvent }) => ScheduledEvent | Promise<ScheduledEvent>;
+export type PrepareScheduledEvent = (
+  run: { schedule: Schedule; user?: undefined; scheduledTime: Date; event: ScheduledEvent } | { schedule: UserSchedule; user: string; scheduledTime: Date; event: ScheduledEvent },
+) => ScheduledEvent | Promise<ScheduledEvent>;

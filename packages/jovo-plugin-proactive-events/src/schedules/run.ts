@@ -9,12 +9,14 @@ import {
   triggerEnvelope,
   type SendResult,
   type TriggerData,
+  type Region,
   type VerifiedTrigger,
 } from 'alexa-proactive-events';
 import { handOn } from '../doors/admitted';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
-import { regionsOf, type ScheduledEvent } from './declaration';
+import { regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
 import { ScheduleRunner } from './runner';
+import { userScheduleKey } from './users';
 
 /** One run of a schedule and what became of each send (one per region of a Multicast, one per user of a Unicast). */
 export interface ScheduleRun {
@@ -41,19 +43,62 @@ export function scheduleReferenceId(name: string, scheduledTime: Date): string {
  * function directly, which IAM vouches for; nothing of it crosses a network on the way in.
  */
 export async function runSchedule(app: BaseApp, name: string, scheduledTime: Date): Promise<ScheduleRun> {
-  const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
-  if (!plugin) throw new Error('runSchedule: the app has no ProactiveEvents plugin');
+  const plugin = pluginOf(app);
   const schedule = plugin.schedules.find((declared) => declared.name === name);
   if (!schedule) throw new Error(`No schedule named ${JSON.stringify(name)} in app.json; it has ${plugin.schedules.map((s) => s.name).join(', ') || 'none'}`);
   const referenceId = scheduleReferenceId(name, scheduledTime);
   const run = { name, scheduledTime: scheduledTime.toISOString(), referenceId };
-  let content: ScheduledEvent = { event: schedule.event, localizedAttributes: schedule.localizedAttributes };
-  try {
-    if (plugin.options.prepareScheduledEvent) content = await plugin.options.prepareScheduledEvent({ schedule, scheduledTime, event: content });
-  } catch (error) {
-    return { ...run, results: [refusedResult(schedule.event.name, referenceId, `prepareScheduledEvent failed: ${(error as Error).message}; nothing was sent`)] };
+  const content = await prepare(plugin, { schedule, scheduledTime, event: { event: schedule.event, localizedAttributes: schedule.localizedAttributes } });
+  if ('refused' in content) return { ...run, results: [refusedResult(schedule.event.name, referenceId, content.refused)] };
+  const data = triggerData(plugin, schedule, content, referenceId);
+  const locale = localeOf(content);
+  const results: SendResult[] = [];
+  if (schedule.to === 'all') {
+    // One send per host: with PROACTIVE_API_ENDPOINT every region is the same one.
+    for (const apiEndpoint of new Set(regionsOf(schedule).map((region) => endpointOf(plugin, region)))) results.push(...(await handle(app, { ...data }, apiEndpoint, locale)));
+  } else {
+    const [fallback] = regionsOf(schedule);
+    for (let at = 0; at < schedule.to.users.length; at += MAX_TRIGGER_BATCH) {
+      results.push(...(await handle(app, { ...data, users: schedule.to.users.slice(at, at + MAX_TRIGGER_BATCH) }, endpointOf(plugin, fallback), locale)));
+    }
   }
-  const data: TriggerData = {
+  return { ...run, results };
+}
+
+/**
+ * Runs one user's own schedule (`this.$proactiveEvents.schedule`), read from their stored data, as a Unicast to
+ * them in their stored region through the same path; refused, sending nothing, when they no longer have it.
+ */
+export async function runUserSchedule(app: BaseApp, user: string, name: string, scheduledTime: Date): Promise<ScheduleRun> {
+  const plugin = pluginOf(app);
+  const key = userScheduleKey(user, name);
+  const referenceId = scheduleReferenceId(key, scheduledTime);
+  const run = { name: key, scheduledTime: scheduledTime.toISOString(), referenceId };
+  const schedule = (await plugin.readUserSchedules(user))[name];
+  if (!schedule) return { ...run, results: [{ ...refusedResult(null, referenceId, `the user has no schedule named ${JSON.stringify(name)} (removed, or the skill disabled); nothing was sent`), user }] };
+  const content = await prepare(plugin, { schedule, user, scheduledTime, event: { event: schedule.event, localizedAttributes: schedule.localizedAttributes } });
+  if ('refused' in content) return { ...run, results: [{ ...refusedResult(schedule.event.name, referenceId, content.refused), user }] };
+  const data = { ...triggerData(plugin, schedule, content, referenceId), users: [user] };
+  return { ...run, results: await handle(app, data, endpointOf(plugin, 'NA'), localeOf(content)) };
+}
+
+function pluginOf(app: BaseApp): ProactiveEvents {
+  const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
+  if (!plugin) throw new Error('runSchedule: the app has no ProactiveEvents plugin');
+  return plugin;
+}
+
+/** The event of this run: the declared one, or what the plugin's hook made of it (a hook that throws sends nothing). */
+async function prepare(plugin: ProactiveEvents, run: Parameters<PrepareScheduledEvent>[0]): Promise<ScheduledEvent | { refused: string }> {
+  try {
+    return plugin.options.prepareScheduledEvent ? await plugin.options.prepareScheduledEvent(run) : run.event;
+  } catch (error) {
+    return { refused: `prepareScheduledEvent failed: ${(error as Error).message}; nothing was sent` };
+  }
+}
+
+function triggerData(plugin: ProactiveEvents, schedule: Schedule | UserSchedule, content: ScheduledEvent, referenceId: string): TriggerData {
+  return {
     event: content.event,
     localizedAttributes: content.localizedAttributes?.map((entry) => ({ ...entry })),
     referenceId,
@@ -62,19 +107,14 @@ export async function runSchedule(app: BaseApp, name: string, scheduledTime: Dat
     // PROACTIVE_API_ENDPOINT (the emulator) takes every scheduled send; otherwise a Unicast user's stored region wins.
     explicitEndpoint: plugin.scheduleEndpoint !== undefined,
   };
-  const endpoint = (region: keyof typeof REGION_ORIGINS) => plugin.scheduleEndpoint ?? REGION_ORIGINS[region];
-  const locale = content.localizedAttributes?.[0]?.locale ?? 'en-US';
-  const results: SendResult[] = [];
-  if (schedule.to === 'all') {
-    // One send per host: with PROACTIVE_API_ENDPOINT every region is the same one.
-    for (const apiEndpoint of new Set(regionsOf(schedule).map(endpoint))) results.push(...(await handle(app, { ...data }, apiEndpoint, locale)));
-  } else {
-    const [fallback] = regionsOf(schedule);
-    for (let at = 0; at < schedule.to.users.length; at += MAX_TRIGGER_BATCH) {
-      results.push(...(await handle(app, { ...data, users: schedule.to.users.slice(at, at + MAX_TRIGGER_BATCH) }, endpoint(fallback), locale)));
-    }
-  }
-  return { ...run, results };
+}
+
+function endpointOf(plugin: ProactiveEvents, region: Region): string {
+  return plugin.scheduleEndpoint ?? REGION_ORIGINS[region];
+}
+
+function localeOf(content: ScheduledEvent): string {
+  return content.localizedAttributes?.[0]?.locale ?? 'en-US';
 }
 
 /** Hands the app one trigger for the run, as a door hands on a verified one, and reads the results it answers with. */
@@ -136,16 +176,38 @@ export function describeRun({ name, scheduledTime, results }: ScheduleRun): stri
 }
 
 /**
- * Runs the app's schedules in this process (`npm start`) until `stop()`, logging each run; returns the runner and
- * a line per schedule with its next time, for the start-up log.
+ * Runs the app's schedules in this process (`npm start`) until `stop()`, logging each run, and the schedules users
+ * set up from a handler: those the database holds (when it can list its users, as SerialFileDb can) and each one
+ * added, changed or removed while it runs. Returns the runner and the start-up log's lines: a line per schedule
+ * of app.json with its next time, and how many users' schedules run; `stop()` ends all of it.
  */
-export function runSchedulesLocally(app: BaseApp, log: (line: string) => void = console.log): { runner: ScheduleRunner; lines: string[] } {
+export async function runSchedulesLocally(app: BaseApp, log: (line: string) => void = console.log): Promise<{ runner: ScheduleRunner<Schedule | UserSchedule>; lines: string[]; stop: () => void }> {
   const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
-  const runner = new ScheduleRunner(plugin?.schedules ?? [], async (schedule, due) => log(describeRun(await runSchedule(app, schedule.name, due))));
+  const runner = new ScheduleRunner<Schedule | UserSchedule>(plugin?.schedules ?? [], async (schedule, due) => log(describeRun(await runSchedule(app, schedule.name, due))));
+  const where = plugin?.scheduleEndpoint ? ` to ${plugin.scheduleEndpoint} (PROACTIVE_API_ENDPOINT)` : '';
   const lines = runner.start().map(({ schedule, next }) => {
     const when = schedule.cron ? `"${schedule.cron}"` : `at ${schedule.at}`;
-    const where = plugin?.scheduleEndpoint ? ` to ${plugin.scheduleEndpoint} (PROACTIVE_API_ENDPOINT)` : '';
     return `    ${schedule.name}: ${when} ${schedule.timezone}${where}, next ${next ? next.toISOString() : 'never (its time has passed)'}`;
   });
-  return { runner, lines };
+  if (!plugin) return { runner, lines, stop: () => runner.stop() };
+  const follow = (user: string, schedules: readonly UserSchedule[]) => {
+    for (const key of runner.keys(userScheduleKey(user))) runner.delete(key);
+    for (const schedule of schedules) {
+      runner.set(userScheduleKey(user, schedule.name), schedule, async (own, due) => log(describeRun(await runUserSchedule(app, user, own.name, due))));
+    }
+  };
+  const stored = await plugin.listUserSchedules();
+  for (const { user, schedules } of stored ?? []) follow(user, schedules);
+  const unfollow = plugin.followUserSchedules(follow);
+  const stop = () => {
+    unfollow();
+    runner.stop();
+  };
+  const count = runner.keys('u.').length;
+  lines.push(
+    stored
+      ? `    and ${count} schedule${count === 1 ? '' : 's'} users set up (this.$proactiveEvents.schedule)${where}`
+      : "    and the schedules users set up from now on (this database cannot list its users: one set up before this start runs once that user's data is saved again)",
+  );
+  return { runner, lines, stop };
 }

@@ -20,50 +20,81 @@ const SYSTEM_CLOCK: RunnerClock = {
  */
 const LONGEST_WAIT_MS = 60 * 60_000;
 
+/** What the runner needs of a schedule: a name and its times. */
+export type Timed = Pick<Schedule, 'name' | 'cron' | 'at' | 'timezone'>;
+
+interface Entry<S extends Timed> {
+  schedule: S;
+  run: (schedule: S, scheduledTime: Date) => Promise<void>;
+  timer?: unknown;
+}
+
 /**
  * Runs each schedule at its times while the skill runs (`npm start`, `npm run dev`): `run` gets the schedule and
  * the time it was due. A run that falls due while the previous one of the same schedule still runs waits for it;
- * a time missed while the skill was down is not caught up (EventBridge Scheduler runs them on AWS).
+ * a time missed while the skill was down is not caught up (EventBridge Scheduler runs them on AWS). Schedules
+ * given later (`set`, a user's own) are kept under a key of their own and may be replaced or removed.
  */
-export class ScheduleRunner {
-  readonly #timers = new Map<string, unknown>();
+export class ScheduleRunner<S extends Timed = Schedule> {
+  readonly #entries = new Map<string, Entry<S>>();
   #stopped = false;
 
   constructor(
-    private readonly schedules: readonly Schedule[],
-    private readonly run: (schedule: Schedule, scheduledTime: Date) => Promise<void>,
+    private readonly schedules: readonly S[],
+    private readonly run: (schedule: S, scheduledTime: Date) => Promise<void>,
     private readonly clock: RunnerClock = SYSTEM_CLOCK,
   ) {}
 
   /** Starts waiting for each schedule's next time; returns each schedule with that time (none: it has passed). */
-  start(): Array<{ schedule: Schedule; next: Date | undefined }> {
-    const now = new Date(this.clock.now());
-    return this.schedules.map((schedule) => {
-      const next = nextRun(schedule, now);
-      if (next) this.#wait(schedule, next);
-      return { schedule, next };
-    });
+  start(): Array<{ schedule: S; next: Date | undefined }> {
+    return this.schedules.map((schedule) => ({ schedule, next: this.set(schedule.name, schedule, this.run) }));
+  }
+
+  /** Runs `schedule` under `key`, instead of what ran under it; returns its next time (none: it has passed). */
+  set<T extends S>(key: string, schedule: T, run: (schedule: T, scheduledTime: Date) => Promise<void>): Date | undefined {
+    this.delete(key);
+    const next = nextRun(schedule, new Date(this.clock.now()));
+    if (next && !this.#stopped) {
+      const entry: Entry<S> = { schedule, run: run as Entry<S>['run'] };
+      this.#entries.set(key, entry);
+      this.#wait(key, entry, next);
+    }
+    return next;
+  }
+
+  /** Stops running what runs under `key` (a run under way finishes). */
+  delete(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry) this.clock.clearTimeout(entry.timer);
+    this.#entries.delete(key);
+  }
+
+  /** The keys of what runs, those starting with `prefix` if given. */
+  keys(prefix = ''): string[] {
+    return [...this.#entries.keys()].filter((key) => key.startsWith(prefix));
   }
 
   stop(): void {
     this.#stopped = true;
-    for (const timer of this.#timers.values()) this.clock.clearTimeout(timer);
-    this.#timers.clear();
+    for (const key of this.keys()) this.delete(key);
   }
 
-  #wait(schedule: Schedule, due: Date): void {
-    if (this.#stopped) return;
+  #wait(key: string, entry: Entry<S>, due: Date): void {
+    // Stopped, replaced or removed meanwhile: what runs under the key now has its own timer.
+    if (this.#stopped || this.#entries.get(key) !== entry) return;
     const wait = due.getTime() - this.clock.now();
     if (wait > 0) {
-      this.#timers.set(schedule.name, this.clock.setTimeout(() => this.#wait(schedule, due), Math.min(wait, LONGEST_WAIT_MS)));
+      entry.timer = this.clock.setTimeout(() => this.#wait(key, entry, due), Math.min(wait, LONGEST_WAIT_MS));
       return;
     }
-    this.#timers.delete(schedule.name);
-    void this.run(schedule, due)
-      .catch((error: Error) => console.error(`Schedule ${schedule.name} (${due.toISOString()}) failed: ${error.message}`))
+    entry.timer = undefined;
+    void entry
+      .run(entry.schedule, due)
+      .catch((error: Error) => console.error(`Schedule ${entry.schedule.name} (${due.toISOString()}) failed: ${error.message}`))
       .finally(() => {
-        const next = nextRun(schedule, due);
-        if (next) this.#wait(schedule, next);
+        const next = nextRun(entry.schedule, due);
+        if (next) this.#wait(key, entry, next);
+        else if (this.#entries.get(key) === entry) this.#entries.delete(key);
       });
   }
 }

@@ -70,6 +70,11 @@ export class SerialFileDb extends FileDb {
     });
   }
 
+  /** Every row (copies), for what looks at all users outside a request: the local runner of users' schedules. */
+  all(): Promise<Row[]> {
+    return this.#serially(async () => structuredClone((await this.#read()).rows));
+  }
+
   async #read(): Promise<Table> {
     const file = this.#file();
     const stat = await fs.promises.stat(file).catch((error: NodeJS.ErrnoException) => {

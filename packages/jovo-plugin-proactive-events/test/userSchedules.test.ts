@@ -1,0 +1,177 @@
+import * as fs from 'fs';
+import type { Server } from 'http';
+import type { AddressInfo } from 'net';
+import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
+import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
+import { Log } from 'jovo-core';
+import type { App, Jovo } from 'jovo-framework';
+import { MAX_USER_SCHEDULES, USER_SCHEDULES_KEY, runSchedulesLocally, scheduleReferenceId, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../src';
+import { createWebhook, listen } from '../src/doors/webhook';
+import { createApp, handlers, testSettings, type Settings } from './helpers/app';
+import { intentRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
+
+const TRASH = 'AMAZON.TrashCollectionAlert.Activated';
+const trash: TrashCollectionAlertActivatedPayload = { alert: { garbageTypes: ['RECYCLABLE_PLASTICS'], collectionDayOfWeek: 'TUESDAY' } };
+const USER = 'amzn1.ask.account.REMIND-ME';
+
+let amazon: Emulator;
+const servers: Server[] = [];
+/** What RemindMeIntent asks to schedule, and what it was told. */
+let wanted: UserScheduleInput;
+let told: ScheduleResult | undefined;
+
+function reminder(fields: Partial<UserScheduleInput> = {}): UserScheduleInput {
+  return { name: 'trash-reminder', cron: '0 18 * * TUE', timezone: 'Europe/Berlin', event: { name: TRASH, payload: trash }, ...fields };
+}
+
+/** A skill whose user says "remind me" and "stop reminding me", served over HTTP as `npm start` serves it. */
+async function skill(settings: Settings = sendingSettings()): Promise<{ app: App; webhook: string }> {
+  const app = createApp(settings);
+  app.setHandler({
+    ...handlers,
+    RemindMeIntent(this: Jovo) {
+      told = this.$proactiveEvents!.schedule(wanted);
+      this.tell(told.status);
+    },
+    StopRemindingIntent(this: Jovo) {
+      this.tell(String(this.$proactiveEvents!.unschedule('trash-reminder')));
+    },
+  });
+  const server = await listen(createWebhook(app, { signatures: false, log: () => undefined }), 0, '127.0.0.1');
+  servers.push(server);
+  return { app, webhook: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook` };
+}
+
+function sendingSettings(): Settings {
+  const settings = testSettings();
+  settings.sending = { credentials: { clientId: 'id', clientSecret: 'secret' }, tokenUrl: `${amazon.url}/auth/o2/token`, allowedOrigins: [amazon.url], stage: 'development' };
+  return settings;
+}
+
+async function post(webhook: string, request: object): Promise<unknown> {
+  const response = await fetch(webhook, { method: 'POST', body: JSON.stringify(request) });
+  return response.json();
+}
+
+const say = (webhook: string, intent: string) => post(webhook, intentRequest({ userId: USER, intent, apiEndpoint: amazon.url }));
+
+function storedSchedules(settings: Settings): Record<string, unknown> | undefined {
+  const rows = JSON.parse(fs.readFileSync(settings.fileDbPath, 'utf8')) as Array<{ userId: string; userData: { data: Record<string, Record<string, unknown>> } }>;
+  return rows.find((row) => row.userId === USER)?.userData.data[USER_SCHEDULES_KEY];
+}
+
+beforeAll(async () => (amazon = await createEmulator({ port: 0 })));
+afterAll(async () => {
+  await amazon.close();
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+});
+beforeEach(() => {
+  amazon.reset();
+  told = undefined;
+});
+
+it("runs a user's own schedule, set up from a handler, as a Unicast to that user, once per run", async () => {
+  const { app, webhook } = await skill();
+  const lines: string[] = [];
+  const { stop } = await runSchedulesLocally(app, (line) => lines.push(line));
+  try {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000);
+    wanted = reminder({ cron: undefined, at: at.toISOString().slice(0, 19), timezone: 'UTC' });
+    await say(webhook, 'RemindMeIntent');
+    expect(told).toMatchObject({ status: 'scheduled', name: 'trash-reminder', next: at, errors: [], warnings: [] });
+    await new Promise((resolve) => setTimeout(resolve, at.getTime() - Date.now() + 1500));
+    const key = userScheduleKey(USER, 'trash-reminder');
+    expect(amazon.accepted).toEqual([expect.objectContaining({ event: TRASH, audience: USER, referenceId: scheduleReferenceId(key, at) })]);
+    // The log names the schedule by its key, which spells out no user id.
+    expect(lines).toEqual([`Schedule ${key} (${at.toISOString()}): ${TRASH} 1 accepted`]);
+  } finally {
+    stop();
+  }
+});
+
+it('keeps it with the user, picks it up at the next start, and removes it when the user disables the skill', async () => {
+  const settings = sendingSettings();
+  const first = await skill(settings);
+  wanted = reminder();
+  await say(first.webhook, 'RemindMeIntent');
+  expect(storedSchedules(settings)).toEqual({ 'trash-reminder': expect.objectContaining({ cron: '0 18 * * TUE', timezone: 'Europe/Berlin' }) });
+
+  // A restarted skill on the same database runs it.
+  const { app, webhook } = await skill(settings);
+  const started = await runSchedulesLocally(app, () => undefined);
+  try {
+    expect(started.lines).toEqual(['    and 1 schedule users set up (this.$proactiveEvents.schedule)']);
+    expect(started.runner.keys('u.')).toEqual([userScheduleKey(USER, 'trash-reminder')]);
+    await post(webhook, skillDisabled({ userId: USER, apiEndpoint: amazon.url }));
+    expect(started.runner.keys('u.')).toEqual([]);
+    expect(storedSchedules(settings)).toBeUndefined();
+  } finally {
+    started.stop();
+  }
+});
+
+it('stops running it when the user removes it from a handler', async () => {
+  const { app, webhook } = await skill();
+  const { runner, stop } = await runSchedulesLocally(app, () => undefined);
+  try {
+    wanted = reminder();
+    await say(webhook, 'RemindMeIntent');
+    expect(runner.keys('u.')).toHaveLength(1);
+    expect(await say(webhook, 'StopRemindingIntent')).toMatchObject({ response: { outputSpeech: { ssml: '<speak>true</speak>' } } });
+    expect(runner.keys('u.')).toEqual([]);
+    expect(await say(webhook, 'StopRemindingIntent')).toMatchObject({ response: { outputSpeech: { ssml: '<speak>false</speak>' } } });
+  } finally {
+    stop();
+  }
+});
+
+it.each([
+  [reminder({ event: { name: TRASH, payload: { alert: { garbageTypes: ['PLASTIC'], collectionDayOfWeek: 'TUESDAY' } } } }), 'event.payload.alert.garbageTypes[0]', 'PLASTIC'],
+  [reminder({ cron: undefined, at: '2020-01-07T18:00' }), 'at', '2020-01-07T18:00'],
+  [reminder({ timezone: 'Berlin' }), 'timezone', 'Berlin'],
+  [reminder({ name: 'a'.repeat(46) }), 'name', 'a'.repeat(46)],
+  [{ ...reminder(), to: 'all' } as UserScheduleInput, 'to', 'all'],
+  [reminder({ event: { name: 'AMAZON.MessageAlert.Activated' as typeof TRASH, payload: trash } }), 'event.name', 'AMAZON.MessageAlert.Activated'],
+])('refuses a schedule a user could never get, naming the field and its value, and keeps nothing (%#)', async (input, path, value) => {
+  const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+  const settings = sendingSettings();
+  settings.app.events = [TRASH];
+  const { webhook } = await skill(settings);
+  wanted = input;
+  await say(webhook, 'RemindMeIntent');
+  expect(told).toMatchObject({ status: 'refused', errors: expect.arrayContaining([expect.objectContaining({ path, value })]) });
+  expect(warn).toHaveBeenCalledWith(expect.stringContaining(`${path}: `));
+  expect(storedSchedules(settings)).toBeUndefined();
+  warn.mockRestore();
+});
+
+it(`keeps at most ${MAX_USER_SCHEDULES} schedules per user; replacing one by its name is no new one`, async () => {
+  const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+  const settings = sendingSettings();
+  const { webhook } = await skill(settings);
+  for (let i = 0; i < MAX_USER_SCHEDULES; i++) {
+    wanted = reminder({ name: `reminder-${i}` });
+    await say(webhook, 'RemindMeIntent');
+    expect(told?.status).toBe('scheduled');
+  }
+  wanted = reminder({ name: 'reminder-0', cron: '0 7 * * MON' });
+  await say(webhook, 'RemindMeIntent');
+  expect(told?.status).toBe('scheduled');
+  wanted = reminder({ name: 'one-too-many' });
+  await say(webhook, 'RemindMeIntent');
+  expect(told).toMatchObject({ status: 'refused', errors: [{ path: 'name', value: 'one-too-many' }] });
+  expect(Object.keys(storedSchedules(settings) ?? {})).toHaveLength(MAX_USER_SCHEDULES);
+  warn.mockRestore();
+});
+
+it('says so when nothing in the process runs it, or when each run would skip the user', async () => {
+  const { webhook } = await skill();
+  await post(webhook, subscriptionChanged({ userId: USER, events: ['AMAZON.WeatherAlert.Activated'], apiEndpoint: amazon.url }));
+  wanted = reminder();
+  await say(webhook, 'RemindMeIntent');
+  expect(told?.status).toBe('scheduled');
+  expect(told?.warnings).toEqual([
+    { path: 'event.name', message: `this user is not subscribed to ${TRASH}: each run skips them until they turn it on`, value: TRASH },
+    { path: '', message: expect.stringContaining("nothing in this process runs users' schedules") },
+  ]);
+});
