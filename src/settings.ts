@@ -2,6 +2,8 @@ import * as path from 'path';
 import { z } from 'zod';
 import { LWA_TOKEN_URL, STAGES, originOf, triggerSecretProblem, type Stage } from 'alexa-proactive-events';
 import {
+  DEPLOY_ARNS,
+  GROUP_NAME,
   SettingsError,
   findProjectRoot,
   parseOrThrow,
@@ -35,6 +37,11 @@ export interface Settings {
   /** Shared by the skill and the trigger script; without it the hidden intents refuse every trigger. */
   triggerSecret?: string;
   alexa: AlexaSettings;
+  /**
+   * PROACTIVE_SCHEDULE_GROUP, _ROLE_ARN, _FUNCTION_ARN (and _DEAD_LETTER_ARN): where users' own schedules are kept
+   * in EventBridge Scheduler, on AWS. Without them they run only where `npm start` runs.
+   */
+  userScheduler?: { group: string; roleArn: string; functionArn: string; deadLetterArn?: string };
 }
 
 /** Who may talk to the skill as Alexa. */
@@ -88,6 +95,10 @@ const EnvironmentSchema = z.object({
   AWS_REGION: unsetIfEmpty(z.string().optional()),
   SKILL_ID: unsetIfEmpty(z.string().regex(SKILL_ID_PATTERN, 'expected a skill id like amzn1.ask.skill.00000000-0000-0000-0000-000000000000').optional()),
   ALEXA_VERIFY_REQUESTS: unsetIfEmpty(z.enum(['true', 'false']).default('true')),
+  PROACTIVE_SCHEDULE_GROUP: unsetIfEmpty(z.string().regex(GROUP_NAME, 'expected a schedule group name: 1 to 64 of A-Z a-z 0-9 . _ -').optional()),
+  PROACTIVE_SCHEDULE_ROLE_ARN: unsetIfEmpty(z.string().regex(DEPLOY_ARNS.role, 'expected an IAM role ARN like arn:aws:iam::123456789012:role/skill-scheduler').optional()),
+  PROACTIVE_SCHEDULE_FUNCTION_ARN: unsetIfEmpty(z.string().regex(DEPLOY_ARNS.function, 'expected a Lambda function ARN like arn:aws:lambda:us-east-1:123456789012:function:skill').optional()),
+  PROACTIVE_SCHEDULE_DEAD_LETTER_ARN: unsetIfEmpty(z.string().regex(DEPLOY_ARNS.queue, 'expected an SQS queue ARN like arn:aws:sqs:us-east-1:123456789012:skill-dlq').optional()),
   WEBHOOK_MAX_CONNECTIONS: limit(),
   WEBHOOK_MAX_CONNECTIONS_PER_CLIENT: limit(),
   WEBHOOK_HEADERS_TIMEOUT_MS: limit(),
@@ -148,6 +159,12 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
       `PROACTIVE_API_ENDPOINT: ${scheduleEndpoint} is not one of PROACTIVE_API_ENDPOINTS (${allowedOrigins.join(', ') || 'none'}), the origins that may receive the access token; add it there`,
     ]);
   }
+  const scheduler = ['PROACTIVE_SCHEDULE_GROUP', 'PROACTIVE_SCHEDULE_ROLE_ARN', 'PROACTIVE_SCHEDULE_FUNCTION_ARN'] as const;
+  const given = scheduler.filter((name) => vars[name] !== undefined);
+  if (given.length > 0 && given.length < scheduler.length) {
+    const missing = scheduler.filter((name) => vars[name] === undefined);
+    throw new SettingsError('The environment', [`${missing.join(', ')}: required with ${given.join(', ')}, to keep users' own schedules in EventBridge Scheduler (docs/schedules.md)`]);
+  }
   const app = readAppDeclaration(root);
   return {
     app,
@@ -176,6 +193,16 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
     },
     ...(vars.TRIGGER_SECRET && { triggerSecret: vars.TRIGGER_SECRET }),
     alexa: { ...(vars.SKILL_ID && { skillId: vars.SKILL_ID }), verifyRequests: vars.ALEXA_VERIFY_REQUESTS === 'true' },
+    ...(vars.PROACTIVE_SCHEDULE_GROUP &&
+      vars.PROACTIVE_SCHEDULE_ROLE_ARN &&
+      vars.PROACTIVE_SCHEDULE_FUNCTION_ARN && {
+        userScheduler: {
+          group: vars.PROACTIVE_SCHEDULE_GROUP,
+          roleArn: vars.PROACTIVE_SCHEDULE_ROLE_ARN,
+          functionArn: vars.PROACTIVE_SCHEDULE_FUNCTION_ARN,
+          ...(vars.PROACTIVE_SCHEDULE_DEAD_LETTER_ARN && { deadLetterArn: vars.PROACTIVE_SCHEDULE_DEAD_LETTER_ARN }),
+        },
+      }),
   };
 }
 

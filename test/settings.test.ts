@@ -97,6 +97,26 @@ it('reads DYNAMODB_TABLE, DYNAMODB_ENDPOINT and AWS_REGION into the DynamoDB sto
   );
 });
 
+it("reads where users' own schedules are kept on AWS: all three of group, role and function, or none", () => {
+  const scheduler = {
+    PROACTIVE_SCHEDULE_GROUP: 'proactive-alerts',
+    PROACTIVE_SCHEDULE_ROLE_ARN: 'arn:aws:iam::123456789012:role/proactive-alerts-scheduler',
+    PROACTIVE_SCHEDULE_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:proactive-alerts',
+  };
+  expect(loadSettings({ SKILL_ID }).userScheduler).toBeUndefined();
+  expect(loadSettings({ SKILL_ID, ...scheduler }).userScheduler).toEqual({
+    group: 'proactive-alerts',
+    roleArn: scheduler.PROACTIVE_SCHEDULE_ROLE_ARN,
+    functionArn: scheduler.PROACTIVE_SCHEDULE_FUNCTION_ARN,
+  });
+  expect(thrownMessage(() => loadSettings({ SKILL_ID, PROACTIVE_SCHEDULE_GROUP: 'proactive-alerts' }))).toBe(
+    "The environment is invalid:\n  - PROACTIVE_SCHEDULE_ROLE_ARN, PROACTIVE_SCHEDULE_FUNCTION_ARN: required with PROACTIVE_SCHEDULE_GROUP, to keep users' own schedules in EventBridge Scheduler (docs/schedules.md)",
+  );
+  expect(thrownMessage(() => loadSettings({ SKILL_ID, ...scheduler, PROACTIVE_SCHEDULE_FUNCTION_ARN: 'proactive-alerts' }))).toBe(
+    'The environment is invalid:\n  - PROACTIVE_SCHEDULE_FUNCTION_ARN: expected a Lambda function ARN like arn:aws:lambda:us-east-1:123456789012:function:skill (given "proactive-alerts")',
+  );
+});
+
 it('refuses to run on AWS Lambda without a DynamoDB table, where FileDb would store nothing', () => {
   const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts' };
   expect(thrownMessage(() => loadSettings(lambda))).toBe(

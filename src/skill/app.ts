@@ -49,6 +49,7 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
       apiEndpoints: settings.sending.allowedOrigins,
       schedules: settings.app.schedules,
       scheduleEndpoint: settings.sending.scheduleEndpoint,
+      userScheduler: settings.userScheduler,
     }),
   );
   app.setHandler(handlers);

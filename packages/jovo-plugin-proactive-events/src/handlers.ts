@@ -29,8 +29,10 @@ export const skillEventHandlers: Handler = {
   'AlexaSkillEvent.SkillEnabled'(this: Jovo) {
     proactiveEvents(this).recordSkillEvent();
   },
-  'AlexaSkillEvent.SkillDisabled'(this: Jovo) {
-    proactiveEvents(this).recordSkillEvent();
+  async 'AlexaSkillEvent.SkillDisabled'(this: Jovo) {
+    const context = proactiveEvents(this);
+    // Disabling deletes the user's data, their own schedules with it: on AWS too.
+    if (context.recordSkillEvent()) await context.removeDisabledSchedules();
   },
 };
 

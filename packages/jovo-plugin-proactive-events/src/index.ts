@@ -27,6 +27,10 @@ export type { PrepareScheduledEvent, Schedule, ScheduledEvent, UserSchedule } fr
 export { USER_SCHEDULES_KEY, userScheduleKey } from './schedules/users';
 export type { ScheduleResult, UserScheduleInput } from './schedules/users';
 export { awsExpression, nextRun, nextRuns } from './schedules/times';
+export { DEPLOY_ARNS, GROUP_NAME } from './schedules/deploy';
+export type { DeployTarget } from './schedules/deploy';
+export { RemoteUserSchedules, userScheduleInput } from './schedules/remote';
+export type { UserSchedulerOptions } from './schedules/remote';
 export { ScheduleRunner } from './schedules/runner';
 export type { RunnerClock, Timed } from './schedules/runner';
 export { describeRun, runSchedule, runSchedulesLocally, runUserSchedule, scheduleReferenceId } from './schedules/run';

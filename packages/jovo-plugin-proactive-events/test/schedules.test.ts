@@ -249,12 +249,14 @@ describe('schedules deploy and list', () => {
   const target = { functionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:skill', roleArn: 'arn:aws:iam::123456789012:role/scheduler', group: 'skill' };
   const [trashDay, morning] = declare(schedule(), schedule({ name: 'morning', cron: '0 9 * * *', timezone: 'America/New_York' })).schedules;
 
-  it('creates the group and what is new, updates what changed, deletes what app.json no longer names', () => {
+  it("creates the group and what is new, updates what changed, deletes what app.json no longer names, leaves users' own", () => {
     expect(planDeployment([trashDay], undefined, target).map((call) => call.action)).toEqual(['CreateScheduleGroup', 'CreateSchedule']);
     const held = new Map([
       ['trash-day', { ...scheduleInput(trashDay, target), ScheduleExpression: 'cron(0 19 ? * TUE *)' }],
       ['morning', scheduleInput(morning, target)],
       ['gone', scheduleInput({ ...morning, name: 'gone' }, target)],
+      // A user's own schedule (this.$proactiveEvents.schedule) in the same group is the skill's to keep.
+      ['u.0123456789abcdef.reminder', scheduleInput({ ...morning, name: 'u.0123456789abcdef.reminder' }, target)],
     ]);
     expect(planDeployment([trashDay, morning], held, target)).toEqual([
       { action: 'UpdateSchedule', input: scheduleInput(trashDay, target) },

@@ -1,14 +1,16 @@
 import * as fs from 'fs';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
 import { Log } from 'jovo-core';
 import type { App, Jovo } from 'jovo-framework';
-import { MAX_USER_SCHEDULES, USER_SCHEDULES_KEY, runSchedulesLocally, scheduleReferenceId, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../src';
+import { MAX_USER_SCHEDULES, USER_SCHEDULES_KEY, type ProactiveEventsOptions, runSchedulesLocally, scheduleReferenceId, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../src';
 import { createWebhook, listen } from '../src/doors/webhook';
-import { createApp, handlers, testSettings, type Settings } from './helpers/app';
-import { intentRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
+import { createApp, handlers, lambdaFor, testSettings, type Settings } from './helpers/app';
+import { startDynalite, type LocalDynamoDb } from './helpers/dynalite';
+import { APPLICATION_ID, intentRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
 
 const TRASH = 'AMAZON.TrashCollectionAlert.Activated';
 const trash: TrashCollectionAlertActivatedPayload = { alert: { garbageTypes: ['RECYCLABLE_PLASTICS'], collectionDayOfWeek: 'TUESDAY' } };
@@ -26,20 +28,25 @@ function reminder(fields: Partial<UserScheduleInput> = {}): UserScheduleInput {
 
 /** A skill whose user says "remind me" and "stop reminding me", served over HTTP as `npm start` serves it. */
 async function skill(settings: Settings = sendingSettings()): Promise<{ app: App; webhook: string }> {
-  const app = createApp(settings);
-  app.setHandler({
-    ...handlers,
-    RemindMeIntent(this: Jovo) {
-      told = this.$proactiveEvents!.schedule(wanted);
-      this.tell(told.status);
-    },
-    StopRemindingIntent(this: Jovo) {
-      this.tell(String(this.$proactiveEvents!.unschedule('trash-reminder')));
-    },
-  });
+  const app = remindingApp(settings);
   const server = await listen(createWebhook(app, { signatures: false, log: () => undefined }), 0, '127.0.0.1');
   servers.push(server);
   return { app, webhook: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook` };
+}
+
+function remindingApp(settings: Settings, plugin: Partial<ProactiveEventsOptions> = {}): App {
+  const app = createApp(settings, { plugin });
+  app.setHandler({
+    ...handlers,
+    async RemindMeIntent(this: Jovo) {
+      told = await this.$proactiveEvents!.schedule(wanted);
+      this.tell(told.status);
+    },
+    async StopRemindingIntent(this: Jovo) {
+      this.tell(String(await this.$proactiveEvents!.unschedule('trash-reminder')));
+    },
+  });
+  return app;
 }
 
 function sendingSettings(): Settings {
@@ -172,6 +179,108 @@ it('says so when nothing in the process runs it, or when each run would skip the
   expect(told?.status).toBe('scheduled');
   expect(told?.warnings).toEqual([
     { path: 'event.name', message: `this user is not subscribed to ${TRASH}: each run skips them until they turn it on`, value: TRASH },
-    { path: '', message: expect.stringContaining("nothing in this process runs users' schedules") },
+    { path: '', message: expect.stringContaining("nothing runs users' schedules here") },
   ]);
+});
+
+describe('on AWS: each one a schedule of the group in EventBridge Scheduler', () => {
+  const target = { functionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:skill', roleArn: 'arn:aws:iam::123456789012:role/scheduler', group: 'skill' };
+  const key = userScheduleKey(USER, 'trash-reminder');
+  let dynamo: LocalDynamoDb;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    await dynamo.createTable('users');
+  });
+  afterAll(() => dynamo.close());
+
+  /** A Scheduler client that holds schedules by name, as the real one does, and records every command. */
+  function fakeScheduler({ refuse }: { refuse?: string } = {}) {
+    const held = new Map<string, unknown>();
+    const sent: Array<{ command: string; input: { Name: string } }> = [];
+    const client = {
+      send: async (command: { constructor: { name: string }; input: { Name: string } }) => {
+        const name = command.constructor.name.replace(/Command$/, '');
+        sent.push({ command: name, input: command.input });
+        if (refuse) throw Object.assign(new Error(refuse), { name: 'AccessDeniedException' });
+        if (name === 'CreateSchedule' && held.has(command.input.Name)) throw Object.assign(new Error('exists'), { name: 'ConflictException' });
+        if (name === 'DeleteSchedule' && !held.delete(command.input.Name)) throw Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
+        if (name === 'CreateSchedule' || name === 'UpdateSchedule') held.set(command.input.Name, command.input);
+        return {};
+      },
+    };
+    return { held, sent, client: client as unknown as SchedulerClient };
+  }
+
+  /** The skill's Lambda function on DynamoDB, keeping users' schedules in the fake Scheduler. */
+  function lambda(client: SchedulerClient) {
+    const settings = sendingSettings();
+    settings.dynamoDb = { tableName: 'users', endpoint: dynamo.endpoint, region: 'us-east-1' };
+    settings.alexa.skillId = APPLICATION_ID;
+    const app = remindingApp(settings, { scheduleEndpoint: amazon.url, userScheduler: { ...target, client } });
+    return lambdaFor(settings, { app });
+  }
+
+  const ask = (handler: ReturnType<typeof lambda>, intent: string) => handler(intentRequest({ userId: USER, intent, apiEndpoint: amazon.url }));
+
+  it("creates the user's schedule with the exact input, runs it when Scheduler invokes, deletes it with the skill disabled", async () => {
+    const scheduler = fakeScheduler();
+    const handler = lambda(scheduler.client);
+    wanted = reminder();
+    await ask(handler, 'RemindMeIntent');
+    expect(told).toMatchObject({ status: 'scheduled', warnings: [] });
+    expect(scheduler.sent).toEqual([
+      {
+        command: 'CreateSchedule',
+        input: {
+          Name: key,
+          GroupName: 'skill',
+          ScheduleExpression: 'cron(0 18 ? * TUE *)',
+          ScheduleExpressionTimezone: 'Europe/Berlin',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          State: 'ENABLED',
+          Description: "a user's schedule trash-reminder (this.$proactiveEvents.schedule, jovo-plugin-proactive-events)",
+          Target: {
+            Arn: target.functionArn,
+            RoleArn: target.roleArn,
+            Input: JSON.stringify({ proactiveEventsSchedule: { name: 'trash-reminder', user: USER, scheduledTime: '<aws.scheduler.scheduled-time>' } }),
+            RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+          },
+        },
+      },
+    ]);
+    // What Scheduler sends at the time: the user's stored schedule runs, once.
+    const invocation = JSON.parse((scheduler.held.get(key) as { Target: { Input: string } }).Target.Input.replace('<aws.scheduler.scheduled-time>', '2026-12-08T17:00:00Z'));
+    await expect(handler(invocation)).resolves.toMatchObject({ name: key, results: [{ status: 'accepted', user: USER }] });
+    await expect(handler(invocation)).resolves.toMatchObject({ results: [{ status: 'duplicate' }] });
+    expect(amazon.accepted).toEqual([expect.objectContaining({ audience: USER, referenceId: scheduleReferenceId(key, new Date('2026-12-08T17:00:00Z')) })]);
+
+    // Set up again under the same name: replaced, not doubled.
+    wanted = reminder({ cron: '0 7 * * WED' });
+    await ask(handler, 'RemindMeIntent');
+    expect(scheduler.sent.slice(1).map(({ command }) => command)).toEqual(['CreateSchedule', 'UpdateSchedule']);
+
+    await handler(skillDisabled({ userId: USER, apiEndpoint: amazon.url }));
+    expect(scheduler.sent.at(-1)).toEqual({ command: 'DeleteSchedule', input: { Name: key, GroupName: 'skill' } });
+    expect(scheduler.held.size).toBe(0);
+  });
+
+  it('deletes a schedule the user no longer has when Scheduler invokes it, and sends nothing', async () => {
+    const scheduler = fakeScheduler();
+    const handler = lambda(scheduler.client);
+    scheduler.held.set(key, {});
+    const invocation = { proactiveEventsSchedule: { name: 'trash-reminder', user: USER, scheduledTime: '2026-12-08T17:00:00Z' } };
+    await expect(handler(invocation)).resolves.toMatchObject({ missing: true, results: [{ status: 'rejected' }] });
+    expect(scheduler.sent).toEqual([{ command: 'DeleteSchedule', input: { Name: key, GroupName: 'skill' } }]);
+    expect(amazon.accepted).toEqual([]);
+    await expect(handler({ proactiveEventsSchedule: { ...invocation.proactiveEventsSchedule, user: 42 } })).rejects.toThrow(/^Refused: a scheduled invocation must be .*user/);
+  });
+
+  it("refuses and keeps nothing when Scheduler refuses, saying what it said", async () => {
+    const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+    const handler = lambda(fakeScheduler({ refuse: 'not authorized to perform: scheduler:CreateSchedule' }).client);
+    wanted = reminder();
+    await ask(handler, 'RemindMeIntent');
+    expect(told).toMatchObject({ status: 'refused', errors: [{ message: expect.stringContaining('AccessDeniedException: not authorized to perform: scheduler:CreateSchedule; nothing was kept') }] });
+    warn.mockRestore();
+  });
 });

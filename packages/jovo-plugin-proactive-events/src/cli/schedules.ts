@@ -5,7 +5,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import { findProjectRoot, readAppDeclaration } from '../config/project';
 import { regionsOf, type Schedule } from '../schedules/declaration';
-import { applyDeployment, planDeployment, readDeployed, scheduleInput, type DeployCall, type DeployTarget } from '../schedules/deploy';
+import { DEPLOY_ARNS, GROUP_NAME, applyDeployment, planDeployment, readDeployed, scheduleInput, type DeployCall, type DeployTarget } from '../schedules/deploy';
 import { awsExpression, nextRuns } from '../schedules/times';
 
 /** The command line's access to EventBridge Scheduler; tests pass their own client. */
@@ -13,12 +13,8 @@ export interface SchedulerAccess {
   scheduler?: (region: string) => SchedulerClient;
 }
 
-const ARN = {
-  function: /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/,
-  role: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
-  queue: /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/,
-};
-const GROUP = /^[0-9a-zA-Z._-]{1,64}$/;
+const ARN = DEPLOY_ARNS;
+const GROUP = GROUP_NAME;
 
 /** `schedules list` and `schedules deploy`: app.json's schedules, their next runs, and EventBridge Scheduler's copy. */
 export function schedulesCommand(program: Command, io: Io & SchedulerAccess): Command {

@@ -3,9 +3,10 @@ import type { App } from 'jovo-framework';
 // Lambda bundle has no use for.
 import { Lambda } from 'jovo-framework/dist/src/hosts/Lambda';
 import { z } from 'zod';
-import { describeIssue, fromZod } from 'alexa-proactive-events';
+import { UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events';
+import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { MAX_SCHEDULE_NAME_LENGTH } from '../schedules/declaration';
-import { describeRun, runSchedule, type ScheduleRun } from '../schedules/run';
+import { describeRun, runSchedule, runUserSchedule, type ScheduleRun } from '../schedules/run';
 import { errorBody, withoutTestHeader, type Refusal } from './envelope';
 import { Gate, triggerSecretOf, type DoorOptions } from './gate';
 
@@ -93,23 +94,40 @@ export function createLambdaHandler({ app: createApp, gate }: LambdaOptions): La
  * The schedule itself comes from the function's own app.json, never from the event.
  */
 const ScheduledInvocationSchema = z.strictObject({
-  proactiveEventsSchedule: z.strictObject({ name: z.string().min(1).max(MAX_SCHEDULE_NAME_LENGTH), scheduledTime: z.iso.datetime({ offset: true }) }),
+  proactiveEventsSchedule: z.strictObject({
+    name: z.string().min(1).max(MAX_SCHEDULE_NAME_LENGTH),
+    /** A user's own schedule (`this.$proactiveEvents.schedule`), read from that user's stored data. */
+    user: UserIdSchema.optional(),
+    scheduledTime: z.iso.datetime({ offset: true }),
+  }),
 });
 
+type ScheduledInvocation = { name: string; user?: string; scheduledTime: Date };
+
 /** The schedule an invocation names, undefined when it is no schedule's, or an error when it is one malformed. */
-function scheduledInvocation(event: unknown): { name: string; scheduledTime: Date } | undefined {
+function scheduledInvocation(event: unknown): ScheduledInvocation | undefined {
   if (event === null || typeof event !== 'object' || !('proactiveEventsSchedule' in event) || isHttpEvent(event)) return undefined;
   const parsed = ScheduledInvocationSchema.safeParse(event);
   if (!parsed.success) {
     const issue = fromZod(parsed.error.issues, event)[0];
     throw new Error(`Refused: a scheduled invocation must be { "proactiveEventsSchedule": { "name", "scheduledTime" } }: ${describeIssue(issue)}`);
   }
-  return { name: parsed.data.proactiveEventsSchedule.name, scheduledTime: new Date(parsed.data.proactiveEventsSchedule.scheduledTime) };
+  const { name, user, scheduledTime } = parsed.data.proactiveEventsSchedule;
+  return { name, ...(user !== undefined && { user }), scheduledTime: new Date(scheduledTime) };
 }
 
-/** Runs it, logs one line, and fails the invocation when a send failed after retries, so Scheduler's retries apply. */
-async function runScheduled(app: App, { name, scheduledTime }: { name: string; scheduledTime: Date }): Promise<ScheduleRun> {
-  const run = await runSchedule(app, name, scheduledTime);
+/**
+ * Runs it, logs one line, and fails the invocation when a send failed after retries, so Scheduler's retries apply.
+ * A user's schedule the user no longer has is deleted from Scheduler instead: no retry could send it.
+ */
+async function runScheduled(app: App, { name, user, scheduledTime }: ScheduledInvocation): Promise<ScheduleRun> {
+  const run = user === undefined ? await runSchedule(app, name, scheduledTime) : await runUserSchedule(app, user, name, scheduledTime);
+  if (run.missing && user !== undefined) {
+    const remote = (app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined)?.remoteUserSchedules;
+    await remote?.delete(user, name);
+    console.log(`${describeRun(run)}${remote ? '\n    its EventBridge schedule was deleted' : ''}`);
+    return run;
+  }
   const line = describeRun(run);
   if (run.results.some(({ status }) => status === 'failed')) throw new Error(line);
   console.log(line);

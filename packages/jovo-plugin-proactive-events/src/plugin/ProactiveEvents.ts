@@ -15,6 +15,7 @@ import {
 } from 'alexa-proactive-events';
 import { admittedTrigger } from '../doors/admitted';
 import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules/declaration';
+import { RemoteUserSchedules, type UserSchedulerOptions } from '../schedules/remote';
 import { storedUserSchedules } from '../schedules/users';
 import { readSubscriber, type SubscriberRecord } from '../stores/subscribers';
 import { ProactiveEventsContext } from './context';
@@ -57,6 +58,12 @@ export interface ProactiveEventsOptions {
   scheduleEndpoint?: string | undefined;
   /** Fills in or changes a scheduled event before it is validated and sent (docs/schedules.md). */
   prepareScheduledEvent?: PrepareScheduledEvent;
+  /**
+   * Where users' own schedules (`this.$proactiveEvents.schedule`) are kept on AWS: the group and the target that
+   * `schedules deploy` uses (PROACTIVE_SCHEDULE_GROUP, PROACTIVE_SCHEDULE_ROLE_ARN, PROACTIVE_SCHEDULE_FUNCTION_ARN).
+   * Without it they are kept with the user and run only where the local runner runs.
+   */
+  userScheduler?: UserSchedulerOptions;
 }
 
 declare module 'jovo-core/dist/src/core/Jovo' {
@@ -80,6 +87,8 @@ export class ProactiveEvents implements Plugin, PluginServices {
   readonly now: () => number;
   readonly schedules: readonly Schedule[];
   readonly scheduleEndpoint?: string;
+  /** Users' own schedules in EventBridge Scheduler, when `userScheduler` says where. */
+  readonly remoteUserSchedules?: RemoteUserSchedules;
   readonly #origins: ReadonlySet<string>;
   #replays?: ReplayStore;
   #app?: BaseApp;
@@ -97,6 +106,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
     this.#replays = options.replays;
     this.#origins = origins(options);
     this.schedules = options.schedules ?? [];
+    if (options.userScheduler) this.remoteUserSchedules = new RemoteUserSchedules(options.userScheduler);
     if (options.scheduleEndpoint !== undefined) {
       const origin = originOf(options.scheduleEndpoint);
       if (!origin || !this.#origins.has(origin)) {
@@ -175,9 +185,9 @@ export class ProactiveEvents implements Plugin, PluginServices {
     return () => this.#userScheduleFollowers.delete(follower);
   }
 
-  /** Whether anything in this process runs the schedules users set up (`runSchedulesLocally` follows them). */
+  /** Whether anything runs the schedules users set up: this process (`runSchedulesLocally`), or EventBridge Scheduler. */
   get runsUserSchedules(): boolean {
-    return this.#userScheduleFollowers.size > 0;
+    return this.#userScheduleFollowers.size > 0 || this.remoteUserSchedules !== undefined;
   }
 
   #columnName(): string {

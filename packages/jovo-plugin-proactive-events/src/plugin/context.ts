@@ -19,7 +19,7 @@ import {
   type VerifiedTrigger,
 } from 'alexa-proactive-events';
 import type { UserSchedule } from '../schedules/declaration';
-import { USER_SCHEDULES_KEY, checkUserSchedule, storedUserSchedules, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
+import { USER_SCHEDULES_KEY, checkUserSchedule, storedUserSchedules, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
 import { StateChanges, type UserData } from './changes';
 import { mapConcurrently } from './pool';
 import { nextRun } from '../schedules/times';
@@ -69,6 +69,8 @@ export class ProactiveEventsContext {
   readonly #changes: StateChanges;
   /** The user's own schedules as loaded, to tell what this request changed of them. */
   readonly #schedulesAtLoad: string;
+  /** The user's own schedules when this request disabled the skill, which deleted them. */
+  #disabledWith?: UserSchedule[];
 
   constructor(
     private readonly jovo: Jovo,
@@ -124,7 +126,7 @@ export class ProactiveEventsContext {
    * call replaces; disabling the skill deletes it. Checked as app.json's schedules are, the event included: a
    * refusal names each problem and keeps nothing. `npm start` runs these (docs/schedules.md).
    */
-  schedule(input: UserScheduleInput): ScheduleResult {
+  async schedule(input: UserScheduleInput): Promise<ScheduleResult> {
     const user = this.jovo.$user.getId();
     const name = typeof input?.name === 'string' ? input.name : null;
     const refuse = (errors: ScheduleResult['errors']): ScheduleResult => {
@@ -132,12 +134,18 @@ export class ProactiveEventsContext {
       return { status: 'refused', name, errors, warnings: [] };
     };
     if (!user) return refuse([{ path: '', message: 'this request has no user, so there is nobody to keep a schedule for' }]);
-    const checked = checkUserSchedule(input, this.publishedEvents, user, new Date(this.plugin.now()));
+    const now = new Date(this.plugin.now());
+    const checked = checkUserSchedule(input, this.publishedEvents, user, now);
     if ('errors' in checked) return refuse(checked.errors);
     const { schedule } = checked;
     const schedules = this.#userSchedules();
     if (!(schedule.name in schedules) && Object.keys(schedules).length >= MAX_USER_SCHEDULES) {
       return refuse([{ path: 'name', message: `this user has ${MAX_USER_SCHEDULES} schedules already, the most one may keep: unschedule one first`, value: schedule.name }]);
+    }
+    try {
+      await this.plugin.remoteUserSchedules?.put(user, schedule);
+    } catch (error) {
+      return refuse([{ path: '', message: `EventBridge Scheduler did not keep it: ${(error as Error).name}: ${(error as Error).message}; nothing was kept` }]);
     }
     this.jovo.$user.$data = { ...this.jovo.$user.$data, [USER_SCHEDULES_KEY]: { ...schedules, [schedule.name]: schedule } };
     const warnings: ScheduleResult['warnings'] = [];
@@ -147,15 +155,17 @@ export class ProactiveEventsContext {
       warnings.push({ path: 'event.name', message: `this user is not subscribed to ${schedule.event.name}: each run skips them until they turn it on`, value: schedule.event.name });
     }
     if (!this.plugin.runsUserSchedules) {
-      warnings.push({ path: '', message: "nothing in this process runs users' schedules (npm start and npm run dev do): it is stored, and runs where they run" });
+      warnings.push({ path: '', message: "nothing runs users' schedules here (npm start and npm run dev do; on AWS, set PROACTIVE_SCHEDULE_GROUP and its two ARNs): it is kept with the user" });
     }
-    return { status: 'scheduled', name: schedule.name, next: nextRun(schedule, new Date(this.plugin.now()))!, errors: [], warnings };
+    return { status: 'scheduled', name: schedule.name, next: nextRun(schedule, now)!, errors: [], warnings };
   }
 
-  /** Removes this user's schedule of that name; false when they have none. */
-  unschedule(name: string): boolean {
+  /** Removes this user's schedule of that name (from EventBridge Scheduler too); false when they have none. */
+  async unschedule(name: string): Promise<boolean> {
     const schedules = this.#userSchedules();
-    if (!(name in schedules)) return false;
+    const user = this.jovo.$user.getId();
+    if (!(name in schedules) || !user) return false;
+    await this.plugin.remoteUserSchedules?.delete(user, name);
     delete schedules[name];
     this.jovo.$user.$data = { ...this.jovo.$user.$data, [USER_SCHEDULES_KEY]: schedules };
     return true;
@@ -173,8 +183,10 @@ export class ProactiveEventsContext {
     return JSON.stringify(now) === this.#schedulesAtLoad ? undefined : Object.values(now);
   }
 
+  /** The user's schedules that will still run (a one-off whose time has passed is gone, as on AWS). */
   #userSchedules(): Record<string, UserSchedule> {
-    return storedUserSchedules(this.jovo.$user.$data);
+    const now = new Date(this.plugin.now());
+    return Object.fromEntries(Object.entries(storedUserSchedules(this.jovo.$user.$data)).filter(([, schedule]) => nextRun(schedule, now)));
   }
 
   /**
@@ -236,10 +248,25 @@ export class ProactiveEventsContext {
       change = { kind: 'skillEnabled', timestamp, ...where };
     } else if (type === 'AlexaSkillEvent.SkillDisabled') {
       change = { kind: 'skillDisabled', timestamp };
+      this.#disabledWith = this.userSchedules();
     } else {
       throw new Error(`recordSkillEvent handles Alexa skill events, not ${type}`);
     }
     return this.apply(change);
+  }
+
+  /**
+   * Removes from EventBridge Scheduler the user's own schedules that disabling the skill deleted from their data
+   * (`recordSkillEvent` on `SkillDisabled`). What Scheduler does not delete now is deleted at its next run, which
+   * finds no schedule of that name with the user.
+   */
+  async removeDisabledSchedules(): Promise<void> {
+    const user = this.jovo.$user.getId();
+    const remote = this.plugin.remoteUserSchedules;
+    if (!user || !remote || !this.#disabledWith) return;
+    for (const { name } of this.#disabledWith) {
+      await remote.delete(user, name).catch((error: Error) => Log.warn(`ProactiveEvents: could not delete ${userScheduleKey(user, name)} from EventBridge Scheduler (its next run will): ${error.message}`));
+    }
   }
 
   /** @internal Applies a change to this user's stored state (see `StateChanges.apply`); true when it changed. */

@@ -1,3 +1,4 @@
+import type { RemoteUserSchedules } from '../schedules/remote';
 import type { EventName, ProactiveEventsSender, ReplayStore, SubscriberPolicy } from 'alexa-proactive-events';
 import type { SubscriberRecord } from '../stores/subscribers';
 
@@ -14,8 +15,10 @@ export interface PluginServices {
   policy(): SubscriberPolicy;
   /** Another user's stored state, from the app's database. */
   readSubscriber(userId: string): Promise<SubscriberRecord | undefined>;
-  /** Whether anything in this process runs the schedules users set up. */
+  /** Whether anything runs the schedules users set up (this process, or EventBridge Scheduler). */
   readonly runsUserSchedules: boolean;
+  /** Users' own schedules in EventBridge Scheduler, if the plugin keeps them there. */
+  readonly remoteUserSchedules?: RemoteUserSchedules;
   /** Where accepted triggers are remembered. */
   replays(): ReplayStore;
 }

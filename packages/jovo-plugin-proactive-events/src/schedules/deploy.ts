@@ -5,8 +5,24 @@ import { awsExpression } from './times';
 /**
  * `schedules deploy`: makes one EventBridge Scheduler group hold exactly app.json's schedules, each invoking the
  * skill's function directly with `{ proactiveEventsSchedule: { name, scheduledTime } }`. What is new is created, what
- * changed is updated, what app.json no longer names is deleted; nothing else in the account is touched.
+ * changed is updated, what app.json no longer names is deleted; nothing else in the account is touched, nor the
+ * schedules users set up in the same group (`u.<hash>.<name>`, which the skill itself keeps).
  */
+
+/** A user's own schedule (`this.$proactiveEvents.schedule`): its name has a dot, which no app.json name has. */
+export function isUsersSchedule(name: string): boolean {
+  return name.includes('.');
+}
+
+/** The ARNs a deployment names: the function (its region is group 1), the role Scheduler assumes, a dead-letter queue. */
+export const DEPLOY_ARNS = {
+  function: /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/,
+  role: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+  queue: /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/,
+};
+
+/** A schedule group's name, as EventBridge Scheduler takes it. */
+export const GROUP_NAME = /^[0-9a-zA-Z._-]{1,64}$/;
 
 /** Where the schedules invoke, with what, and how a failed invocation is retried. */
 export interface DeployTarget {
@@ -64,6 +80,7 @@ export function planDeployment(schedules: readonly Schedule[], deployed: Deploye
     else if (differs(input, held)) calls.push({ action: 'UpdateSchedule', input });
   }
   for (const name of deployed?.keys() ?? []) {
+    if (isUsersSchedule(name)) continue;
     if (!schedules.some((schedule) => schedule.name === name)) calls.push({ action: 'DeleteSchedule', input: { Name: name, GroupName: target.group } });
   }
   return calls;
@@ -88,7 +105,7 @@ function differs(wanted: CreateScheduleInput, held: GetScheduleOutput): boolean 
   return fields(wanted) !== fields(held);
 }
 
-/** Reads the group's schedules (every page), or undefined when the group does not exist. */
+/** Reads the group's schedules of app.json (every page; users' own are not app.json's to compare), or undefined when the group does not exist. */
 export async function readDeployed(client: SchedulerClient, group: string): Promise<Deployed> {
   const { GetScheduleCommand, GetScheduleGroupCommand, ListSchedulesCommand } = await import('@aws-sdk/client-scheduler');
   try {
@@ -101,7 +118,7 @@ export async function readDeployed(client: SchedulerClient, group: string): Prom
   let NextToken: string | undefined;
   do {
     const page = await client.send(new ListSchedulesCommand({ GroupName: group, NextToken }));
-    names.push(...(page.Schedules ?? []).map((schedule) => schedule.Name!));
+    names.push(...(page.Schedules ?? []).map((schedule) => schedule.Name!).filter((name) => !isUsersSchedule(name)));
     NextToken = page.NextToken;
   } while (NextToken);
   const deployed = new Map<string, GetScheduleOutput>();

@@ -25,6 +25,8 @@ export interface ScheduleRun {
   scheduledTime: string;
   referenceId: string;
   results: SendResult[];
+  /** A user's schedule that the user no longer has (removed, or the skill disabled): nothing was sent. */
+  missing?: true;
 }
 
 /**
@@ -75,7 +77,10 @@ export async function runUserSchedule(app: BaseApp, user: string, name: string, 
   const referenceId = scheduleReferenceId(key, scheduledTime);
   const run = { name: key, scheduledTime: scheduledTime.toISOString(), referenceId };
   const schedule = (await plugin.readUserSchedules(user))[name];
-  if (!schedule) return { ...run, results: [{ ...refusedResult(null, referenceId, `the user has no schedule named ${JSON.stringify(name)} (removed, or the skill disabled); nothing was sent`), user }] };
+  if (!schedule) {
+    const reason = `the user has no schedule named ${JSON.stringify(name)} (removed, or the skill disabled); nothing was sent`;
+    return { ...run, results: [{ ...refusedResult(null, referenceId, reason), user }], missing: true };
+  }
   const content = await prepare(plugin, { schedule, user, scheduledTime, event: { event: schedule.event, localizedAttributes: schedule.localizedAttributes } });
   if ('refused' in content) return { ...run, results: [{ ...refusedResult(schedule.event.name, referenceId, content.refused), user }] };
   const data = { ...triggerData(plugin, schedule, content, referenceId), users: [user] };
