@@ -19,10 +19,10 @@ import {
   type VerifiedTrigger,
 } from 'alexa-proactive-events';
 import type { UserSchedule } from '../schedules/declaration';
+import { nextRun } from '../schedules/times';
 import { USER_SCHEDULES_KEY, checkUserSchedule, storedUserSchedules, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
 import { StateChanges, type UserData } from './changes';
 import { mapConcurrently } from './pool';
-import { nextRun } from '../schedules/times';
 import { logProblems } from './sendLog';
 import type { PluginServices } from './services';
 
