@@ -24,7 +24,7 @@ export async function startWebhook(argv: readonly string[]): Promise<void> {
   // app.json's schedules run here while the skill runs (on AWS, EventBridge Scheduler runs them: docs/schedules.md).
   const schedules = settings.app.schedules.length;
   const { lines, stop } = await runSchedulesLocally(app);
-  console.log(schedules > 0 ? `  Runs ${schedules} schedule${schedules === 1 ? '' : 's'} of app.json:` : '  Runs no schedule of app.json (it declares none):');
+  console.log(schedules > 0 ? `  Runs ${schedules} schedule${schedules === 1 ? '' : 's'} of app.json:` : '  Runs no schedule of app.json (it declares none).');
   for (const line of lines) console.log(line);
   process.once('SIGTERM', () => {
     stop();

@@ -80,7 +80,8 @@ beforeEach(() => {
 it("runs a user's own schedule, set up from a handler, as a Unicast to that user, once per run", async () => {
   const { app, webhook } = await skill();
   const lines: string[] = [];
-  const { stop } = await runSchedulesLocally(app, (line) => lines.push(line));
+  const { lines: startup, stop } = await runSchedulesLocally(app, (line) => lines.push(line));
+  lines.push(...startup);
   try {
     // The next whole second at least 0.6 s ahead: `at` has whole seconds.
     const at = new Date(Math.ceil((Date.now() + 600) / 1000) * 1000);
@@ -93,7 +94,11 @@ it("runs a user's own schedule, set up from a handler, as a Unicast to that user
     const key = userScheduleKey(USER, 'trash-reminder');
     expect(amazon.accepted).toEqual([expect.objectContaining({ event: TRASH, audience: USER, referenceId: scheduleReferenceId(key, at) })]);
     // The log names the schedule by its key, which spells out no user id.
-    expect(lines).toEqual([`Schedule ${key} (${at.toISOString()}): ${TRASH} 1 accepted`]);
+    expect(lines).toEqual([
+      '  Runs 0 schedules users set up (this.$proactiveEvents.schedule).',
+      `Schedule ${key}: set up by its user, next ${at.toISOString()}`,
+      `Schedule ${key} (${at.toISOString()}): ${TRASH} 1 accepted`,
+    ]);
   } finally {
     stop();
   }
@@ -110,7 +115,7 @@ it('keeps it with the user, picks it up at the next start, and removes it when t
   const { app, webhook } = await skill(settings);
   const started = await runSchedulesLocally(app, () => undefined);
   try {
-    expect(started.lines).toEqual(['    and 1 schedule users set up (this.$proactiveEvents.schedule)']);
+    expect(started.lines).toEqual(['  Runs 1 schedule users set up (this.$proactiveEvents.schedule).']);
     expect(started.runner.keys('u.')).toEqual([userScheduleKey(USER, 'trash-reminder')]);
     await post(webhook, skillDisabled({ userId: USER, apiEndpoint: amazon.url }));
     expect(started.runner.keys('u.')).toEqual([]);
@@ -122,14 +127,19 @@ it('keeps it with the user, picks it up at the next start, and removes it when t
 
 it('stops running it when the user removes it from a handler', async () => {
   const { app, webhook } = await skill();
-  const { runner, stop } = await runSchedulesLocally(app, () => undefined);
+  const lines: string[] = [];
+  const { runner, stop } = await runSchedulesLocally(app, (line) => lines.push(line));
   try {
     wanted = reminder();
+    await say(webhook, 'RemindMeIntent');
+    // Said again unchanged: nothing new to log.
     await say(webhook, 'RemindMeIntent');
     expect(runner.keys('u.')).toHaveLength(1);
     expect(await say(webhook, 'StopRemindingIntent')).toMatchObject({ response: { outputSpeech: { ssml: '<speak>true</speak>' } } });
     expect(runner.keys('u.')).toEqual([]);
     expect(await say(webhook, 'StopRemindingIntent')).toMatchObject({ response: { outputSpeech: { ssml: '<speak>false</speak>' } } });
+    const key = userScheduleKey(USER, 'trash-reminder');
+    expect(lines).toEqual([`Schedule ${key}: set up by its user, next ${told!.next!.toISOString()}`, `Schedule ${key}: removed (by its user, or with the skill disabled)`]);
   } finally {
     stop();
   }

@@ -195,14 +195,26 @@ export async function runSchedulesLocally(app: BaseApp, log: (line: string) => v
     return `    ${schedule.name}: ${when} ${schedule.timezone}${where}, next ${next ? next.toISOString() : 'never (its time has passed)'}`;
   });
   if (!plugin) return { runner, lines, stop: () => runner.stop() };
-  const follow = (user: string, schedules: readonly UserSchedule[]) => {
-    for (const key of runner.keys(userScheduleKey(user))) runner.delete(key);
+  // What runs of each user's schedules, by key, to log only what a request changed.
+  const running = new Map<string, string>();
+  const follow = (user: string, schedules: readonly UserSchedule[], quiet = false) => {
+    const gone = new Set(runner.keys(userScheduleKey(user)));
     for (const schedule of schedules) {
-      runner.set(userScheduleKey(user, schedule.name), schedule, async (own, due) => log(describeRun(await runUserSchedule(app, user, own.name, due))));
+      const key = userScheduleKey(user, schedule.name);
+      gone.delete(key);
+      if (running.get(key) === JSON.stringify(schedule) && runner.has(key)) continue;
+      const next = runner.set(key, schedule, async (own, due) => log(describeRun(await runUserSchedule(app, user, own.name, due))));
+      running.set(key, JSON.stringify(schedule));
+      if (!quiet) log(`Schedule ${key}: set up by its user, next ${next ? next.toISOString() : 'never (its time has passed)'}`);
+    }
+    for (const key of gone) {
+      runner.delete(key);
+      running.delete(key);
+      if (!quiet) log(`Schedule ${key}: removed (by its user, or with the skill disabled)`);
     }
   };
   const stored = await plugin.listUserSchedules();
-  for (const { user, schedules } of stored ?? []) follow(user, schedules);
+  for (const { user, schedules } of stored ?? []) follow(user, schedules, true);
   const unfollow = plugin.followUserSchedules(follow);
   const stop = () => {
     unfollow();
@@ -211,8 +223,8 @@ export async function runSchedulesLocally(app: BaseApp, log: (line: string) => v
   const count = runner.keys('u.').length;
   lines.push(
     stored
-      ? `    and ${count} schedule${count === 1 ? '' : 's'} users set up (this.$proactiveEvents.schedule)${where}`
-      : "    and the schedules users set up from now on (this database cannot list its users: one set up before this start runs once that user's data is saved again)",
+      ? `  Runs ${count} schedule${count === 1 ? '' : 's'} users set up (this.$proactiveEvents.schedule)${where}.`
+      : "  Runs the schedules users set up from now on (this database cannot list its users: one set up before this start runs once that user's data is saved again).",
   );
   return { runner, lines, stop };
 }

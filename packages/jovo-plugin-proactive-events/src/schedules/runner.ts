@@ -69,6 +69,11 @@ export class ScheduleRunner<S extends Timed = Schedule> {
     this.#entries.delete(key);
   }
 
+  /** Whether something runs under `key` (a one-off that ran no longer does). */
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
   /** The keys of what runs, those starting with `prefix` if given. */
   keys(prefix = ''): string[] {
     return [...this.#entries.keys()].filter((key) => key.startsWith(prefix));
