@@ -6,6 +6,8 @@ import { sendingSetup } from './helpers/sending';
 /** Debian's Chromium (apt-get install chromium); CI installs it and sets REQUIRE_BROWSER=1. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = fs.existsSync(CHROMIUM);
+// About 6 s on a quiet 2-core machine; a newcomer's run beside `npm run dev` once took over 30 s.
+jest.setTimeout(60_000);
 
 it('has Chromium where a browser test is required', () => {
   if (process.env.REQUIRE_BROWSER) expect(fs.existsSync(CHROMIUM)).toBe(true);
