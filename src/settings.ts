@@ -42,6 +42,8 @@ export interface Settings {
    * in EventBridge Scheduler, on AWS. Without them they run only where `npm start` runs.
    */
   userScheduler?: { group: string; roleArn: string; functionArn: string; deadLetterArn?: string };
+  /** LOG_FORMAT: one record per send as a JSON line (default on Lambda), as words (default elsewhere), or none. */
+  logFormat: 'json' | 'text' | 'off';
 }
 
 /** Who may talk to the skill as Alexa. */
@@ -99,6 +101,7 @@ const EnvironmentSchema = z.object({
   PROACTIVE_SCHEDULE_ROLE_ARN: unsetIfEmpty(z.string().regex(DEPLOY_ARNS.role, 'expected an IAM role ARN like arn:aws:iam::123456789012:role/skill-scheduler').optional()),
   PROACTIVE_SCHEDULE_FUNCTION_ARN: unsetIfEmpty(z.string().regex(DEPLOY_ARNS.function, 'expected a Lambda function ARN like arn:aws:lambda:us-east-1:123456789012:function:skill').optional()),
   PROACTIVE_SCHEDULE_DEAD_LETTER_ARN: unsetIfEmpty(z.string().regex(DEPLOY_ARNS.queue, 'expected an SQS queue ARN like arn:aws:sqs:us-east-1:123456789012:skill-dlq').optional()),
+  LOG_FORMAT: unsetIfEmpty(z.enum(['json', 'text', 'off']).optional()),
   WEBHOOK_MAX_CONNECTIONS: limit(),
   WEBHOOK_MAX_CONNECTIONS_PER_CLIENT: limit(),
   WEBHOOK_HEADERS_TIMEOUT_MS: limit(),
@@ -193,6 +196,7 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
     },
     ...(vars.TRIGGER_SECRET && { triggerSecret: vars.TRIGGER_SECRET }),
     alexa: { ...(vars.SKILL_ID && { skillId: vars.SKILL_ID }), verifyRequests: vars.ALEXA_VERIFY_REQUESTS === 'true' },
+    logFormat: vars.LOG_FORMAT ?? (env.AWS_LAMBDA_FUNCTION_NAME ? 'json' : 'text'),
     ...(vars.PROACTIVE_SCHEDULE_GROUP &&
       vars.PROACTIVE_SCHEDULE_ROLE_ARN &&
       vars.PROACTIVE_SCHEDULE_FUNCTION_ARN && {

@@ -117,6 +117,16 @@ it("reads where users' own schedules are kept on AWS: all three of group, role a
   );
 });
 
+it('writes one record per send as words here and as a JSON line on Lambda, unless LOG_FORMAT says otherwise', () => {
+  expect(loadSettings({ SKILL_ID }).logFormat).toBe('text');
+  expect(loadSettings({ SKILL_ID, AWS_LAMBDA_FUNCTION_NAME: 'skill', DYNAMODB_TABLE: 'users' }).logFormat).toBe('json');
+  expect(loadSettings({ SKILL_ID, LOG_FORMAT: 'json' }).logFormat).toBe('json');
+  expect(loadSettings({ SKILL_ID, AWS_LAMBDA_FUNCTION_NAME: 'skill', DYNAMODB_TABLE: 'users', LOG_FORMAT: 'off' }).logFormat).toBe('off');
+  expect(thrownMessage(() => loadSettings({ SKILL_ID, LOG_FORMAT: 'yaml' }))).toBe(
+    'The environment is invalid:\n  - LOG_FORMAT: expected one of json, text, off (given "yaml")',
+  );
+});
+
 it('refuses to run on AWS Lambda without a DynamoDB table, where FileDb would store nothing', () => {
   const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts' };
   expect(thrownMessage(() => loadSettings(lambda))).toBe(

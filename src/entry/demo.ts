@@ -35,6 +35,8 @@ async function demo(keep: boolean): Promise<number> {
     LWA_TOKEN_URL: `${emulator.url}/auth/o2/token`,
     PROACTIVE_API_ENDPOINTS: emulator.url,
     FILEDB_PATH: path.join(folder, 'db.json'),
+    // The demo prints its own line per notification.
+    LOG_FORMAT: 'off',
   });
   const server = await listen(createWebhook(createApp(settings), gateOptions(settings)), 0, '127.0.0.1');
   const webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;

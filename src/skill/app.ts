@@ -4,7 +4,7 @@ import type { Db } from 'jovo-framework';
 // Lambda bundle has no use for (see scripts/bundle.ts).
 import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
-import { ProactiveEventsSender, TokenClient } from 'alexa-proactive-events';
+import { ProactiveEventsSender, TokenClient, formatSendRecord, type SendRecord } from 'alexa-proactive-events';
 import { ProactiveEvents, SerialFileDb } from 'jovo-plugin-proactive-events';
 import type { DynamoDbSettings, Settings } from '../settings';
 import { handlers, intentMap } from './handlers';
@@ -57,9 +57,11 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
 }
 
 /** The sender for the skill's credentials, or none (every send is then refused, saying which variables to set). */
-function createSender({ sending, app }: Settings): ProactiveEventsSender | undefined {
+function createSender({ sending, app, logFormat }: Settings): ProactiveEventsSender | undefined {
   if (!sending.credentials) return undefined;
   return new ProactiveEventsSender({
+    // One record per send (LOG_FORMAT): a JSON line on Lambda for log queries, words in a terminal.
+    ...(logFormat !== 'off' && { onSend: (record: SendRecord) => console.log(formatSendRecord(record, logFormat)) }),
     tokens: new TokenClient({ ...sending.credentials, tokenUrl: sending.tokenUrl }),
     allowedOrigins: sending.allowedOrigins,
     stage: sending.stage,

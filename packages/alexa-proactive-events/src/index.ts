@@ -47,6 +47,8 @@ export type { TokenClientOptions, TokenErrorCode } from './send/token';
 export { DEFAULT_RETRY, ProactiveEventsSender } from './send/sender';
 export type { RetryPolicy, SendTarget, SenderOptions } from './send/sender';
 export { SendResultSchema, refusedResult } from './send/result';
+export { formatSendRecord, sendRecord, userHash } from './send/record';
+export type { SendRecord } from './send/record';
 export type { SendResult, SendStatus } from './send/result';
 export { postJson } from './send/http';
 export type { JsonResponse, PostJson } from './send/http';

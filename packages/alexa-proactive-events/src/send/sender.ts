@@ -4,6 +4,7 @@ import { messageOf, verdictFor } from './outcomes';
 import { REGION_ORIGINS, eventsUrl, originOf, tokenOrigins, type Region, type Stage } from './regions';
 import { validateRequest } from '../request/validate';
 import type { SendResult } from './result';
+import { sendRecord, type SendRecord } from './record';
 import { TokenError, type TokenClient } from './token';
 
 /**
@@ -54,6 +55,11 @@ export interface SenderOptions {
   random?: () => number;
   /** Milliseconds since the epoch. Default: Date.now. */
   now?: () => number;
+  /**
+   * Gets one record per send, whatever its outcome, refusals before sending included (`formatSendRecord` makes a
+   * log line of it). What it throws is ignored: a record never changes a send.
+   */
+  onSend?: (record: SendRecord) => void;
 }
 
 /** Where one event goes: Amazon's host for a region, or an explicit origin (the emulator, say). */
@@ -83,6 +89,7 @@ export class ProactiveEventsSender {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
+  readonly #onSend?: (record: SendRecord) => void;
   /** The token a 403 last made the sender fetch, and when. */
   #renewedFor403?: { token: string; at: number };
 
@@ -97,6 +104,7 @@ export class ProactiveEventsSender {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
+    this.#onSend = options.onSend;
   }
 
   /** Amazon's three hosts and the allowed origins: where the access token may go. */
@@ -108,7 +116,22 @@ export class ProactiveEventsSender {
    * Validates `body` (a request body, as `buildRequest` makes) and sends it to `target`: Amazon's host for a
    * region (default NA), or an allowed origin. Resolves with the outcome, whatever it is.
    */
-  async send(body: unknown, { region, apiEndpoint, stage = this.#stage }: SendTarget = {}): Promise<SendResult> {
+  async send(body: unknown, target: SendTarget = {}): Promise<SendResult> {
+    const startedAt = performance.now();
+    const stage = target.stage ?? this.#stage;
+    const origin = target.apiEndpoint === undefined ? REGION_ORIGINS[target.region ?? 'NA'] : originOf(target.apiEndpoint);
+    const result = await this.#send(body, origin, target.apiEndpoint, stage);
+    if (this.#onSend) {
+      try {
+        this.#onSend(sendRecord(result, { origin: result.attempts > 0 ? origin : undefined, stage, latencyMs: performance.now() - startedAt }));
+      } catch {
+        // A record never changes a send.
+      }
+    }
+    return result;
+  }
+
+  async #send(body: unknown, origin: string | undefined, apiEndpoint: string | undefined, stage: Stage): Promise<SendResult> {
     const candidate = body as { event?: { name?: unknown }; referenceId?: unknown; relevantAudience?: { payload?: { user?: unknown } } } | null;
     const user = candidate?.relevantAudience?.payload?.user;
     const result: SendResult = {
@@ -126,7 +149,6 @@ export class ProactiveEventsSender {
     result.warnings = validation.warnings;
     if (!validation.ok) return { ...result, errors: validation.issues };
 
-    const origin = apiEndpoint === undefined ? REGION_ORIGINS[region ?? 'NA'] : originOf(apiEndpoint);
     if (!origin || !this.#origins.has(origin)) {
       const message = origin
         ? `${origin} may not receive the access token: only Amazon's hosts (${Object.values(REGION_ORIGINS).join(', ')}) and the sender's allowedOrigins (PROACTIVE_API_ENDPOINTS: ${[...this.#origins].filter((allowed) => !Object.values(REGION_ORIGINS).includes(allowed as never)).join(', ') || 'none'}) do`

@@ -1,6 +1,5 @@
-import { createHash } from 'crypto';
 import { z } from 'zod';
-import { formatPath, fromZod, type EventName, type Issue } from 'alexa-proactive-events';
+import { formatPath, fromZod, userHash, type EventName, type Issue } from 'alexa-proactive-events';
 import { UserScheduleSchema, eventIssues, type UserSchedule } from './declaration';
 import { nextRun } from './times';
 
@@ -51,5 +50,5 @@ export function checkUserSchedule(input: unknown, publishedEvents: readonly Even
  * `u.` and 16 hex digits of a hash of the user's id, so no user id is spelled out there. App.json's names have no dot.
  */
 export function userScheduleKey(user: string, name = ''): string {
-  return `u.${createHash('sha256').update(user).digest('hex').slice(0, 16)}.${name}`;
+  return `u.${userHash(user)}.${name}`;
 }
