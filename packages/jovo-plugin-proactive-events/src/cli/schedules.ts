@@ -13,8 +13,6 @@ export interface SchedulerAccess {
   scheduler?: (region: string) => SchedulerClient;
 }
 
-const ARN = DEPLOY_ARNS;
-const GROUP = GROUP_NAME;
 
 /** `schedules list` and `schedules deploy`: app.json's schedules, their next runs, and EventBridge Scheduler's copy. */
 export function schedulesCommand(program: Command, io: Io & SchedulerAccess): Command {
@@ -48,15 +46,15 @@ export function schedulesCommand(program: Command, io: Io & SchedulerAccess): Co
 
 function groupOption(): Option {
   return new Option('--group <name>', "the schedule group (default: the project's package name)").argParser((value: string) => {
-    if (!GROUP.test(value)) throw new InvalidArgumentError(`expected 1 to 64 of 0-9 a-z A-Z . _ -, not ${JSON.stringify(value)}`);
+    if (!GROUP_NAME.test(value)) throw new InvalidArgumentError(`expected 1 to 64 of 0-9 a-z A-Z . _ -, not ${JSON.stringify(value)}`);
     return value;
   });
 }
 
-function arn(kind: keyof typeof ARN): (value: string) => string {
+function arn(kind: keyof typeof DEPLOY_ARNS): (value: string) => string {
   const example = { function: 'arn:aws:lambda:us-east-1:123456789012:function:skill', role: 'arn:aws:iam::123456789012:role/skill-scheduler', queue: 'arn:aws:sqs:us-east-1:123456789012:skill-dlq' }[kind];
   return (value) => {
-    if (!ARN[kind].test(value)) throw new InvalidArgumentError(`expected a ${kind === 'queue' ? 'SQS queue' : kind === 'role' ? 'IAM role' : 'Lambda function'} ARN like ${example}, not ${JSON.stringify(value)}`);
+    if (!DEPLOY_ARNS[kind].test(value)) throw new InvalidArgumentError(`expected a ${kind === 'queue' ? 'SQS queue' : kind === 'role' ? 'IAM role' : 'Lambda function'} ARN like ${example}, not ${JSON.stringify(value)}`);
     return value;
   };
 }
@@ -154,7 +152,7 @@ async function deploy(
   if (!found) return EXIT.usage;
   const target: DeployTarget = { functionArn: options.functionArn, roleArn: options.roleArn, group: options.group ?? found.group, deadLetterArn: options.deadLetterArn };
   // The schedules live beside the function they invoke: its region.
-  const region = ARN.function.exec(options.functionArn)![1];
+  const region = DEPLOY_ARNS.function.exec(options.functionArn)![1];
   const scheduler = client(io, region);
   let calls: DeployCall[];
   try {

@@ -139,6 +139,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
     });
     // After the user was saved: whoever runs users' schedules (the local runner) learns what changed.
     app.middleware('response')?.use(({ jovo }: HandleRequest) => {
+      if (this.#userScheduleFollowers.size === 0) return;
       const changed = jovo?.$proactiveEvents?.changedUserSchedules();
       if (changed) for (const follower of this.#userScheduleFollowers) follower(jovo!.$user.getId()!, changed);
     });

@@ -67,8 +67,8 @@ export class ProactiveEventsContext {
   /** Set by `sendTriggered`, one per user (or one for Multicast); the plugin returns them as `proactiveEvents`. */
   triggerResults?: SendResult[];
   readonly #changes: StateChanges;
-  /** The user's own schedules as loaded, to tell what this request changed of them. */
-  readonly #schedulesAtLoad: string;
+  /** The user's own schedules as loaded (as stored, unparsed), to tell whether this request changed them. */
+  readonly #schedulesAtLoad: string | undefined;
   /** The user's own schedules when this request disabled the skill, which deleted them. */
   #disabledWith?: UserSchedule[];
 
@@ -79,7 +79,7 @@ export class ProactiveEventsContext {
     private readonly trigger?: VerifiedTrigger,
   ) {
     this.#changes = new StateChanges(jovo, () => plugin.policy());
-    this.#schedulesAtLoad = JSON.stringify(this.#userSchedules());
+    this.#schedulesAtLoad = JSON.stringify(jovo.$user.$data?.[USER_SCHEDULES_KEY]);
   }
 
   /** The events the skill publishes (app.json). */
@@ -178,9 +178,8 @@ export class ProactiveEventsContext {
 
   /** @internal This user's schedules if this request changed them (set up, removed, the skill disabled), else undefined. */
   changedUserSchedules(): UserSchedule[] | undefined {
-    if (this.trigger) return undefined;
-    const now = this.#userSchedules();
-    return JSON.stringify(now) === this.#schedulesAtLoad ? undefined : Object.values(now);
+    if (this.trigger || JSON.stringify(this.jovo.$user.$data?.[USER_SCHEDULES_KEY]) === this.#schedulesAtLoad) return undefined;
+    return this.userSchedules();
   }
 
   /** The user's schedules that will still run (a one-off whose time has passed is gone, as on AWS). */

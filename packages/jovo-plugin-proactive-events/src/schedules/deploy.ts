@@ -50,19 +50,33 @@ export type Deployed = Map<string, GetScheduleOutput> | undefined;
 
 /** The input EventBridge Scheduler gets for a schedule: the expression in AWS's form, its zone, the target. */
 export function scheduleInput(schedule: Schedule, target: DeployTarget): CreateScheduleInput {
+  return targetInput(schedule, target, {
+    name: schedule.name,
+    description: `app.json schedule ${schedule.name} (jovo-plugin-proactive-events)`,
+    // Only the name and the time: the function reads the schedule from its own app.json.
+    invocation: { name: schedule.name },
+  });
+}
+
+/** A schedule's input for EventBridge Scheduler under `name`, invoking the function with `invocation` and its time. */
+export function targetInput(
+  schedule: Pick<Schedule, 'cron' | 'at' | 'timezone'>,
+  target: DeployTarget,
+  { name, description, invocation, extra = {} }: { name: string; description: string; invocation: Record<string, string>; extra?: Partial<CreateScheduleInput> },
+): CreateScheduleInput {
   return {
-    Name: schedule.name,
+    Name: name,
     GroupName: target.group,
     ScheduleExpression: awsExpression(schedule),
     ScheduleExpressionTimezone: schedule.timezone,
     FlexibleTimeWindow: { Mode: 'OFF' },
     State: 'ENABLED',
-    Description: `app.json schedule ${schedule.name} (jovo-plugin-proactive-events)`,
+    ...extra,
+    Description: description,
     Target: {
       Arn: target.functionArn,
       RoleArn: target.roleArn,
-      // Only the name and the time: the function reads the schedule from its own app.json.
-      Input: JSON.stringify({ proactiveEventsSchedule: { name: schedule.name, scheduledTime: '<aws.scheduler.scheduled-time>' } }),
+      Input: JSON.stringify({ proactiveEventsSchedule: { ...invocation, scheduledTime: '<aws.scheduler.scheduled-time>' } }),
       RetryPolicy: { MaximumRetryAttempts: target.maximumRetryAttempts ?? 3, MaximumEventAgeInSeconds: target.maximumEventAgeInSeconds ?? 3600 },
       ...(target.deadLetterArn && { DeadLetterConfig: { Arn: target.deadLetterArn } }),
     },

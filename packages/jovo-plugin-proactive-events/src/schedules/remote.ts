@@ -1,7 +1,6 @@
 import type { CreateScheduleInput, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { UserSchedule } from './declaration';
-import type { DeployTarget } from './deploy';
-import { awsExpression } from './times';
+import { targetInput, type DeployTarget } from './deploy';
 import { userScheduleKey } from './users';
 
 /**
@@ -54,25 +53,13 @@ export class RemoteUserSchedules {
 
 /** The input Scheduler gets for a user's schedule: as app.json's, with the user's name form and the user in the input. */
 export function userScheduleInput(user: string, schedule: UserSchedule, target: DeployTarget): CreateScheduleInput {
-  const name = userScheduleKey(user, schedule.name);
-  return {
-    Name: name,
-    GroupName: target.group,
-    ScheduleExpression: awsExpression(schedule),
-    ScheduleExpressionTimezone: schedule.timezone,
-    FlexibleTimeWindow: { Mode: 'OFF' },
-    State: 'ENABLED',
+  return targetInput(schedule, target, {
+    name: userScheduleKey(user, schedule.name),
+    description: `a user's schedule ${schedule.name} (this.$proactiveEvents.schedule, jovo-plugin-proactive-events)`,
+    invocation: { name: schedule.name, user },
     // A one-off is gone once it ran, as it is locally.
-    ...(schedule.at !== undefined && { ActionAfterCompletion: 'DELETE' }),
-    Description: `a user's schedule ${schedule.name} (this.$proactiveEvents.schedule, jovo-plugin-proactive-events)`,
-    Target: {
-      Arn: target.functionArn,
-      RoleArn: target.roleArn,
-      Input: JSON.stringify({ proactiveEventsSchedule: { name: schedule.name, user, scheduledTime: '<aws.scheduler.scheduled-time>' } }),
-      RetryPolicy: { MaximumRetryAttempts: target.maximumRetryAttempts ?? 3, MaximumEventAgeInSeconds: target.maximumEventAgeInSeconds ?? 3600 },
-      ...(target.deadLetterArn && { DeadLetterConfig: { Arn: target.deadLetterArn } }),
-    },
-  };
+    ...(schedule.at !== undefined && { extra: { ActionAfterCompletion: 'DELETE' } }),
+  });
 }
 
 /** Loaded when a user's schedule is first kept on AWS: a skill that keeps none never loads the SDK. */

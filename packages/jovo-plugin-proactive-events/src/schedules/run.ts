@@ -195,21 +195,18 @@ export async function runSchedulesLocally(app: BaseApp, log: (line: string) => v
     return `    ${schedule.name}: ${when} ${schedule.timezone}${where}, next ${next ? next.toISOString() : 'never (its time has passed)'}`;
   });
   if (!plugin) return { runner, lines, stop: () => runner.stop() };
-  // What runs of each user's schedules, by key, to log only what a request changed.
-  const running = new Map<string, string>();
   const follow = (user: string, schedules: readonly UserSchedule[], quiet = false) => {
     const gone = new Set(runner.keys(userScheduleKey(user)));
     for (const schedule of schedules) {
       const key = userScheduleKey(user, schedule.name);
       gone.delete(key);
-      if (running.get(key) === JSON.stringify(schedule) && runner.has(key)) continue;
+      // Unchanged by this request: it keeps running, and there is nothing to log.
+      if (JSON.stringify(runner.get(key)) === JSON.stringify(schedule)) continue;
       const next = runner.set(key, schedule, async (own, due) => log(describeRun(await runUserSchedule(app, user, own.name, due))));
-      running.set(key, JSON.stringify(schedule));
       if (!quiet) log(`Schedule ${key}: set up by its user, next ${next ? next.toISOString() : 'never (its time has passed)'}`);
     }
     for (const key of gone) {
       runner.delete(key);
-      running.delete(key);
       if (!quiet) log(`Schedule ${key}: removed (by its user, or with the skill disabled)`);
     }
   };

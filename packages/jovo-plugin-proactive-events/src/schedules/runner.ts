@@ -69,9 +69,9 @@ export class ScheduleRunner<S extends Timed = Schedule> {
     this.#entries.delete(key);
   }
 
-  /** Whether something runs under `key` (a one-off that ran no longer does). */
-  has(key: string): boolean {
-    return this.#entries.has(key);
+  /** What runs under `key`, if anything (a one-off that ran no longer does). */
+  get(key: string): S | undefined {
+    return this.#entries.get(key)?.schedule;
   }
 
   /** The keys of what runs, those starting with `prefix` if given. */
