@@ -42,17 +42,17 @@ export { jsonSyntaxError } from './json';
 export type { Issue } from './issues';
 
 // Sending.
-export { LWA_TOKEN_URL, PROACTIVE_EVENTS_SCOPE, TokenClient, TokenError } from './send/token';
+export { CREDENTIALS_HINT, LWA_TOKEN_URL, PROACTIVE_EVENTS_SCOPE, TokenClient, TokenError } from './send/token';
 export type { TokenClientOptions, TokenErrorCode } from './send/token';
 export { DEFAULT_RETRY, ProactiveEventsSender } from './send/sender';
-export type { RetryPolicy, SendTarget, SenderOptions } from './send/sender';
+export type { RetryPolicy, SendCheck, SendTarget, SenderOptions } from './send/sender';
 export { SendResultSchema, refusedResult } from './send/result';
 export { formatSendRecord, sendRecord, userHash } from './send/record';
 export type { SendRecord } from './send/record';
 export type { SendResult, SendStatus } from './send/result';
 export { postJson } from './send/http';
 export type { JsonResponse, PostJson } from './send/http';
-export { REGION_ORIGINS, STAGES, originOf, tokenOrigins } from './send/regions';
+export { REGIONS, REGION_ORIGINS, STAGES, originOf, tokenOrigins } from './send/regions';
 export type { Region, Stage } from './send/regions';
 
 // Signed triggers.

@@ -2,7 +2,7 @@ import type { SendResult } from '../src';
 import { createEmulator } from '../src/emulator';
 import { retryAfterMs } from '../src/send/sender';
 import { EXAMPLE_FILES, example } from './helpers/fixtures';
-import { CLIENT_SECRET, sendingSetup } from './helpers/sending';
+import { CLIENT_ID, CLIENT_SECRET, sendingSetup } from './helpers/sending';
 
 let setup: Awaited<ReturnType<typeof sendingSetup>>;
 afterEach(() => setup?.close());
@@ -266,5 +266,28 @@ describe('retryAfterMs', () => {
     [undefined, undefined],
   ])('reads %p as %p ms', (header, ms) => {
     expect(retryAfterMs(header, now)).toBe(ms);
+  });
+});
+
+describe('check', () => {
+  it('validates, checks the origin and gets a token, and sends nothing and records nothing', async () => {
+    const records: unknown[] = [];
+    setup = await sendingSetup({}, { onSend: (record) => records.push(record) });
+    await expect(setup.sender.check(weather(), setup.target)).resolves.toEqual({ errors: [], warnings: [], origin: setup.emulator.url, stage: 'development', token: { ok: true } });
+    const refused = await setup.sender.check({ ...weather(), event: { name: 'AMAZON.WeatherAlert.Activated', payload: {} } }, { apiEndpoint: 'https://api.evil.test' });
+    expect(refused.errors.map((issue) => issue.path)).toEqual(['event.payload.weatherAlert']);
+    const origin = await setup.sender.check(weather(), { apiEndpoint: 'https://api.evil.test', stage: 'live' });
+    expect(origin).toMatchObject({ origin: 'https://api.evil.test', stage: 'live', errors: [{ path: 'apiEndpoint', message: expect.stringContaining('may not receive the access token') }] });
+    expect(setup.emulator.accepted).toHaveLength(0);
+    expect(setup.emulator.received.filter((request) => request.path.startsWith('/v1/'))).toHaveLength(0);
+    expect(setup.tokens.requests).toBe(1);
+    expect(records).toEqual([]);
+  });
+
+  it('reports a refused token by its code and message, never the secret', async () => {
+    setup = await sendingSetup({ clients: { [CLIENT_ID]: 'another secret' } });
+    const checked = await setup.sender.check(weather(), setup.target);
+    expect(checked.token).toEqual({ ok: false, code: 'ERR_INVALID_CLIENT', message: expect.stringContaining('invalid_client') });
+    expect(JSON.stringify(checked)).not.toContain(CLIENT_SECRET);
   });
 });

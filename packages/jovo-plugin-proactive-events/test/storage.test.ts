@@ -10,6 +10,7 @@ import type { Db } from 'jovo-framework';
 import { readSubscriber } from '../src';
 import type { HttpResponse } from '../src/doors/lambda';
 import { DynamoDb } from '../src/stores/DynamoDb';
+import { checkSkill } from '../src/trigger/client';
 import { lambdaFor, type Settings } from './helpers/app';
 import { TRIGGER_SECRET, close, eventRequests, startSkill, trigger } from './helpers/pipeline';
 import { launchRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
@@ -155,6 +156,34 @@ describe('on DynamoDB', () => {
     await expect(missing.load('amzn1.ask.account.ANY')).rejects.toThrow(
       'DynamoDB has no table "NoSuchTable" (DYNAMODB_TABLE): create it with the partition key userId (String), on demand, with time to live on expiresAt (README of jovo-plugin-proactive-events, Storage)',
     );
+  });
+
+  it("counts a check trigger's subscribers by event and region with a Scan, the replay guard's items left out", async () => {
+    await dynamo().createTable('CheckCounts');
+    const counted = await startSkill([amazon], (settings) => {
+      settings.dynamoDb = { tableName: 'CheckCounts', endpoint: dynamo().endpoint, region: 'us-east-1' };
+      settings.app.events = [WEATHER, ORDER];
+    });
+    try {
+      const post = (body: object) => fetch(counted.url, { method: 'POST', body: JSON.stringify(body) });
+      await post(subscriptionChanged({ userId: 'amzn1.ask.account.COUNT-NA', events: [WEATHER, ORDER], timestamp: T1 }));
+      await post(subscriptionChanged({ userId: 'amzn1.ask.account.COUNT-EU', apiEndpoint: 'https://api.eu.amazonalexa.com', events: [WEATHER], timestamp: T1 }));
+      await post(skillDisabled({ userId: 'amzn1.ask.account.COUNT-GONE', timestamp: T2 }));
+      const weather = { event: { name: WEATHER as typeof WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } } };
+      const plan = { endpoint: counted.url, secret: TRIGGER_SECRET, apiEndpoint: amazon.url, explicitEndpoint: true };
+      const sent = await trigger(counted.url, 'weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url);
+      expect(sent.status).toBe(0); // and a trigger#… item in the table
+      const answer = await checkSkill(weather, plan);
+      expect(answer).toEqual({ kind: 'report', report: expect.objectContaining({ subscribersProblem: null }) });
+      expect(answer.kind === 'report' && answer.report.subscribers).toEqual({
+        users: 3,
+        events: { [WEATHER]: { NA: 1, EU: 1 }, [ORDER]: { NA: 1 } },
+        withoutRegion: 0,
+        truncated: false,
+      });
+    } finally {
+      await close(counted.server);
+    }
   });
 
   it('ends 20 concurrent subscription changes for one user in the newest state, whatever order they arrive in', async () => {

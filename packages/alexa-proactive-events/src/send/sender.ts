@@ -5,7 +5,8 @@ import { REGION_ORIGINS, eventsUrl, originOf, tokenOrigins, type Region, type St
 import { validateRequest } from '../request/validate';
 import type { SendResult } from './result';
 import { sendRecord, type SendRecord } from './record';
-import { TokenError, type TokenClient } from './token';
+import { TokenError, type TokenClient, type TokenErrorCode } from './token';
+import type { Issue } from '../issues';
 
 /**
  * When to try again. Only 429, 500, 502, 503, 504, network errors and timeouts are retried, with exponential
@@ -72,6 +73,16 @@ export interface SendTarget {
   stage?: Stage;
 }
 
+/** What `check` found: the send's refusals and warnings before anything would go, and whether a token was had. */
+export interface SendCheck {
+  errors: Issue[];
+  warnings: Issue[];
+  /** Where it would go; null when `apiEndpoint` is no origin. */
+  origin: string | null;
+  stage: Stage;
+  token: { ok: true } | { ok: false; code: TokenErrorCode; message: string };
+}
+
 /**
  * Sends Proactive Events: validates each before anything leaves, sends the access token only to allowed
  * origins, maps Amazon's answer through one table, and retries what is worth retrying. `send` never throws for
@@ -112,6 +123,11 @@ export class ProactiveEventsSender {
     return this.#origins;
   }
 
+  /** The stage of sends that name none. */
+  get stage(): Stage {
+    return this.#stage;
+  }
+
   /**
    * Validates `body` (a request body, as `buildRequest` makes) and sends it to `target`: Amazon's host for a
    * region (default NA), or an allowed origin. Resolves with the outcome, whatever it is.
@@ -131,7 +147,33 @@ export class ProactiveEventsSender {
     return result;
   }
 
+  /**
+   * Everything a send of `body` to `target` would do before it goes out, and nothing after: validates it, checks
+   * that the target may receive the access token, and gets a token (from the cache, or one request). Nothing is
+   * sent and no record is made; the token itself is never in the answer.
+   */
+  async check(body: unknown, target: SendTarget = {}): Promise<SendCheck> {
+    const stage = target.stage ?? this.#stage;
+    const origin = target.apiEndpoint === undefined ? REGION_ORIGINS[target.region ?? 'NA'] : originOf(target.apiEndpoint);
+    const { errors, warnings } = this.#prepare(body, origin, target.apiEndpoint).result;
+    let token: SendCheck['token'] = { ok: true };
+    try {
+      await this.#tokens.token();
+    } catch (error) {
+      if (!(error instanceof TokenError)) throw error;
+      token = { ok: false, code: error.code, message: error.message };
+    }
+    return { errors, warnings, origin: origin ?? null, stage, token };
+  }
+
   async #send(body: unknown, origin: string | undefined, apiEndpoint: string | undefined, stage: Stage): Promise<SendResult> {
+    const { result, ready } = this.#prepare(body, origin, apiEndpoint);
+    // The body as given: a field Amazon's documentation does not name is a warning, and goes as the caller sent it.
+    return ready ? this.#deliver(body as object, eventsUrl(origin!, stage), result) : result;
+  }
+
+  /** The result so far of sending `body` to `origin`: `ready` when it may go, else refused with the reasons. */
+  #prepare(body: unknown, origin: string | undefined, apiEndpoint: string | undefined): { result: SendResult; ready: boolean } {
     const candidate = body as { event?: { name?: unknown }; referenceId?: unknown; relevantAudience?: { payload?: { user?: unknown } } } | null;
     const user = candidate?.relevantAudience?.payload?.user;
     const result: SendResult = {
@@ -147,16 +189,15 @@ export class ProactiveEventsSender {
     };
     const validation = validateRequest(body, { publishedEvents: this.#published, now: this.#now() });
     result.warnings = validation.warnings;
-    if (!validation.ok) return { ...result, errors: validation.issues };
+    if (!validation.ok) return { result: { ...result, errors: validation.issues }, ready: false };
 
     if (!origin || !this.#origins.has(origin)) {
       const message = origin
         ? `${origin} may not receive the access token: only Amazon's hosts (${Object.values(REGION_ORIGINS).join(', ')}) and the sender's allowedOrigins (PROACTIVE_API_ENDPOINTS: ${[...this.#origins].filter((allowed) => !Object.values(REGION_ORIGINS).includes(allowed as never)).join(', ') || 'none'}) do`
         : 'expected an origin, scheme://host[:port], such as https://api.eu.amazonalexa.com';
-      return { ...result, errors: [{ path: 'apiEndpoint', message, value: apiEndpoint }] };
+      return { result: { ...result, errors: [{ path: 'apiEndpoint', message, value: apiEndpoint }] }, ready: false };
     }
-    // The body as given: a field Amazon's documentation does not name is a warning, and goes as the caller sent it.
-    return this.#deliver(body as object, eventsUrl(origin, stage), result);
+    return { result, ready: true };
   }
 
   async #deliver(request: object, url: string, result: SendResult): Promise<SendResult> {

@@ -46,6 +46,11 @@ export const TriggerDataSchema = z.strictObject({
    * region the skill has stored for the user.
    */
   explicitEndpoint: z.boolean(),
+  /**
+   * A check trigger (`doctor`): the skill validates and builds the event and gets a token, reports what it knows of
+   * its subscribers (counts only), and sends nothing.
+   */
+  check: z.literal(true).optional(),
 });
 /** What a trigger asks the skill to send (see TriggerDataSchema). */
 export type TriggerData = z.output<typeof TriggerDataSchema>;

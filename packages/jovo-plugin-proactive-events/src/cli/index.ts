@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { EXIT, Exit, previewCommand, processIo, stopOnClosedPipe, validateCommand, type Io } from 'alexa-proactive-events/cli';
 import { readAppDeclaration } from '../config/project';
+import { doctorCommand } from './doctor';
 import { eventCommands } from './events';
 import { invokeCommand } from './invoke';
 import { schedulesCommand, type SchedulerAccess } from './schedules';
@@ -26,6 +27,7 @@ export function createProgram(io: Io & SchedulerAccess): Command {
   subscribeCommands(program, io);
   invokeCommand(program, io);
   schedulesCommand(program, io);
+  doctorCommand(program, io);
   validateCommand(program, io)
     .addHelpText('after', '  npx proactive-events validate app.json   (the declaration: events, locales, schedules)\n')
     .hook('preAction', (command) => validateAppJson(command.args[0], io));

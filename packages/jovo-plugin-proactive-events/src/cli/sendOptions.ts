@@ -52,17 +52,18 @@ export interface SendPlan extends TriggerPlan {
   json: boolean;
 }
 
-export function addSendOptions(command: Command): Command {
+/** --endpoint (the skill), and --region or --api-endpoint (where the skill sends). */
+export function addEndpointOptions(command: Command, region = "the users' region: sets the request's apiEndpoint to Amazon's host (default NA)"): Command {
   return command
     .addOption(
       new Option('--endpoint <url>', `the skill's webhook; "jovo-webhook" for this machine's Jovo Webhook`).default(DEFAULT_ENDPOINT),
     )
-    .addOption(
-      new Option('--region <region>', "the users' region: sets the request's apiEndpoint to Amazon's host (default NA)")
-        .choices(Object.keys(REGION_ORIGINS))
-        .conflicts('apiEndpoint'),
-    )
-    .addOption(new Option('--api-endpoint <origin>', 'send to this origin instead of Amazon (the emulator, for example)').argParser(origin))
+    .addOption(new Option('--region <region>', region).choices(Object.keys(REGION_ORIGINS)).conflicts('apiEndpoint'))
+    .addOption(new Option('--api-endpoint <origin>', 'send to this origin instead of Amazon (the emulator, for example)').argParser(origin));
+}
+
+export function addSendOptions(command: Command): Command {
+  return addEndpointOptions(command)
     .addOption(new Option('--user <id>', 'Unicast to this user (repeatable); without --user, Multicast').argParser(collect))
     .addOption(new Option('--users-file <file>', 'Unicast to every user in this file: one id per line, or a JSON array'))
     .addOption(new Option('--locale <locale>', "a locale of the notification text, one of app.json's where the project has one (repeatable; default: app.json's, or en-US)").argParser(collect))
@@ -122,7 +123,7 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
 }
 
 /** `jovo-webhook` is this machine's Jovo Webhook (https://webhookv3.jovo.cloud/<id>, id from ~/.jovo/config). */
-function resolveEndpoint(endpoint: string, io: Io): string {
+export function resolveEndpoint(endpoint: string, io: Io): string {
   if (endpoint === 'jovo-webhook') {
     const config = path.join(process.env.HOME || os.homedir(), '.jovo', 'config');
     let id: unknown;

@@ -14,10 +14,11 @@ import {
   type SubscriberPolicy,
 } from 'alexa-proactive-events';
 import { admittedTrigger } from '../doors/admitted';
+import { CHECK_REPORT_KEY } from '../trigger/check';
 import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules/declaration';
 import { RemoteUserSchedules, type UserSchedulerOptions } from '../schedules/remote';
 import { storedUserSchedules } from '../schedules/users';
-import { readSubscriber, type SubscriberRecord } from '../stores/subscribers';
+import { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, type SubscriberCounts, type SubscriberRecord } from '../stores/subscribers';
 import { ProactiveEventsContext } from './context';
 import type { PluginServices } from './services';
 
@@ -134,8 +135,10 @@ export class ProactiveEvents implements Plugin, PluginServices {
     app.middleware('router')?.use((handleRequest: HandleRequest) => this.#attach(handleRequest));
     // After the Alexa platform built the response: the trigger script reads its result there.
     app.middleware('platform.output')?.use(({ jovo }: HandleRequest) => {
-      const results = jovo?.$proactiveEvents?.triggerResults;
-      if (results && jovo?.$response) (jovo.$response as unknown as Record<string, unknown>).proactiveEvents = results;
+      const { triggerResults, checkReport } = jovo?.$proactiveEvents ?? {};
+      const response = jovo?.$response as unknown as Record<string, unknown> | undefined;
+      if (triggerResults && response) response.proactiveEvents = triggerResults;
+      if (checkReport && response) response[CHECK_REPORT_KEY] = checkReport;
     });
     // After the user was saved: whoever runs users' schedules (the local runner) learns what changed.
     app.middleware('response')?.use(({ jovo }: HandleRequest) => {
@@ -178,6 +181,27 @@ export class ProactiveEvents implements Plugin, PluginServices {
       if (schedules.length > 0) listed.push({ user: String(row[keyColumn]), schedules });
     }
     return listed;
+  }
+
+  /**
+   * What the app's database knows of the skill's subscribers, as counts (for a check trigger): SerialFileDb lists
+   * its users, DynamoDb scans its table (at most MAX_COUNTED_USERS); undefined for a database that can do neither.
+   */
+  async countSubscribers(): Promise<SubscriberCounts | undefined> {
+    const db = this.#app?.$db as
+      | { all?: () => Promise<Array<Record<string, unknown>>>; scanUsers?: (path: readonly string[], limit: number) => Promise<{ values: unknown[]; truncated: boolean }> }
+      | undefined;
+    const column = this.#columnName();
+    if (typeof db?.all === 'function') {
+      const rows = await db.all();
+      const stored = rows.slice(0, MAX_COUNTED_USERS).map((row) => (row[column] as { data?: Record<string, unknown> } | undefined)?.data?.[STATE_KEY]);
+      return countSubscribers(stored, this.events, rows.length > MAX_COUNTED_USERS);
+    }
+    if (typeof db?.scanUsers === 'function') {
+      const { values, truncated } = await db.scanUsers([column, 'data', STATE_KEY], MAX_COUNTED_USERS);
+      return countSubscribers(values, this.events, truncated);
+    }
+    return undefined;
   }
 
   /** Calls `follower` with a user's schedules each time a request saved a change to them; returns how to stop. */

@@ -6,8 +6,10 @@ import {
   checkReplay,
   describeIssue,
   eventOfHiddenIntent,
+  originOf,
   refusedResult,
   subscribedEventNames,
+  validateRequest,
   type EventName,
   type LocalizedAttributes,
   type ProactiveEvent,
@@ -21,6 +23,7 @@ import {
 import type { UserSchedule } from '../schedules/declaration';
 import { nextRun } from '../schedules/times';
 import { USER_SCHEDULES_KEY, checkUserSchedule, storedUserSchedules, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
+import type { CheckReport } from '../trigger/check';
 import { StateChanges, type UserData } from './changes';
 import { mapConcurrently } from './pool';
 import { logProblems } from './sendLog';
@@ -66,6 +69,8 @@ const SENDS_PER_TRIGGER = 8;
 export class ProactiveEventsContext {
   /** Set by `sendTriggered`, one per user (or one for Multicast); the plugin returns them as `proactiveEvents`. */
   triggerResults?: SendResult[];
+  /** Set by a check trigger instead (`doctor`); the plugin returns it as `proactiveEventsCheck`. */
+  checkReport?: CheckReport;
   readonly #changes: StateChanges;
   /** The user's own schedules as loaded (as stored, unparsed), to tell whether this request changed them. */
   readonly #schedulesAtLoad: string | undefined;
@@ -204,8 +209,50 @@ export class ProactiveEventsContext {
     const replayed = await checkReplay(this.plugin.replays(), requestId, this.plugin.now());
     if (replayed) return this.#respond(name, [refusedResult(name, data.referenceId, `Trigger refused: ${replayed}`)]);
     const event = { name, payload: data.event.payload };
+    if (data.check) return this.#check(event, data, apiEndpoint);
     if (!data.users) return this.#respond(name, [await this.#send(event, { ...data, apiEndpoint })]);
     return this.#respond(name, await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => this.#sendToUser(event, user, data, apiEndpoint)));
+  }
+
+  /**
+   * A check trigger's answer: the event built and checked as a send would check it, a token got, the skill's
+   * origins, stage and subscriber counts, in `checkReport`; nothing is sent and no user id is told.
+   */
+  async #check(event: UncheckedEvent, data: TriggerData, apiEndpoint: string): Promise<SendResult[]> {
+    const sender = this.plugin.sender;
+    const body = buildRequest({
+      event,
+      localizedAttributes: data.localizedAttributes,
+      referenceId: data.referenceId,
+      expiresInMinutes: data.expiresInMinutes ?? this.plugin.expiresInMinutes,
+      now: () => new Date(this.plugin.now()),
+    });
+    let checked: Omit<CheckReport, 'event' | 'origins' | 'publishedEvents' | 'subscribers' | 'subscribersProblem'>;
+    if (sender) {
+      checked = await sender.check(body, { apiEndpoint, stage: data.stage });
+    } else {
+      const validation = validateRequest(body, { publishedEvents: this.publishedEvents, now: this.plugin.now() });
+      const errors = [{ path: '', message: 'The skill cannot send events: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET' }, ...(validation.ok ? [] : validation.issues)];
+      checked = { errors, warnings: validation.warnings, origin: originOf(apiEndpoint) ?? null, stage: null, token: null };
+    }
+    let subscribers: CheckReport['subscribers'] = null;
+    let subscribersProblem: string | null = null;
+    try {
+      subscribers = (await this.plugin.countSubscribers()) ?? null;
+      if (!subscribers) subscribersProblem = "the app's database cannot list its users (SerialFileDb and DynamoDb can)";
+    } catch (error) {
+      subscribersProblem = `the app's database could not be read: ${(error as Error).message}`;
+    }
+    this.checkReport = {
+      event: event.name,
+      ...checked,
+      origins: [...(sender?.origins ?? [])],
+      publishedEvents: [...this.publishedEvents],
+      subscribers,
+      subscribersProblem,
+    };
+    this.jovo.tell(`${event.name}: checked, nothing sent.`);
+    return [];
   }
 
   /** Unicast to one user of a trigger: to their stored region unless the trigger named one; skipped if not subscribed. */

@@ -1,6 +1,6 @@
 import type { RemoteUserSchedules } from '../schedules/remote';
 import type { EventName, ProactiveEventsSender, ReplayStore, SubscriberPolicy } from 'alexa-proactive-events';
-import type { SubscriberRecord } from '../stores/subscribers';
+import type { SubscriberCounts, SubscriberRecord } from '../stores/subscribers';
 
 /** What a request's `this.$proactiveEvents` needs of the plugin that made it. */
 export interface PluginServices {
@@ -19,6 +19,8 @@ export interface PluginServices {
   readonly runsUserSchedules: boolean;
   /** Users' own schedules in EventBridge Scheduler, if the plugin keeps them there. */
   readonly remoteUserSchedules?: RemoteUserSchedules;
+  /** What the app's database knows of the subscribers, as counts; undefined when it cannot list its users. */
+  countSubscribers(): Promise<SubscriberCounts | undefined>;
   /** Where accepted triggers are remembered. */
   replays(): ReplayStore;
 }

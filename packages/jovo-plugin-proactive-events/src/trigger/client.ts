@@ -18,6 +18,7 @@ import {
   type TriggerRequest,
   type ValidationResult,
 } from 'alexa-proactive-events';
+import { CHECK_REPORT_KEY, CheckReportSchema, type CheckReport } from './check';
 
 /** The event to trigger: built from flags or read from a file. */
 export interface EventToTrigger {
@@ -134,7 +135,29 @@ function fittingBatches(event: EventToTrigger, plan: TriggerPlan & { referenceId
   return { groups };
 }
 
-function signTrigger({ event, localizedAttributes }: EventToTrigger, plan: TriggerPlan & { referenceId: string }, users: string[] | undefined): TriggerRequest {
+/** How a skill answered a check trigger: its report, its door's refusal, or no usable answer. */
+export type CheckAnswer = { kind: 'report'; report: CheckReport } | { kind: 'refused'; reason: string; status: number } | { kind: 'failed'; cause: string };
+
+/**
+ * Posts one signed check trigger for `event` (`doctor`): the skill checks the event and its credentials as a send
+ * would, counts its subscribers, and sends nothing. Tried once: a check reports what it finds.
+ */
+export async function checkSkill(event: EventToTrigger, plan: TriggerPlan, post: PostJson = postJson): Promise<CheckAnswer> {
+  const trigger = signTrigger(event, { ...plan, referenceId: plan.referenceId ?? randomUUID() }, undefined, true);
+  let response;
+  try {
+    response = await post(plan.endpoint, trigger, { timeoutMs: TRIGGER_TIMEOUT_MS });
+  } catch (error) {
+    return { kind: 'failed', cause: `POST ${plan.endpoint} failed: ${networkCause(error)}` };
+  }
+  const report = CheckReportSchema.safeParse((response.data as Record<string, unknown> | undefined)?.[CHECK_REPORT_KEY]);
+  if (response.status === 200 && report.success) return { kind: 'report', report: report.data };
+  const refusal = RefusalSchema.safeParse(response.data);
+  if (response.status >= 400 && response.status < 500 && refusal.success) return { kind: 'refused', reason: refusal.data.error.message, status: response.status };
+  return { kind: 'failed', cause: `${plan.endpoint} answered ${response.status} without a check report: is it this skill's webhook, and is the skill up to date?` };
+}
+
+function signTrigger({ event, localizedAttributes }: EventToTrigger, plan: TriggerPlan & { referenceId: string }, users: string[] | undefined, check = false): TriggerRequest {
   const data: TriggerData = {
     event,
     ...(localizedAttributes && { localizedAttributes: [...localizedAttributes] }),
@@ -143,6 +166,7 @@ function signTrigger({ event, localizedAttributes }: EventToTrigger, plan: Trigg
     ...(plan.expiresInMinutes !== undefined && { expiresInMinutes: plan.expiresInMinutes }),
     ...(plan.stage && { stage: plan.stage }),
     explicitEndpoint: plan.explicitEndpoint ?? false,
+    ...(check && { check: true as const }),
   };
   const apiEndpoint = plan.apiEndpoint ?? REGION_ORIGINS.NA;
   return triggerRequest({ intent: hiddenIntentName(event.name), data, apiEndpoint, locale: plan.locale ?? 'en-US', secret: plan.secret });
