@@ -11,6 +11,7 @@ export const REGION_ORIGINS = {
 
 /** `NA`, `EU` or `FE`. */
 export type Region = keyof typeof REGION_ORIGINS;
+/** NA, EU and FE: the regions of Amazon's three hosts. */
 export const REGIONS = Object.keys(REGION_ORIGINS) as Region[];
 
 /** `development` reaches only the developer's own test accounts; `live` needs a certified skill. */
