@@ -63,7 +63,7 @@ function readAppJson() {
 }
 
 /** The eight events and the permission, from the library itself (npm install builds it). */
-const { EVENT_NAMES, NOTIFICATIONS_PERMISSION } = library();
+const { EVENT_NAMES, NOTIFICATIONS_PERMISSION, SKILL_EVENT_SUBSCRIPTIONS } = library();
 
 function library() {
   try {
@@ -164,11 +164,7 @@ module.exports = {
       events: {
         publications: app.events.map((eventName) => ({ eventName })),
         endpoint: { uri: endpoint },
-        subscriptions: [
-          { eventName: 'SKILL_PROACTIVE_SUBSCRIPTION_CHANGED' },
-          { eventName: 'SKILL_ENABLED' },
-          { eventName: 'SKILL_DISABLED' },
-        ],
+        subscriptions: SKILL_EVENT_SUBSCRIPTIONS.map((eventName) => ({ eventName })),
       },
     },
   },

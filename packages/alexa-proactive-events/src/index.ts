@@ -7,7 +7,7 @@
  */
 
 // The eight events.
-export { EVENT_NAMES, NOTIFICATIONS_PERMISSION, eventDefinition, eventOfHiddenIntent, hiddenIntentName } from './events/names';
+export { EVENT_NAMES, NOTIFICATIONS_PERMISSION, SKILL_EVENT_SUBSCRIPTIONS, eventDefinition, eventOfHiddenIntent, hiddenIntentName } from './events/names';
 export type { EventName } from './events/names';
 export { EVENT_DEFINITIONS } from './events/registry';
 export type { AnyEventDefinition } from './events/registry';

@@ -37,3 +37,10 @@ export function eventOfHiddenIntent(intent: string): EventName | undefined {
  * @see https://developer.amazon.com/docs/smapi/proactive-events-api.html
  */
 export const NOTIFICATIONS_PERMISSION = 'alexa::devices:all:notifications:write';
+
+/**
+ * The skill events a manifest subscribes to so that the skill keeps each user's subscriptions and region
+ * (`events.subscriptions`).
+ * @see https://developer.amazon.com/docs/smapi/skill-events-in-alexa-skills.html
+ */
+export const SKILL_EVENT_SUBSCRIPTIONS = ['SKILL_PROACTIVE_SUBSCRIPTION_CHANGED', 'SKILL_ENABLED', 'SKILL_DISABLED'] as const;

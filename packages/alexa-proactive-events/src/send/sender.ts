@@ -123,11 +123,6 @@ export class ProactiveEventsSender {
     return this.#origins;
   }
 
-  /** The stage of sends that name none. */
-  get stage(): Stage {
-    return this.#stage;
-  }
-
   /**
    * Validates `body` (a request body, as `buildRequest` makes) and sends it to `target`: Amazon's host for a
    * region (default NA), or an allowed origin. Resolves with the outcome, whatever it is.
@@ -135,7 +130,7 @@ export class ProactiveEventsSender {
   async send(body: unknown, target: SendTarget = {}): Promise<SendResult> {
     const startedAt = performance.now();
     const stage = target.stage ?? this.#stage;
-    const origin = target.apiEndpoint === undefined ? REGION_ORIGINS[target.region ?? 'NA'] : originOf(target.apiEndpoint);
+    const origin = targetOrigin(target);
     const result = await this.#send(body, origin, target.apiEndpoint, stage);
     if (this.#onSend) {
       try {
@@ -154,7 +149,7 @@ export class ProactiveEventsSender {
    */
   async check(body: unknown, target: SendTarget = {}): Promise<SendCheck> {
     const stage = target.stage ?? this.#stage;
-    const origin = target.apiEndpoint === undefined ? REGION_ORIGINS[target.region ?? 'NA'] : originOf(target.apiEndpoint);
+    const origin = targetOrigin(target);
     const { errors, warnings } = this.#prepare(body, origin, target.apiEndpoint).result;
     let token: SendCheck['token'] = { ok: true };
     try {
@@ -272,6 +267,11 @@ export class ProactiveEventsSender {
       await this.#sleep(delay);
     }
   }
+}
+
+/** The origin of a target: Amazon's host for its region (default NA), or its apiEndpoint's; undefined when that is no origin. */
+function targetOrigin({ region, apiEndpoint }: SendTarget): string | undefined {
+  return apiEndpoint === undefined ? REGION_ORIGINS[region ?? 'NA'] : originOf(apiEndpoint);
 }
 
 /** A 403 renews the access token at most once in this long (see the 'forbidden' verdict). */

@@ -8,6 +8,7 @@ import {
   NOTIFICATIONS_PERMISSION,
   PROACTIVE_EVENTS_SCOPE,
   REGION_ORIGINS,
+  SKILL_EVENT_SUBSCRIPTIONS,
   TokenClient,
   EVENT_NAMES,
   describeIssue,
@@ -44,8 +45,6 @@ interface DoctorOptions {
 
 /** The committed manifest, as `npm run build:platform` writes it. */
 export const MANIFEST_FILE = path.join('platforms', 'alexaSkill', 'skill-package', 'skill.json');
-/** The skill events the plugin keeps each user's subscriptions and region by. */
-export const SKILL_EVENTS = ['SKILL_PROACTIVE_SUBSCRIPTION_CHANGED', 'SKILL_ENABLED', 'SKILL_DISABLED'];
 const BUILD_AND_DEPLOY = 'run npm run build:platform, then deploy it (npx jovo3 deploy -p alexaSkill): Amazon goes by the deployed manifest';
 
 /**
@@ -180,7 +179,7 @@ export function checkManifest(root: string | undefined, app: AppDeclaration | un
     if (extra.length > 0) problems.push(`events.publications has ${extra.join(', ')} (not in app.json)`);
   }
   const subscribed = names(manifest.events?.subscriptions);
-  const unsubscribed = SKILL_EVENTS.filter((name) => !subscribed.includes(name));
+  const unsubscribed = SKILL_EVENT_SUBSCRIPTIONS.filter((name) => !subscribed.includes(name));
   if (unsubscribed.length > 0) problems.push(`events.subscriptions lacks ${unsubscribed.join(', ')}`);
   const uri = manifest.events?.endpoint?.uri;
   if (typeof uri !== 'string' || uri === '') problems.push('no events.endpoint.uri: Alexa would send subscription changes nowhere');
@@ -189,7 +188,7 @@ export function checkManifest(root: string | undefined, app: AppDeclaration | un
   return {
     check,
     ok: true,
-    message: `${MANIFEST_FILE}: the notifications permission, ${published.length} publication(s) as app.json, ${SKILL_EVENTS.length} skill events, events to ${uri}`,
+    message: `${MANIFEST_FILE}: the notifications permission, ${published.length} publication(s) as app.json, ${SKILL_EVENT_SUBSCRIPTIONS.length} skill events, events to ${uri}`,
   };
 }
 
@@ -256,7 +255,7 @@ function skillChecks(report: CheckReport, apiEndpoint: string, env: Environment,
   const where = `to ${report.origin ?? apiEndpoint} at ${report.stage ?? 'no stage'}; it sends its token to Amazon's hosts${others.length > 0 ? ` and ${others.join(', ')}` : ' only'}`;
   const stage = env.PROACTIVE_STAGE || 'development';
   const stageNote = report.stage && report.stage !== stage ? ` (its stage is ${report.stage}, PROACTIVE_STAGE here is ${stage})` : '';
-  const errors = report.errors.filter((issue) => !/ALEXA_CLIENT_ID/.test(issue.message));
+  const { errors } = report;
   if (errors.length > 0) {
     const originRefused = errors.some((issue) => issue.path === 'apiEndpoint');
     checks.push({
@@ -274,7 +273,8 @@ function skillChecks(report: CheckReport, apiEndpoint: string, env: Environment,
   }
   const { users, events, withoutRegion, truncated } = report.subscribers;
   const atLeast = truncated ? 'at least ' : '';
-  const subscribed = checked.filter((name) => Object.keys(events[name] ?? {}).length > 0);
+  const anywhere = (name: string) => Object.keys(events[name] ?? {}).length > 0;
+  const subscribed = checked.filter(anywhere);
   const byEvent = subscribed.map((name) => `${name}: ${describeRegions(events[name])}`);
   const nobody = checked.length - subscribed.length;
   if (nobody > 0) byEvent.push(subscribed.length > 0 ? `no subscriber of the other ${nobody} event(s)` : `no subscriber of ${checked.length > 1 ? `any of ${checked.length} events` : checked[0]}`);
@@ -282,8 +282,8 @@ function skillChecks(report: CheckReport, apiEndpoint: string, env: Environment,
   const region = regionName(apiEndpoint);
   const unreached = checked.filter((name) => !(events[name]?.[region] > 0));
   if (unreached.length > 0) {
-    const elsewhere = unreached.filter((name) => Object.keys(events[name] ?? {}).length > 0).map((name) => `${name} (its subscribers are in ${describeRegions(events[name])})`);
-    const none = unreached.filter((name) => Object.keys(events[name] ?? {}).length === 0);
+    const elsewhere = unreached.filter(anywhere).map((name) => `${name} (its subscribers are in ${describeRegions(events[name])})`);
+    const none = unreached.filter((name) => !anywhere(name));
     if (none.length > 0) elsewhere.push(`${none.join(', ')} (nobody is subscribed)`);
     checks.push({
       check: 'Multicast',
