@@ -43,12 +43,12 @@ export type { Issue } from './issues';
 
 // Sending.
 export { CREDENTIALS_HINT, LWA_TOKEN_URL, PROACTIVE_EVENTS_SCOPE, TokenClient, TokenError } from './send/token';
-export type { TokenClientOptions, TokenErrorCode } from './send/token';
+export type { TokenClientOptions, TokenErrorCode, TokenRecord } from './send/token';
 export { DEFAULT_RETRY, ProactiveEventsSender } from './send/sender';
 export type { RetryPolicy, SendCheck, SendTarget, SenderOptions } from './send/sender';
 export { SendResultSchema, refusedResult } from './send/result';
-export { formatSendRecord, sendRecord, userHash } from './send/record';
-export type { SendRecord } from './send/record';
+export { formatSendRecord, formatSummaryRecord, formatTokenRecord, recordLines, sendRecord, summaryRecord, userHash } from './send/record';
+export type { RecordHooks, SendRecord, SummaryRecord } from './send/record';
 export type { SendResult, SendStatus } from './send/result';
 export { postJson } from './send/http';
 export type { JsonResponse, PostJson } from './send/http';

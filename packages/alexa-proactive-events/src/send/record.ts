@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { REGION_ORIGINS, type Region, type Stage } from './regions';
 import type { SendResult, SendStatus } from './result';
+import type { TokenRecord } from './token';
 
 /**
  * One record per send, for a log query or a metric: what went where, how it ended, in how many attempts and how
@@ -15,6 +16,8 @@ export interface SendRecord {
   status: SendStatus;
   httpStatus: number | null;
   attempts: number;
+  /** Amazon's HTTP status of each attempt in order, null for one that got no answer: `[429, 202]` was throttled once. */
+  answers: Array<number | null>;
   /** From the first check to the outcome, retries and their pauses included. */
   latencyMs: number;
   /** Amazon's `x-amzn-requestid` of the last answer. */
@@ -30,7 +33,10 @@ export function userHash(user: string): string {
 }
 
 /** The record of one send's result. */
-export function sendRecord(result: SendResult, { origin, stage, latencyMs }: { origin: string | undefined; stage: Stage; latencyMs: number }): SendRecord {
+export function sendRecord(
+  result: SendResult,
+  { origin, stage, latencyMs, answers = [] }: { origin: string | undefined; stage: Stage; latencyMs: number; answers?: ReadonlyArray<number | null> },
+): SendRecord {
   const region = origin === undefined ? null : ((Object.keys(REGION_ORIGINS) as Region[]).find((name) => REGION_ORIGINS[name] === origin) ?? 'other');
   return {
     event: result.event,
@@ -40,10 +46,46 @@ export function sendRecord(result: SendResult, { origin, stage, latencyMs }: { o
     status: result.status,
     httpStatus: result.httpStatus,
     attempts: result.attempts,
+    answers: [...answers],
     latencyMs: Math.round(latencyMs),
     amazonRequestId: result.requestId,
     referenceId: result.referenceId,
     ...(result.user !== undefined && { userHash: userHash(result.user) }),
+  };
+}
+
+/**
+ * What one fan-out batch (a trigger naming users) or one scheduled run came to, after its last send: how many
+ * sends of each status, and how long it took. Counts only: never a user id.
+ */
+export interface SummaryRecord {
+  /** `trigger`: a signed trigger's users; `schedule`: a run of a schedule (app.json's, or a user's own). */
+  run: 'trigger' | 'schedule';
+  /** The hidden intent, or the schedule's name (a user's own is `u.<userHash>.<name>`). */
+  name: string;
+  event: string | null;
+  referenceId: string | null;
+  sends: number;
+  /** Sends by status; a status no send had is left out. */
+  statuses: Partial<Record<SendStatus, number>>;
+  latencyMs: number;
+  /** The time a scheduled run was for. */
+  scheduledTime?: string;
+}
+
+/** The summary of `results`, the sends of one fan-out batch or scheduled run. */
+export function summaryRecord(run: SummaryRecord['run'], name: string, results: readonly SendResult[], latencyMs: number, scheduledTime?: string): SummaryRecord {
+  const statuses: SummaryRecord['statuses'] = {};
+  for (const { status } of results) statuses[status] = (statuses[status] ?? 0) + 1;
+  return {
+    run,
+    name,
+    event: results[0]?.event ?? null,
+    referenceId: results[0]?.referenceId ?? null,
+    sends: results.length,
+    statuses,
+    latencyMs: Math.round(latencyMs),
+    ...(scheduledTime !== undefined && { scheduledTime }),
   };
 }
 
@@ -61,4 +103,37 @@ export function formatSendRecord(record: SendRecord, format: 'json' | 'text'): s
   ];
   if (record.amazonRequestId) parts.push(`request ${record.amazonRequestId}`);
   return parts.join(', ');
+}
+
+/** A token request as one log line, as `formatSendRecord` makes one of a send: `token 200, 41 ms`. */
+export function formatTokenRecord(record: TokenRecord, format: 'json' | 'text'): string {
+  if (format === 'json') return JSON.stringify({ message: 'token', ...record });
+  return `token ${record.ok ? '' : `refused ${record.code} `}${record.httpStatus ?? 'no answer'}, ${record.latencyMs} ms`;
+}
+
+/** A summary as one log line: `summary trigger WeatherAlertIntent AMAZON.WeatherAlert.Activated 25 sends: 24 accepted, 1 skipped, 812 ms`. */
+export function formatSummaryRecord(record: SummaryRecord, format: 'json' | 'text'): string {
+  if (format === 'json') return JSON.stringify({ message: 'summary', ...record });
+  const statuses = Object.entries(record.statuses).map(([status, n]) => `${n} ${status}`);
+  const when = record.scheduledTime ? ` (${record.scheduledTime})` : '';
+  return `summary ${record.run} ${record.name}${when} ${record.event ?? '(no event)'} ${record.sends} send${record.sends === 1 ? '' : 's'}: ${statuses.join(', ') || 'none'}, ${record.latencyMs} ms, referenceId ${record.referenceId ?? '-'}`;
+}
+
+/**
+ * The three record hooks, by the names of the options they go to: the sender's `onSend`, the token client's
+ * `onRequest`, and the Jovo plugin's `onSummary`.
+ */
+export interface RecordHooks {
+  onSend: (record: SendRecord) => void;
+  onRequest: (record: TokenRecord) => void;
+  onSummary: (record: SummaryRecord) => void;
+}
+
+/** Hooks that write every record as one log line (`json` or `text`), to `write` (default: console.log). */
+export function recordLines(format: 'json' | 'text', write: (line: string) => void = console.log): RecordHooks {
+  return {
+    onSend: (record) => write(formatSendRecord(record, format)),
+    onRequest: (record) => write(formatTokenRecord(record, format)),
+    onSummary: (record) => write(formatSummaryRecord(record, format)),
+  };
 }

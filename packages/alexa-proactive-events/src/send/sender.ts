@@ -131,10 +131,11 @@ export class ProactiveEventsSender {
     const startedAt = performance.now();
     const stage = target.stage ?? this.#stage;
     const origin = targetOrigin(target);
-    const result = await this.#send(body, origin, target.apiEndpoint, stage);
+    const answers: Array<number | null> = [];
+    const result = await this.#send(body, origin, target.apiEndpoint, stage, answers);
     if (this.#onSend) {
       try {
-        this.#onSend(sendRecord(result, { origin: result.attempts > 0 ? origin : undefined, stage, latencyMs: performance.now() - startedAt }));
+        this.#onSend(sendRecord(result, { origin: result.attempts > 0 ? origin : undefined, stage, latencyMs: performance.now() - startedAt, answers }));
       } catch {
         // A record never changes a send.
       }
@@ -161,10 +162,10 @@ export class ProactiveEventsSender {
     return { errors, warnings, origin: origin ?? null, stage, token };
   }
 
-  async #send(body: unknown, origin: string | undefined, apiEndpoint: string | undefined, stage: Stage): Promise<SendResult> {
+  async #send(body: unknown, origin: string | undefined, apiEndpoint: string | undefined, stage: Stage, answers: Array<number | null>): Promise<SendResult> {
     const { result, ready } = this.#prepare(body, origin, apiEndpoint);
     // The body as given: a field Amazon's documentation does not name is a warning, and goes as the caller sent it.
-    return ready ? this.#deliver(body as object, eventsUrl(origin!, stage), result) : result;
+    return ready ? this.#deliver(body as object, eventsUrl(origin!, stage), result, answers) : result;
   }
 
   /** The result so far of sending `body` to `origin`: `ready` when it may go, else refused with the reasons. */
@@ -195,7 +196,8 @@ export class ProactiveEventsSender {
     return { result, ready: true };
   }
 
-  async #deliver(request: object, url: string, result: SendResult): Promise<SendResult> {
+  /** Sends `request` to `url` until an outcome, pushing each attempt's HTTP status (null for none) to `answers`. */
+  async #deliver(request: object, url: string, result: SendResult, answers: Array<number | null>): Promise<SendResult> {
     const startedAt = this.#now();
     const event = result.event ?? 'this event';
     let renewedToken = false;
@@ -222,6 +224,7 @@ export class ProactiveEventsSender {
         try {
           const response = await this.#post(url, request, { headers: { authorization: `Bearer ${token}` }, timeoutMs: this.#timeoutMs });
           result.httpStatus = response.status;
+          answers.push(response.status);
           result.requestId = (response.headers['x-amzn-requestid'] as string | undefined) ?? null;
           const verdict = verdictFor(response.status, messageOf(response.data), event);
           const rejected = (reason: string): SendResult => ({ ...result, status: 'rejected', errors: [{ path: '', message: `${response.status}: ${reason}` }] });
@@ -255,6 +258,7 @@ export class ProactiveEventsSender {
         } catch (error) {
           result.httpStatus = null;
           result.requestId = null;
+          answers.push(null);
           lastCause = `POST ${url} failed: ${networkCause(error)}`;
         }
       }

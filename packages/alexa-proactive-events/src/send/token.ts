@@ -30,6 +30,21 @@ export interface TokenClientOptions extends Credentials {
   /** Milliseconds since the epoch; tests move it instead of waiting. */
   now?: () => number;
   timeoutMs?: number;
+  /**
+   * Gets one record per request to Login with Amazon (a `TokenRecord`), whatever its outcome; never the
+   * token or the secret. What it throws is ignored.
+   */
+  onRequest?: (record: TokenRecord) => void;
+}
+
+/** One request for an access token: how it ended and how long it took. */
+export interface TokenRecord {
+  ok: boolean;
+  /** Login with Amazon's HTTP status; null when it gave no answer. */
+  httpStatus: number | null;
+  /** Why no token came, when none did. */
+  code?: TokenErrorCode;
+  latencyMs: number;
 }
 
 /** Why no token could be had: the credentials (`ERR_INVALID_CLIENT`), the scope, another refusal, or no answer. */
@@ -75,8 +90,9 @@ export class TokenClient {
   readonly #timeoutMs: number;
   #cached?: { token: string; refreshAt: number };
   #pending?: Promise<string>;
+  readonly #onRequest?: (record: TokenRecord) => void;
 
-  constructor({ clientId, clientSecret, tokenUrl = LWA_TOKEN_URL, http, now = Date.now, timeoutMs = 10_000 }: TokenClientOptions) {
+  constructor({ clientId, clientSecret, tokenUrl = LWA_TOKEN_URL, http, now = Date.now, timeoutMs = 10_000, onRequest }: TokenClientOptions) {
     // From JavaScript, unset environment variables arrive here as undefined: Amazon would answer invalid_client.
     for (const [name, value] of Object.entries({ clientId, clientSecret })) {
       if (typeof value !== 'string' || value === '') throw new TypeError(`TokenClient: ${name} is ${value === '' ? 'empty' : 'missing'}. ${CREDENTIALS_HINT}`);
@@ -87,12 +103,13 @@ export class TokenClient {
     this.#http = lazyHttpClient(http);
     this.#now = now;
     this.#timeoutMs = timeoutMs;
+    this.#onRequest = onRequest;
   }
 
   /** A valid access token, from the cache or from Login with Amazon. Rejects with a TokenError. */
   token(): Promise<string> {
     if (this.#cached && this.#now() < this.#cached.refreshAt) return Promise.resolve(this.#cached.token);
-    this.#pending ??= this.#fetch().finally(() => (this.#pending = undefined));
+    this.#pending ??= this.#recorded(this.#fetch()).finally(() => (this.#pending = undefined));
     return this.#pending;
   }
 
@@ -104,6 +121,27 @@ export class TokenClient {
     if (this.#cached?.token !== token) return false;
     this.#cached = undefined;
     return true;
+  }
+
+  /** `fetching`, with its record given to `onRequest` once it settles. */
+  async #recorded(fetching: Promise<string>): Promise<string> {
+    if (!this.#onRequest) return fetching;
+    const startedAt = performance.now();
+    const record = (fields: Omit<TokenRecord, 'latencyMs'>) => {
+      try {
+        this.#onRequest?.({ ...fields, latencyMs: Math.round(performance.now() - startedAt) });
+      } catch {
+        // A record never changes a token request.
+      }
+    };
+    try {
+      const token = await fetching;
+      record({ ok: true, httpStatus: 200 });
+      return token;
+    } catch (error) {
+      if (error instanceof TokenError) record({ ok: false, httpStatus: error.httpStatus ?? null, code: error.code });
+      throw error;
+    }
   }
 
   async #fetch(): Promise<string> {
