@@ -201,6 +201,19 @@ describe('both packages, in a new Jovo v3 app', () => {
     expect(copies('jovo-core')).toEqual([path.join('jovo-core', 'package.json')]);
   });
 
+  it('offers Powertools records and metrics for Lambda at jovo-plugin-proactive-events/powertools', async () => {
+    const script = `const { powertoolsTelemetry } = require('jovo-plugin-proactive-events/powertools');
+      const telemetry = powertoolsTelemetry({ serviceName: 'new-app' });
+      telemetry.onRequest({ ok: true, httpStatus: 200, latencyMs: 40 });
+      telemetry.flush();`;
+    const { status, stdout, stderr } = await node(dir, ['-e', script]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const [record, metrics] = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(record).toMatchObject({ level: 'INFO', message: 'token', service: 'new-app', ok: true });
+    expect(metrics).toMatchObject({ service: 'new-app', TokenRequests: 1, _aws: { CloudWatchMetrics: [{ Namespace: 'AlexaProactiveEvents' }] } });
+  });
+
   it('sends an event from a handler, and from a hidden intent the trigger script signs', async () => {
     const child = spawn(process.execPath, ['app.js'], { cwd: dir, env: { ...env, TRIGGER_SECRET: secret }, stdio: 'pipe' });
     let errors = '';

@@ -3,11 +3,11 @@ import type { Server } from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
-import { triggerRequest, type OrderStatusUpdatedPayload } from 'alexa-proactive-events';
+import { triggerRequest, type OrderStatusUpdatedPayload, type SummaryRecord, type TriggerData } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { Log } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
-import { DEV_SKILL_ID, ProactiveEvents, type EventToSend } from '../src';
+import { DEV_SKILL_ID, ProactiveEvents, type EventToSend, type ProactiveEventsOptions } from '../src';
 import { runTrigger } from '../src/cli';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { PROJECT, createApp, gateOptions, testSettings, type Settings } from './helpers/app';
@@ -23,7 +23,7 @@ let amazon: Emulator;
 const servers: Server[] = [];
 
 /** The template with two handlers a fork might add, sending from a conversation. */
-async function skill(change: (settings: Settings) => void = () => undefined): Promise<string> {
+async function skill(change: (settings: Settings) => void = () => undefined, plugin: Partial<ProactiveEventsOptions> = {}): Promise<string> {
   const settings = testSettings();
   settings.sending = {
     credentials: { clientId: 'id', clientSecret: 'secret' },
@@ -32,7 +32,7 @@ async function skill(change: (settings: Settings) => void = () => undefined): Pr
     stage: 'development',
   };
   change(settings);
-  const app = createApp(settings);
+  const app = createApp(settings, { plugin });
   app.setHandler({
     async ShipMyOrderIntent(this: Jovo) {
       const result = await this.$proactiveEvents!.send({ name: ORDER, payload: shipped }, { localizedAttributes: sellers });
@@ -144,6 +144,20 @@ it('says so when a Unicast goes to a user the skill has never heard from, for wh
   expect(result.warnings).toEqual([
     { path: 'user', message: `no region is stored for ${user} (the skill has not heard from them), so the event went to ${amazon.url}, the trigger's; --region or --api-endpoint chooses` },
   ]);
+});
+
+it("ends a trigger's batch of users with one summary record, in counts; a single send has none", async () => {
+  const summaries: SummaryRecord[] = [];
+  const webhook = await skill((settings) => (settings.triggerSecret = TRIGGER_SECRET), { onSummary: (record) => void summaries.push(record) });
+  const post = (data: TriggerData) =>
+    fetch(webhook, { method: 'POST', body: JSON.stringify(triggerRequest({ intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET })) });
+  const users = ['amzn1.ask.account.FIRST', 'amzn1.ask.account.SECOND', 'amzn1.ask.account.THIRD'];
+  await post({ event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'batch-1', users, explicitEndpoint: false });
+  await post({ event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'everyone', explicitEndpoint: true });
+  expect(summaries).toEqual([
+    { run: 'trigger', name: 'OrderStatusIntent', event: ORDER, referenceId: 'batch-1', sends: 3, statuses: { accepted: 3 }, latencyMs: expect.any(Number) },
+  ]);
+  expect(JSON.stringify(summaries)).not.toContain('amzn1.ask.account.');
 });
 
 describe('npx proactive-events invoke', () => {

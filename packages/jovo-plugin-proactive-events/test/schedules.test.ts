@@ -3,7 +3,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import * as os from 'os';
 import * as path from 'path';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
+import { MAX_TRIGGER_BATCH, type SummaryRecord, type TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
 import {
   AppDeclarationSchema,
   ScheduleRunner,
@@ -174,6 +174,19 @@ describe('a run, through the path of a trigger', () => {
     expect(first).toMatchObject({ name: 'trash-day', referenceId: 'trash-day~20261208T170000Z', results: [{ status: 'accepted', event: TRASH }] });
     expect((await runSchedule(app, 'trash-day', due)).results).toEqual([expect.objectContaining({ status: 'duplicate' })]);
     expect(amazon.accepted).toEqual([expect.objectContaining({ referenceId: scheduleReferenceId('trash-day', due), audience: 'Multicast' })]);
+  });
+
+  it("ends each run with one summary record, in counts, however many batches of users it took", async () => {
+    const summaries: SummaryRecord[] = [];
+    const users = Array.from({ length: MAX_TRIGGER_BATCH + 1 }, (_, n) => `amzn1.ask.account.SCHEDULED-${n}`);
+    const app = skill(declare(schedule({ to: { users } })).schedules, { onSummary: (record: SummaryRecord) => void summaries.push(record) });
+    const run = await runSchedule(app, 'trash-day', new Date('2026-12-08T17:00:00Z'));
+    const statuses: Record<string, number> = {};
+    for (const { status } of run.results) statuses[status] = (statuses[status] ?? 0) + 1;
+    expect(summaries).toEqual([
+      { run: 'schedule', name: 'trash-day', event: TRASH, referenceId: 'trash-day~20261208T170000Z', sends: users.length, statuses, latencyMs: expect.any(Number), scheduledTime: '2026-12-08T17:00:00.000Z' },
+    ]);
+    expect(JSON.stringify(summaries)).not.toContain('amzn1.ask.account.');
   });
 
   it('fires from the runner on the real clock and lands exactly once', async () => {

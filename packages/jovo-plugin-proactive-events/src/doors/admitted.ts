@@ -1,5 +1,8 @@
 import type { VerifiedTrigger } from 'alexa-proactive-events';
 
+/** How the request id of a scheduled run's trigger begins (`runSchedule`): such a run has its summary of its own. */
+export const SCHEDULED_REQUEST_PREFIX = 'schedule.';
+
 /**
  * The triggers a door admitted, by the request body it handed to Jovo: the one place where "is this a trigger?"
  * is answered. A door verifies a trigger once (`verifyTrigger`) and hands it on here; the plugin reads it from the

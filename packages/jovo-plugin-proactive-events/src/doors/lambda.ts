@@ -35,6 +35,8 @@ export interface LambdaOptions {
    * triggers).
    */
   gate: Omit<DoorOptions, 'signatures'>;
+  /** Told of each invocation's start and end: records and metrics (`jovo-plugin-proactive-events/powertools`). */
+  telemetry?: { start(context: unknown): void; flush(): void };
 }
 
 /** A Lambda handler: answers through `callback` when Lambda passes one, and as the returned promise's value. */
@@ -50,7 +52,7 @@ export type LambdaHandler = (event: unknown, context?: unknown, callback?: (erro
  * the access token cache and the replay guard; an HTTP event that is refused is refused before it reaches either. A failure (inside Jovo, or a refused invocation) is the callback's
  * error, or else a rejection.
  */
-export function createLambdaHandler({ app: createApp, gate }: LambdaOptions): LambdaHandler {
+export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaOptions): LambdaHandler {
   let served: { app: App; door: Gate } | undefined;
   const serve = () => {
     if (served) return served;
@@ -59,6 +61,7 @@ export function createLambdaHandler({ app: createApp, gate }: LambdaOptions): La
   };
   return async (event, context, callback) => {
     let result: unknown;
+    telemetry?.start(context);
     try {
       const { app, door } = serve();
       const scheduled = scheduledInvocation(event);
@@ -79,10 +82,12 @@ export function createLambdaHandler({ app: createApp, gate }: LambdaOptions): La
         result = await handleAlexa(app, admission.body, context);
       }
     } catch (error) {
+      telemetry?.flush();
       if (!callback) throw error;
       callback(error);
       return undefined;
     }
+    telemetry?.flush();
     callback?.(null, result);
     return result;
   };

@@ -12,6 +12,7 @@ import {
   type ProactiveEventsSender,
   type ReplayStore,
   type SubscriberPolicy,
+  type SummaryRecord,
 } from 'alexa-proactive-events';
 import { admittedTrigger } from '../doors/admitted';
 import { CHECK_REPORT_KEY } from '../trigger/check';
@@ -65,6 +66,11 @@ export interface ProactiveEventsOptions {
    * Without it they are kept with the user and run only where the local runner runs.
    */
   userScheduler?: UserSchedulerOptions;
+  /**
+   * Gets one summary record when a trigger's users (a fan-out's batch) or a scheduled run have all been sent to:
+   * sends by status and how long it took, never a user id. What it throws is ignored.
+   */
+  onSummary?: (record: SummaryRecord) => void;
 }
 
 declare module 'jovo-core/dist/src/core/Jovo' {
@@ -120,6 +126,15 @@ export class ProactiveEvents implements Plugin, PluginServices {
   /** What may be stored of a user's state, as of now. */
   policy(): SubscriberPolicy {
     return { publishedEvents: this.events, apiEndpoints: this.#origins, now: this.now() };
+  }
+
+  /** Gives `record` to `onSummary`, if there is one; a summary never changes a send. */
+  summarize(record: SummaryRecord): void {
+    try {
+      this.options.onSummary?.(record);
+    } catch {
+      // Ignored, as the option says.
+    }
   }
 
   /** Where accepted triggers are remembered, decided at the first trigger (the app's database is known by then). */

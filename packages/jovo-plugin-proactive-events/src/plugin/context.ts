@@ -9,6 +9,7 @@ import {
   originOf,
   refusedResult,
   subscribedEventNames,
+  summaryRecord,
   validateRequest,
   type EventName,
   type LocalizedAttributes,
@@ -20,6 +21,7 @@ import {
   type TriggerData,
   type VerifiedTrigger,
 } from 'alexa-proactive-events';
+import { SCHEDULED_REQUEST_PREFIX } from '../doors/admitted';
 import type { UserSchedule } from '../schedules/declaration';
 import { nextRun } from '../schedules/times';
 import { USER_SCHEDULES_KEY, checkUserSchedule, storedUserSchedules, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
@@ -211,7 +213,11 @@ export class ProactiveEventsContext {
     const event = { name, payload: data.event.payload };
     if (data.check) return this.#check(event, data, apiEndpoint);
     if (!data.users) return this.#respond(name, [await this.#send(event, { ...data, apiEndpoint })]);
-    return this.#respond(name, await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => this.#sendToUser(event, user, data, apiEndpoint)));
+    const startedAt = performance.now();
+    const results = await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => this.#sendToUser(event, user, data, apiEndpoint));
+    // A scheduled run's batches are summed up once, by the run.
+    if (!requestId.startsWith(SCHEDULED_REQUEST_PREFIX)) this.plugin.summarize(summaryRecord('trigger', trigger.intent, results, performance.now() - startedAt));
+    return this.#respond(name, results);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { RemoteUserSchedules } from '../schedules/remote';
-import type { EventName, ProactiveEventsSender, ReplayStore, SubscriberPolicy } from 'alexa-proactive-events';
+import type { EventName, ProactiveEventsSender, ReplayStore, SubscriberPolicy, SummaryRecord } from 'alexa-proactive-events';
 import type { SubscriberCounts, SubscriberRecord } from '../stores/subscribers';
 
 /** What a request's `this.$proactiveEvents` needs of the plugin that made it. */
@@ -21,6 +21,8 @@ export interface PluginServices {
   readonly remoteUserSchedules?: RemoteUserSchedules;
   /** What the app's database knows of the subscribers, as counts; undefined when it cannot list its users. */
   countSubscribers(): Promise<SubscriberCounts | undefined>;
+  /** Hands on the summary of a fan-out's batch or a scheduled run (the plugin's `onSummary`). */
+  summarize(record: SummaryRecord): void;
   /** Where accepted triggers are remembered. */
   replays(): ReplayStore;
 }

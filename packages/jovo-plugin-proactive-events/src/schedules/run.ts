@@ -6,13 +6,15 @@ import {
   REGION_ORIGINS,
   hiddenIntentName,
   refusedResult,
+  summaryRecord,
   triggerEnvelope,
   type SendResult,
   type TriggerData,
   type Region,
   type VerifiedTrigger,
+  userHash,
 } from 'alexa-proactive-events';
-import { handOn } from '../doors/admitted';
+import { SCHEDULED_REQUEST_PREFIX, handOn } from '../doors/admitted';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
 import { ScheduleRunner } from './runner';
@@ -44,7 +46,11 @@ export function scheduleReferenceId(name: string, scheduledTime: Date): string {
  * checked: the run comes from the app's own declaration (locally) or from EventBridge Scheduler invoking the
  * function directly, which IAM vouches for; nothing of it crosses a network on the way in.
  */
-export async function runSchedule(app: BaseApp, name: string, scheduledTime: Date): Promise<ScheduleRun> {
+export function runSchedule(app: BaseApp, name: string, scheduledTime: Date): Promise<ScheduleRun> {
+  return summarized(app, () => runDeclared(app, name, scheduledTime));
+}
+
+async function runDeclared(app: BaseApp, name: string, scheduledTime: Date): Promise<ScheduleRun> {
   const plugin = pluginOf(app);
   const schedule = plugin.schedules.find((declared) => declared.name === name);
   if (!schedule) throw new Error(`No schedule named ${JSON.stringify(name)} in app.json; it has ${plugin.schedules.map((s) => s.name).join(', ') || 'none'}`);
@@ -71,7 +77,11 @@ export async function runSchedule(app: BaseApp, name: string, scheduledTime: Dat
  * Runs one user's own schedule (`this.$proactiveEvents.schedule`), read from their stored data, as a Unicast to
  * them in their stored region through the same path; refused, sending nothing, when they no longer have it.
  */
-export async function runUserSchedule(app: BaseApp, user: string, name: string, scheduledTime: Date): Promise<ScheduleRun> {
+export function runUserSchedule(app: BaseApp, user: string, name: string, scheduledTime: Date): Promise<ScheduleRun> {
+  return summarized(app, () => runOwn(app, user, name, scheduledTime));
+}
+
+async function runOwn(app: BaseApp, user: string, name: string, scheduledTime: Date): Promise<ScheduleRun> {
   const plugin = pluginOf(app);
   const key = userScheduleKey(user, name);
   const referenceId = scheduleReferenceId(key, scheduledTime);
@@ -85,6 +95,14 @@ export async function runUserSchedule(app: BaseApp, user: string, name: string, 
   if ('refused' in content) return { ...run, results: [{ ...refusedResult(schedule.event.name, referenceId, content.refused), user }] };
   const data = { ...triggerData(plugin, schedule, content, referenceId), users: [user] };
   return { ...run, results: await handle(app, data, endpointOf(plugin, 'NA'), localeOf(content)) };
+}
+
+/** `run`, ended by its summary record (the plugin's `onSummary`). */
+async function summarized(app: BaseApp, run: () => Promise<ScheduleRun>): Promise<ScheduleRun> {
+  const startedAt = performance.now();
+  const done = await run();
+  pluginOf(app).summarize(summaryRecord('schedule', done.name, done.results, performance.now() - startedAt, done.scheduledTime));
+  return done;
 }
 
 function pluginOf(app: BaseApp): ProactiveEvents {
@@ -125,7 +143,7 @@ function localeOf(content: ScheduledEvent): string {
 /** Hands the app one trigger for the run, as a door hands on a verified one, and reads the results it answers with. */
 async function handle(app: BaseApp, data: TriggerData, apiEndpoint: string, locale: string): Promise<SendResult[]> {
   const intent = hiddenIntentName(data.event.name as never);
-  const requestId = `schedule.${randomUUID()}`;
+  const requestId = `${SCHEDULED_REQUEST_PREFIX}${randomUUID()}`;
   const timestamp = new Date().toISOString();
   const request = triggerEnvelope({ intent, timestamp, requestId, apiEndpoint, data }, unsigned(data), locale);
   const trigger: VerifiedTrigger = { intent, event: data.event.name as never, data, apiEndpoint, requestId, request };
@@ -176,7 +194,7 @@ export function describeRun({ name, scheduledTime, results }: ScheduleRun): stri
   const problems = results
     .filter(({ status }) => status !== 'accepted' && status !== 'duplicate')
     .slice(0, 3)
-    .map(({ user, status, errors }) => `\n    ${user ? `${user}: ` : ''}${status}: ${errors.map(({ path, message }) => (path ? `${path}: ${message}` : message)).join('; ')}`);
+    .map(({ user, status, errors }) => `\n    ${user ? `user ${userHash(user)}: ` : ''}${status}: ${errors.map(({ path, message }) => (path ? `${path}: ${message}` : message)).join('; ')}`);
   return `Schedule ${name} (${scheduledTime}): ${results[0]?.event ?? 'its event'} ${summary}${problems.join('')}`;
 }
 
