@@ -55,13 +55,14 @@ const PACKAGE_SOURCES: Record<string, string> = {
   'alexa-proactive-events': path.join(root, 'packages', 'alexa-proactive-events', 'src', 'index.ts'),
   'jovo-plugin-proactive-events': path.join(root, 'packages', 'jovo-plugin-proactive-events', 'src', 'index.ts'),
   'jovo-plugin-proactive-events/dynamodb': path.join(root, 'packages', 'jovo-plugin-proactive-events', 'src', 'dynamodb.ts'),
+  'jovo-plugin-proactive-events/powertools': path.join(root, 'packages', 'jovo-plugin-proactive-events', 'src', 'powertools.ts'),
 };
 
 /** The two packages from their sources rather than their CommonJS builds, which esbuild could not leave parts of out. */
 const packageSources: Plugin = {
   name: 'package-sources',
   setup(build) {
-    build.onResolve({ filter: /^(alexa-proactive-events|jovo-plugin-proactive-events)(\/dynamodb)?$/ }, ({ path: imported }) =>
+    build.onResolve({ filter: /^(alexa-proactive-events|jovo-plugin-proactive-events)(\/(dynamodb|powertools))?$/ }, ({ path: imported }) =>
       PACKAGE_SOURCES[imported] ? { path: PACKAGE_SOURCES[imported], sideEffects: false } : undefined,
     );
   },

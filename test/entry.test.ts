@@ -254,6 +254,23 @@ describe('npm run bundle', () => {
       expect(schedule).toMatchObject({ referenceId: 'trash-day~20261208T170000Z', results: [{ status: 'accepted' }] });
       expect(amazon.accepted.map((event) => event.text)).toEqual(['There is a tornado alert for your area.', 'The coming Tuesday is glass collection day.']);
       expect(err).not.toMatch(/AWS SDK for JavaScript \(v2\)/);
+
+      // The records, as Powertools' Logger writes them, and CloudWatch metrics in the embedded metric format.
+      const lines = out.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const records = lines.filter((line) => !('_aws' in line));
+      expect(records.map(({ message }) => message)).toEqual(['token', 'send', 'send', 'summary']);
+      expect(records[1]).toMatchObject({ level: 'INFO', service: 'proactive-alerts', event: 'AMAZON.WeatherAlert.Activated', status: 'accepted', referenceId: 'bundle-1' });
+      expect(records[3]).toMatchObject({ run: 'schedule', name: 'trash-day', sends: 1, statuses: { accepted: 1 }, scheduledTime: '2026-12-08T17:00:00.000Z' });
+      const metrics = lines.filter((line) => '_aws' in line) as Array<{ _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }; [name: string]: unknown }>;
+      // One blob for each invocation's sends (the token's went with the first).
+      expect(metrics).toHaveLength(3);
+      for (const blob of metrics) expect(blob._aws.CloudWatchMetrics[0]!.Namespace).toBe('AlexaProactiveEvents');
+      expect(metrics.map((blob) => [blob.stage, blob.status, blob.Sends ?? blob.TokenRequests])).toEqual([
+        [undefined, undefined, 1],
+        ['development', 'accepted', 1],
+        ['development', 'accepted', 1],
+      ]);
+      expect(out).not.toContain('amzn1.ask.account.BUNDLE');
     } finally {
       await amazon.close();
       fs.rmSync(work, { recursive: true, force: true });

@@ -44,7 +44,7 @@ it('lets the plugin import the library by its package name only, and nothing of 
 });
 
 it('lets the template use the packages by their names and entries only', () => {
-  const deep = imports('src').filter(({ specifier }) => /^(alexa-proactive-events|jovo-plugin-proactive-events)\/(?!cli$|emulator$|dynamodb$)|packages\//.test(specifier));
+  const deep = imports('src').filter(({ specifier }) => /^(alexa-proactive-events|jovo-plugin-proactive-events)\/(?!cli$|emulator$|dynamodb$|powertools$)|packages\//.test(specifier));
   expect(deep).toEqual([]);
 });
 

@@ -1,4 +1,5 @@
 import { createLambdaHandler, type LambdaHandler } from 'jovo-plugin-proactive-events';
+import { powertoolsTelemetry } from 'jovo-plugin-proactive-events/powertools';
 import { createApp } from '../skill/app';
 import { gateOptions, loadSettings, projectEnvironment } from '../settings';
 
@@ -7,12 +8,13 @@ let lambda: LambdaHandler | undefined;
 /**
  * AWS Lambda entry (`index.handler`): Alexa's invocations, and signed triggers through API Gateway or a function
  * URL. Its own module, so that the Lambda bundle leaves out the webhook (see scripts/bundle.ts). The settings are
- * read at the first invocation.
+ * read at the first invocation. The records go through Powertools' Logger, with CloudWatch metrics beside them.
  */
 export const handler: LambdaHandler = (event, context, callback) => {
   if (!lambda) {
     const settings = loadSettings(projectEnvironment(), undefined, { signatures: false });
-    lambda = createLambdaHandler({ app: () => createApp(settings), gate: gateOptions(settings) });
+    const telemetry = powertoolsTelemetry({ log: settings.logFormat });
+    lambda = createLambdaHandler({ app: () => createApp(settings, { records: telemetry }), gate: gateOptions(settings), telemetry });
   }
   return lambda(event, context, callback);
 };

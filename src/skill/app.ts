@@ -4,7 +4,7 @@ import type { Db } from 'jovo-framework';
 // Lambda bundle has no use for (see scripts/bundle.ts).
 import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
-import { ProactiveEventsSender, TokenClient, formatSendRecord, type SendRecord } from 'alexa-proactive-events';
+import { ProactiveEventsSender, TokenClient, recordLines, type RecordHooks } from 'alexa-proactive-events';
 import { ProactiveEvents, SerialFileDb } from 'jovo-plugin-proactive-events';
 import type { DynamoDbSettings, Settings } from '../settings';
 import { handlers, intentMap } from './handlers';
@@ -13,13 +13,18 @@ import { FALLBACK_LOCALE, resources } from './i18n';
 export interface AppOptions {
   /** The user store; by default DynamoDB when settings name a table, FileDb at `settings.fileDbPath` otherwise. */
   db?: Db;
+  /**
+   * Where the records go (one per send, per token request and per fan-out or scheduled run); by default one log
+   * line each as LOG_FORMAT says. The Lambda entry passes Powertools' (records and CloudWatch metrics).
+   */
+  records?: RecordHooks;
 }
 
 /**
  * The skill: Jovo's Alexa platform, a user database, the Proactive Events plugin and the handlers. Everything
  * comes from `settings`, never from files Jovo would look for on its own, so tests, servers and Lambda agree.
  */
-export function createApp(settings: Settings, { db }: AppOptions = {}): App {
+export function createApp(settings: Settings, { db, records = defaultRecords(settings) }: AppOptions = {}): App {
   const speechless = settings.app.locales.filter((locale) => !(locale in resources));
   if (speechless.length > 0) {
     // i18next would fall back to English without a word; a user of that locale would hear a foreign language.
@@ -44,12 +49,13 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
     new ProactiveEvents({
       events: settings.app.events,
       expiresInMinutes: settings.app.expiresInMinutes,
-      sender: createSender(settings),
+      sender: createSender(settings, records),
       triggerSecret: settings.triggerSecret,
       apiEndpoints: settings.sending.allowedOrigins,
       schedules: settings.app.schedules,
       scheduleEndpoint: settings.sending.scheduleEndpoint,
       userScheduler: settings.userScheduler,
+      onSummary: records?.onSummary,
     }),
   );
   app.setHandler(handlers);
@@ -57,16 +63,20 @@ export function createApp(settings: Settings, { db }: AppOptions = {}): App {
 }
 
 /** The sender for the skill's credentials, or none (every send is then refused, saying which variables to set). */
-function createSender({ sending, app, logFormat }: Settings): ProactiveEventsSender | undefined {
+function createSender({ sending, app }: Settings, records: RecordHooks | undefined): ProactiveEventsSender | undefined {
   if (!sending.credentials) return undefined;
   return new ProactiveEventsSender({
-    // One record per send (LOG_FORMAT): a JSON line on Lambda for log queries, words in a terminal.
-    ...(logFormat !== 'off' && { onSend: (record: SendRecord) => console.log(formatSendRecord(record, logFormat)) }),
-    tokens: new TokenClient({ ...sending.credentials, tokenUrl: sending.tokenUrl }),
+    onSend: records?.onSend,
+    tokens: new TokenClient({ ...sending.credentials, tokenUrl: sending.tokenUrl, onRequest: records?.onRequest }),
     allowedOrigins: sending.allowedOrigins,
     stage: sending.stage,
     publishedEvents: app.events,
   });
+}
+
+/** One log line per record (LOG_FORMAT): a JSON line on Lambda for log queries, words in a terminal; or none. */
+function defaultRecords({ logFormat }: Settings): RecordHooks | undefined {
+  return logFormat === 'off' ? undefined : recordLines(logFormat);
 }
 
 /**
