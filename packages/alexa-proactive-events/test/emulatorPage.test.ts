@@ -35,6 +35,8 @@ describeInBrowser('the notifications page in headless Chromium', () => {
   beforeEach(async () => {
     setup = await sendingSetup({ faults: { rate: 0.3, seed: 5, retryAfterSeconds: 0, script: [429, 'drop', 503] } });
     page = await browser.newPage();
+    // A step that hangs fails on its own, naming itself, within the test's minute.
+    page.setDefaultTimeout(15_000);
   });
   afterEach(async () => {
     await page.close();
