@@ -73,6 +73,13 @@ if (ownDev) console.warn(`npm run dev tests skipped: your own npm run dev (proce
     expect(skipped.out + skipped.err).toContain('skipped');
   });
 
+  it("passes doctor's checks, the committed manifest's placeholder endpoint only noted (doctor.test.ts fails each alone)", async () => {
+    const { status, out } = await trigger('doctor', '--event', 'AMAZON.WeatherAlert.Activated');
+    expect(out).toMatch(/^✓ manifest: .*, events to a placeholder \(https:\/\/skill\.example\.com\/webhook\), enough for npm run dev: set SKILL_ENDPOINT or SKILL_LAMBDA_ARN and build before you deploy$/m);
+    expect(out).toMatch(/All 10 checks passed\.\n$/);
+    expect(status).toBe(0);
+  });
+
   const RESTARTED = /\[dev\] restarted: http:\/\/127\.0\.0\.1:\d+\/webhook/;
 
   it('rebuilds and restarts the skill when a source changes', async () => {

@@ -88,8 +88,8 @@ export async function runDoctor(options: DoctorOptions, io: Io, report: (check: 
   const root = findProjectRoot(io.cwd);
   const env = readEnvironment(root ?? io.cwd, io.env ?? {});
   const app = checkApp(root, report);
-  report(checkManifest(root, app));
   const dev = options.endpoint === DEFAULT_ENDPOINT ? readDevSession(root) : undefined;
+  report(checkManifest(root, app, dev !== undefined));
   report(await checkCredentials(env, dev !== undefined));
   report(checkStage(env));
 
@@ -158,8 +158,11 @@ function checkApp(root: string | undefined, report: (check: DoctorCheck) => void
   }
 }
 
-/** The committed manifest against app.json: the permission, the same publications, the skill events, an events endpoint. */
-export function checkManifest(root: string | undefined, app: AppDeclaration | undefined): DoctorCheck {
+/**
+ * The committed manifest against app.json: the permission, the same publications, the skill events, an events
+ * endpoint. Against `npm run dev` (`dev`) a placeholder endpoint is only noted: nothing is deployed yet.
+ */
+export function checkManifest(root: string | undefined, app: AppDeclaration | undefined, dev = false): DoctorCheck {
   const check = 'manifest';
   const file = path.join(root ?? '.', MANIFEST_FILE);
   let manifest: ManifestEvents;
@@ -183,12 +186,14 @@ export function checkManifest(root: string | undefined, app: AppDeclaration | un
   if (unsubscribed.length > 0) problems.push(`events.subscriptions lacks ${unsubscribed.join(', ')}`);
   const uri = manifest.events?.endpoint?.uri;
   if (typeof uri !== 'string' || uri === '') problems.push('no events.endpoint.uri: Alexa would send subscription changes nowhere');
-  else if (isPlaceholder(uri)) problems.push(`events.endpoint.uri is a placeholder (${uri}): set SKILL_ENDPOINT or SKILL_LAMBDA_ARN before the build`);
+  const placeholder = typeof uri === 'string' && isPlaceholder(uri);
+  if (placeholder && !dev) problems.push(`events.endpoint.uri is a placeholder (${uri}): set SKILL_ENDPOINT or SKILL_LAMBDA_ARN before the build`);
   if (problems.length > 0) return { check, ok: false, message: `${MANIFEST_FILE}: ${problems.join('; ')}`, fix: BUILD_AND_DEPLOY };
+  const events = placeholder ? `events to a placeholder (${uri}), enough for npm run dev: set SKILL_ENDPOINT or SKILL_LAMBDA_ARN and build before you deploy` : `events to ${uri}`;
   return {
     check,
     ok: true,
-    message: `${MANIFEST_FILE}: the notifications permission, ${published.length} publication(s) as app.json, ${SKILL_EVENT_SUBSCRIPTIONS.length} skill events, events to ${uri}`,
+    message: `${MANIFEST_FILE}: the notifications permission, ${published.length} publication(s) as app.json, ${SKILL_EVENT_SUBSCRIPTIONS.length} skill events, ${events}`,
   };
 }
 
