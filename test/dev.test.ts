@@ -40,7 +40,9 @@ if (ownDev) console.warn(`npm run dev tests skipped: your own npm run dev (proce
 
   beforeAll(async () => {
     // Free ports, and a HOST beyond this machine that the development loop must not take.
-    const env = { ...WITHOUT_DOTENV, PATH: process.env.PATH ?? '', HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'dev-home-')), JOVO_PORT: '0', EMULATOR_PORT: '0', HOST: '0.0.0.0' };
+    // Its users in a folder of its own: the project's db/ is the developer's.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-home-'));
+    const env = { ...WITHOUT_DOTENV, PATH: process.env.PATH ?? '', HOME: home, FILEDB_PATH: path.join(home, 'db.json'), JOVO_PORT: '0', EMULATOR_PORT: '0', HOST: '0.0.0.0' };
     child = spawn(process.execPath, [DEV], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk) => (out += chunk));
     child.stderr!.on('data', (chunk) => (out += chunk));
