@@ -3,11 +3,11 @@ import type { Server } from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
-import { triggerRequest, type OrderStatusUpdatedPayload, type SummaryRecord, type TriggerData } from 'alexa-proactive-events';
+import { triggerRequest, userHash, type OrderStatusUpdatedPayload, type SendResult, type SummaryRecord, type TriggerData } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { Log } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
-import { DEV_SKILL_ID, ProactiveEvents, type EventToSend, type ProactiveEventsOptions } from '../src';
+import { DEV_SKILL_ID, ProactiveEvents, describeRun, type EventToSend, type ProactiveEventsOptions } from '../src';
 import { runTrigger } from '../src/cli';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { PROJECT, createApp, gateOptions, testSettings, type Settings } from './helpers/app';
@@ -142,7 +142,7 @@ it('says so when a Unicast goes to a user the skill has never heard from, for wh
   const [result] = ((await response.json()) as { proactiveEvents: Array<{ status: string; warnings: Array<{ path: string; message: string }> }> }).proactiveEvents;
   expect(result.status).toBe('accepted');
   expect(result.warnings).toEqual([
-    { path: 'user', message: `no region is stored for ${user} (the skill has not heard from them), so the event went to ${amazon.url}, the trigger's; --region or --api-endpoint chooses` },
+    { path: 'user', message: `no region is stored for the user (the skill has not heard from them), so the event went to ${amazon.url}, the trigger's; --region or --api-endpoint chooses` },
   ]);
 });
 
@@ -250,7 +250,11 @@ describe('subscribers turned on and off on the emulator, as in the Alexa app', (
     await expect(amazon.setSubscriptions(ME, [])).resolves.toMatchObject({ skill: { delivered: true } });
     const [skipped] = await results(await trigger('off-1'));
     expect(skipped.status).toBe('skipped');
-    expect(skipped.errors[0].message).toMatch(new RegExp(`^user ${ME} is not subscribed to ${ORDER} \\(subscriptions as of .*: none\\); nothing was sent$`));
+    expect(skipped.errors[0].message).toMatch(new RegExp(`^the user is not subscribed to ${ORDER} \\(subscriptions as of .*: none\\); nothing was sent$`));
+    // As a scheduled run's log line shows it: the user by hash alone.
+    const line = describeRun({ name: 'order-updates', scheduledTime: '2026-12-08T17:00:00.000Z', referenceId: 'off-1', results: [skipped as SendResult] });
+    expect(line).toContain(`user ${userHash(ME)}: skipped: the user is not subscribed`);
+    expect(line).not.toContain(ME);
     // A handler's send does not ask the store: Amazon refuses it.
     await expect(say(webhook, 'ShipMyOrderIntent', ME)).resolves.toMatch(/^rejected 403: Amazon refused the event: The user is not subscribed to AMAZON\.OrderStatus\.Updated \(subscribed here to: none;/);
     expect(amazon.accepted).toHaveLength(1);

@@ -189,7 +189,7 @@ describe('Unicast', () => {
         status: 'skipped',
         user,
         httpStatus: null,
-        errors: [{ path: '', message: `user ${user} is not subscribed to ${ORDER} (subscriptions as of 2026-11-22T10:00:00Z: ${WEATHER}); nothing was sent` }],
+        errors: [{ path: '', message: `the user is not subscribed to ${ORDER} (subscriptions as of 2026-11-22T10:00:00Z: ${WEATHER}); nothing was sent` }],
       }),
     ]);
     expect([...eventRequests(amazon), ...eventRequests(amazonEu)]).toEqual([]);

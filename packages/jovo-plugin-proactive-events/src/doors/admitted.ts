@@ -1,8 +1,5 @@
 import type { VerifiedTrigger } from 'alexa-proactive-events';
 
-/** How the request id of a scheduled run's trigger begins (`runSchedule`): such a run has its summary of its own. */
-export const SCHEDULED_REQUEST_PREFIX = 'schedule.';
-
 /**
  * The triggers a door admitted, by the request body it handed to Jovo: the one place where "is this a trigger?"
  * is answered. A door verifies a trigger once (`verifyTrigger`) and hands it on here; the plugin reads it from the
@@ -14,6 +11,20 @@ const admitted = new WeakMap<object, VerifiedTrigger>();
 export function handOn(trigger: VerifiedTrigger): object {
   admitted.set(trigger.request, trigger);
   return trigger.request;
+}
+
+/** The triggers of scheduled runs (`runSchedule`), which no door saw: such a run has a summary of its own. */
+const scheduled = new WeakSet<VerifiedTrigger>();
+
+/** `handOn` for a scheduled run's trigger. */
+export function handOnScheduled(trigger: VerifiedTrigger): object {
+  scheduled.add(trigger);
+  return handOn(trigger);
+}
+
+/** Whether `trigger` is a scheduled run's. */
+export function isScheduledRun(trigger: VerifiedTrigger): boolean {
+  return scheduled.has(trigger);
 }
 
 /** The trigger a door admitted with this body, if it did. */

@@ -21,7 +21,7 @@ import {
   type TriggerData,
   type VerifiedTrigger,
 } from 'alexa-proactive-events';
-import { SCHEDULED_REQUEST_PREFIX } from '../doors/admitted';
+import { isScheduledRun } from '../doors/admitted';
 import type { UserSchedule } from '../schedules/declaration';
 import { nextRun } from '../schedules/times';
 import { USER_SCHEDULES_KEY, checkUserSchedule, storedUserSchedules, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
@@ -216,7 +216,7 @@ export class ProactiveEventsContext {
     const startedAt = performance.now();
     const results = await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => this.#sendToUser(event, user, data, apiEndpoint));
     // A scheduled run's batches are summed up once, by the run.
-    if (!requestId.startsWith(SCHEDULED_REQUEST_PREFIX)) this.plugin.summarize(summaryRecord('trigger', trigger.intent, results, performance.now() - startedAt));
+    if (!isScheduledRun(trigger)) this.plugin.summarize(summaryRecord('trigger', trigger.intent, results, performance.now() - startedAt));
     return this.#respond(name, results);
   }
 
@@ -266,14 +266,15 @@ export class ProactiveEventsContext {
     const stored = await this.plugin.readSubscriber(user);
     if (stored?.subscriptions && !stored.subscriptions.includes(event.name)) {
       const now = stored.subscriptions.length > 0 ? stored.subscriptions.join(', ') : 'none';
-      const reason = `user ${user} is not subscribed to ${event.name} (subscriptions as of ${stored.updatedAt}: ${now}); nothing was sent`;
+      // The result names the user; its messages never do, since a log line may carry them.
+      const reason = `the user is not subscribed to ${event.name} (subscriptions as of ${stored.updatedAt}: ${now}); nothing was sent`;
       return { ...refusedResult(event.name, data.referenceId, reason), status: 'skipped', user };
     }
     const endpoint = !data.explicitEndpoint && stored?.apiEndpoint ? stored.apiEndpoint : apiEndpoint;
     const result = await this.#send(event, { ...data, user, apiEndpoint: endpoint });
     if (data.explicitEndpoint || stored?.apiEndpoint) return result;
     // Amazon's NA host, the trigger's default, may not be this user's region: say so, above all when it fails.
-    const unknown = `no region is stored for ${user} (the skill has not heard from them), so the event went to ${apiEndpoint}, the trigger's; --region or --api-endpoint chooses`;
+    const unknown = `no region is stored for the user (the skill has not heard from them), so the event went to ${apiEndpoint}, the trigger's; --region or --api-endpoint chooses`;
     return { ...result, warnings: [...result.warnings, { path: 'user', message: unknown }] };
   }
 

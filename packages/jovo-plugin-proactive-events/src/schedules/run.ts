@@ -14,7 +14,7 @@ import {
   type VerifiedTrigger,
   userHash,
 } from 'alexa-proactive-events';
-import { SCHEDULED_REQUEST_PREFIX, handOn } from '../doors/admitted';
+import { handOnScheduled } from '../doors/admitted';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
 import { ScheduleRunner } from './runner';
@@ -143,11 +143,11 @@ function localeOf(content: ScheduledEvent): string {
 /** Hands the app one trigger for the run, as a door hands on a verified one, and reads the results it answers with. */
 async function handle(app: BaseApp, data: TriggerData, apiEndpoint: string, locale: string): Promise<SendResult[]> {
   const intent = hiddenIntentName(data.event.name as never);
-  const requestId = `${SCHEDULED_REQUEST_PREFIX}${randomUUID()}`;
+  const requestId = `schedule.${randomUUID()}`;
   const timestamp = new Date().toISOString();
   const request = triggerEnvelope({ intent, timestamp, requestId, apiEndpoint, data }, unsigned(data), locale);
   const trigger: VerifiedTrigger = { intent, event: data.event.name as never, data, apiEndpoint, requestId, request };
-  const host = new InProcessHost(handOn(trigger));
+  const host = new InProcessHost(handOnScheduled(trigger));
   await app.handle(host);
   if (host.error) throw host.error;
   const results = (host.response as { proactiveEvents?: SendResult[] } | undefined)?.proactiveEvents;
