@@ -2,7 +2,7 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { eventFromInputs, triggerRequest, type TriggerData } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import type { HttpResponse, LambdaHandler } from '../src/doors/lambda';
+import type { HttpResponse, LambdaHandler, LambdaOptions } from '../src/doors/lambda';
 import { lambdaFor, testSettings } from './helpers/app';
 import { TRIGGER_SECRET, eventRequests, trigger } from './helpers/pipeline';
 import { APPLICATION_ID, launchRequest } from './helpers/requests';
@@ -12,12 +12,12 @@ let amazon: Emulator;
 let handler: LambdaHandler;
 
 /** A new container: the skill's settings, sending to the emulator. */
-function container(): LambdaHandler {
+function container(telemetry?: LambdaOptions['telemetry']): LambdaHandler {
   const settings = testSettings();
   settings.sending = { credentials: { clientId: 'id', clientSecret: 'secret' }, tokenUrl: `${amazon.url}/auth/o2/token`, allowedOrigins: [amazon.url], stage: 'development' };
   settings.triggerSecret = TRIGGER_SECRET;
   settings.alexa = { verifyRequests: true, skillId: APPLICATION_ID };
-  return lambdaFor(settings);
+  return lambdaFor(settings, { telemetry });
 }
 
 beforeAll(async () => {
@@ -80,6 +80,17 @@ it("refuses Alexa's invocation for another skill than SKILL_ID, before the app r
 it('refuses an invocation with a "__proto__" field, before the app runs', async () => {
   const launch = JSON.parse(`{"__proto__":{},${JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.PROTO', applicationId: APPLICATION_ID })).slice(1)}`);
   await expect(handler(launch, {})).rejects.toThrow('Refused: BAD_FIELD: The request body has a "__proto__" field, which no Alexa request or trigger has');
+});
+
+it("tells its telemetry of each invocation's start and end, a refused one too, and answers alike when the telemetry throws", async () => {
+  const told: string[] = [];
+  const telling = container({ start: (context) => void told.push(`start ${(context as { awsRequestId: string }).awsRequestId}`), flush: () => void told.push('flush') });
+  await telling(launchRequest({ userId: 'amzn1.ask.account.LAMBDA' }), { awsRequestId: 'one' });
+  await expect(telling(launchRequest({ userId: 'amzn1.ask.account.LAMBDA', applicationId: 'amzn1.ask.skill.99999999-9999-9999-9999-999999999999' }), { awsRequestId: 'two' })).rejects.toThrow(/WRONG_SKILL/);
+  expect(told).toEqual(['start one', 'flush', 'start two', 'flush']);
+  const broken = container({ start: () => { throw new Error('no logger'); }, flush: () => { throw new Error('no stdout'); } });
+  await expect(broken(launchRequest({ userId: 'amzn1.ask.account.LAMBDA' }), {})).resolves.toMatchObject({ version: '1.0' });
+  await expect(broken(launchRequest({ userId: 'amzn1.ask.account.LAMBDA', applicationId: 'amzn1.ask.skill.99999999-9999-9999-9999-999999999999' }), {})).rejects.toThrow(/WRONG_SKILL/);
 });
 
 it('answers through the callback too, when Lambda passes one', async () => {

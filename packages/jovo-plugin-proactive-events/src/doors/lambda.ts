@@ -61,7 +61,7 @@ export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaO
   };
   return async (event, context, callback) => {
     let result: unknown;
-    telemetry?.start(context);
+    quietly(() => telemetry?.start(context));
     try {
       const { app, door } = serve();
       const scheduled = scheduledInvocation(event);
@@ -82,12 +82,12 @@ export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaO
         result = await handleAlexa(app, admission.body, context);
       }
     } catch (error) {
-      telemetry?.flush();
+      quietly(() => telemetry?.flush());
       if (!callback) throw error;
       callback(error);
       return undefined;
     }
-    telemetry?.flush();
+    quietly(() => telemetry?.flush());
     callback?.(null, result);
     return result;
   };
@@ -137,6 +137,15 @@ async function runScheduled(app: App, { name, user, scheduledTime }: ScheduledIn
   if (run.results.some(({ status }) => status === 'failed')) throw new Error(line);
   console.log(line);
   return run;
+}
+
+/** Telemetry never changes an invocation's outcome. */
+function quietly(telling: () => void): void {
+  try {
+    telling();
+  } catch {
+    // Records and metrics are lost; the answer is not.
+  }
 }
 
 function handleAlexa(app: App, event: unknown, context: unknown): Promise<unknown> {

@@ -5,7 +5,7 @@ import { ProactiveEventsSender, TokenClient, type EventName, type Stage } from '
 import type { Db, Handler, Jovo } from 'jovo-framework';
 import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
-import { ProactiveEvents, SerialFileDb, type ProactiveEventsOptions, createLambdaHandler, hiddenIntentHandlers, readAppDeclaration, skillEventHandlers, type DoorOptions, type LambdaHandler } from '../../src';
+import { ProactiveEvents, SerialFileDb, type ProactiveEventsOptions, createLambdaHandler, hiddenIntentHandlers, readAppDeclaration, skillEventHandlers, type DoorOptions, type LambdaHandler, type LambdaOptions } from '../../src';
 
 /** Amazon's schema page examples, as request bodies, which the library ships. */
 export const EXAMPLES = path.join(path.dirname(require.resolve('alexa-proactive-events/package.json')), 'examples');
@@ -74,6 +74,9 @@ function dynamoDb(options: NonNullable<Settings['dynamoDb']>): Db {
 }
 
 /** The Lambda entry serving the test skill of `settings` (or `app`), as a skill's `index.handler` makes it. */
-export function lambdaFor(settings: Settings, { app, log = () => undefined }: { app?: App; log?: (line: string) => void } = {}): LambdaHandler {
-  return createLambdaHandler({ app: () => app ?? createApp(settings), gate: { ...gateOptions(settings), log } });
+export function lambdaFor(
+  settings: Settings,
+  { app, log = () => undefined, telemetry }: { app?: App; log?: (line: string) => void; telemetry?: LambdaOptions['telemetry'] } = {},
+): LambdaHandler {
+  return createLambdaHandler({ app: () => app ?? createApp(settings), gate: { ...gateOptions(settings), log }, telemetry });
 }
