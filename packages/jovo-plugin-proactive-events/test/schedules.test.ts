@@ -180,9 +180,10 @@ describe('a run, through the path of a trigger', () => {
     const summaries: SummaryRecord[] = [];
     const users = Array.from({ length: MAX_TRIGGER_BATCH + 1 }, (_, n) => `amzn1.ask.account.SCHEDULED-${n}`);
     const app = skill(declare(schedule({ to: { users } })).schedules, { onSummary: (record: SummaryRecord) => void summaries.push(record) });
-    const run = await runSchedule(app, 'trash-day', new Date('2026-12-08T17:00:00Z'));
-    const statuses: Record<string, number> = {};
-    for (const { status } of run.results) statuses[status] = (statuses[status] ?? 0) + 1;
+    amazon.setFaults({ script: [400] });
+    await runSchedule(app, 'trash-day', new Date('2026-12-08T17:00:00Z'));
+    // The skill has heard from none of them, so each is sent to; Amazon refused the first.
+    const statuses = { accepted: users.length - 1, rejected: 1 };
     expect(summaries).toEqual([
       { run: 'schedule', name: 'trash-day', event: TRASH, referenceId: 'trash-day~20261208T170000Z', sends: users.length, statuses, latencyMs: expect.any(Number), scheduledTime: '2026-12-08T17:00:00.000Z' },
     ]);
