@@ -3,8 +3,9 @@
  * Runs a command (the test suite: `node scripts/scanOutput.js jest -w 2`), passes its output through as it comes,
  * and fails the run when that output shows what no log may: an access token (Login with Amazon's and the
  * emulator's begin `Atc|`), an Alexa user id in clear (`amzn1.ask.account.…`), or one of the secrets the tests
- * use (string literals of 12 characters or more assigned to a name with "secret" in it, in the test sources).
- * Only what the run prints is scanned; output a test captures from a child process it checks itself.
+ * use (string literals of 12 characters or more assigned to a name with "secret" in it, in the test sources),
+ * each as written or URL-encoded. Only what the run prints is scanned: output a test captures from a child process
+ * it checks itself, and secrets a test makes at run time (randomBytes) or short ones ('secret') are not known here.
  */
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -33,9 +34,13 @@ function testSecrets() {
 function findings(text) {
   const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
   const checks = [
-    ['an access token', (line) => /Atc\|\S/.test(line)],
+    // As written, or URL-encoded (a logged form body or query: `Atc%7C…`, `secret%26%3D…`, `with+spaces`).
+    ['an access token', (line) => /Atc(\||%7C)\S/i.test(line)],
     ['a user id in clear', (line) => /amzn1\.ask\.account\.\S/.test(line)],
-    ...testSecrets().map((secret) => [`a test secret (${secret.slice(0, 4)}…)`, (line) => line.includes(secret)]),
+    ...testSecrets().map((secret) => {
+      const forms = [...new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)])];
+      return [`a test secret (${secret.slice(0, 4)}…)`, (line) => forms.some((form) => line.includes(form))];
+    }),
   ];
   const found = [];
   lines.forEach((line, at) => {
