@@ -227,6 +227,7 @@ describe('npm run bundle', () => {
         PATH: process.env.PATH ?? '',
         HOME: tmp,
         AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts',
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',

@@ -1,5 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { recordLines, type RecordHooks, type SendRecord, type SendStatus, type Stage, type SummaryRecord, type TokenRecord } from 'alexa-proactive-events';
 
 /** The CloudWatch namespace of the metrics, unless POWERTOOLS_METRICS_NAMESPACE names another. */
@@ -42,44 +42,84 @@ export interface LambdaTelemetry extends RecordHooks {
 export function powertoolsTelemetry({ serviceName, namespace, log = 'json' }: PowertoolsOptions = {}): LambdaTelemetry {
   const service = serviceName ?? (process.env.POWERTOOLS_SERVICE_NAME || process.env.AWS_LAMBDA_FUNCTION_NAME || 'alexa-skill');
   const ns = namespace ?? (process.env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE);
-  const logger = log === 'json' ? new Logger({ serviceName: service }) : undefined;
   const lines = log === 'text' ? recordLines('text') : undefined;
-  const tokens = new Metrics({ namespace: ns, serviceName: service });
+  // Powertools loads at the first record, not at the cold start: most invocations (Alexa's requests) make none.
+  let context: LambdaContext | undefined;
+  let invocations = 0;
+  let logger: Logger | undefined;
+  const logged = (message: string, record: object) => {
+    if (log !== 'json') return;
+    if (!logger) {
+      // A Logger takes its first context for the container's cold start: made after the first invocation, it is told so.
+      logger = new (powertools().Logger)({ serviceName: service }, invocations > 1);
+      if (context) logger.addContext(context);
+    }
+    logger.info(message, { ...record });
+  };
+  let tokenMetrics: Metrics | undefined;
+  const tokens = () => (tokenMetrics ??= new (powertools().Metrics)({ namespace: ns, serviceName: service }));
   /** One set of metrics per stage and status: a dimension's value is the same for every metric of a set. */
   const sends = new Map<string, Metrics>();
   const sendMetrics = (stage: Stage, status: SendStatus) => {
     const key = `${stage} ${status}`;
     let metrics = sends.get(key);
-    if (!metrics) sends.set(key, (metrics = new Metrics({ namespace: ns, serviceName: service, defaultDimensions: { stage, status } })));
+    if (!metrics) sends.set(key, (metrics = new (powertools().Metrics)({ namespace: ns, serviceName: service, defaultDimensions: { stage, status } })));
     return metrics;
   };
   return {
     onSend(record: SendRecord) {
-      logger?.info('send', { ...record });
+      logged('send', record);
       lines?.onSend(record);
       const metrics = sendMetrics(record.stage, record.status);
-      metrics.addMetric('Sends', MetricUnit.Count, 1);
-      metrics.addMetric('SendLatency', MetricUnit.Milliseconds, record.latencyMs);
-      metrics.addMetric('SendRetries', MetricUnit.Count, Math.max(0, record.attempts - 1));
-      metrics.addMetric('Throttles', MetricUnit.Count, record.answers.filter((status) => status === 429).length);
-      metrics.addMetric('NotificationLimitRefusals', MetricUnit.Count, record.answers.filter((status) => status === 432).length);
+      metrics.addMetric('Sends', COUNT, 1);
+      metrics.addMetric('SendLatency', MILLISECONDS, record.latencyMs);
+      metrics.addMetric('SendRetries', COUNT, Math.max(0, record.attempts - 1));
+      metrics.addMetric('Throttles', COUNT, record.answers.filter((status) => status === 429).length);
+      metrics.addMetric('NotificationLimitRefusals', COUNT, record.answers.filter((status) => status === 432).length);
     },
     onRequest(record: TokenRecord) {
-      logger?.info('token', { ...record });
+      logged('token', record);
       lines?.onRequest(record);
-      tokens.addMetric('TokenRequests', MetricUnit.Count, 1);
-      tokens.addMetric('TokenFailures', MetricUnit.Count, record.ok ? 0 : 1);
+      tokens().addMetric('TokenRequests', COUNT, 1);
+      tokens().addMetric('TokenFailures', COUNT, record.ok ? 0 : 1);
     },
     onSummary(record: SummaryRecord) {
-      logger?.info('summary', { ...record });
+      logged('summary', record);
       lines?.onSummary(record);
     },
-    start(context) {
-      if (logger && context !== null && typeof context === 'object' && 'awsRequestId' in context) logger.addContext(context as Parameters<Logger['addContext']>[0]);
+    start(invocation) {
+      if (invocation === null || typeof invocation !== 'object' || !('awsRequestId' in invocation)) return;
+      context = invocation as LambdaContext;
+      invocations += 1;
+      logger?.addContext(context);
     },
     flush() {
       // Only sets that have metrics: Powertools warns of an empty one.
-      for (const metrics of [tokens, ...sends.values()]) if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      for (const metrics of [tokenMetrics, ...sends.values()]) if (metrics?.hasStoredMetrics()) metrics.publishStoredMetrics();
     },
   };
+}
+
+type LambdaContext = Parameters<Logger['addContext']>[0];
+
+/** Powertools' MetricUnit values, as constants: the module itself loads at the first record. */
+const COUNT = 'Count' as const;
+const MILLISECONDS = 'Milliseconds' as const;
+
+type PowertoolsLogger = new (options: ConstructorParameters<typeof Logger>[0], warm: boolean) => Logger;
+let loaded: { Logger: PowertoolsLogger; Metrics: typeof Metrics } | undefined;
+
+/** Powertools' Logger and Metrics, loaded on first use. */
+function powertools(): { Logger: PowertoolsLogger; Metrics: typeof Metrics } {
+  if (loaded) return loaded;
+  const { Logger: PowertoolsLogger } = require('@aws-lambda-powertools/logger') as typeof import('@aws-lambda-powertools/logger');
+  /** Powertools' Logger, told when it is made in a warm container (its cold start flag is Powertools' own, protected). */
+  class ContainerLogger extends PowertoolsLogger {
+    constructor(options: ConstructorParameters<typeof Logger>[0], warm: boolean) {
+      super(options);
+      if (warm) this.getColdStart();
+    }
+  }
+  const { Metrics } = require('@aws-lambda-powertools/metrics') as typeof import('@aws-lambda-powertools/metrics');
+  return (loaded = { Logger: ContainerLogger, Metrics });
 }

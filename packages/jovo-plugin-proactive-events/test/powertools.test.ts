@@ -23,6 +23,8 @@ let written: string[];
 beforeEach(async () => {
   emulator = await createEmulator({ port: 0, clients: { [CLIENT_ID]: CLIENT_SECRET }, subscribers: { [USER]: ['AMAZON.WeatherAlert.Activated'] } });
   written = [];
+  // As Lambda sets it for an on-demand container: Powertools tells cold starts only then.
+  process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
   // Powertools writes to stdout itself, past jest's console.
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     written.push(String(chunk));
@@ -30,6 +32,7 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
+  delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
   jest.restoreAllMocks();
   await emulator.close();
 });
@@ -90,7 +93,7 @@ it('logs each record as one JSON line of Powertools\' Logger, with Lambda\'s con
 
   const records = lines().filter((line) => !('_aws' in line));
   expect(records.map(({ message }) => message)).toEqual(['token', 'send', 'summary']);
-  for (const record of records) expect(record).toMatchObject({ level: 'INFO', service: 'proactive-alerts', function_request_id: context.awsRequestId, cold_start: expect.any(Boolean) });
+  for (const record of records) expect(record).toMatchObject({ level: 'INFO', service: 'proactive-alerts', function_request_id: context.awsRequestId, cold_start: true });
   expect(records[0]).toMatchObject({ ok: true, httpStatus: 200 });
   expect(records[1]).toMatchObject({ event: 'AMAZON.WeatherAlert.Activated', audience: 'Unicast', status: 'accepted', httpStatus: 202, answers: [202], userHash: expect.stringMatching(/^[0-9a-f]{16}$/) });
   expect(records[2]).toMatchObject({ run: 'trigger', name: 'WeatherAlertIntent', sends: 1, statuses: { accepted: 1 } });
@@ -110,4 +113,20 @@ it('writes the records as words with log text, none with off, and the metrics ei
     expect(logged).toEqual(log === 'text' ? [expect.stringMatching(/^token 200, \d+ ms$/), expect.stringMatching(/^send accepted AMAZON\.WeatherAlert\.Activated Multicast other development, 202/)] : []);
     expect(lines().map((line) => Object.keys(line).includes('_aws'))).toEqual([true, true]);
   }
+});
+
+it("loads Powertools at the first record, and marks a record of a later invocation as no cold start", async () => {
+  const telemetry = powertoolsTelemetry({ serviceName: 'proactive-alerts' });
+  const { sender, target } = sending(telemetry);
+  telemetry.start({ ...context, awsRequestId: 'first' });
+  telemetry.flush();
+  expect(written).toEqual([]);
+  telemetry.start({ ...context, awsRequestId: 'second' });
+  await sender.send(weather('warm'), target);
+  telemetry.flush();
+  const records = lines().filter((line) => !('_aws' in line));
+  expect(records.map(({ message, function_request_id, cold_start }) => [message, function_request_id, cold_start])).toEqual([
+    ['token', 'second', false],
+    ['send', 'second', false],
+  ]);
 });
