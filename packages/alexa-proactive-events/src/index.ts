@@ -47,7 +47,7 @@ export type { TokenClientOptions, TokenErrorCode, TokenRecord } from './send/tok
 export { DEFAULT_RETRY, ProactiveEventsSender } from './send/sender';
 export type { RetryPolicy, SendCheck, SendTarget, SenderOptions } from './send/sender';
 export { SendResultSchema, refusedResult } from './send/result';
-export { formatSendRecord, formatSummaryRecord, formatTokenRecord, recordLines, sendRecord, summaryRecord, userHash } from './send/record';
+export { countStatuses, formatSendRecord, formatSummaryRecord, formatTokenRecord, recordLines, sendRecord, summaryRecord, userHash } from './send/record';
 export type { RecordHooks, SendRecord, SummaryRecord } from './send/record';
 export type { SendResult, SendStatus } from './send/result';
 export { postJson } from './send/http';

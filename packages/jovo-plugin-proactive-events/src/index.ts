@@ -15,7 +15,7 @@ export { hiddenIntentHandlers, proactiveEvents, skillEventHandlers } from './han
 export { LISTEN_DEFAULTS, createWebhook, listen } from './doors/webhook';
 export type { ListenOptions } from './doors/webhook';
 export { createLambdaHandler } from './doors/lambda';
-export type { HttpResponse, LambdaHandler, LambdaOptions } from './doors/lambda';
+export type { HttpResponse, InvocationTelemetry, LambdaHandler, LambdaOptions } from './doors/lambda';
 export type { DoorOptions } from './doors/gate';
 export { SerialFileDb } from './stores/SerialFileDb';
 export { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, regionName } from './stores/subscribers';

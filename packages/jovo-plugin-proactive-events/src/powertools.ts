@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { recordLines, type RecordHooks, type SendRecord, type SendStatus, type Stage, type SummaryRecord, type TokenRecord } from 'alexa-proactive-events';
+import type { InvocationTelemetry } from './doors/lambda';
 
 /** The CloudWatch namespace of the metrics, unless POWERTOOLS_METRICS_NAMESPACE names another. */
 export const METRICS_NAMESPACE = 'AlexaProactiveEvents';
@@ -21,12 +22,7 @@ export interface PowertoolsOptions {
 }
 
 /** The record hooks for Lambda, and what a Lambda entry does around each invocation (`createLambdaHandler`'s `telemetry`). */
-export interface LambdaTelemetry extends RecordHooks {
-  /** At an invocation's start: the records carry Lambda's context (function name, request id, cold start). */
-  start(context: unknown): void;
-  /** At its end, however it ended: the invocation's metrics go out as CloudWatch embedded metric format. */
-  flush(): void;
-}
+export interface LambdaTelemetry extends RecordHooks, InvocationTelemetry {}
 
 /**
  * Records and metrics on AWS Lambda with Powertools for AWS Lambda: each record one JSON line of its Logger, and

@@ -73,10 +73,16 @@ export interface SummaryRecord {
   scheduledTime?: string;
 }
 
+/** How many of `results` had each status, in the order the statuses first came; a status none had is left out. */
+export function countStatuses(results: readonly SendResult[]): Partial<Record<SendStatus, number>> {
+  const statuses: Partial<Record<SendStatus, number>> = {};
+  for (const { status } of results) statuses[status] = (statuses[status] ?? 0) + 1;
+  return statuses;
+}
+
 /** The summary of `results`, the sends of one fan-out batch or scheduled run. */
 export function summaryRecord(run: SummaryRecord['run'], name: string, results: readonly SendResult[], latencyMs: number, scheduledTime?: string): SummaryRecord {
-  const statuses: SummaryRecord['statuses'] = {};
-  for (const { status } of results) statuses[status] = (statuses[status] ?? 0) + 1;
+  const statuses = countStatuses(results);
   return {
     run,
     name,

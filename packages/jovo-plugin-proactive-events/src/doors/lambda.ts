@@ -36,7 +36,15 @@ export interface LambdaOptions {
    */
   gate: Omit<DoorOptions, 'signatures'>;
   /** Told of each invocation's start and end: records and metrics (`jovo-plugin-proactive-events/powertools`). */
-  telemetry?: { start(context: unknown): void; flush(): void };
+  telemetry?: InvocationTelemetry;
+}
+
+/** What a Lambda entry tells its records and metrics around each invocation; what it throws is ignored. */
+export interface InvocationTelemetry {
+  /** At an invocation's start, with Lambda's context: the records carry it (function name, request id, cold start). */
+  start(context: unknown): void;
+  /** At its end, however it ended: the invocation's metrics go out. */
+  flush(): void;
 }
 
 /** A Lambda handler: answers through `callback` when Lambda passes one, and as the returned promise's value. */

@@ -4,6 +4,7 @@ import type { BaseApp } from 'jovo-framework';
 import {
   MAX_TRIGGER_BATCH,
   REGION_ORIGINS,
+  countStatuses,
   hiddenIntentName,
   refusedResult,
   summaryRecord,
@@ -188,9 +189,7 @@ class InProcessHost implements Host {
 
 /** One line for a run: each status counted, then what went wrong for whom (never a token or a secret). */
 export function describeRun({ name, scheduledTime, results }: ScheduleRun): string {
-  const counts = new Map<string, number>();
-  for (const { status } of results) counts.set(status, (counts.get(status) ?? 0) + 1);
-  const summary = [...counts].map(([status, n]) => `${n} ${status}`).join(', ') || 'nothing sent';
+  const summary = Object.entries(countStatuses(results)).map(([status, n]) => `${n} ${status}`).join(', ') || 'nothing sent';
   const problems = results
     .filter(({ status }) => status !== 'accepted' && status !== 'duplicate')
     .slice(0, 3)
