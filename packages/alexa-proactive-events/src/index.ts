@@ -39,6 +39,7 @@ export { PreviewError, previewLocales, previewText } from './request/preview';
 export { jsonSchemaFiles } from './request/jsonSchema';
 export { ValidationError, describeIssue, formatPath, fromZod } from './issues';
 export { jsonSyntaxError } from './json';
+export { printable, quoted } from './logSafe';
 export type { Issue } from './issues';
 
 // Sending.
