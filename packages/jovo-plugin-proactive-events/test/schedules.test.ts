@@ -3,7 +3,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import * as os from 'os';
 import * as path from 'path';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import { MAX_TRIGGER_BATCH, type SummaryRecord, type TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
+import { MAX_TRIGGER_BATCH, ReplayGuard, checkReplay, type SummaryRecord, type TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
 import {
   AppDeclarationSchema,
   ScheduleRunner,
@@ -174,6 +174,21 @@ describe('a run, through the path of a trigger', () => {
     expect(first).toMatchObject({ name: 'trash-day', referenceId: 'trash-day~20261208T170000Z', results: [{ status: 'accepted', event: TRASH }] });
     expect((await runSchedule(app, 'trash-day', due)).results).toEqual([expect.objectContaining({ status: 'duplicate' })]);
     expect(amazon.accepted).toEqual([expect.objectContaining({ referenceId: scheduleReferenceId('trash-day', due), audience: 'Multicast' })]);
+  });
+
+  it("uses none of the trigger replay guard's room: a full guard refuses triggers, saying what is full, and schedules still run", async () => {
+    const replays = new ReplayGuard(1);
+    const app = skill(declare(schedule()).schedules, { replays });
+    for (let week = 0; week < 3; week++) {
+      const due = new Date(Date.parse('2026-12-08T17:00:00Z') + week * 7 * 86_400_000);
+      expect((await runSchedule(app, 'trash-day', due)).results).toEqual([expect.objectContaining({ status: 'accepted' })]);
+    }
+    expect(replays.use('a-trigger', Date.now())).toBe('first');
+    expect(await checkReplay(replays, 'another-trigger', Date.now())).toBe(
+      'the replay guard is full: it remembers every trigger accepted in the last 11 minutes, 100,000 at most, and refuses more rather than forget one that could be replayed; ' +
+        'send fewer triggers (more users in each, up to 500), or keep the guard in a store all processes share',
+    );
+    expect((await runSchedule(app, 'trash-day', new Date('2026-12-29T17:00:00Z'))).results).toEqual([expect.objectContaining({ status: 'accepted' })]);
   });
 
   it("ends each run with one summary record, in counts, however many batches of users it took", async () => {

@@ -1,4 +1,4 @@
-import { TRIGGER_MAX_AGE_MS } from './sign';
+import { MAX_TRIGGER_BATCH, TRIGGER_MAX_AGE_MS } from './sign';
 
 /** How a request id fared: seen for the first time, seen before, or not remembered because the store is full. */
 export type ReplayUse = 'first' | 'replayed' | 'full';
@@ -48,7 +48,11 @@ export async function checkReplay(store: ReplayStore, requestId: string, now: nu
   const use = await store.use(requestId, now);
   if (use === 'replayed') return `request ${requestId} was already used: a replayed trigger`;
   if (use === 'full') {
-    return `over ${MAX_REMEMBERED_TRIGGERS.toLocaleString('en-US')} triggers in ${REPLAY_WINDOW_MS / 60_000} minutes; send fewer, larger batches (--batch-size)`;
+    return (
+      `the replay guard is full: it remembers every trigger accepted in the last ${Math.ceil(REPLAY_WINDOW_MS / 60_000)} minutes, ` +
+      `${MAX_REMEMBERED_TRIGGERS.toLocaleString('en-US')} at most, and refuses more rather than forget one that could be replayed; ` +
+      `send fewer triggers (more users in each, up to ${MAX_TRIGGER_BATCH}), or keep the guard in a store all processes share`
+    );
   }
   return undefined;
 }

@@ -208,7 +208,10 @@ export class ProactiveEventsContext {
       return this.#respond(intent, [refusedResult(eventOfHiddenIntent(intent) ?? null, null, `Trigger refused: ${reason}`)]);
     }
     const { event: name, data, requestId, apiEndpoint } = trigger;
-    const replayed = await checkReplay(this.plugin.replays(), requestId, this.plugin.now());
+    // A scheduled run crossed no network, so nobody can replay it; a second delivery of the same run is kept from
+    // notifying twice by its referenceId, which Amazon answers as a duplicate.
+    const scheduled = isScheduledRun(trigger);
+    const replayed = scheduled ? undefined : await checkReplay(this.plugin.replays(), requestId, this.plugin.now());
     if (replayed) return this.#respond(name, [refusedResult(name, data.referenceId, `Trigger refused: ${replayed}`)]);
     const event = { name, payload: data.event.payload };
     if (data.check) return this.#check(event, data, apiEndpoint);
@@ -216,7 +219,7 @@ export class ProactiveEventsContext {
     const startedAt = performance.now();
     const results = await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => this.#sendToUser(event, user, data, apiEndpoint));
     // A scheduled run's batches are summed up once, by the run.
-    if (!isScheduledRun(trigger)) this.plugin.summarize(summaryRecord('trigger', trigger.intent, results, performance.now() - startedAt));
+    if (!scheduled) this.plugin.summarize(summaryRecord('trigger', trigger.intent, results, performance.now() - startedAt));
     return this.#respond(name, results);
   }
 
