@@ -63,8 +63,8 @@ function skill(amazon: Running, env: Record<string, string> = {}): Promise<Runni
 
 /** A signed Multicast weather alert for the skill's hidden intent. */
 function trigger(amazon: Running, referenceId: string) {
-  const data: TriggerData = { ...weather, referenceId, explicitEndpoint: true };
-  return triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: SECRET });
+  const data: TriggerData = { ...weather, referenceId, stage: 'development', explicitEndpoint: true };
+  return triggerRequest({ skillId: SKILL_ID, intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: SECRET });
 }
 
 /** A plain Alexa request, as the tutorial's trigger sends it. */

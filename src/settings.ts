@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { z } from 'zod';
-import { LWA_TOKEN_URL, STAGES, originOf, triggerSecretProblem, type Stage } from 'alexa-proactive-events';
+import { LWA_TOKEN_URL, STAGES, originOf, triggerSecretProblem, type Stage, type TriggerAudience } from 'alexa-proactive-events';
 import {
   DEPLOY_ARNS,
   GROUP_NAME,
@@ -13,6 +13,7 @@ import {
   type DoorOptions,
   type Environment,
   type ListenOptions,
+  localSkillId,
 } from 'jovo-plugin-proactive-events';
 
 /** An Alexa skill id, as the developer console and `jovo3 deploy` show it. */
@@ -50,6 +51,8 @@ export interface Settings {
 export interface AlexaSettings {
   /** SKILL_ID: requests for another skill are refused; required beyond loopback and on Lambda. */
   skillId?: string;
+  /** Without SKILL_ID, the identity triggers name instead: `localSkillId` of the project folder. */
+  localSkillId: string;
   /** ALEXA_VERIFY_REQUESTS: check Alexa's signature, certificate and timestamp (default true). */
   verifyRequests: boolean;
 }
@@ -195,7 +198,7 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
       stage: vars.PROACTIVE_STAGE ?? app.stage,
     },
     ...(vars.TRIGGER_SECRET && { triggerSecret: vars.TRIGGER_SECRET }),
-    alexa: { ...(vars.SKILL_ID && { skillId: vars.SKILL_ID }), verifyRequests: vars.ALEXA_VERIFY_REQUESTS === 'true' },
+    alexa: { ...(vars.SKILL_ID && { skillId: vars.SKILL_ID }), localSkillId: localSkillId(root), verifyRequests: vars.ALEXA_VERIFY_REQUESTS === 'true' },
     logFormat: vars.LOG_FORMAT ?? (env.AWS_LAMBDA_FUNCTION_NAME ? 'json' : 'text'),
     ...(vars.PROACTIVE_SCHEDULE_GROUP &&
       vars.PROACTIVE_SCHEDULE_ROLE_ARN &&
@@ -210,9 +213,14 @@ export function loadSettings(env: Environment = process.env, root: string = PROJ
   };
 }
 
-/** The settings of the doors: who may talk to the skill as Alexa. The trigger secret is the plugin's. */
+/** The settings of the doors: who may talk to the skill as Alexa. The trigger secret and stage are the plugin's. */
 export function gateOptions({ alexa }: Settings): DoorOptions {
-  return { skillId: alexa.skillId, signatures: alexa.verifyRequests };
+  return { skillId: alexa.skillId, localSkillId: alexa.localSkillId, signatures: alexa.verifyRequests };
+}
+
+/** The deployment these settings make, which a trigger must be signed for: the skill (or its local identity) and stage. */
+export function triggerAudience({ alexa, sending }: Settings): TriggerAudience {
+  return { skillId: alexa.skillId ?? alexa.localSkillId, stage: sending.stage };
 }
 
 /** The process environment over the project's `.env` (real variables win). */

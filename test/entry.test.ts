@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import { createServer } from 'net';
 import * as os from 'os';
@@ -187,6 +187,12 @@ describe('npm run demo', () => {
     expect(await (await fetch(page)).text()).toContain('<h1>Notifications</h1>');
     expect(((await (await fetch(`${page}events`)).json()) as unknown[]).length).toBe(8);
     expect(out).toMatch(/TRIGGER_SECRET=\$\(cat \S+trigger-secret\) npm run trigger -- weather /);
+    // The command it shows works as shown: signed for the demo's skill, with the secret from the file.
+    const [, secretFile, args] = /TRIGGER_SECRET=\$\(cat (\S+)\) npm run trigger -- (.+ \\\n.+)\n/.exec(out)!;
+    const argv = args.replace(/\\\n/, ' ').match(/"[^"]*"|\S+/g)!.map((arg) => arg.replace(/^"|"$/g, ''));
+    const cli = path.join(root, 'packages', 'jovo-plugin-proactive-events', 'dist', 'cli', 'index.js');
+    const triggered = spawnSync(process.execPath, [cli, ...argv, '--json'], { cwd: root, env: { ...bare, TRIGGER_SECRET: fs.readFileSync(secretFile, 'utf8') }, encoding: 'utf8' });
+    expect([triggered.status, JSON.parse(triggered.stdout).status]).toEqual([0, 'accepted']);
     child.kill('SIGINT');
     await expect(exited).resolves.toBe(0);
     await expect(fetch(page)).rejects.toThrow();
@@ -215,8 +221,8 @@ describe('npm run bundle', () => {
     const amazon = await createEmulator({ port: 0 });
     try {
       const secret = 'a-trigger-secret-for-the-bundle-test';
-      const data = { ...eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO' }), referenceId: 'bundle-1', explicitEndpoint: true };
-      const trigger = triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret });
+      const data = { ...eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO' }), referenceId: 'bundle-1', stage: 'development' as const, explicitEndpoint: true };
+      const trigger = triggerRequest({ skillId: APPLICATION_ID, intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret });
       const functionUrl = { version: '2.0', headers: { 'content-type': 'application/json' }, requestContext: { http: { method: 'POST' } }, body: Buffer.from(JSON.stringify(trigger)).toString('base64'), isBase64Encoded: true };
       const launch = launchRequest({ userId: 'amzn1.ask.account.BUNDLE' });
       // Run from outside the project, as Lambda would: nothing can come from a node_modules folder.

@@ -138,8 +138,9 @@ it('refuses to run on AWS Lambda without a DynamoDB table, where FileDb would st
 
 describe("who may talk to the skill as Alexa", () => {
   it('verifies Alexa requests unless ALEXA_VERIFY_REQUESTS is false, and reads SKILL_ID', () => {
-    expect(loadSettings({ SKILL_ID }).alexa).toEqual({ verifyRequests: true, skillId: SKILL_ID });
-    expect(loadSettings({ ALEXA_VERIFY_REQUESTS: 'false', SKILL_ID }).alexa).toEqual({ verifyRequests: false, skillId: SKILL_ID });
+    const localSkillId = expect.stringMatching(/^local\.[0-9a-f]{16}$/);
+    expect(loadSettings({ SKILL_ID }).alexa).toEqual({ verifyRequests: true, skillId: SKILL_ID, localSkillId });
+    expect(loadSettings({ ALEXA_VERIFY_REQUESTS: 'false', SKILL_ID }).alexa).toEqual({ verifyRequests: false, skillId: SKILL_ID, localSkillId });
     expect(thrownMessage(() => loadSettings({ ALEXA_VERIFY_REQUESTS: 'no' }))).toBe('The environment is invalid:\n  - ALEXA_VERIFY_REQUESTS: expected one of true, false (given "no")');
     expect(thrownMessage(() => loadSettings({ SKILL_ID: 'my-skill' }))).toBe(
       'The environment is invalid:\n  - SKILL_ID: expected a skill id like amzn1.ask.skill.00000000-0000-0000-0000-000000000000 (given "my-skill")',

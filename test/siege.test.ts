@@ -61,7 +61,7 @@ function skill(env: Record<string, string> = {}, options?: { fdLimit?: number })
 
 /** The owner's signed trigger, as the trigger script sends it, to the emulator through the skill. */
 async function ownersTrigger(webhook: string) {
-  const [result] = await triggerEvent(weather, { endpoint: webhook, secret: SIEGE_SECRET, apiEndpoint: amazon.url, explicitEndpoint: true });
+  const [result] = await triggerEvent(weather, { endpoint: webhook, secret: SIEGE_SECRET, skillId: APPLICATION_ID, stage: 'development', apiEndpoint: amazon.url, explicitEndpoint: true });
   return result.status;
 }
 

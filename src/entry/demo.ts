@@ -8,7 +8,7 @@ import { EXIT } from 'alexa-proactive-events/cli';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { createWebhook, listen, triggerEvent } from 'jovo-plugin-proactive-events';
 import { createApp } from '../skill/app';
-import { PROJECT_ROOT, gateOptions, loadSettings } from '../settings';
+import { PROJECT_ROOT, gateOptions, loadSettings, triggerAudience } from '../settings';
 
 /**
  * `npm run demo`: the tutorial's flow on this machine, offline, with no configuration. Starts the emulator of
@@ -60,7 +60,7 @@ async function demo(keep: boolean): Promise<number> {
   for (const definition of EVENT_DEFINITIONS) {
     const built = eventFromInputs(definition.name, upcoming(definition), settings.app.locales);
     const referenceId = `demo-${definition.command}-${randomUUID()}`;
-    const plan = { endpoint: webhook, secret, apiEndpoint: emulator.url, explicitEndpoint: true, locale: settings.app.locales[0], referenceId };
+    const plan = { endpoint: webhook, secret, ...triggerAudience(settings), apiEndpoint: emulator.url, explicitEndpoint: true, locale: settings.app.locales[0], referenceId };
     const [result] = await triggerEvent(built, plan);
     const accepted = emulator.accepted.find((event) => event.referenceId === referenceId);
     const ok = result?.status === 'accepted';
@@ -101,7 +101,7 @@ function keepRunning(emulator: Emulator, webhook: string, secret: string, folder
       `  Watch the notifications: ${emulator.url}/\n` +
       `  Trigger one more:\n` +
       `    TRIGGER_SECRET=$(cat ${secretFile}) npm run trigger -- weather --alert-type SNOW_STORM --source "Weather Knows" \\\n` +
-      `      --endpoint ${webhook} --api-endpoint ${emulator.url}\n`,
+      `      --endpoint ${webhook} --api-endpoint ${emulator.url} --skill-id ${DEMO_SKILL_ID}\n`,
   );
   // Jovo exits with status 2 on SIGINT; here Ctrl-C is the normal way to stop.
   process.removeAllListeners('SIGINT');

@@ -50,6 +50,7 @@ export function createApp(settings: Settings, { db, records = defaultRecords(set
       events: settings.app.events,
       expiresInMinutes: settings.app.expiresInMinutes,
       sender: createSender(settings, records),
+      stage: settings.sending.stage,
       triggerSecret: settings.triggerSecret,
       apiEndpoints: settings.sending.allowedOrigins,
       schedules: settings.app.schedules,

@@ -15,7 +15,7 @@ export function testSettings(): Settings {
     server: { port: 0, host: '127.0.0.1', limits: {} },
     fileDbPath: path.join(dir, 'db.json'),
     sending: { tokenUrl: 'http://127.0.0.1:9/auth/o2/token', allowedOrigins: [], stage: 'development' },
-    alexa: { verifyRequests: false },
+    alexa: { verifyRequests: false, localSkillId: 'local.template-test' },
     // The send records have their own test (app.test.ts); elsewhere they would only crowd the output.
     logFormat: 'off',
   };

@@ -1,21 +1,26 @@
-import { ReplayGuard, checkReplay, triggerRequest, verifyTrigger, type TriggerData } from '../src';
+import { ReplayGuard, checkReplay, triggerRequest, verifyTrigger, type TriggerAudience, type TriggerData } from '../src';
 
 const SECRET = 'a-trigger-secret-of-enough-length';
 const NOW = Date.parse('2026-11-22T10:00:00Z');
+const SKILL_A = 'amzn1.ask.skill.00000000-0000-0000-0000-00000000000a';
+const SKILL_B = 'amzn1.ask.skill.00000000-0000-0000-0000-00000000000b';
+/** The deployment the tests' skill is: skill A at the development stage. */
+const AUDIENCE: TriggerAudience = { skillId: SKILL_A, stage: 'development' };
 const data: TriggerData = {
   event: { name: 'AMAZON.WeatherAlert.Activated', payload: { weatherAlert: { alertType: 'TORNADO' } } },
   referenceId: 'weather-1',
+  stage: 'development',
   explicitEndpoint: false,
 };
 
 function signed(overrides: Partial<Parameters<typeof triggerRequest>[0]> = {}) {
   // A copy of the data for each: tests change what they get.
-  return triggerRequest({ intent: 'WeatherAlertIntent', data: structuredClone(data), apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US', secret: SECRET, now: () => NOW, ...overrides });
+  return triggerRequest({ skillId: SKILL_A, intent: 'WeatherAlertIntent', data: structuredClone(data), apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US', secret: SECRET, now: () => NOW, ...overrides });
 }
 
 /** What a skill makes of a trigger: the door's verification, then its replay guard. */
-async function check(body: unknown, { secret = SECRET, now = NOW, replays = new ReplayGuard() } = {}) {
-  const verdict = verifyTrigger(body, { secret, now: () => now });
+async function check(body: unknown, { secret = SECRET, now = NOW, replays = new ReplayGuard(), audience = AUDIENCE } = {}) {
+  const verdict = verifyTrigger(body, { secret, audience, now: () => now });
   if (!verdict.ok) return verdict;
   const replayed = await checkReplay(replays, verdict.trigger.requestId, now);
   return replayed ? { ok: false, reason: replayed } : verdict;
@@ -26,7 +31,8 @@ it('builds a synthetic IntentRequest for the hidden intent, with the trigger in 
   expect(body.request).toMatchObject({ type: 'IntentRequest', intent: { name: 'WeatherAlertIntent' }, timestamp: '2026-11-22T10:00:00.000Z', locale: 'en-US' });
   expect(body.context.System.apiEndpoint).toBe('https://api.amazonalexa.com');
   expect(body.trigger.data).toEqual(data);
-  expect(body.trigger.signature).toMatch(/^v2=[0-9a-f]{64}$/);
+  expect(body.context.System.application.applicationId).toBe(SKILL_A);
+  expect(body.trigger.signature).toMatch(/^v3=[0-9a-f]{64}$/);
   expect(JSON.stringify(body)).not.toContain(SECRET);
 });
 
@@ -53,10 +59,48 @@ it('survives a relay that re-serializes the body: other spacing, escapes, number
   expect((await check(JSON.parse(rewritten))).ok).toBe(true);
 });
 
-it('refuses a trigger signed as v1, naming the versions', async () => {
-  const body = signed();
-  body.trigger.signature = body.trigger.signature.replace('v2=', 'v1=');
-  expect(await check(body)).toEqual({ ok: false, reason: 'the trigger is signed as v1; this skill takes v2 (update the trigger script)' });
+it('refuses a trigger signed as v2 or v1, naming the versions', async () => {
+  for (const old of ['v2', 'v1']) {
+    const body = signed();
+    body.trigger.signature = body.trigger.signature.replace('v3=', `${old}=`);
+    expect(await check(body)).toEqual({ ok: false, reason: `the trigger is signed as ${old}; this skill takes v3 (update the trigger script)` });
+  }
+});
+
+describe('a trigger names its audience', () => {
+  it('is refused by another skill that shares the secret, and says which', async () => {
+    expect(await check(signed(), { audience: { skillId: SKILL_B, stage: 'development' } })).toEqual({
+      ok: false,
+      reason: `the trigger is for the skill "${SKILL_A}" at the development stage, and this is the skill "${SKILL_B}" at the development stage: another skill; sign it for this one`,
+    });
+  });
+
+  it('is refused by the same skill at another stage', async () => {
+    expect(await check(signed(), { audience: { skillId: SKILL_A, stage: 'live' } })).toEqual({
+      ok: false,
+      reason: `the trigger is for the skill "${SKILL_A}" at the development stage, and this is the skill "${SKILL_A}" at the live stage: another stage; sign it for this one`,
+    });
+  });
+
+  it('cannot be moved to another skill or stage: the signature covers both', async () => {
+    const moved = signed();
+    moved.context.System.application.applicationId = SKILL_B;
+    moved.session.application.applicationId = SKILL_B;
+    expect(await check(moved, { audience: { skillId: SKILL_B, stage: 'development' } })).toEqual({
+      ok: false,
+      reason: 'the signature does not match: another secret, or the request was changed after signing',
+    });
+    const live = signed();
+    live.trigger.data.stage = 'live';
+    expect(await check(live, { audience: { skillId: SKILL_A, stage: 'live' } })).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signature does not match/) });
+  });
+
+  it('shows an audience it refuses on one line, whatever the signer put in it', async () => {
+    const forged = signed({ skillId: 'skill\n\u001b[2J' });
+    const verdict = await check(forged);
+    expect(verdict).toMatchObject({ ok: false, reason: expect.stringContaining('"skill\\n\\u001b[2J"') });
+    expect((verdict as { reason: string }).reason).not.toMatch(/[\u0000-\u001f]/);
+  });
 });
 
 describe('refuses', () => {
@@ -120,12 +164,12 @@ describe('refuses', () => {
 });
 
 describe('verifyTrigger, the check at the door', () => {
-  const verify = (body: unknown) => verifyTrigger(body, { secret: SECRET, now: () => NOW });
+  const verify = (body: unknown) => verifyTrigger(body, { secret: SECRET, audience: AUDIENCE, now: () => NOW });
 
   it('holds for a fresh signed trigger, and says nothing of a body it refuses', () => {
     expect(verify(signed())).toEqual({ ok: true, trigger: expect.objectContaining({ event: 'AMAZON.WeatherAlert.Activated' }) });
     expect(verify({ trigger: 'x'.repeat(1000) })).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
-    expect(verifyTrigger(signed(), { secret: undefined })).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
+    expect(verifyTrigger(signed(), { secret: undefined, audience: AUDIENCE })).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
     expect(verify(signed({ now: () => NOW - 3_600_000 }))).toEqual({ ok: false, reason: 'the trigger is 3600 s old; triggers are accepted for 5 minutes' });
   });
 
@@ -156,21 +200,21 @@ it('refuses new triggers when full rather than forget one that could be replayed
 
 it('hands on a verified trigger as the request of its signed parts alone, whatever else came with it', () => {
   const body = signed();
-  expect(verifyTrigger(body, { secret: SECRET, now: () => NOW })).toMatchObject({ ok: true, trigger: { request: body } });
+  expect(verifyTrigger(body, { secret: SECRET, audience: AUDIENCE, now: () => NOW })).toMatchObject({ ok: true, trigger: { request: body } });
   const dressed = JSON.parse(JSON.stringify(body));
   dressed.session = { new: false, sessionId: 'other', attributes: { _JOVO_STATE_: 'Checkout' }, user: { userId: 'amzn1.ask.account.VICTIM' } };
   dressed.context.System.user.userId = 'amzn1.ask.account.VICTIM';
   dressed.request.intent.slots = { item: { name: 'item', value: 'x' } };
   dressed.request.locale = 'not a locale';
   dressed.extra = { anything: true };
-  const verdict = verifyTrigger(dressed, { secret: SECRET, now: () => NOW });
+  const verdict = verifyTrigger(dressed, { secret: SECRET, audience: AUDIENCE, now: () => NOW });
   expect(verdict).toMatchObject({ ok: true, trigger: { request: { ...body, request: { ...body.request, locale: 'en-US' } } } });
   expect(JSON.stringify(verdict)).not.toMatch(/VICTIM|Checkout|anything|slots/);
 });
 
 it('accepts no trigger while the secret is too short to be safe, saying so without showing it', () => {
   const weak = 'hunter2';
-  expect(verifyTrigger(signed({ secret: weak }), { secret: weak, now: () => NOW })).toEqual({
+  expect(verifyTrigger(signed({ secret: weak }), { secret: weak, audience: AUDIENCE, now: () => NOW })).toEqual({
     ok: false,
     reason: "the skill's TRIGGER_SECRET is too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`, so it accepts no trigger",
   });

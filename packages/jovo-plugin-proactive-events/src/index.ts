@@ -36,6 +36,7 @@ export type { RunnerClock, Timed } from './schedules/runner';
 export { describeRun, runSchedule, runSchedulesLocally, runUserSchedule, scheduleReferenceId } from './schedules/run';
 export type { ScheduleRun } from './schedules/run';
 export { checkTriggerEvent, signTriggers, triggerEvent } from './trigger/client';
+export { localSkillId } from './trigger/audience';
 export { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, removeDevSession, writeDevSession } from './cli/devSession';
 export type { DevSession } from './cli/devSession';
 export type { EventToTrigger, TriggerHooks, TriggerPlan } from './trigger/client';

@@ -3,6 +3,7 @@ import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import fc from 'fast-check';
 import { TRIGGER_SECRET, close, eventRequests, startSkill } from './helpers/pipeline';
 import { launchRequest } from './helpers/requests';
+import { LOCAL_TEST_SKILL } from './helpers/app';
 
 /**
  * Reliability: hundreds of generated bad inputs at the skill's door. Each gets a clear error (a JSON 4xx, or a
@@ -54,8 +55,8 @@ it('refuses a signed trigger carrying a bad event with its problems, and sends n
   const sentBefore = eventRequests(amazon).length;
   await fc.assert(
     fc.asyncProperty(badEvents, async (event) => {
-      const data: TriggerData = { event, referenceId: 'bad', explicitEndpoint: true };
-      const body = JSON.stringify(triggerRequest({ intent: hiddenIntentName(event.name), data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET }));
+      const data: TriggerData = { event, referenceId: 'bad', stage: 'development' as const, explicitEndpoint: true };
+      const body = JSON.stringify(triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: hiddenIntentName(event.name), data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET }));
       const response = await post(body);
       if (body.includes('"__proto__"')) {
         // Refused at the door, signed or not: Jovo's copy of the request would make that field its prototype.

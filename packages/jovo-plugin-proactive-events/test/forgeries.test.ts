@@ -6,7 +6,7 @@ import { readSubscriber } from '../src';
 import type { HttpResponse } from '../src/doors/lambda';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { alexaHeaders, download } from './helpers/alexaSigning';
-import { createApp, gateOptions, lambdaFor, type Settings } from './helpers/app';
+import { createApp, gateOptions, lambdaFor, type Settings, LOCAL_TEST_SKILL } from './helpers/app';
 import { TRIGGER_SECRET, close, eventRequests, skillSettings, trigger } from './helpers/pipeline';
 import { APPLICATION_ID, intentRequest, launchRequest, skillDisabled, skillEnabled, subscriptionChanged } from './helpers/requests';
 import { useStores } from './helpers/stores';
@@ -130,8 +130,9 @@ describe.each(STORES)('on %s', (_, store) => {
 
     it("refuses a trigger it cannot verify without echoing a byte of it, in the answer or the log", async () => {
       const forged = triggerRequest({
+        skillId: LOCAL_TEST_SKILL,
         intent: 'WeatherAlertIntent',
-        data: { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, users: [REAL_USER], referenceId: 'forged-1', explicitEndpoint: true },
+        data: { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, users: [REAL_USER], referenceId: 'forged-1', stage: 'development' as const, explicitEndpoint: true },
         apiEndpoint: amazon.url,
         locale: 'en-US',
         secret: 'a-guessed-secret-of-enough-length',
@@ -148,8 +149,9 @@ describe.each(STORES)('on %s', (_, store) => {
       ['a LaunchRequest for a made-up user', { type: 'LaunchRequest' }, 'amzn1.ask.account.FROM-A-TRIGGER'],
     ])("refuses one of the owner's signed triggers, captured and turned into %s", async (__, request, userId) => {
       const captured = triggerRequest({
+        skillId: LOCAL_TEST_SKILL,
         intent: 'WeatherAlertIntent',
-        data: { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'captured-1', explicitEndpoint: true },
+        data: { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'captured-1', stage: 'development' as const, explicitEndpoint: true },
         apiEndpoint: amazon.url,
         locale: 'en-US',
         secret: TRIGGER_SECRET,
@@ -173,7 +175,7 @@ describe.each(STORES)('on %s', (_, store) => {
     it("has stored nothing of it, and still sends the owner's signed trigger to the real subscriber's region", async () => {
       expect(await store.userIds(settings)).toEqual([REAL_USER]);
       await expect(readSubscriber(store.reader(settings), REAL_USER)).resolves.toEqual(realState);
-      const run = await trigger(door.url, 'weather', '--alert-type', 'TORNADO', '--user', REAL_USER, '--json', '--secret', TRIGGER_SECRET);
+      const run = await trigger(door.url, 'weather', '--alert-type', 'TORNADO', '--user', REAL_USER, '--json', '--secret', TRIGGER_SECRET, '--skill-id', APPLICATION_ID);
       expect(run.json()).toEqual([expect.objectContaining({ status: 'accepted', user: REAL_USER })]);
       expect(eventRequests(amazon)).toHaveLength(1);
     });

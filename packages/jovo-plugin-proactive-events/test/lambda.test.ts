@@ -29,8 +29,8 @@ afterEach(() => amazon.reset());
 
 let n = 0;
 function signedTrigger(): object {
-  const data: TriggerData = { ...eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' }), referenceId: `lambda-${n++}`, explicitEndpoint: true };
-  return triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET });
+  const data: TriggerData = { ...eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' }), referenceId: `lambda-${n++}`, stage: 'development' as const, explicitEndpoint: true };
+  return triggerRequest({ skillId: APPLICATION_ID, intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET });
 }
 
 /** API Gateway REST API, payload format 1.0. */
@@ -166,7 +166,7 @@ it("takes the trigger script's --endpoint unchanged, as with a function URL", as
   await new Promise<void>((resolve) => functionUrl.listen(0, '127.0.0.1', resolve));
   try {
     const url = `http://127.0.0.1:${(functionUrl.address() as AddressInfo).port}/`;
-    const run = await trigger(url, 'weather', '--alert-type', 'SNOW_STORM', '--api-endpoint', amazon.url, '--json');
+    const run = await trigger(url, 'weather', '--alert-type', 'SNOW_STORM', '--api-endpoint', amazon.url, '--skill-id', APPLICATION_ID, '--json');
     expect(run.status).toBe(0);
     expect(run.json()).toEqual([expect.objectContaining({ status: 'accepted' })]);
   } finally {

@@ -10,7 +10,7 @@ import type { Jovo } from 'jovo-framework';
 import { DEV_SKILL_ID, ProactiveEvents, describeRun, type EventToSend, type ProactiveEventsOptions } from '../src';
 import { runTrigger } from '../src/cli';
 import { createWebhook, listen } from '../src/doors/webhook';
-import { PROJECT, createApp, gateOptions, testSettings, type Settings } from './helpers/app';
+import { PROJECT, createApp, gateOptions, testSettings, type Settings, LOCAL_TEST_SKILL } from './helpers/app';
 import { inProcessSkill } from './helpers/conversation';
 import { TRIGGER_SECRET } from './helpers/pipeline';
 import { intentRequest } from './helpers/requests';
@@ -120,8 +120,8 @@ it('sends nothing for a trigger no door admitted, and says once how to serve the
   const skill = inProcessSkill(createApp(settings));
   const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
   try {
-    const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'no-door', explicitEndpoint: true };
-    const trigger = triggerRequest({ intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET });
+    const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'no-door', stage: 'development' as const, explicitEndpoint: true };
+    const trigger = triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET });
     const user = skill.user();
     expect((await user.send(trigger)).getSpeechPlain()).toBe('OrderStatusIntent: 1 rejected.');
     await user.send(trigger);
@@ -137,8 +137,8 @@ it('sends nothing for a trigger no door admitted, and says once how to serve the
 it('says so when a Unicast goes to a user the skill has never heard from, for whom no region is stored', async () => {
   const webhook = await skill((settings) => (settings.triggerSecret = TRIGGER_SECRET));
   const user = 'amzn1.ask.account.NEVER-SEEN';
-  const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'never-seen', users: [user], explicitEndpoint: false };
-  const response = await fetch(webhook, { method: 'POST', body: JSON.stringify(triggerRequest({ intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET })) });
+  const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'never-seen', users: [user], stage: 'development' as const, explicitEndpoint: false };
+  const response = await fetch(webhook, { method: 'POST', body: JSON.stringify(triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET })) });
   const [result] = ((await response.json()) as { proactiveEvents: Array<{ status: string; warnings: Array<{ path: string; message: string }> }> }).proactiveEvents;
   expect(result.status).toBe('accepted');
   expect(result.warnings).toEqual([
@@ -150,10 +150,10 @@ it("ends a trigger's batch of users with one summary record, in counts; a single
   const summaries: SummaryRecord[] = [];
   const webhook = await skill((settings) => (settings.triggerSecret = TRIGGER_SECRET), { onSummary: (record) => void summaries.push(record) });
   const post = (data: TriggerData) =>
-    fetch(webhook, { method: 'POST', body: JSON.stringify(triggerRequest({ intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET })) });
+    fetch(webhook, { method: 'POST', body: JSON.stringify(triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET })) });
   const users = ['amzn1.ask.account.FIRST', 'amzn1.ask.account.SECOND', 'amzn1.ask.account.THIRD'];
-  await post({ event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'batch-1', users, explicitEndpoint: false });
-  await post({ event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'everyone', explicitEndpoint: true });
+  await post({ event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'batch-1', users, stage: 'development' as const, explicitEndpoint: false });
+  await post({ event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'everyone', stage: 'development' as const, explicitEndpoint: true });
   expect(summaries).toEqual([
     { run: 'trigger', name: 'OrderStatusIntent', event: ORDER, referenceId: 'batch-1', sends: 3, statuses: { accepted: 3 }, latencyMs: expect.any(Number) },
   ]);
@@ -237,9 +237,9 @@ describe('subscribers turned on and off on the emulator, as in the Alexa app', (
     const webhook = await skill((settings) => (settings.triggerSecret = TRIGGER_SECRET));
     amazon.setSkill({ url: webhook });
     const trigger = (referenceId: string) => {
-      const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId, users: [ME], explicitEndpoint: false };
+      const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId, users: [ME], stage: 'development' as const, explicitEndpoint: false };
       // The trigger names Amazon's NA host: the user's stored region (this emulator, from the change) wins.
-      return fetch(webhook, { method: 'POST', body: JSON.stringify(triggerRequest({ intent: 'OrderStatusIntent', data, apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US', secret: TRIGGER_SECRET })) });
+      return fetch(webhook, { method: 'POST', body: JSON.stringify(triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'OrderStatusIntent', data, apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US', secret: TRIGGER_SECRET })) });
     };
     const results = async (response: Response) => ((await response.json()) as { proactiveEvents: Array<{ status: string; errors: Array<{ message: string }> }> }).proactiveEvents;
 

@@ -11,7 +11,7 @@ import { readSubscriber } from '../src';
 import type { HttpResponse } from '../src/doors/lambda';
 import { DynamoDb } from '../src/stores/DynamoDb';
 import { checkSkill } from '../src/trigger/client';
-import { lambdaFor, type Settings } from './helpers/app';
+import { lambdaFor, type Settings, LOCAL_TEST_SKILL } from './helpers/app';
 import { TRIGGER_SECRET, close, eventRequests, startSkill, trigger } from './helpers/pipeline';
 import { launchRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
 import { useStores } from './helpers/stores';
@@ -125,8 +125,8 @@ describe('on DynamoDB', () => {
   });
 
   it('accepts a signed trigger once across containers: the replay guard lives in the table', async () => {
-    const data = { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'replayed-across', explicitEndpoint: true };
-    const body = JSON.stringify(triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET }));
+    const data = { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'replayed-across', stage: 'development' as const, explicitEndpoint: true };
+    const body = JSON.stringify(triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET }));
     const functionUrl = { version: '2.0', headers: { 'content-type': 'application/json' }, requestContext: { http: { method: 'POST' } }, body, isBase64Encoded: false };
     const containers = [lambdaFor(skill.settings), lambdaFor(skill.settings)];
     const results = [];
@@ -170,7 +170,7 @@ describe('on DynamoDB', () => {
       await post(subscriptionChanged({ userId: 'amzn1.ask.account.COUNT-EU', apiEndpoint: 'https://api.eu.amazonalexa.com', events: [WEATHER], timestamp: T1 }));
       await post(skillDisabled({ userId: 'amzn1.ask.account.COUNT-GONE', timestamp: T2 }));
       const weather = { event: { name: WEATHER as typeof WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } } };
-      const plan = { endpoint: counted.url, secret: TRIGGER_SECRET, apiEndpoint: amazon.url, explicitEndpoint: true };
+      const plan = { endpoint: counted.url, secret: TRIGGER_SECRET, skillId: LOCAL_TEST_SKILL, apiEndpoint: amazon.url, stage: 'development' as const, explicitEndpoint: true };
       const sent = await trigger(counted.url, 'weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url);
       expect(sent.status).toBe(0); // and a trigger#… item in the table
       const answer = await checkSkill(weather, plan);

@@ -11,7 +11,7 @@ import { runTrigger } from '../src/cli';
 import { signTriggers } from '../src/trigger/client';
 import { sendPlan } from '../src/cli/sendOptions';
 import { createWebhook, listen } from '../src/doors/webhook';
-import { EXAMPLES, createApp, gateOptions, type Settings } from './helpers/app';
+import { EXAMPLES, createApp, gateOptions, type Settings, LOCAL_TEST_SKILL } from './helpers/app';
 import { TRIGGER_SECRET, close, eventRequests, skillSettings, startSkill as startSkillAt, trigger as runTriggerAt } from './helpers/pipeline';
 import { intentRequest, subscriptionChanged } from './helpers/requests';
 
@@ -152,8 +152,8 @@ describe('what a trigger carries beyond its signature', () => {
     const server = await listen(createWebhook(app, { ...gateOptions(settings), log: () => undefined }), 0, '127.0.0.1');
     skills.push(server);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
-    const data: TriggerData = { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'dressed-1', explicitEndpoint: true };
-    const body = JSON.parse(JSON.stringify(triggerRequest({ intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: SECRET })));
+    const data: TriggerData = { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'dressed-1', stage: 'development' as const, explicitEndpoint: true };
+    const body = JSON.parse(JSON.stringify(triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: SECRET })));
     body.session = { ...body.session, new: false, attributes: { _JOVO_STATE_: 'Checkout' }, user: { userId: 'amzn1.ask.account.VICTIM' } };
     body.context.System.user.userId = 'amzn1.ask.account.VICTIM';
     body.request.intent.slots = { item: { name: 'item', value: 'x' } };
@@ -210,10 +210,10 @@ describe('refused, sending nothing', () => {
   const weatherData: TriggerData = {
     event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO' } } },
     referenceId: 'refused-1',
-    explicitEndpoint: true,
+    stage: 'development' as const, explicitEndpoint: true,
   };
   const signed = (parts: Partial<Parameters<typeof triggerRequest>[0]> = {}) =>
-    triggerRequest({ intent: 'WeatherAlertIntent', data: weatherData, apiEndpoint: amazon.url, locale: 'en-US', secret: SECRET, ...parts });
+    triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'WeatherAlertIntent', data: weatherData, apiEndpoint: amazon.url, locale: 'en-US', secret: SECRET, ...parts });
 
   afterEach(() => {
     expect(eventRequests(amazon)).toEqual([]);
@@ -277,7 +277,7 @@ describe('refused, sending nothing', () => {
     const run = await trigger('weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url, '--dry-run');
     expect(run.status).toBe(0);
     const [request] = run.json();
-    expect(request).toMatchObject({ request: { type: 'IntentRequest', intent: { name: 'WeatherAlertIntent' } }, trigger: { signature: expect.stringMatching(/^v2=/) } });
+    expect(request).toMatchObject({ request: { type: 'IntentRequest', intent: { name: 'WeatherAlertIntent' } }, trigger: { signature: expect.stringMatching(/^v3=/) } });
     expect(run.out).not.toContain(SECRET);
   });
 });
@@ -303,13 +303,13 @@ describe('the trigger script', () => {
     const weather = eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' });
     // 500 users of the longest id a store takes: one batch would be a megabyte.
     const users = Array.from({ length: 500 }, (_, i) => `amzn1.ask.account.${String(i).padStart(4, '0')}${'A'.repeat(2000)}`);
-    const triggers = signTriggers(weather, { endpoint: 'http://127.0.0.1:9/webhook', secret: SECRET, users, batchSize: 500 });
+    const triggers = signTriggers(weather, { endpoint: 'http://127.0.0.1:9/webhook', secret: SECRET, skillId: LOCAL_TEST_SKILL, stage: 'development', users, batchSize: 500 });
     expect(triggers.length).toBeGreaterThanOrEqual(4);
     for (const signed of triggers) expect(Buffer.byteLength(JSON.stringify(signed))).toBeLessThanOrEqual(MAX_TRIGGER_BYTES);
     expect(triggers.flatMap((signed) => signed.trigger.data.users!)).toEqual(users);
     const huge = { ...weather, localizedAttributes: [{ locale: 'en-US', source: 'x'.repeat(MAX_TRIGGER_BYTES) }] };
-    expect(() => signTriggers(huge, { endpoint: 'http://127.0.0.1:9/webhook', secret: SECRET })).toThrow(
-      /^the trigger is 258 KB, and a skill reads at most 256 KB: shorten the event's localized attributes$/,
+    expect(() => signTriggers(huge, { endpoint: 'http://127.0.0.1:9/webhook', secret: SECRET, skillId: LOCAL_TEST_SKILL, stage: 'development' })).toThrow(
+      /^the trigger is 257 KB, and a skill reads at most 256 KB: shorten the event's localized attributes$/,
     );
   });
 

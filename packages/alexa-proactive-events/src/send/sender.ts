@@ -123,6 +123,11 @@ export class ProactiveEventsSender {
     return this.#origins;
   }
 
+  /** The stage of sends that name none. */
+  get stage(): Stage {
+    return this.#stage;
+  }
+
   /**
    * Validates `body` (a request body, as `buildRequest` makes) and sends it to `target`: Amazon's host for a
    * region (default NA), or an allowed origin. Resolves with the outcome, whatever it is.

@@ -1,18 +1,20 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
 import { z } from 'zod';
-import { STAGES } from '../send/regions';
+import { STAGES, type Stage } from '../send/regions';
 import { UserIdSchema } from '../subscriptions';
 
 /**
  * Signed triggers: a synthetic Alexa IntentRequest that names a hidden intent (`WeatherAlertIntent`) and carries
  * the event to send, as in Jovo's tutorial, but signed with HMAC-SHA256 under a secret only the owner knows.
  * The signature travels in the JSON body (relays such as the Jovo Webhook or API Gateway keep bodies, not always
- * headers) and covers the intent, the request's timestamp and id, the apiEndpoint and the event data. v2 signs the
- * data as JSON.stringify writes it, in the order its keys arrived: a relay that re-serializes the body writes the
- * same text, and the door checks it at the cost of one pass over the body (v1 sorted every object's keys first,
- * which let a forger make the skill work for each wide object it sent).
+ * headers) and covers the trigger's audience (the skill id, in `context.System.application.applicationId`, and the
+ * stage, in the data), the intent, the request's timestamp and id, the apiEndpoint and the event data, so that a
+ * trigger for one deployment is refused by every other, whatever secret they share. The data is signed as
+ * JSON.stringify writes it, in the order its keys arrived: a relay that re-serializes the body writes the same
+ * text, and the door checks it at the cost of one pass over the body. v2 did not sign the audience; v1 sorted every
+ * object's keys first, which let a forger make the skill work for each wide object it sent.
  */
-export const TRIGGER_SIGNATURE_VERSION = 'v2';
+export const TRIGGER_SIGNATURE_VERSION = 'v3';
 /** A trigger older (or further in the future) than this is refused. */
 export const TRIGGER_MAX_AGE_MS = 5 * 60_000;
 /** The secret must be long enough that guessing it is hopeless. */
@@ -40,7 +42,8 @@ export const TriggerDataSchema = z.strictObject({
   /** Set by the sender of the trigger, so that a re-sent trigger is a duplicate, never a second notification. */
   referenceId: z.string().min(1).max(100),
   expiresInMinutes: z.number().int().optional(),
-  stage: z.enum(STAGES).optional(),
+  /** The stage the trigger is for, and sends at: the skill refuses a trigger for a stage it does not send at. */
+  stage: z.enum(STAGES),
   /**
    * True when the sender chose the region (--region, --api-endpoint). Otherwise a Unicast event goes to the
    * region the skill has stored for the user.
@@ -64,8 +67,20 @@ export interface TriggerRequest {
   trigger: { data: TriggerData; signature: string };
 }
 
+/**
+ * The deployment a trigger is for: a skill (its id, or a local identity where it has none) at a stage. A door
+ * refuses a trigger whose audience is not its own.
+ */
+export interface TriggerAudience {
+  /** The skill's id (`amzn1.ask.skill.…`), or the identity of a skill that runs without one. */
+  skillId: string;
+  stage: Stage;
+}
+
 /** What `triggerRequest` signs. */
 export interface TriggerRequestParts {
+  /** The skill the trigger is for; `data.stage` names its stage. */
+  skillId: string;
   /** The hidden intent of the event: `hiddenIntentName(data.event.name)`. */
   intent: string;
   data: TriggerData;
@@ -80,12 +95,11 @@ export interface TriggerRequestParts {
 }
 
 const TRIGGER_USER = 'amzn1.ask.account.proactive-events-trigger';
-const TRIGGER_APPLICATION = 'amzn1.ask.skill.proactive-events-trigger';
 
 /** A signed synthetic IntentRequest for a hidden intent, as the skill's door verifies it (`verifyTrigger`). */
-export function triggerRequest({ intent, data, apiEndpoint, locale, secret, now = Date.now, requestId = `trigger.${randomUUID()}` }: TriggerRequestParts): TriggerRequest {
-  const timestamp = new Date(now()).toISOString();
-  return triggerEnvelope({ intent, timestamp, requestId, apiEndpoint, data }, sign(secret, { intent, timestamp, requestId, apiEndpoint, data }), locale);
+export function triggerRequest({ skillId, intent, data, apiEndpoint, locale, secret, now = Date.now, requestId = `trigger.${randomUUID()}` }: TriggerRequestParts): TriggerRequest {
+  const parts = { skillId, intent, timestamp: new Date(now()).toISOString(), requestId, apiEndpoint, data };
+  return triggerEnvelope(parts, sign(secret, parts), locale);
 }
 
 /**
@@ -93,18 +107,19 @@ export function triggerRequest({ intent, data, apiEndpoint, locale, secret, now 
  * same for the trigger script that signs one and the door that hands a verified one on, so that no field the
  * signature does not cover (a session's attributes, a user) can reach the skill.
  */
-export function triggerEnvelope({ intent, timestamp, requestId, apiEndpoint, data }: SignedParts & { data: TriggerData }, signature: string, locale: string): TriggerRequest {
+export function triggerEnvelope({ skillId, intent, timestamp, requestId, apiEndpoint, data }: SignedParts & { data: TriggerData }, signature: string, locale: string): TriggerRequest {
   return {
     version: '1.0',
-    session: { new: true, sessionId: requestId, application: { applicationId: TRIGGER_APPLICATION }, user: { userId: TRIGGER_USER } },
-    context: { System: { application: { applicationId: TRIGGER_APPLICATION }, user: { userId: TRIGGER_USER }, apiEndpoint } },
+    session: { new: true, sessionId: requestId, application: { applicationId: skillId }, user: { userId: TRIGGER_USER } },
+    context: { System: { application: { applicationId: skillId }, user: { userId: TRIGGER_USER }, apiEndpoint } },
     request: { type: 'IntentRequest', requestId, timestamp, locale, intent: { name: intent, confirmationStatus: 'NONE' } },
     trigger: { data, signature },
   };
 }
 
-/** What the signature covers. */
+/** What the signature covers (`data` holds the stage). */
 export interface SignedParts {
+  skillId: string;
   intent: string;
   timestamp: string;
   requestId: string;
@@ -116,8 +131,8 @@ export interface SignedParts {
  * The HMAC-SHA256 signature of a trigger's signed parts under `secret`: `v2=<hex>`. Time linear in the data, with
  * the constant of JSON.stringify and the hash: nothing is sorted or checked before it.
  */
-export function sign(secret: string, { intent, timestamp, requestId, apiEndpoint, data }: SignedParts): string {
-  const message = ['proactive-events-trigger', TRIGGER_SIGNATURE_VERSION, intent, timestamp, requestId, apiEndpoint, JSON.stringify(data) ?? 'null'].join('\n');
+export function sign(secret: string, { skillId, intent, timestamp, requestId, apiEndpoint, data }: SignedParts): string {
+  const message = ['proactive-events-trigger', TRIGGER_SIGNATURE_VERSION, skillId, intent, timestamp, requestId, apiEndpoint, JSON.stringify(data) ?? 'null'].join('\n');
   return `${TRIGGER_SIGNATURE_VERSION}=${createHmac('sha256', secret).update(message).digest('hex')}`;
 }
 

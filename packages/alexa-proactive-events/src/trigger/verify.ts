@@ -2,7 +2,19 @@ import { z } from 'zod';
 import { eventOfHiddenIntent, type EventName } from '../events/names';
 import { formatPath, type Issue } from '../issues';
 import { LOCALE_PATTERN } from '../request/validate';
-import { TRIGGER_MAX_AGE_MS, TRIGGER_SIGNATURE_VERSION, TriggerDataSchema, sameSignature, sign, triggerEnvelope, triggerSecretProblem, type TriggerData, type TriggerRequest } from './sign';
+import { quoted } from '../logSafe';
+import {
+  TRIGGER_MAX_AGE_MS,
+  TRIGGER_SIGNATURE_VERSION,
+  TriggerDataSchema,
+  sameSignature,
+  sign,
+  triggerEnvelope,
+  triggerSecretProblem,
+  type TriggerAudience,
+  type TriggerData,
+  type TriggerRequest,
+} from './sign';
 
 /** A trigger whose signature, shape, intent and age hold: what a door hands on to the skill. */
 export interface VerifiedTrigger {
@@ -29,20 +41,22 @@ export type TriggerVerdict = { ok: true; trigger: VerifiedTrigger } | { ok: fals
 export interface VerifyTriggerOptions {
   /** TRIGGER_SECRET; without one every trigger is refused. */
   secret: string | undefined;
+  /** This deployment: a trigger signed for another skill or stage is refused, whatever secret they share. */
+  audience: TriggerAudience;
   /** Milliseconds since the epoch; default Date.now. */
   now?: () => number;
 }
 
 /**
  * Everything about a trigger that needs no memory, checked once, at the door: signed with `secret` over exactly
- * this content, an IntentRequest for the hidden intent of the event it carries (the signature does not cover the
+ * this content, for this `audience` (the skill and the stage), an IntentRequest for the hidden intent of the event it carries (the signature does not cover the
  * request's type or user, so a captured trigger must not become another kind of request), at most five minutes old
  * either way, and of the trigger's shape. Only the signed fields are read until the signature holds, and no reason
  * says anything of a body the owner did not sign, so a request from someone without the secret learns nothing and
  * is never echoed. The reason never contains the secret or the signature. Replays are the skill's to catch
  * (`ReplayStore`): they need memory.
  */
-export function verifyTrigger(body: unknown, { secret, now = Date.now }: VerifyTriggerOptions): TriggerVerdict {
+export function verifyTrigger(body: unknown, { secret, audience, now = Date.now }: VerifyTriggerOptions): TriggerVerdict {
   if (!secret) return { ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' };
   const weak = triggerSecretProblem(secret);
   if (weak) return { ok: false, reason: `the skill's TRIGGER_SECRET is ${weak}, so it accepts no trigger` };
@@ -53,7 +67,7 @@ export function verifyTrigger(body: unknown, { secret, now = Date.now }: VerifyT
     const version = /^(v\d{1,3})=/.exec(trigger.signature)?.[1];
     return { ok: false, reason: version ? `the trigger is signed as ${version}; this skill takes ${TRIGGER_SIGNATURE_VERSION} (update the trigger script)` : 'the signature does not match: another secret, or the request was changed after signing' };
   }
-  const signed = { intent: request.intent.name, timestamp: request.timestamp, requestId: request.requestId, apiEndpoint: context.System.apiEndpoint, data: trigger.data };
+  const signed = { skillId: context.System.application.applicationId, intent: request.intent.name, timestamp: request.timestamp, requestId: request.requestId, apiEndpoint: context.System.apiEndpoint, data: trigger.data };
   if (!sameSignature(trigger.signature, sign(secret, signed))) {
     return { ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' };
   }
@@ -73,6 +87,15 @@ export function verifyTrigger(body: unknown, { secret, now = Date.now }: VerifyT
   if (data.data.event.name !== event) {
     return { ok: false, reason: `${request.intent.name} sends ${event}, not ${data.data.event.name}` };
   }
+  if (signed.skillId !== audience.skillId || data.data.stage !== audience.stage) {
+    const wrong = signed.skillId !== audience.skillId ? 'skill' : 'stage';
+    return {
+      ok: false,
+      reason:
+        `the trigger is for the skill ${quoted(signed.skillId)} at the ${data.data.stage} stage, and this is the skill ${quoted(audience.skillId)} at the ${audience.stage} stage: ` +
+        `another ${wrong}; sign it for this one`,
+    };
+  }
   const locale = typeof request.locale === 'string' && LOCALE_PATTERN.test(request.locale) ? request.locale : 'en-US';
   const envelope = triggerEnvelope({ ...signed, data: data.data }, trigger.signature, locale);
   return { ok: true, trigger: { intent: request.intent.name, event, data: data.data, apiEndpoint: signed.apiEndpoint, requestId: signed.requestId, request: envelope } };
@@ -85,7 +108,7 @@ export function isTriggerRequest(body: unknown): boolean {
 
 /** The fields the signature covers; nothing else of the body is looked at before it holds. */
 const SignedPartsSchema = z.object({
-  context: z.object({ System: z.object({ apiEndpoint: z.string() }) }),
+  context: z.object({ System: z.object({ application: z.object({ applicationId: z.string() }), apiEndpoint: z.string() }) }),
   request: z.object({ type: z.unknown(), requestId: z.string(), timestamp: z.string(), locale: z.unknown(), intent: z.object({ name: z.string() }) }),
   trigger: z.object({ data: z.unknown().refine((data) => data !== undefined), signature: z.string() }),
 });

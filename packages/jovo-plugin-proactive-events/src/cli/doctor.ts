@@ -16,6 +16,7 @@ import {
   type AnyEventDefinition,
   type EventName,
   type Region,
+  type Stage,
 } from 'alexa-proactive-events';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import { findProjectRoot, readAppDeclaration, readEnvironment, type AppDeclaration, type Environment } from '../config/project';
@@ -24,7 +25,7 @@ import type { CheckReport } from '../trigger/check';
 import { checkSkill } from '../trigger/client';
 import { didYouMean } from './args';
 import { readDevSession } from './devSession';
-import { DEFAULT_ENDPOINT, addEndpointOptions, resolveEndpoint } from './sendOptions';
+import { DEFAULT_ENDPOINT, addAudienceOptions, addEndpointOptions, resolveEndpoint, triggerAudience } from './sendOptions';
 
 /** One line of `doctor`: what was checked, whether it holds, and what to do when it does not. */
 export interface DoctorCheck {
@@ -39,6 +40,8 @@ interface DoctorOptions {
   region?: Region;
   apiEndpoint?: string;
   secret?: string;
+  skillId?: string;
+  stage?: Stage;
   event?: string;
   json?: boolean;
 }
@@ -58,7 +61,7 @@ export function doctorCommand(program: Command, io: Io): Command {
     .addOption(new Option('--event <name>', "check this event alone (its name, or its command: weather); default: every event of app.json"))
     .addOption(new Option('--secret <secret>', 'the trigger secret (default: TRIGGER_SECRET from the environment or .env)'))
     .option('--json', 'print one JSON object: { ok, checks: [{ check, ok, message, fix? }] }');
-  addEndpointOptions(command, "where a Multicast would go: its subscribers are counted there (default NA)");
+  addAudienceOptions(addEndpointOptions(command, "where a Multicast would go: its subscribers are counted there (default NA)"));
   command.addHelpText(
     'after',
     '\nExit status 0 when every check passes, 1 when one fails.\n\nExamples:\n' +
@@ -91,7 +94,8 @@ export async function runDoctor(options: DoctorOptions, io: Io, report: (check: 
   const dev = options.endpoint === DEFAULT_ENDPOINT ? readDevSession(root) : undefined;
   report(checkManifest(root, app, dev !== undefined));
   report(await checkCredentials(env, dev !== undefined));
-  report(checkStage(env));
+  const audience = triggerAudience(options, { root, cwd: io.cwd, env, dev, app }, io);
+  report(checkStage(audience.stage, options.stage === undefined ? stageSource(env) : '--stage'));
 
   const endpoint = dev?.webhook ?? resolveEndpoint(options.endpoint, io);
   const apiEndpoint = options.apiEndpoint ?? (options.region || !dev ? REGION_ORIGINS[options.region ?? 'NA'] : dev.emulator);
@@ -107,7 +111,7 @@ export async function runDoctor(options: DoctorOptions, io: Io, report: (check: 
   }
   const answer = await checkSkill(
     eventFromInputs(definition.name, definition.example, app?.locales),
-    { endpoint, secret, apiEndpoint, explicitEndpoint: true, locale: app?.locales[0] ?? 'en-US' },
+    { endpoint, secret, ...audience, apiEndpoint, explicitEndpoint: true, locale: app?.locales[0] ?? 'en-US' },
   );
   if (answer.kind === 'failed') {
     return report({ check: 'skill', ok: false, message: answer.cause, fix: `start the skill (npm start), or pass its webhook with --endpoint` });
@@ -120,13 +124,15 @@ export async function runDoctor(options: DoctorOptions, io: Io, report: (check: 
       message: `${endpoint} refused the check trigger (${answer.status}): ${answer.reason.replace(/^Trigger refused: /, '')}`,
       fix: secretProblem
         ? "TRIGGER_SECRET here must be the skill's own: set the same in both places (or pass --secret)"
-        : /malformed/.test(answer.reason)
+        : /another (skill|stage)/.test(answer.reason)
+          ? "another deployment answered: SKILL_ID and PROACTIVE_STAGE here (or --skill-id and --stage) must be the skill's own"
+          : /malformed/.test(answer.reason)
           ? 'the skill predates check triggers: update jovo-plugin-proactive-events there and deploy'
           : undefined,
     });
   }
   report({ check: 'skill', ok: true, message: `${endpoint} answered a check trigger signed with this trigger secret (nothing was sent)` });
-  for (const check of skillChecks(answer.report, apiEndpoint, env, options.event ? [definition.name] : answer.report.publishedEvents)) report(check);
+  for (const check of skillChecks(answer.report, apiEndpoint, options.event ? [definition.name] : answer.report.publishedEvents)) report(check);
 }
 
 /** The event of --event (a name or a command), which app.json must publish; else app.json's first. */
@@ -237,17 +243,20 @@ async function checkCredentials(env: Environment, dev: boolean): Promise<DoctorC
   return { check, ok: true, message: `${where} gave client id ${clientId} a token for ${PROACTIVE_EVENTS_SCOPE}` };
 }
 
-function checkStage(env: Environment): DoctorCheck {
-  const stage = env.PROACTIVE_STAGE || 'development';
+function checkStage(stage: Stage, source: string): DoctorCheck {
   if (stage === 'live') {
-    return { check: 'stage', ok: true, message: "live (PROACTIVE_STAGE): Amazon takes live sends only for a certified, published skill; until then use development" };
+    return { check: 'stage', ok: true, message: `live (${source}): Amazon takes live sends only for a certified, published skill; until then use development` };
   }
-  if (stage !== 'development') return { check: 'stage', ok: false, message: `PROACTIVE_STAGE is ${JSON.stringify(stage)}`, fix: 'set it to development or live' };
-  return { check: 'stage', ok: true, message: "development: notifications reach the developer account's devices that have the skill enabled for testing" };
+  return { check: 'stage', ok: true, message: `development (${source}): notifications reach the developer account's devices that have the skill enabled for testing` };
+}
+
+/** Where the skill's stage was read: where the skill itself reads it. */
+function stageSource(env: Environment): string {
+  return env.PROACTIVE_STAGE ? 'PROACTIVE_STAGE' : "app.json's stage";
 }
 
 /** What the skill's report says: its credentials, the event it built, and its subscribers where a send would go. */
-function skillChecks(report: CheckReport, apiEndpoint: string, env: Environment, checked: readonly string[]): DoctorCheck[] {
+function skillChecks(report: CheckReport, apiEndpoint: string, checked: readonly string[]): DoctorCheck[] {
   const checks: DoctorCheck[] = [];
   if (!report.token) {
     checks.push({ check: "skill's credentials", ok: false, message: 'the skill has no ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET', fix: CREDENTIALS_HINT });
@@ -258,8 +267,6 @@ function skillChecks(report: CheckReport, apiEndpoint: string, env: Environment,
   }
   const others = report.origins.filter((origin) => !Object.values(REGION_ORIGINS).includes(origin as never));
   const where = `to ${report.origin ?? apiEndpoint} at ${report.stage ?? 'no stage'}; it sends its token to Amazon's hosts${others.length > 0 ? ` and ${others.join(', ')}` : ' only'}`;
-  const stage = env.PROACTIVE_STAGE || 'development';
-  const stageNote = report.stage && report.stage !== stage ? ` (its stage is ${report.stage}, PROACTIVE_STAGE here is ${stage})` : '';
   const { errors } = report;
   if (errors.length > 0) {
     const originRefused = errors.some((issue) => issue.path === 'apiEndpoint');
@@ -270,7 +277,7 @@ function skillChecks(report: CheckReport, apiEndpoint: string, env: Environment,
       fix: originRefused ? `add ${apiEndpoint} to PROACTIVE_API_ENDPOINTS where the skill runs, or send to Amazon (--region)` : undefined,
     });
   } else {
-    checks.push({ check: "skill's event", ok: true, message: `the skill built ${report.event} and would send it ${where}${stageNote}` });
+    checks.push({ check: "skill's event", ok: true, message: `the skill built ${report.event} and would send it ${where}` });
   }
   if (!report.subscribers) {
     checks.push({ check: 'subscribers', ok: false, message: report.subscribersProblem ?? 'unknown', fix: 'store users in SerialFileDb (npm start) or DynamoDb (DYNAMODB_TABLE)' });

@@ -15,10 +15,12 @@ import {
   triggerSecretProblem,
   type Region,
   type Stage,
+  type TriggerAudience,
 } from 'alexa-proactive-events';
-import { findProjectRoot, readAppDeclaration, readEnvironment } from '../config/project';
+import { findProjectRoot, readAppDeclaration, readEnvironment, type AppDeclaration, type Environment } from '../config/project';
+import { localSkillId } from '../trigger/audience';
 import type { TriggerPlan } from '../trigger/client';
-import { readDevSession } from './devSession';
+import { readDevSession, type DevSession } from './devSession';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:3000/webhook';
 export const DEFAULT_CONCURRENCY = 8;
@@ -34,6 +36,7 @@ export interface SendCliOptions {
   usersFile?: string;
   locale?: string[];
   stage?: Stage;
+  skillId?: string;
   expiresIn?: number;
   referenceId?: string;
   secret?: string;
@@ -52,6 +55,30 @@ export interface SendPlan extends TriggerPlan {
   json: boolean;
 }
 
+/** --skill-id and --stage: the deployment a trigger is for, which refuses a trigger signed for another. */
+export function addAudienceOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--skill-id <id>', "the skill the trigger is for (default: SKILL_ID from the environment or .env; without one, this project's local identity)"))
+    .addOption(
+      new Option('--stage <stage>', "the skill's stage, which it sends at (default: PROACTIVE_STAGE from the environment or .env, else app.json's stage)").choices(STAGES),
+    );
+}
+
+/**
+ * The deployment a trigger is for, as the skill reads its own settings: the skill id from --skill-id, `npm run dev`,
+ * SKILL_ID, or else the local identity of the project; the stage from --stage, PROACTIVE_STAGE, or app.json.
+ */
+export function triggerAudience(
+  given: { skillId?: string; stage?: Stage },
+  { root, cwd, env, dev, app }: { root: string | undefined; cwd: string; env: Environment; dev?: DevSession; app?: AppDeclaration },
+  io: Io,
+): TriggerAudience {
+  const skillId = given.skillId ?? dev?.skillId ?? (env.SKILL_ID || undefined) ?? localSkillId(root ?? cwd);
+  const fromEnv = env.PROACTIVE_STAGE || undefined;
+  if (fromEnv !== undefined && !(STAGES as readonly string[]).includes(fromEnv)) usage(io, `PROACTIVE_STAGE ${JSON.stringify(fromEnv)}: expected ${STAGES.join(' or ')}`);
+  return { skillId, stage: given.stage ?? (fromEnv as Stage | undefined) ?? app?.stage ?? 'development' };
+}
+
 /** --endpoint (the skill), and --region or --api-endpoint (where the skill sends). */
 export function addEndpointOptions(command: Command, region = "the users' region: sets the request's apiEndpoint to Amazon's host (default NA)"): Command {
   return command
@@ -63,11 +90,10 @@ export function addEndpointOptions(command: Command, region = "the users' region
 }
 
 export function addSendOptions(command: Command): Command {
-  return addEndpointOptions(command)
+  return addAudienceOptions(addEndpointOptions(command))
     .addOption(new Option('--user <id>', 'Unicast to this user (repeatable); without --user, Multicast').argParser(collect))
     .addOption(new Option('--users-file <file>', 'Unicast to every user in this file: one id per line, or a JSON array'))
     .addOption(new Option('--locale <locale>', "a locale of the notification text, one of app.json's where the project has one (repeatable; default: app.json's, or en-US)").argParser(collect))
-    .addOption(new Option('--stage <stage>', "development or live (default: the stage of the skill's sender)").choices(STAGES))
     .addOption(new Option('--expires-in <minutes>', `how long the notification stays, ${MIN_EXPIRY_MINUTES} to ${MAX_EXPIRY_MINUTES} minutes`).argParser(minutes))
     .addOption(new Option('--reference-id <id>', 'the idempotency key (default: a new one); re-run with it to resend safely'))
     .addOption(new Option('--secret <secret>', 'the trigger secret (default: TRIGGER_SECRET from the environment or .env)'))
@@ -88,17 +114,19 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   if (dev && !options.json) io.err(`(npm run dev: the skill at ${dev.webhook}, the emulator at ${dev.emulator} as Amazon)\n`);
   // Where the trigger goes, first: a mistyped --endpoint is named before anything that depends on it.
   const endpoint = dev?.webhook ?? resolveEndpoint(options.endpoint, io);
-  const secret = options.secret ?? dev?.secret ?? readEnvironment(root ?? io.cwd).TRIGGER_SECRET;
+  const env = readEnvironment(root ?? io.cwd);
+  const secret = options.secret ?? dev?.secret ?? env.TRIGGER_SECRET;
   if (!secret) usage(io, 'No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), pass --secret, or run npm run dev, whose skill the script finds by itself');
   const weak = triggerSecretProblem(secret);
   if (weak) usage(io, `The trigger secret (${options.secret === undefined ? 'TRIGGER_SECRET' : '--secret'}) is ${weak}`);
   const users = [...(options.user ?? []), ...(options.usersFile ? readUsers(options.usersFile, io) : [])];
-  let locales = ['en-US'];
+  let app: AppDeclaration | undefined;
   try {
-    if (root) locales = readAppDeclaration(root).locales;
+    if (root) app = readAppDeclaration(root);
   } catch (error) {
     return usage(io, (error as Error).message);
   }
+  const locales = app?.locales ?? ['en-US'];
   for (const locale of options.locale ?? []) {
     if (!LOCALE_PATTERN.test(locale)) usage(io, `--locale ${JSON.stringify(locale)}: expected a locale like en-US`);
     if (root && !locales.includes(locale)) usage(io, `--locale ${locale}: not one of this skill's locales (app.json): ${locales.join(', ')}`);
@@ -111,7 +139,7 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
     users: users.length > 0 ? [...new Set(users)] : undefined,
     locales: chosen,
     locale: chosen[0],
-    stage: options.stage,
+    ...triggerAudience(options, { root, cwd: io.cwd, env, dev, app }, io),
     expiresInMinutes: options.expiresIn,
     referenceId: options.referenceId ?? randomUUID(),
     secret,

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'http';
 import type { BaseApp } from 'jovo-framework';
-import { describeIssue, isTriggerRequest, verifyTrigger } from 'alexa-proactive-events';
+import { describeIssue, isTriggerRequest, verifyTrigger, type TriggerAudience } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
+import { localSkillId } from '../trigger/audience';
 import { handOn } from './admitted';
 import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
 import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperThan, readEnvelope, tooLarge, type Refusal } from './envelope';
@@ -10,17 +11,29 @@ import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperTh
 export interface DoorOptions extends AlexaVerifierOptions {
   /** Where refusals are reported, one line each, never with the body. Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * The identity triggers must name when `skillId` is not set (Alexa's signatures not checked, on this machine).
+   * Default: `localSkillId` of the working folder, as the trigger script run there computes it.
+   */
+  localSkillId?: string;
 }
 
-/** A door's options, with the trigger secret: the one the app's ProactiveEvents plugin was given. */
+/** A door's options, with what triggers are verified against: the app's ProactiveEvents plugin's secret and stage. */
 export interface GateOptions extends DoorOptions {
   /** TRIGGER_SECRET; without it every trigger is refused. */
   triggerSecret?: string;
+  /** The deployment a trigger must be signed for: the skill (`skillId`, or the local identity) and its stage. */
+  audience: TriggerAudience;
 }
 
-/** The trigger secret of the app's ProactiveEvents plugin, which the doors verify triggers with. */
-export function triggerSecretOf(app: BaseApp): string | undefined {
-  return (app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined)?.options.triggerSecret;
+/**
+ * What the doors of `app` verify triggers against: the secret of its ProactiveEvents plugin, and this deployment,
+ * the skill id (or the local identity without one) at the plugin's stage.
+ */
+export function triggerGate(app: BaseApp, options: Pick<DoorOptions, 'skillId' | 'localSkillId'>): Pick<GateOptions, 'triggerSecret' | 'audience'> {
+  const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
+  const skillId = options.skillId ?? options.localSkillId ?? localSkillId(process.cwd());
+  return { triggerSecret: plugin?.options.triggerSecret, audience: { skillId, stage: plugin?.stage ?? 'development' } };
 }
 
 type Refuse = (status: number, code: string, message: string) => Admission;
@@ -100,7 +113,7 @@ export class Gate {
   }
 
   #admitTrigger(body: unknown, refuse: Refuse): Admission {
-    const verified = verifyTrigger(body, { secret: this.options.triggerSecret, now: this.options.now });
+    const verified = verifyTrigger(body, { secret: this.options.triggerSecret, audience: this.options.audience, now: this.options.now });
     if (!verified.ok) {
       const issues = verified.issues?.slice(0, 3).map(describeIssue).join('; ');
       return refuse(403, 'TRIGGER_REFUSED', `Trigger refused: ${verified.reason}${issues ? `: ${issues}` : ''}`);

@@ -8,7 +8,7 @@ import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { MAX_SCHEDULE_NAME_LENGTH } from '../schedules/declaration';
 import { describeRun, runSchedule, runUserSchedule, type ScheduleRun } from '../schedules/run';
 import { errorBody, withoutTestHeader, type Refusal } from './envelope';
-import { Gate, triggerSecretOf, type DoorOptions } from './gate';
+import { Gate, triggerGate, type DoorOptions } from './gate';
 
 /** The HTTP proxy event of API Gateway (payload 1.0 or 2.0) or a Lambda function URL. */
 interface HttpEvent {
@@ -65,7 +65,7 @@ export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaO
   const serve = () => {
     if (served) return served;
     const app = createApp();
-    return (served = { app, door: new Gate({ ...gate, signatures: false, triggerSecret: triggerSecretOf(app) }) });
+    return (served = { app, door: new Gate({ ...gate, signatures: false, ...triggerGate(app, gate) }) });
   };
   return async (event, context, callback) => {
     let result: unknown;

@@ -3,7 +3,7 @@ import type { Socket } from 'net';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
 import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader } from './envelope';
-import { Gate, triggerSecretOf, type DoorOptions } from './gate';
+import { Gate, triggerGate, type DoorOptions } from './gate';
 
 /**
  * The webhook: `POST /webhook` lets in what the gate admits (Alexa's verified requests, and triggers signed with
@@ -11,7 +11,7 @@ import { Gate, triggerSecretOf, type DoorOptions } from './gate';
  * a JSON answer: a 4xx for bad input, a 500 when the app fails, never an HTML page or silence.
  */
 export function createWebhook(app: App, options: DoorOptions): RequestListener {
-  const door = new Gate({ ...options, triggerSecret: triggerSecretOf(app) });
+  const door = new Gate({ ...options, ...triggerGate(app, options) });
   const log = options.log ?? ((line: string) => console.error(line));
   const server = express();
   server.disable('x-powered-by');

@@ -11,6 +11,7 @@ import {
   type EventName,
   type ProactiveEventsSender,
   type ReplayStore,
+  type Stage,
   type SubscriberPolicy,
   type SummaryRecord,
 } from 'alexa-proactive-events';
@@ -34,6 +35,11 @@ export interface ProactiveEventsOptions {
   expiresInMinutes?: number;
   /** Sends the events; without one (no credentials) every send is refused, saying why. */
   sender?: ProactiveEventsSender | undefined;
+  /**
+   * The stage this deployment sends at (PROACTIVE_STAGE): the plugin's doors refuse a trigger signed for another.
+   * Default: the sender's, or `development` without one; given with a sender, it must be the sender's.
+   */
+  stage?: Stage;
   /**
    * TRIGGER_SECRET, which signed triggers are verified with at the plugin's doors (`createWebhook`,
    * `createLambdaHandler`). Without one every trigger is refused.
@@ -91,6 +97,8 @@ export class ProactiveEvents implements Plugin, PluginServices {
   readonly events: readonly EventName[];
   readonly expiresInMinutes: number;
   readonly sender?: ProactiveEventsSender;
+  /** The stage this deployment sends at: a trigger must be signed for it. */
+  readonly stage: Stage;
   readonly now: () => number;
   readonly schedules: readonly Schedule[];
   readonly scheduleEndpoint?: string;
@@ -109,6 +117,10 @@ export class ProactiveEvents implements Plugin, PluginServices {
     this.events = options.events;
     this.expiresInMinutes = options.expiresInMinutes ?? DEFAULT_EXPIRY_MINUTES;
     this.sender = options.sender;
+    if (options.stage && options.sender && options.stage !== options.sender.stage) {
+      throw new Error(`ProactiveEvents: stage ${options.stage} differs from the sender's stage ${options.sender.stage}; leave stage out: the plugin takes the sender's`);
+    }
+    this.stage = options.stage ?? options.sender?.stage ?? 'development';
     this.now = options.now ?? Date.now;
     this.#replays = options.replays;
     this.#origins = origins(options);

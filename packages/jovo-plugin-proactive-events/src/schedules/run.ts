@@ -127,7 +127,7 @@ function triggerData(plugin: ProactiveEvents, schedule: Schedule | UserSchedule,
     localizedAttributes: content.localizedAttributes?.map((entry) => ({ ...entry })),
     referenceId,
     expiresInMinutes: schedule.expiresInMinutes,
-    stage: schedule.stage,
+    stage: schedule.stage ?? plugin.stage,
     // PROACTIVE_API_ENDPOINT (the emulator) takes every scheduled send; otherwise a Unicast user's stored region wins.
     explicitEndpoint: plugin.scheduleEndpoint !== undefined,
   };
@@ -146,7 +146,7 @@ async function handle(app: BaseApp, data: TriggerData, apiEndpoint: string, loca
   const intent = hiddenIntentName(data.event.name as never);
   const requestId = `schedule.${randomUUID()}`;
   const timestamp = new Date().toISOString();
-  const request = triggerEnvelope({ intent, timestamp, requestId, apiEndpoint, data }, unsigned(data), locale);
+  const request = triggerEnvelope({ skillId: SCHEDULED_RUN, intent, timestamp, requestId, apiEndpoint, data }, unsigned(data), locale);
   const trigger: VerifiedTrigger = { intent, event: data.event.name as never, data, apiEndpoint, requestId, request };
   const host = new InProcessHost(handOnScheduled(trigger));
   await app.handle(host);
@@ -155,6 +155,9 @@ async function handle(app: BaseApp, data: TriggerData, apiEndpoint: string, loca
   if (!results) throw new Error(`the skill answered the schedule's ${intent} without results`);
   return results;
 }
+
+/** The application id of a scheduled run's request: it comes from no skill's door, and names none. */
+const SCHEDULED_RUN = 'proactive-events.scheduled-run';
 
 /** A scheduled run carries no signature; this marks it as such wherever its request is seen (a log, a debugger). */
 function unsigned(data: TriggerData): string {

@@ -32,6 +32,10 @@ export interface TriggerPlan {
   endpoint: string;
   /** The skill's TRIGGER_SECRET. */
   secret: string;
+  /** The skill the triggers are for (its SKILL_ID, or `localSkillId` of its project): another refuses them. */
+  skillId: string;
+  /** The stage of the skill the triggers are for, and send at: a skill at another stage refuses them. */
+  stage: Stage;
   /**
    * `context.System.apiEndpoint`: where the skill sends the event.
    * @default 'https://api.amazonalexa.com' (NA)
@@ -43,7 +47,6 @@ export interface TriggerPlan {
   users?: readonly string[];
   /** The request's locale. @default 'en-US' */
   locale?: string;
-  stage?: Stage;
   expiresInMinutes?: number;
   /** The idempotency key, the same for every user of a fan-out. Default: a new UUID. */
   referenceId?: string;
@@ -164,12 +167,12 @@ function signTrigger({ event, localizedAttributes }: EventToTrigger, plan: Trigg
     ...(users && { users }),
     referenceId: plan.referenceId,
     ...(plan.expiresInMinutes !== undefined && { expiresInMinutes: plan.expiresInMinutes }),
-    ...(plan.stage && { stage: plan.stage }),
+    stage: plan.stage,
     explicitEndpoint: plan.explicitEndpoint ?? false,
     ...(check && { check: true as const }),
   };
   const apiEndpoint = plan.apiEndpoint ?? REGION_ORIGINS.NA;
-  return triggerRequest({ intent: hiddenIntentName(event.name), data, apiEndpoint, locale: plan.locale ?? 'en-US', secret: plan.secret });
+  return triggerRequest({ skillId: plan.skillId, intent: hiddenIntentName(event.name), data, apiEndpoint, locale: plan.locale ?? 'en-US', secret: plan.secret });
 }
 
 /**

@@ -7,7 +7,7 @@ import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { runTrigger } from '../../src/cli';
 import type { DoctorCheck } from '../../src/cli/doctor';
 import { TRIGGER_SECRET, close, eventRequests, startSkill } from '../helpers/pipeline';
-import { EU_ENDPOINT, subscriptionChanged } from '../helpers/requests';
+import { APPLICATION_ID, EU_ENDPOINT, subscriptionChanged } from '../helpers/requests';
 
 /**
  * `doctor` against the emulator as Amazon and a running skill: everything passes; then each failure alone gives
@@ -46,6 +46,7 @@ beforeAll(async () => {
   amazon = await createEmulator({ port: 0, clients: { [CLIENT.id]: CLIENT.secret } });
   skill = await startSkill([amazon], (settings) => {
     settings.app.events = EVENTS;
+    settings.alexa.skillId = APPLICATION_ID;
     settings.sending.credentials = { clientId: CLIENT.id, clientSecret: CLIENT.secret };
   });
   // Both users subscribed to both events, their requests coming through the emulator as their region.
@@ -57,7 +58,7 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([amazon.close(), close(skill.server)]));
 
-const ENV = { ALEXA_CLIENT_ID: CLIENT.id, ALEXA_CLIENT_SECRET: CLIENT.secret, TRIGGER_SECRET };
+const ENV = { ALEXA_CLIENT_ID: CLIENT.id, ALEXA_CLIENT_SECRET: CLIENT.secret, TRIGGER_SECRET, SKILL_ID: APPLICATION_ID };
 
 async function doctor({ cwd = project, env = {}, args = [] }: { cwd?: string; env?: Record<string, string>; args?: string[] } = {}) {
   let out = '';
@@ -175,6 +176,7 @@ it('names a region with no subscribers for a Multicast, and where they are', asy
 it('names subscribers without a stored region for a Unicast, and an origin the skill will not send its token to', async () => {
   // A skill that trusts Amazon's hosts alone: a subscription change through the emulator keeps no region.
   const other = await startSkill([amazon], (settings) => {
+    settings.alexa.skillId = APPLICATION_ID;
     settings.app.events = EVENTS;
     settings.sending.credentials = { clientId: CLIENT.id, clientSecret: CLIENT.secret };
     settings.sending.allowedOrigins = [];

@@ -5,7 +5,7 @@ import { ProactiveEventsSender, TokenClient, type EventName, type Stage } from '
 import type { Db, Handler, Jovo } from 'jovo-framework';
 import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
-import { ProactiveEvents, SerialFileDb, type ProactiveEventsOptions, createLambdaHandler, hiddenIntentHandlers, readAppDeclaration, skillEventHandlers, type DoorOptions, type LambdaHandler, type LambdaOptions } from '../../src';
+import { ProactiveEvents, SerialFileDb, type ProactiveEventsOptions, createLambdaHandler, localSkillId, hiddenIntentHandlers, readAppDeclaration, skillEventHandlers, type DoorOptions, type LambdaHandler, type LambdaOptions } from '../../src';
 
 /** Amazon's schema page examples, as request bodies, which the library ships. */
 export const EXAMPLES = path.join(path.dirname(require.resolve('alexa-proactive-events/package.json')), 'examples');
@@ -62,9 +62,20 @@ export function createApp(settings: Settings, { db, plugin }: { db?: Db; plugin?
   return app;
 }
 
+/**
+ * The identity of a test skill without a skill id: its project's local identity, which the trigger script run in
+ * that project signs for.
+ */
+export const LOCAL_TEST_SKILL = localSkillId(PROJECT);
+
 /** The doors' options for `settings`. */
 export function gateOptions({ alexa }: Settings): DoorOptions {
-  return { skillId: alexa.skillId, signatures: alexa.verifyRequests };
+  return { skillId: alexa.skillId, localSkillId: LOCAL_TEST_SKILL, signatures: alexa.verifyRequests };
+}
+
+/** The deployment of `settings`, which its triggers must be signed for. */
+export function audienceOf({ alexa, sending }: Settings): { skillId: string; stage: Stage } {
+  return { skillId: alexa.skillId ?? LOCAL_TEST_SKILL, stage: sending.stage };
 }
 
 /** DynamoDB, loaded only by the tests that use it: the AWS SDK takes a while to load. */

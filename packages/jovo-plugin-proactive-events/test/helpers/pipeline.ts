@@ -5,7 +5,7 @@ import type { Emulator } from 'alexa-proactive-events/emulator';
 import { runTrigger } from '../../src/cli';
 import type { DoorOptions } from '../../src/doors/gate';
 import { createWebhook, listen } from '../../src/doors/webhook';
-import { PROJECT, createApp, gateOptions, testSettings, type Settings } from './app';
+import { PROJECT, audienceOf, createApp, gateOptions, testSettings, type Settings } from './app';
 
 export const TRIGGER_SECRET = randomBytes(32).toString('hex');
 
@@ -34,14 +34,26 @@ export async function startSkill(
   const settings = skillSettings(amazon);
   change(settings);
   const server = await listen(createWebhook(createApp(settings), { ...gateOptions(settings), log: () => undefined, ...gate }), 0, '127.0.0.1');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, server, settings };
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+  skillIds.set(url, audienceOf(settings).skillId);
+  return { url, server, settings };
 }
+
+/** The skill id of each webhook `startSkill` started: the trigger script is told it, as its owner's .env would. */
+const skillIds = new Map<string, string>();
 
 /** Runs the trigger script in-process against `webhook`, with the trigger secret unless the arguments name one. */
 export async function trigger(webhook: string, ...argv: string[]) {
   let out = '';
   let err = '';
-  const status = await runTrigger([...argv, ...(argv.includes('--endpoint') ? [] : ['--endpoint', webhook]), ...(argv.includes('--secret') ? [] : ['--secret', TRIGGER_SECRET])], {
+  const skillId = skillIds.get(webhook);
+  const given = (flag: string) => argv.includes(flag);
+  const defaults = [
+    ...(given('--endpoint') ? [] : ['--endpoint', webhook]),
+    ...(given('--secret') ? [] : ['--secret', TRIGGER_SECRET]),
+    ...(given('--skill-id') || !skillId ? [] : ['--skill-id', skillId]),
+  ];
+  const status = await runTrigger([...argv, ...defaults], {
     out: (text) => (out += text),
     err: (text) => (err += text),
     cwd: PROJECT,
