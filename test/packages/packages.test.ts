@@ -244,6 +244,16 @@ describe('both packages, in a new Jovo v3 app', () => {
       const { stdout } = await exec(bin, ['weather', '--alert-type', 'TORNADO', '--endpoint', webhook, '--api-endpoint', amazon, '--secret', secret, '--json'], { cwd: dir, env });
       expect(JSON.parse(stdout)).toMatchObject({ event: 'AMAZON.WeatherAlert.Activated', status: 'accepted', httpStatus: 202 });
 
+      // The plugin's events limit what is sent, whatever the sender would take: it was given no published events.
+      const order = await exec(bin, ['order', '--status', 'ORDER_SHIPPED', '--seller', 'Amazon', '--endpoint', webhook, '--api-endpoint', amazon, '--secret', secret, '--json'], { cwd: dir, env }).catch(
+        (error: { stdout: string }) => error,
+      );
+      expect(JSON.parse(order.stdout)).toMatchObject({
+        event: 'AMAZON.OrderStatus.Updated',
+        status: 'rejected',
+        errors: [{ path: 'event.name', message: expect.stringContaining("is not one of the events this skill publishes (the plugin's events: AMAZON.WeatherAlert.Activated)") }],
+      });
+
       const accepted = (await (await fetch(`${amazon}/events`)).json()) as Array<{ audience: string; text: string }>;
       expect(accepted.map(({ audience, text }) => [audience, text])).toEqual([
         ['amzn1.ask.account.NEW-APP', 'There is a snow storm alert for your area.'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOCALE_PATTERN } from './request/validate';
+import { quoted } from './logSafe';
 import { originOf } from './send/regions';
 
 /** DynamoDB refuses partition keys over 2,048 bytes; Alexa's user ids are a few hundred characters. */
@@ -124,17 +125,32 @@ export function isAtLeastAsNew(timestamp: string, than: string | undefined): boo
 }
 
 /**
- * The event names in a `AlexaSkillEvent.ProactiveSubscriptionChanged` body, or `undefined` if the body is not of
- * that shape. A missing `subscriptions` list means no subscriptions, as an empty one does.
+ * The event names in the body of an `AlexaSkillEvent.ProactiveSubscriptionChanged` request (`request.body`): the
+ * events the user is still subscribed to. A missing body or `subscriptions` list means none, as an empty one does.
+ * Throws a TypeError for a value that is not such a body (the whole request, or its `request`, say), rather than
+ * answer "none" and have the user stored as unsubscribed; the error names the fields it found and what is expected.
+ * @see https://developer.amazon.com/docs/smapi/skill-events-in-alexa-skills.html
  */
-export function subscribedEventNames(body: unknown): string[] | undefined {
-  const parsed = SubscriptionChangedBodySchema.safeParse(body ?? {});
-  return parsed.success ? (parsed.data.subscriptions ?? []).map((s) => s.eventName) : undefined;
+export function subscribedEventNames(body: unknown): string[] {
+  if (body === undefined || body === null) return [];
+  const parsed = SubscriptionChangedBodySchema.safeParse(body);
+  if (parsed.success) return (parsed.data.subscriptions ?? []).map((s) => s.eventName);
+  const expected = 'subscribedEventNames takes request.body of a ProactiveSubscriptionChanged request, { subscriptions: [{ eventName }] }';
+  if (typeof body !== 'object' || Array.isArray(body)) throw new TypeError(`${expected}; it was given ${Array.isArray(body) ? 'an array' : `a ${typeof body}`}`);
+  const envelope = ENVELOPE_FIELDS.filter((field) => Object.hasOwn(body, field));
+  if (envelope.length > 0) throw new TypeError(`${expected}; it was given an object with ${envelope.map((field) => quoted(field)).join(', ')}: a request, not its body`);
+  throw new TypeError(`${expected}; its subscriptions are not a list of { eventName }`);
 }
 
-const SubscriptionChangedBodySchema = z.object({
-  subscriptions: z.array(z.object({ eventName: z.string() })).optional(),
-});
+/**
+ * The body as Amazon documents it; other fields are let through (Amazon may add some), but none a request envelope
+ * has, so that a whole request or its `request` is no body.
+ */
+const SubscriptionChangedBodySchema = z
+  .looseObject({ subscriptions: z.array(z.object({ eventName: z.string() })).optional() })
+  .refine((body) => !ENVELOPE_FIELDS.some((field) => Object.hasOwn(body, field)));
+
+const ENVELOPE_FIELDS = ['version', 'session', 'context', 'request', 'type', 'requestId', 'timestamp', 'body'];
 
 function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;

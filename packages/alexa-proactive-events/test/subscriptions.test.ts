@@ -68,9 +68,22 @@ describe('subscribedEventNames', () => {
     expect(subscribedEventNames(undefined)).toEqual([]);
   });
 
-  it('refuses a body of another shape', () => {
-    expect(subscribedEventNames({ subscriptions: [{ name: WEATHER }] })).toBeUndefined();
-    expect(subscribedEventNames('subscriptions')).toBeUndefined();
+  it('refuses a body of another shape with an error, never "no subscriptions"', () => {
+    const expected = 'subscribedEventNames takes request.body of a ProactiveSubscriptionChanged request, { subscriptions: [{ eventName }] }';
+    expect(() => subscribedEventNames({ subscriptions: [{ name: WEATHER }] })).toThrow(new TypeError(`${expected}; its subscriptions are not a list of { eventName }`));
+    expect(() => subscribedEventNames('subscriptions')).toThrow(new TypeError(`${expected}; it was given a string`));
+  });
+
+  it('refuses the whole request, or its request object, which would read as unsubscribed from all', () => {
+    const request = {
+      type: 'AlexaSkillEvent.ProactiveSubscriptionChanged',
+      requestId: 'amzn1.echo-api.request.1',
+      timestamp: '2026-11-22T10:00:00Z',
+      body: { subscriptions: [{ eventName: WEATHER }] },
+    };
+    expect(() => subscribedEventNames({ version: '1.0', context: {}, request })).toThrow(/it was given an object with "version", "context", "request": a request, not its body$/);
+    expect(() => subscribedEventNames(request)).toThrow(/it was given an object with "type", "requestId", "timestamp", "body": a request, not its body$/);
+    expect(subscribedEventNames(request.body)).toEqual([WEATHER]);
   });
 });
 

@@ -114,6 +114,17 @@ it('refuses a trigger secret too short to be safe, when the plugin is made', () 
   );
 });
 
+it("refuses to send an event outside the plugin's events, from a handler or a trigger, though the sender would take it", async () => {
+  const webhook = await skill((settings) => (settings.triggerSecret = TRIGGER_SECRET), { events: ['AMAZON.WeatherAlert.Activated'] });
+  const why = "is not one of the events this skill publishes (the plugin's events: AMAZON.WeatherAlert.Activated); add it there, and to the skill's manifest, to send it; nothing was sent";
+  expect(await say(webhook, 'ShipMyOrderIntent')).toBe(`rejected ${why}`);
+  const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'not-published', users: ['amzn1.ask.account.ONE', 'amzn1.ask.account.TWO'], stage: 'development' as const, explicitEndpoint: true };
+  const response = await fetch(webhook, { method: 'POST', body: JSON.stringify(triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET })) });
+  const results = ((await response.json()) as { proactiveEvents: SendResult[] }).proactiveEvents;
+  expect(results).toEqual(data.users.map((user) => expect.objectContaining({ user, status: 'rejected', errors: [{ path: 'event.name', message: why, value: ORDER }] })));
+  expect(amazon.received).toEqual([]);
+});
+
 it('sends nothing for a trigger no door admitted, and says once how to serve the app', async () => {
   const settings = testSettings();
   settings.triggerSecret = TRIGGER_SECRET;

@@ -215,6 +215,8 @@ export class ProactiveEventsContext {
     if (replayed) return this.#respond(name, [refusedResult(name, data.referenceId, `Trigger refused: ${replayed}`)]);
     const event = { name, payload: data.event.payload };
     if (data.check) return this.#check(event, data, apiEndpoint);
+    const unpublished = this.#unpublished(name, data.referenceId);
+    if (unpublished) return this.#respond(name, data.users ? data.users.map((user) => ({ ...unpublished, user })) : [unpublished]);
     if (!data.users) return this.#respond(name, [await this.#send(event, { ...data, apiEndpoint })]);
     const startedAt = performance.now();
     const results = await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => this.#sendToUser(event, user, data, apiEndpoint));
@@ -294,8 +296,10 @@ export class ProactiveEventsContext {
     const where = { apiEndpoint: request.getApiEndpoint() as string | undefined, locale: request.request?.locale };
     let change: SubscriberChange;
     if (type === 'AlexaSkillEvent.ProactiveSubscriptionChanged') {
-      const events = subscribedEventNames(this.jovo.$alexaSkill?.getSkillEventBody());
-      if (!events) {
+      let events: string[];
+      try {
+        events = subscribedEventNames(this.jovo.$alexaSkill?.getSkillEventBody());
+      } catch {
         Log.warn(`ProactiveEvents: ignored a subscription change whose body is not { subscriptions: [{ eventName }] }`);
         return false;
       }
@@ -340,8 +344,9 @@ export class ProactiveEventsContext {
     { user, apiEndpoint, localizedAttributes, referenceId, expiresInMinutes, stage }: Omit<SendOptions, 'to'> & { user?: string; apiEndpoint: string },
   ): Promise<SendResult> {
     const sender = this.plugin.sender;
-    if (!sender) {
-      const result = refusedResult(event.name, referenceId ?? null, 'The skill cannot send events: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET');
+    const unpublished = this.#unpublished(event.name, referenceId ?? null);
+    if (unpublished || !sender) {
+      const result = unpublished ?? refusedResult(event.name, referenceId ?? null, 'The skill cannot send events: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET');
       return user === undefined ? result : { ...result, user };
     }
     const body = buildRequest({
@@ -353,6 +358,13 @@ export class ProactiveEventsContext {
       now: () => new Date(this.plugin.now()),
     });
     return sender.send(body, { apiEndpoint, stage });
+  }
+
+  /** The refusal of an event the plugin was not told to publish (its `events`), whatever the sender would take. */
+  #unpublished(name: string, referenceId: string | null): SendResult | undefined {
+    if ((this.publishedEvents as readonly string[]).includes(name)) return undefined;
+    const message = `is not one of the events this skill publishes (the plugin's events: ${this.publishedEvents.join(', ')}); add it there, and to the skill's manifest, to send it; nothing was sent`;
+    return refusedResult(name as EventName, referenceId, '', [{ path: 'event.name', message, value: name }]);
   }
 
   #respond(name: string, results: SendResult[]): SendResult[] {
