@@ -31,6 +31,11 @@ export const SubscriberStateSchema = z.object({
   apiEndpoint: z.string().optional(),
   /** The locale of the user's latest request, e.g. `en-US`. */
   locale: z.string().optional(),
+  /**
+   * `request.timestamp` of the newest SkillDisabled applied: the tombstone of the user's data. A write that began
+   * before it (another request of the user, still holding what it loaded) must not bring that data back.
+   */
+  disabledAt: z.string().optional(),
 });
 /** What the skill knows about one user's notifications (see SubscriberStateSchema). */
 export type SubscriberState = z.infer<typeof SubscriberStateSchema>;
@@ -49,8 +54,8 @@ export type SubscriberChange =
 /**
  * The state after `change`. An event older than the state's `updatedAt` changes nothing; an event with the same
  * timestamp is applied (Amazon's timestamps have one-second precision, and a redelivery carries the same content).
- * Disabling the skill keeps only an empty subscription list and its time, so that an older event delivered later
- * cannot bring the user's data back.
+ * Disabling the skill keeps only an empty subscription list and its time (`updatedAt`, and `disabledAt`, which
+ * stays through a later enable), so that an older event delivered later cannot bring the user's data back.
  */
 export function applySubscriberChange(state: SubscriberState | undefined, change: SubscriberChange): SubscriberState {
   const current = state ?? {};
@@ -62,7 +67,7 @@ export function applySubscriberChange(state: SubscriberState | undefined, change
   }
   switch (change.kind) {
     case 'skillDisabled':
-      return { subscriptions: [], updatedAt: change.timestamp };
+      return { subscriptions: [], updatedAt: change.timestamp, disabledAt: change.timestamp };
     case 'skillEnabled':
       return { ...current, ...defined({ apiEndpoint: change.apiEndpoint, locale: change.locale }), updatedAt: change.timestamp };
     case 'subscriptionsChanged':

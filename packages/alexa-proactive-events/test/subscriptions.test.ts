@@ -32,7 +32,15 @@ describe('applySubscriberChange', () => {
     expect(applySubscriberChange(broken, { kind: 'skillDisabled', timestamp: '2020-01-01T00:00:00Z' })).toEqual({
       subscriptions: [],
       updatedAt: '2020-01-01T00:00:00Z',
+      disabledAt: '2020-01-01T00:00:00Z',
     });
+  });
+
+  it('keeps the time of the newest disable through a later enable: the tombstone a write begun before it is checked against', () => {
+    const disabled = applySubscriberChange(subscribed, { kind: 'skillDisabled', timestamp: '2026-11-22T11:00:00Z' });
+    expect(disabled).toEqual({ subscriptions: [], updatedAt: '2026-11-22T11:00:00Z', disabledAt: '2026-11-22T11:00:00Z' });
+    const enabled = applySubscriberChange(disabled, { kind: 'skillEnabled', timestamp: '2026-11-22T12:00:00Z', locale: 'en-US' });
+    expect(enabled).toEqual({ subscriptions: [], updatedAt: '2026-11-22T12:00:00Z', disabledAt: '2026-11-22T11:00:00Z', locale: 'en-US' });
   });
 
   it('keeps the region and locale when a change does not carry them', () => {

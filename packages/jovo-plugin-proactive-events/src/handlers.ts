@@ -32,7 +32,7 @@ export const skillEventHandlers: Handler = {
   async 'AlexaSkillEvent.SkillDisabled'(this: Jovo) {
     const context = proactiveEvents(this);
     // Disabling deletes the user's data, their own schedules with it: on AWS too.
-    if (context.recordSkillEvent()) await context.removeDisabledSchedules();
+    if (context.recordSkillEvent()) await context.forgetDisabledUser();
   },
 };
 

@@ -10,13 +10,13 @@ function freshDb() {
   return { db, file, rows: () => JSON.parse(fs.readFileSync(file, 'utf8')) as Array<Record<string, unknown>> };
 }
 
-it('writes the file in FileDb\'s format, one row per user', async () => {
+it('writes the file in FileDb\'s format, one row per user, with the count of its saves', async () => {
   const { db, rows } = freshDb();
   await db.save('u1', 'userData', { data: { proactive: { locale: 'en-US' } } }, '2026-11-22T10:00:00Z');
   await db.save('u2', 'userData', { data: {} });
   expect(rows()).toEqual([
-    { userId: 'u1', userData: { data: { proactive: { locale: 'en-US' } } }, updatedAt: '2026-11-22T10:00:00Z' },
-    { userId: 'u2', userData: { data: {} } },
+    { userId: 'u1', userData: { data: { proactive: { locale: 'en-US' } } }, updatedAt: '2026-11-22T10:00:00Z', version: 1 },
+    { userId: 'u2', userData: { data: {} }, version: 1 },
   ]);
 });
 

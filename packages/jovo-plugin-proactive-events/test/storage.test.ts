@@ -78,7 +78,7 @@ describe.each(STORES)('with %s', (_, store) => {
     await send(launchRequest({ userId, apiEndpoint: amazonEu.url }));
     await send(subscriptionChanged({ userId, events: [WEATHER], timestamp: T1 }));
     await send(skillDisabled({ userId, timestamp: T2 }));
-    await expect(readSubscriber(db, userId)).resolves.toEqual({ userId, subscriptions: [], updatedAt: T2 });
+    await expect(readSubscriber(db, userId)).resolves.toEqual({ userId, subscriptions: [], updatedAt: T2, disabledAt: T2 });
   });
 
   it('routes Unicast to the region stored for the user', async () => {

@@ -70,14 +70,14 @@ describe('skill enabled and disabled', () => {
     await user.send(launchRequest({ userId: user.userId, apiEndpoint: EU_ENDPOINT }));
     await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T1 }));
     await user.send(skillDisabled({ userId: user.userId, timestamp: T2 }));
-    await expect(user.stored()).resolves.toEqual({ userId: user.userId, subscriptions: [], updatedAt: T2 });
+    await expect(user.stored()).resolves.toEqual({ userId: user.userId, subscriptions: [], updatedAt: T2, disabledAt: T2 });
   });
 
   it('does not bring a disabled user back when an older subscription event is delivered late', async () => {
     const user = skill.user();
     await user.send(skillDisabled({ userId: user.userId, timestamp: T2 }));
     await user.send(subscriptionChanged({ userId: user.userId, events: [WEATHER], timestamp: T1, apiEndpoint: EU_ENDPOINT }));
-    await expect(user.stored()).resolves.toEqual({ userId: user.userId, subscriptions: [], updatedAt: T2 });
+    await expect(user.stored()).resolves.toEqual({ userId: user.userId, subscriptions: [], updatedAt: T2, disabledAt: T2 });
   });
 
   it('ignores a disable event older than the user\'s current state', async () => {

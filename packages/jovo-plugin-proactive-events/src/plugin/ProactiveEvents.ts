@@ -21,6 +21,7 @@ import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules
 import { RemoteUserSchedules, type UserSchedulerOptions } from '../schedules/remote';
 import { storedUserSchedules } from '../schedules/users';
 import { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, type SubscriberCounts, type SubscriberRecord } from '../stores/subscribers';
+import { atomicStore, type AtomicUserStore } from '../stores/userChanges';
 import { ProactiveEventsContext } from './context';
 import type { PluginServices } from './services';
 
@@ -109,7 +110,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
   #app?: BaseApp;
   #warnedNoStore = false;
   #warnedNoDoor = false;
-  readonly #userScheduleFollowers = new Set<(user: string, schedules: UserSchedule[]) => void>();
+  readonly #userScheduleFollowers = new Set<(user: string) => void | Promise<void>>();
 
   constructor(readonly options: ProactiveEventsOptions) {
     const weak = options.triggerSecret === undefined ? undefined : triggerSecretProblem(options.triggerSecret);
@@ -167,11 +168,11 @@ export class ProactiveEvents implements Plugin, PluginServices {
       if (triggerResults && response) response.proactiveEvents = triggerResults;
       if (checkReport && response) response[CHECK_REPORT_KEY] = checkReport;
     });
-    // After the user was saved: whoever runs users' schedules (the local runner) learns what changed.
-    app.middleware('response')?.use(({ jovo }: HandleRequest) => {
-      if (this.#userScheduleFollowers.size === 0) return;
-      const changed = jovo?.$proactiveEvents?.changedUserSchedules();
-      if (changed) for (const follower of this.#userScheduleFollowers) follower(jovo!.$user.getId()!, changed);
+    // After the user was saved, before the response goes out: whoever runs users' schedules (the local runner)
+    // learns whose changed, and has read them by the time the user hears the answer.
+    app.middleware('platform.output')?.use(async ({ jovo }: HandleRequest) => {
+      if (this.#userScheduleFollowers.size === 0 || !jovo?.$proactiveEvents?.changedUserSchedules()) return;
+      await Promise.all([...this.#userScheduleFollowers].map((follower) => follower(jovo.$user.getId()!)));
     });
   }
 
@@ -183,7 +184,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
   async readSubscriber(userId: string): Promise<SubscriberRecord | undefined> {
     const db = this.#app?.$db;
     if (!db) return undefined;
-    return readSubscriber(db, userId, this.#columnName());
+    return readSubscriber(db, userId, this.columnName());
   }
 
   /** A user's own schedules (`this.$proactiveEvents.schedule`), read from the app's database, by name. */
@@ -191,7 +192,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
     const db = this.#app?.$db;
     if (!db) return {};
     const row = (await db.load(userId)) as Record<string, { data?: Record<string, unknown> } | undefined> | undefined;
-    return storedUserSchedules(row?.[this.#columnName()]?.data);
+    return storedUserSchedules(row?.[this.columnName()]?.data);
   }
 
   /**
@@ -204,7 +205,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
     const keyColumn = db.config?.primaryKeyColumn ?? 'userId';
     const listed: Array<{ user: string; schedules: UserSchedule[] }> = [];
     for (const row of await db.all()) {
-      const schedules = Object.values(storedUserSchedules((row[this.#columnName()] as { data?: Record<string, unknown> } | undefined)?.data));
+      const schedules = Object.values(storedUserSchedules((row[this.columnName()] as { data?: Record<string, unknown> } | undefined)?.data));
       if (schedules.length > 0) listed.push({ user: String(row[keyColumn]), schedules });
     }
     return listed;
@@ -218,7 +219,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
     const db = this.#app?.$db as
       | { all?: () => Promise<Array<Record<string, unknown>>>; scanUsers?: (path: readonly string[], limit: number) => Promise<{ values: unknown[]; truncated: boolean }> }
       | undefined;
-    const column = this.#columnName();
+    const column = this.columnName();
     if (typeof db?.all === 'function') {
       const rows = await db.all();
       const stored = rows.slice(0, MAX_COUNTED_USERS).map((row) => (row[column] as { data?: Record<string, unknown> } | undefined)?.data?.[STATE_KEY]);
@@ -231,8 +232,12 @@ export class ProactiveEvents implements Plugin, PluginServices {
     return undefined;
   }
 
-  /** Calls `follower` with a user's schedules each time a request saved a change to them; returns how to stop. */
-  followUserSchedules(follower: (user: string, schedules: UserSchedule[]) => void): () => void {
+  /**
+   * Calls `follower` with a user's id each time a request changed that user's schedules (set one up, removed one,
+   * disabled the skill), once the request saved; the follower reads them from the database (`readUserSchedules`),
+   * which has them as every request left them. Returns how to stop.
+   */
+  followUserSchedules(follower: (user: string) => void | Promise<void>): () => void {
     this.#userScheduleFollowers.add(follower);
     return () => this.#userScheduleFollowers.delete(follower);
   }
@@ -242,7 +247,13 @@ export class ProactiveEvents implements Plugin, PluginServices {
     return this.#userScheduleFollowers.size > 0 || this.remoteUserSchedules !== undefined;
   }
 
-  #columnName(): string {
+  /** The app's database, when it changes one user in one step (SerialFileDb, DynamoDb). */
+  userStore(): AtomicUserStore | undefined {
+    return atomicStore(this.#app?.$db);
+  }
+
+  /** The column of Jovo's user data in the app's database. */
+  columnName(): string {
     return (this.#app?.config.plugin as { JovoUser?: { columnName?: string } } | undefined)?.JovoUser?.columnName ?? 'userData';
   }
 

@@ -1,6 +1,7 @@
 import type { Jovo } from 'jovo-framework';
 import { Log } from 'jovo-core';
 import { admitChange, applySubscriberChange, type SubscriberChange, type SubscriberPolicy, type SubscriberState } from 'alexa-proactive-events';
+import { USER_SCHEDULES_KEY } from '../schedules/users';
 import { STATE_KEY, parseState } from '../stores/subscribers';
 
 /** Jovo's user data as a database holds it (`userData` of the item); `data` is `this.$user.$data`. */
@@ -15,17 +16,24 @@ export interface UserData {
  */
 export class StateChanges {
   readonly #applied: SubscriberChange[] = [];
-  /** True when this request's disabling of the skill deleted the user's other data. */
-  #wiped = false;
+  /** The state as this request loaded it: its tombstone (`disabledAt`) tells whether a disable came after. */
+  readonly #loaded: SubscriberState | undefined;
 
   constructor(
     private readonly jovo: Jovo,
     private readonly policy: () => SubscriberPolicy,
-  ) {}
+  ) {
+    this.#loaded = this.state;
+  }
 
   /** The user's state as this request sees it, or `undefined` if nothing is stored yet. */
   get state(): SubscriberState | undefined {
     return parseState(this.jovo.$user.$data?.[STATE_KEY]);
+  }
+
+  /** The state as this request loaded it. */
+  get loaded(): SubscriberState | undefined {
+    return this.#loaded;
   }
 
   /** Applies a change as far as the policy admits it (see `admitChange`); true when the state changed. */
@@ -37,32 +45,40 @@ export class StateChanges {
     const before = this.state;
     const after = applySubscriberChange(before, admitted);
     if (JSON.stringify(after) === JSON.stringify(before ?? {})) return false;
-    this.jovo.$user.$data = { ...this.jovo.$user.$data, [STATE_KEY]: after };
-    if (admitted.kind === 'skillDisabled') {
-      // Disabling the skill deletes the user's data, keeping only when it happened.
-      this.jovo.$user.$data = { [STATE_KEY]: after };
-      this.#wiped = true;
-    }
+    // Disabling the skill deletes the user's data, keeping only when it happened.
+    this.jovo.$user.$data = admitted.kind === 'skillDisabled' ? { [STATE_KEY]: after } : { ...this.jovo.$user.$data, [STATE_KEY]: after };
     return true;
   }
 
   /**
-   * What this request saves of its user when another request saved the same user after this one loaded it (see
-   * DynamoDb): this request's changes made again on the stored state, so that both requests count and the newest
-   * skill event wins, whatever order they were saved in. The rest of the user data stays as this request left it,
-   * unless this request's disabling of the skill no longer applies, which leaves the stored data.
+   * What this request saves of its user when another request saved the same user after this one loaded it (the
+   * plugin's stores: SerialFileDb, DynamoDb): this request's changes made again on the stored state, so that both
+   * requests count and the newest skill event wins, whatever order they were saved in. Deletion wins: when a
+   * disable was stored after this request loaded the user, nothing this request held of the user comes back (only
+   * a skill event newer than the disable changes the state); when this request's own disable still applies, all
+   * of the user's data goes. Otherwise the rest of the user data is this request's, but for the user's own
+   * schedules, which only ever change in the store itself (`schedule`, `unschedule`), so the stored ones stay.
    */
-  rebase(attempted: UserData, stored: UserData | undefined): UserData {
-    let state = parseState(stored?.data?.[STATE_KEY]);
-    let disabled = false;
+  rebase(attempted: UserData, stored: UserData | undefined): UserData | undefined {
+    const storedState = parseState(stored?.data?.[STATE_KEY]);
+    const disabledMeanwhile = storedState?.disabledAt !== undefined && storedState.disabledAt !== this.#loaded?.disabledAt;
+    let state = storedState;
     for (const change of this.#applied) {
-      const next = applySubscriberChange(state, change);
-      if (change.kind === 'skillDisabled' && JSON.stringify(next) !== JSON.stringify(state ?? {})) disabled = true;
-      state = next;
+      // What a request learned of a user who has since disabled the skill (their region, their locale) is theirs no more.
+      if (disabledMeanwhile && change.kind === 'request') continue;
+      state = applySubscriberChange(state, change);
     }
-    const others = { ...((this.#wiped ? stored?.data : attempted.data) ?? {}) };
-    delete others[STATE_KEY];
-    const data = disabled ? {} : others;
-    return { ...attempted, data: state ? { ...data, [STATE_KEY]: state } : data };
+    const withState = (data: Record<string, unknown>) => (state ? { ...data, [STATE_KEY]: state } : data);
+    if (state?.disabledAt !== storedState?.disabledAt) return { data: withState({}) };
+    if (disabledMeanwhile) return { ...stored, data: withState(withoutKeys(stored?.data, [STATE_KEY])) };
+    const schedules = stored?.data?.[USER_SCHEDULES_KEY];
+    const data = withoutKeys(attempted.data, [STATE_KEY, USER_SCHEDULES_KEY]);
+    return { ...attempted, data: withState(schedules === undefined ? data : { ...data, [USER_SCHEDULES_KEY]: schedules }) };
   }
+}
+
+function withoutKeys(data: Record<string, unknown> | undefined, keys: readonly string[]): Record<string, unknown> {
+  const copy = { ...(data ?? {}) };
+  for (const key of keys) delete copy[key];
+  return copy;
 }

@@ -2,16 +2,20 @@ import type { Jovo } from 'jovo-framework';
 import { Log } from 'jovo-core';
 import type { AlexaRequest } from 'jovo-platform-alexa';
 import {
+  applySubscriberChange,
   buildRequest,
   checkReplay,
   describeIssue,
   eventOfHiddenIntent,
   originOf,
+  printable,
+  quoted,
   refusedResult,
   subscribedEventNames,
   summaryRecord,
   validateRequest,
   type EventName,
+  type Issue,
   type LocalizedAttributes,
   type ProactiveEvent,
   type SendResult,
@@ -25,6 +29,8 @@ import { isScheduledRun } from '../doors/admitted';
 import type { UserSchedule } from '../schedules/declaration';
 import { nextRun } from '../schedules/times';
 import { USER_SCHEDULES_KEY, checkUserSchedule, storedUserSchedules, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
+import { STATE_KEY, parseState } from '../stores/subscribers';
+import type { UserChange } from '../stores/userChanges';
 import type { CheckReport } from '../trigger/check';
 import { StateChanges, type UserData } from './changes';
 import { mapConcurrently } from './pool';
@@ -76,8 +82,12 @@ export class ProactiveEventsContext {
   readonly #changes: StateChanges;
   /** The user's own schedules as loaded (as stored, unparsed), to tell whether this request changed them. */
   readonly #schedulesAtLoad: string | undefined;
-  /** The user's own schedules when this request disabled the skill, which deleted them. */
-  #disabledWith?: UserSchedule[];
+  /** Why a change of the user's schedules found the user disabled since this request loaded them. */
+  #disabledMeanwhile?: Issue;
+  /** The user's data as loaded. */
+  readonly #loadedData: Record<string, unknown> | undefined;
+  /** The SkillDisabled this request applied, for `forgetDisabledUser`. */
+  #disable?: SubscriberChange;
 
   constructor(
     private readonly jovo: Jovo,
@@ -86,6 +96,7 @@ export class ProactiveEventsContext {
     private readonly trigger?: VerifiedTrigger,
   ) {
     this.#changes = new StateChanges(jovo, () => plugin.policy());
+    this.#loadedData = jovo.$user.$data;
     this.#schedulesAtLoad = JSON.stringify(jovo.$user.$data?.[USER_SCHEDULES_KEY]);
   }
 
@@ -129,15 +140,18 @@ export class ProactiveEventsContext {
   /**
    * Sets up a schedule of this user's own ("remind me every Tuesday"): app.json's schedule fields without `to` and
    * `region` (`name`, `cron` or `at`, `timezone`, `event`, ...), sent to this user alone, in their stored region,
-   * at each of its times. It is kept with the user's data (saved with this request) under its name, which a second
-   * call replaces; disabling the skill deletes it. Checked as app.json's schedules are, the event included: a
-   * refusal names each problem and keeps nothing. `npm start` runs these (docs/schedules.md).
+   * at each of its times, at least MIN_USER_SCHEDULE_INTERVAL_MINUTES apart. It is kept with the user's data under
+   * its name, which a second call replaces; disabling the skill deletes it. Checked as app.json's schedules are,
+   * the event included: a refusal names each problem and keeps nothing. With SerialFileDb or DynamoDb it is
+   * written at once, its limit (MAX_USER_SCHEDULES) checked in the same step, so `scheduled` means kept, however
+   * many requests of the user run at once; on AWS it is then created in EventBridge Scheduler, and removed again if
+   * the table no longer has it. `npm start` runs these (docs/schedules.md).
    */
   async schedule(input: UserScheduleInput): Promise<ScheduleResult> {
     const user = this.jovo.$user.getId();
     const name = typeof input?.name === 'string' ? input.name : null;
     const refuse = (errors: ScheduleResult['errors']): ScheduleResult => {
-      Log.warn(`ProactiveEvents: schedule ${name ?? '(no name)'} refused: ${errors.map(describeIssue).join('; ')}`);
+      Log.warn(printable(`ProactiveEvents: schedule ${name === null ? '(no name)' : quoted(name, 80)} refused: ${errors.map(describeIssue).join('; ')}`));
       return { status: 'refused', name, errors, warnings: [] };
     };
     if (!user) return refuse([{ path: '', message: 'this request has no user, so there is nobody to keep a schedule for' }]);
@@ -145,16 +159,26 @@ export class ProactiveEventsContext {
     const checked = checkUserSchedule(input, this.publishedEvents, user, now);
     if ('errors' in checked) return refuse(checked.errors);
     const { schedule } = checked;
-    const schedules = this.#userSchedules();
-    if (!(schedule.name in schedules) && Object.keys(schedules).length >= MAX_USER_SCHEDULES) {
-      return refuse([{ path: 'name', message: `this user has ${MAX_USER_SCHEDULES} schedules already, the most one may keep: unschedule one first`, value: schedule.name }]);
+    let problem: Issue | undefined;
+    await this.#updateSchedules(now, (schedules) => {
+      problem = this.#disabledMeanwhile ?? (!(schedule.name in schedules) && Object.keys(schedules).length >= MAX_USER_SCHEDULES ? tooMany(schedule.name) : undefined);
+      return problem ? undefined : { ...schedules, [schedule.name]: schedule };
+    });
+    if (problem) return refuse([problem]);
+    const remote = this.plugin.remoteUserSchedules;
+    if (remote) {
+      try {
+        await remote.put(user, schedule);
+      } catch (error) {
+        await this.#updateSchedules(now, (schedules) => (isSame(schedules[schedule.name], schedule) ? without(schedules, schedule.name) : undefined));
+        return refuse([{ path: '', message: `EventBridge Scheduler did not keep it: ${(error as Error).name}: ${(error as Error).message}; nothing was kept` }]);
+      }
+      // Disabled (or replaced) while Scheduler was asked: what the table does not keep must not run.
+      if (!isSame((await this.plugin.readUserSchedules(user))[schedule.name], schedule)) {
+        await remote.delete(user, schedule.name).catch(() => undefined);
+        return refuse([{ path: '', message: 'the user disabled the skill (or replaced this schedule) while it was set up; nothing was kept' }]);
+      }
     }
-    try {
-      await this.plugin.remoteUserSchedules?.put(user, schedule);
-    } catch (error) {
-      return refuse([{ path: '', message: `EventBridge Scheduler did not keep it: ${(error as Error).name}: ${(error as Error).message}; nothing was kept` }]);
-    }
-    this.jovo.$user.$data = { ...this.jovo.$user.$data, [USER_SCHEDULES_KEY]: { ...schedules, [schedule.name]: schedule } };
     const warnings: ScheduleResult['warnings'] = [];
     // As a run judges: a user the skill has no subscriptions on record for is sent to (Amazon decides).
     const subscribed = this.state?.subscriptions;
@@ -169,13 +193,45 @@ export class ProactiveEventsContext {
 
   /** Removes this user's schedule of that name (from EventBridge Scheduler too); false when they have none. */
   async unschedule(name: string): Promise<boolean> {
-    const schedules = this.#userSchedules();
     const user = this.jovo.$user.getId();
-    if (!(name in schedules) || !user) return false;
-    await this.plugin.remoteUserSchedules?.delete(user, name);
-    delete schedules[name];
-    this.jovo.$user.$data = { ...this.jovo.$user.$data, [USER_SCHEDULES_KEY]: schedules };
+    if (!user) return false;
+    let removed = false;
+    await this.#updateSchedules(new Date(this.plugin.now()), (schedules) => {
+      removed = name in schedules;
+      return removed ? without(schedules, name) : undefined;
+    });
+    if (!removed) return false;
+    await this.plugin.remoteUserSchedules
+      ?.delete(user, name)
+      .catch((error: Error) => Log.warn(printable(`ProactiveEvents: could not delete ${userScheduleKey(user, name)} from EventBridge Scheduler (its next run will): ${error.message}`)));
     return true;
+  }
+
+  /**
+   * Changes this user's own schedules as one step of the app's database (SerialFileDb, DynamoDb: `updateUser`), on
+   * what it holds now rather than what this request loaded, and shows the result in `this.$user.$data`; with
+   * another database, in this request's data, which Jovo saves at the end of the request. `change` gets the
+   * schedules that will still run, and returns them changed, or undefined to change nothing.
+   */
+  async #updateSchedules(now: Date, change: (schedules: Record<string, UserSchedule>) => Record<string, UserSchedule> | undefined): Promise<void> {
+    const user = this.jovo.$user.getId()!;
+    const store = this.plugin.userStore();
+    const update = (column: UserData | undefined): UserData | undefined => {
+      const data = column?.data ?? {};
+      const disabledAt = parseState(data[STATE_KEY])?.disabledAt;
+      this.#disabledMeanwhile =
+        disabledAt !== this.#changes.loaded?.disabledAt ? { path: '', message: 'the user disabled the skill while this request ran; nothing was kept' } : undefined;
+      const next = change(runningSchedules(data, now));
+      return next && { ...column, data: { ...data, [USER_SCHEDULES_KEY]: next } };
+    };
+    if (!store) {
+      const changed = update({ data: this.jovo.$user.$data });
+      if (changed) this.jovo.$user.$data = changed.data!;
+      return;
+    }
+    const stored = (await store.updateUser(user, this.plugin.columnName(), update as UserChange)) as UserData | undefined;
+    const schedules = stored?.data?.[USER_SCHEDULES_KEY];
+    this.jovo.$user.$data = schedules === undefined ? without(this.jovo.$user.$data ?? {}, USER_SCHEDULES_KEY) : { ...this.jovo.$user.$data, [USER_SCHEDULES_KEY]: schedules };
   }
 
   /** This user's own schedules (`schedule`), as stored. */
@@ -183,16 +239,14 @@ export class ProactiveEventsContext {
     return Object.values(this.#userSchedules());
   }
 
-  /** @internal This user's schedules if this request changed them (set up, removed, the skill disabled), else undefined. */
-  changedUserSchedules(): UserSchedule[] | undefined {
-    if (this.trigger || JSON.stringify(this.jovo.$user.$data?.[USER_SCHEDULES_KEY]) === this.#schedulesAtLoad) return undefined;
-    return this.userSchedules();
+  /** @internal Whether this request changed the user's schedules (set one up, removed one, disabled the skill). */
+  changedUserSchedules(): boolean {
+    return !this.trigger && JSON.stringify(this.jovo.$user.$data?.[USER_SCHEDULES_KEY]) !== this.#schedulesAtLoad;
   }
 
   /** The user's schedules that will still run (a one-off whose time has passed is gone, as on AWS). */
   #userSchedules(): Record<string, UserSchedule> {
-    const now = new Date(this.plugin.now());
-    return Object.fromEntries(Object.entries(storedUserSchedules(this.jovo.$user.$data)).filter(([, schedule]) => nextRun(schedule, now)));
+    return runningSchedules(this.jovo.$user.$data, new Date(this.plugin.now()));
   }
 
   /**
@@ -308,24 +362,41 @@ export class ProactiveEventsContext {
       change = { kind: 'skillEnabled', timestamp, ...where };
     } else if (type === 'AlexaSkillEvent.SkillDisabled') {
       change = { kind: 'skillDisabled', timestamp };
-      this.#disabledWith = this.userSchedules();
     } else {
       throw new Error(`recordSkillEvent handles Alexa skill events, not ${type}`);
     }
-    return this.apply(change);
+    const changed = this.apply(change);
+    if (changed && change.kind === 'skillDisabled') this.#disable = change;
+    return changed;
   }
 
   /**
-   * Removes from EventBridge Scheduler the user's own schedules that disabling the skill deleted from their data
-   * (`recordSkillEvent` on `SkillDisabled`). What Scheduler does not delete now is deleted at its next run, which
-   * finds no schedule of that name with the user.
+   * Completes a `SkillDisabled` that `recordSkillEvent` applied: deletes the user's data in the app's database at
+   * once (SerialFileDb, DynamoDb: in one step, so that what other requests of the user wrote meanwhile goes too),
+   * and removes from EventBridge Scheduler every schedule of the user's that the database held then. What
+   * Scheduler does not delete now is deleted at its next run, which finds no schedule of that name with the user.
    */
-  async removeDisabledSchedules(): Promise<void> {
+  async forgetDisabledUser(): Promise<void> {
     const user = this.jovo.$user.getId();
+    const disable = this.#disable;
+    if (!user || !disable) return;
+    const store = this.plugin.userStore();
+    let wiped = Object.values(storedUserSchedules(this.#loadedData));
+    if (store) {
+      await store.updateUser(user, this.plugin.columnName(), (column) => {
+        const data = (column as UserData | undefined)?.data;
+        const state = parseState(data?.[STATE_KEY]);
+        const next = applySubscriberChange(state, disable);
+        // Already wiped, or enabled again since this disable: nothing of now is this disable's to delete.
+        wiped = next.disabledAt === state?.disabledAt ? [] : Object.values(storedUserSchedules(data));
+        return wiped.length === 0 && next.disabledAt === state?.disabledAt ? undefined : { data: { [STATE_KEY]: next } };
+      });
+    }
     const remote = this.plugin.remoteUserSchedules;
-    if (!user || !remote || !this.#disabledWith) return;
-    for (const { name } of this.#disabledWith) {
-      await remote.delete(user, name).catch((error: Error) => Log.warn(`ProactiveEvents: could not delete ${userScheduleKey(user, name)} from EventBridge Scheduler (its next run will): ${error.message}`));
+    for (const { name } of remote ? wiped : []) {
+      await remote!
+        .delete(user, name)
+        .catch((error: Error) => Log.warn(printable(`ProactiveEvents: could not delete ${userScheduleKey(user, name)} from EventBridge Scheduler (its next run will): ${error.message}`)));
     }
   }
 
@@ -334,8 +405,8 @@ export class ProactiveEventsContext {
     return this.#changes.apply(change);
   }
 
-  /** @internal What to save when another request saved this user first (see `StateChanges.rebase`, DynamoDb). */
-  rebase(attempted: UserData, stored: UserData | undefined): UserData {
+  /** @internal What to save when another request saved this user first (see `StateChanges.rebase`); undefined: nothing. */
+  rebase(attempted: UserData, stored: UserData | undefined): UserData | undefined {
     return this.#changes.rebase(attempted, stored);
   }
 
@@ -375,4 +446,23 @@ export class ProactiveEventsContext {
     this.jovo.tell(`${name}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}.`);
     return results;
   }
+}
+
+/** The schedules in a user's data that will still run (a one-off whose time has passed is gone, as on AWS). */
+function runningSchedules(data: Record<string, unknown> | undefined, now: Date): Record<string, UserSchedule> {
+  return Object.fromEntries(Object.entries(storedUserSchedules(data)).filter(([, schedule]) => nextRun(schedule, now)));
+}
+
+function tooMany(name: string): Issue {
+  return { path: 'name', message: `this user has ${MAX_USER_SCHEDULES} schedules already, the most one may keep: unschedule one first`, value: name };
+}
+
+function isSame(a: unknown, b: unknown): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}
+
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
 }

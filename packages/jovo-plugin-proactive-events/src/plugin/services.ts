@@ -1,6 +1,8 @@
 import type { RemoteUserSchedules } from '../schedules/remote';
 import type { EventName, ProactiveEventsSender, ReplayStore, SubscriberPolicy, SummaryRecord } from 'alexa-proactive-events';
+import type { UserSchedule } from '../schedules/declaration';
 import type { SubscriberCounts, SubscriberRecord } from '../stores/subscribers';
+import type { AtomicUserStore } from '../stores/userChanges';
 
 /** What a request's `this.$proactiveEvents` needs of the plugin that made it. */
 export interface PluginServices {
@@ -15,6 +17,12 @@ export interface PluginServices {
   policy(): SubscriberPolicy;
   /** Another user's stored state, from the app's database. */
   readSubscriber(userId: string): Promise<SubscriberRecord | undefined>;
+  /** A user's own schedules as the app's database holds them now, by name. */
+  readUserSchedules(userId: string): Promise<Record<string, UserSchedule>>;
+  /** The app's database, when it changes one user in one step (SerialFileDb, DynamoDb). */
+  userStore(): AtomicUserStore | undefined;
+  /** The column of Jovo's user data in the app's database (`userData`). */
+  columnName(): string;
   /** Whether anything runs the schedules users set up (this process, or EventBridge Scheduler). */
   readonly runsUserSchedules: boolean;
   /** Users' own schedules in EventBridge Scheduler, if the plugin keeps them there. */

@@ -13,6 +13,7 @@ import {
   type TriggerData,
   type Region,
   type VerifiedTrigger,
+  printable,
   userHash,
 } from 'alexa-proactive-events';
 import { handOnScheduled } from '../doors/admitted';
@@ -232,7 +233,17 @@ export async function runSchedulesLocally(app: BaseApp, log: (line: string) => v
   };
   const stored = await plugin.listUserSchedules();
   for (const { user, schedules } of stored ?? []) follow(user, schedules, true);
-  const unfollow = plugin.followUserSchedules(follow);
+  // One user's changes are read one after another, each from the database as it is then: the last read has them all,
+  // however the requests that made them overlapped.
+  const reading = new Map<string, Promise<void>>();
+  const unfollow = plugin.followUserSchedules((user) => {
+    const read = (reading.get(user) ?? Promise.resolve())
+      .then(async () => follow(user, Object.values(await plugin.readUserSchedules(user))))
+      .catch((error: Error) => log(`Schedules of user ${userHash(user)} could not be read: ${printable(error.message)}`));
+    reading.set(user, read);
+    void read.then(() => reading.get(user) === read && reading.delete(user));
+    return read;
+  });
   const stop = () => {
     unfollow();
     runner.stop();

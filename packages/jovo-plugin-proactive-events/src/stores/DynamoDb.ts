@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { BaseApp, Db, Jovo } from 'jovo-framework';
-import { REPLAY_WINDOW_MS, type ReplayStore } from 'alexa-proactive-events';
+import { REPLAY_WINDOW_MS, quoted, type ReplayStore } from 'alexa-proactive-events';
 import { REPLAY_KEY_PREFIX, reservedUserIdProblem } from './keys';
-import type { UserData } from '../plugin/changes';
+import { LoadedVersions, pluginRebase, type AtomicUserStore, type LoadedVersion, type Rebase, type UserChange } from './userChanges';
 
 /** The table, and how saves that lose a race are made again. */
 export interface DynamoDbOptions {
@@ -15,10 +15,11 @@ export interface DynamoDbOptions {
   region?: string;
   /**
    * What to save when another request saved the same user after this one loaded it: given this request's data
-   * and the data now stored, the data to save on top of it. Default: the plugin's changes of this request made
-   * again on the stored data (`this.$proactiveEvents.rebase`), or this request's data as it is.
+   * and the data now stored, the data to save on top of it, or undefined to save nothing. Default: the plugin's
+   * changes of this request made again on the stored data (`this.$proactiveEvents.rebase`), or this request's
+   * data as it is.
    */
-  rebase?: (attempted: unknown, stored: unknown, jovo?: Jovo) => unknown;
+  rebase?: Rebase;
   /**
    * Tries of a save that keeps losing races.
    * @default 25
@@ -36,14 +37,15 @@ export const EXPIRES_AT = 'expiresAt';
  * `userId`, Jovo's user data in the column it names, `updatedAt` when Jovo sets it), so a table that integration
  * filled keeps working. Unlike it, a save never overwrites a save it has not seen: each item carries a version, a
  * save is conditional on the version its request loaded, and one that loses the race is rebased on what was
- * stored and tried again. Reads are strongly consistent.
+ * stored and tried again; a user deleted after the request loaded it stays deleted. `updateUser` changes one user
+ * as one step, conditional in the same way. Reads are strongly consistent.
  */
-export class DynamoDb implements Db {
+export class DynamoDb implements Db, AtomicUserStore {
   readonly name = 'DynamoDb';
   readonly needsWriteFileAccess = false;
   readonly #client: DynamoDBDocumentClient;
   /** For each request, the version it loaded of each user: null when there was no item. */
-  readonly #loaded = new WeakMap<object, Map<string, number | null>>();
+  readonly #loaded = new LoadedVersions();
 
   constructor(readonly options: DynamoDbOptions) {
     const { endpoint, region } = options;
@@ -63,43 +65,52 @@ export class DynamoDb implements Db {
 
   /** The user's item without its version, or undefined; remembers the version for this request's save. */
   async load(userId: string, jovo?: Jovo): Promise<Record<string, unknown> | undefined> {
-    userKey(userId);
-    const { Item } = await this.#table(this.#client.send(new GetCommand({ TableName: this.options.tableName, Key: { userId }, ConsistentRead: true })));
-    if (jovo) this.#versions(jovo).set(userId, Item ? Number(Item[VERSION] ?? 0) : null);
-    if (!Item) return undefined;
-    const { [VERSION]: _version, ...item } = Item;
+    const { item, version } = await this.#get(userId);
+    this.#loaded.set(jovo, userId, version);
     return item;
   }
 
   /**
    * Saves `data` in the column `key`, if nobody saved the user since this request loaded it; otherwise loads what
-   * was saved, rebases `data` on it, and tries again. Outside a request (no `jovo`), it overwrites.
+   * was saved, rebases `data` on it, and tries again. A user deleted since this request loaded it is not saved
+   * again. Outside a request (no `jovo`), it overwrites.
    */
   async save(userId: string, key: string, data: unknown, updatedAt?: string, jovo?: Jovo): Promise<void> {
     userKey(userId);
     const maxAttempts = this.options.maxAttempts ?? 25;
     for (let attempt = 1; ; attempt++) {
-      const loaded = jovo ? this.#versions(jovo).get(userId) : undefined;
+      const loaded = this.#loaded.get(jovo, userId);
       const version = (loaded ?? 0) + 1;
       try {
-        await this.#table(
-          this.#client.send(
-            new PutCommand({
-              TableName: this.options.tableName,
-              Item: { userId, [key]: data, ...(updatedAt && { updatedAt }), [VERSION]: version },
-              ...condition(loaded),
-            }),
-          ),
-        );
-        if (jovo) this.#versions(jovo).set(userId, version);
+        await this.#put({ userId, [key]: data, ...(updatedAt && { updatedAt }), [VERSION]: version }, loaded);
+        this.#loaded.set(jovo, userId, version);
         return;
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= maxAttempts) throw error;
       }
-      // Another request saved first: start again from what it stored. A random pause keeps racers out of step.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      // Another request saved first: start again from what it stored.
+      await pause(attempt);
       const stored = await this.load(userId, jovo);
+      if (loaded !== null && stored === undefined) return; // deleted since this request loaded it: it stays deleted
       data = (this.options.rebase ?? pluginRebase)(data, stored?.[key], jovo);
+      if (data === undefined) return;
+    }
+  }
+
+  /** Reads the user's column, applies `change` and writes the result, as one step; resolves with what is stored. */
+  async updateUser(userId: string, key: string, change: UserChange): Promise<unknown> {
+    const maxAttempts = this.options.maxAttempts ?? 25;
+    for (let attempt = 1; ; attempt++) {
+      const { item, version } = await this.#get(userId);
+      const next = change(item?.[key]);
+      if (next === undefined) return item?.[key];
+      try {
+        await this.#put({ ...item, userId, [key]: next, [VERSION]: (version ?? 0) + 1 }, version);
+        return next;
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= maxAttempts) throw error;
+      }
+      await pause(attempt);
     }
   }
 
@@ -179,16 +190,27 @@ export class DynamoDb implements Db {
     }
   }
 
-  #versions(jovo: Jovo): Map<string, number | null> {
-    let versions = this.#loaded.get(jovo);
-    if (!versions) this.#loaded.set(jovo, (versions = new Map()));
-    return versions;
+  /** The user's item without its version, and the version: null when there is no item. */
+  async #get(userId: string): Promise<{ item?: Record<string, unknown>; version: LoadedVersion }> {
+    userKey(userId);
+    const { Item } = await this.#table(this.#client.send(new GetCommand({ TableName: this.options.tableName, Key: { userId }, ConsistentRead: true })));
+    if (!Item) return { version: null };
+    const { [VERSION]: version, ...item } = Item;
+    return { item, version: Number(version ?? 0) };
+  }
+
+  /** Puts `item` if the stored one is still at `loaded` (absent, unversioned, or that version); unconditionally if undefined. */
+  async #put(item: Record<string, unknown>, loaded: LoadedVersion | undefined): Promise<void> {
+    await this.#table(this.#client.send(new PutCommand({ TableName: this.options.tableName, Item: item, ...condition(loaded) })));
   }
 }
 
-/** This request's notification changes made again on what another request stored. */
-function pluginRebase(attempted: unknown, stored: unknown, jovo?: Jovo): unknown {
-  return jovo?.$proactiveEvents?.rebase(attempted as UserData, stored as UserData | undefined) ?? attempted;
+/**
+ * The wait before the next try of a write that lost a race: random, and longer with each loss (up to 250 ms), so
+ * that many requests of one user (a fan-out's, a burst of skill events) fall out of step instead of colliding again.
+ */
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 4 * 2 ** attempt)));
 }
 
 /** The put's condition: the item as it was loaded (absent, unversioned, or at a version); none if never loaded. */
@@ -202,5 +224,5 @@ function condition(loaded: number | null | undefined) {
 /** Refuses a user id in the replay guard's key space: a user must never read, overwrite or delete its items. */
 function userKey(userId: string): void {
   const problem = reservedUserIdProblem(userId);
-  if (problem) throw new Error(`DynamoDb: the user id ${JSON.stringify(userId.slice(0, 60))} ${problem}`);
+  if (problem) throw new Error(`DynamoDb: the user id ${quoted(userId, 60)} ${problem}`);
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BaseApp, Jovo } from 'jovo-framework';
 import { FileDb } from 'jovo-db-filedb';
+import { LoadedVersions, pluginRebase, type AtomicUserStore, type UserChange } from './userChanges';
 
 /** One queue per file, shared by every instance in the process that uses that file. */
 const queues = new Map<string, Promise<unknown>>();
@@ -15,18 +16,28 @@ interface Table {
   size: number;
 }
 
+/** The column that counts a row's saves; rows FileDb wrote have none, which counts as 0. */
+const VERSION = 'version';
+
 /**
  * Jovo's FileDb, same file and format (an array of rows), made safe and fast for a webhook:
  * - operations on one file run one at a time: FileDb reads the whole file, changes one user and writes it back,
  *   so two requests at once would silently drop one user's change;
+ * - each row counts its saves (`version`), and a request's save is checked against the version it loaded: when
+ *   another request saved the user meanwhile, this one's changes are made again on what that one stored (the
+ *   plugin's rebase: the newest skill event wins, a disabled skill's data stays gone), and a user deleted meanwhile
+ *   stays deleted, as on DynamoDb;
+ * - `updateUser` reads, changes and writes one user as one step (a user's schedules and their limit);
  * - writes go to a temporary file that then replaces the old one, so a crash mid-write loses nothing;
  * - the parsed file stays in memory while its size and modification time say nobody else changed it, so a
  *   lookup (a Unicast fan-out makes one per user) costs a stat, not a read and parse of every user.
- * Callers get copies, so what a handler changes reaches the file only when Jovo saves it.
+ * Callers get copies, so what a handler changes reaches the file only when Jovo saves it. One process writes the
+ * file: two processes on one file each keep their own order, not a common one (use DynamoDb for several).
  * @see https://v3.jovo.tech/docs/databases/file-db
  */
-export class SerialFileDb extends FileDb {
+export class SerialFileDb extends FileDb implements AtomicUserStore {
   #table?: Table;
+  readonly #loaded = new LoadedVersions();
 
   /** Creates the file if needed. Unlike FileDb's, accepts any `.json` path, spaces and accents included. */
   override install(app: BaseApp): void {
@@ -37,17 +48,32 @@ export class SerialFileDb extends FileDb {
     app.$db = this;
   }
 
-  override load(primaryKey: string, _jovo?: Jovo): Promise<unknown> {
+  /** A copy of the user's row without its version, or undefined; remembers the version for this request's save. */
+  override load(primaryKey: string, jovo?: Jovo): Promise<unknown> {
     return this.#serially(async () => {
       const row = (await this.#read()).byKey.get(primaryKey);
-      return row && structuredClone(row);
+      this.#loaded.set(jovo, primaryKey, row ? versionOf(row) : null);
+      if (!row) return undefined;
+      const { [VERSION]: _version, ...copy } = structuredClone(row);
+      return copy;
     });
   }
 
-  override save(primaryKey: string, key: string, data: unknown, updatedAt?: string, _jovo?: Jovo): Promise<unknown> {
+  /**
+   * Saves `data` in the column `key`. When another request saved the user after this one (`jovo`) loaded it, the
+   * data saved is this request's rebased on what is stored; when the user was deleted meanwhile, nothing is saved.
+   */
+  override save(primaryKey: string, key: string, data: unknown, updatedAt?: string, jovo?: Jovo): Promise<unknown> {
     return this.#serially(async () => {
       const table = await this.#read();
       let row = table.byKey.get(primaryKey);
+      const loaded = this.#loaded.get(jovo, primaryKey);
+      const current = row ? versionOf(row) : null;
+      if (loaded !== undefined && loaded !== current) {
+        if (loaded !== null && current === null) return; // deleted since this request loaded it: it stays deleted
+        data = pluginRebase(data, structuredClone(row?.[key]), jovo);
+        if (data === undefined) return;
+      }
       if (!row) {
         row = { [this.#keyColumn()]: primaryKey };
         table.rows.push(row);
@@ -55,7 +81,28 @@ export class SerialFileDb extends FileDb {
       }
       row[key] = structuredClone(data);
       if (updatedAt) row.updatedAt = updatedAt;
+      row[VERSION] = (current ?? 0) + 1;
+      this.#loaded.set(jovo, primaryKey, row[VERSION] as number);
       await this.#write(table);
+    });
+  }
+
+  /** Reads the user's column, applies `change` and writes the result, as one step; resolves with what is stored. */
+  updateUser(primaryKey: string, key: string, change: UserChange): Promise<unknown> {
+    return this.#serially(async () => {
+      const table = await this.#read();
+      let row = table.byKey.get(primaryKey);
+      const next = change(structuredClone(row?.[key]));
+      if (next === undefined) return structuredClone(row?.[key]);
+      if (!row) {
+        row = { [this.#keyColumn()]: primaryKey };
+        table.rows.push(row);
+        table.byKey.set(primaryKey, row);
+      }
+      row[key] = structuredClone(next);
+      row[VERSION] = versionOf(row) + 1;
+      await this.#write(table);
+      return structuredClone(next);
     });
   }
 
@@ -115,4 +162,8 @@ export class SerialFileDb extends FileDb {
   #keyColumn(): string {
     return this.config.primaryKeyColumn ?? 'userId';
   }
+}
+
+function versionOf(row: Row): number {
+  return Number(row[VERSION] ?? 0);
 }

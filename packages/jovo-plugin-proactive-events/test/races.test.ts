@@ -1,0 +1,255 @@
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { Server } from 'http';
+import type { AddressInfo } from 'net';
+import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
+import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
+import { Log } from 'jovo-core';
+import type { Db, Jovo } from 'jovo-framework';
+import { MAX_USER_SCHEDULES, USER_SCHEDULES_KEY, readSubscriber, userScheduleKey, type ScheduleResult } from '../src';
+import { createWebhook, listen } from '../src/doors/webhook';
+import { createApp, handlers, testSettings, type Settings } from './helpers/app';
+import { close } from './helpers/pipeline';
+import { intentRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
+import { useStores } from './helpers/stores';
+
+/**
+ * Requests of one user that overlap, on both stores, made deterministic with barriers: a request held open between
+ * its load and its save while another changes the same user. Deletion wins, the newest skill event wins, and a
+ * user's schedules keep their limit and match EventBridge Scheduler, whatever the order.
+ */
+const TRASH = 'AMAZON.TrashCollectionAlert.Activated';
+const WEATHER = 'AMAZON.WeatherAlert.Activated';
+const trash: TrashCollectionAlertActivatedPayload = { alert: { garbageTypes: ['RECYCLABLE_PLASTICS'], collectionDayOfWeek: 'TUESDAY' } };
+const T1 = '2026-11-22T10:00:00Z';
+const T2 = '2026-11-22T10:00:05Z';
+
+/** A promise the test resolves when it chooses. */
+function barrier() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+/** A Scheduler client that holds schedules by name, as the real one does; `hold` makes its next CreateSchedule wait. */
+function recordingScheduler() {
+  const held = new Map<string, unknown>();
+  const created: string[] = [];
+  let hold: { reached: () => void; release: Promise<void> } | undefined;
+  const client = {
+    send: async (command: { constructor: { name: string }; input: { Name: string } }) => {
+      const name = command.constructor.name.replace(/Command$/, '');
+      if (name === 'CreateSchedule' && hold) {
+        const { reached, release } = hold;
+        hold = undefined;
+        reached();
+        await release;
+      }
+      if (name === 'CreateSchedule' && held.has(command.input.Name)) throw Object.assign(new Error('exists'), { name: 'ConflictException' });
+      if (name === 'DeleteSchedule' && !held.delete(command.input.Name)) throw Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
+      if (name === 'CreateSchedule') created.push(command.input.Name);
+      if (name === 'CreateSchedule' || name === 'UpdateSchedule') held.set(command.input.Name, command.input);
+      return {};
+    },
+  };
+  return {
+    held,
+    created,
+    client: client as unknown as SchedulerClient,
+    /** The next CreateSchedule waits for `release`; resolves once it is waiting. */
+    holdNextCreate(release: Promise<void>): Promise<void> {
+      return new Promise((reached) => (hold = { reached, release }));
+    },
+  };
+}
+
+const { stores } = useStores('RaceUsers');
+let amazon: Emulator;
+const servers: Server[] = [];
+beforeAll(async () => (amazon = await createEmulator({ port: 0 })));
+afterAll(async () => {
+  await amazon.close();
+  await Promise.all(servers.map(close));
+});
+
+let users = 0;
+/** What the webhook logged of requests that failed. */
+const failures: string[] = [];
+afterEach(() => {
+  expect(failures.splice(0)).toEqual([]);
+});
+
+describe.each(stores)('on %s', (_, store) => {
+  /** What the test's handlers wait for, and what they were told. */
+  let hold = barrier();
+  let entered = barrier();
+  let arrivals: { expected: number; count: number; all: ReturnType<typeof barrier> } | undefined;
+  let names: string[] = [];
+  let told: ScheduleResult[] = [];
+
+  async function skill(change: (settings: Settings) => void = () => undefined, scheduler?: SchedulerClient): Promise<{ webhook: string; reader: Db; settings: Settings }> {
+    const settings = testSettings();
+    settings.sending = { credentials: { clientId: 'id', clientSecret: 'secret' }, tokenUrl: `${amazon.url}/auth/o2/token`, allowedOrigins: [amazon.url], stage: 'development' };
+    store.configure(settings);
+    change(settings);
+    const userScheduler = scheduler && { functionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:skill', roleArn: 'arn:aws:iam::123456789012:role/scheduler', group: 'skill', client: scheduler };
+    const app = createApp(settings, { plugin: { userScheduler } });
+    app.setHandler({
+      ...handlers,
+      // Loads the user, changes something of theirs, and holds until the test lets it save.
+      async HoldIntent(this: Jovo) {
+        this.$user.$data.note = 'held';
+        entered.open();
+        await hold.opened;
+        this.tell('held');
+      },
+      // Sets up the next schedule of `names`, once every request of the round has loaded the user.
+      async RemindMeIntent(this: Jovo) {
+        const name = names.shift()!;
+        entered.open();
+        if (arrivals) {
+          if (++arrivals.count === arrivals.expected) arrivals.all.open();
+          await arrivals.all.opened;
+        }
+        const result = await this.$proactiveEvents!.schedule({ name, cron: '0 18 * * TUE', timezone: 'Europe/Berlin', event: { name: TRASH, payload: trash } });
+        told.push(result);
+        this.tell(result.status);
+      },
+    });
+    const server = await listen(createWebhook(app, { signatures: false, log: (line) => failures.push(line) }), 0, '127.0.0.1', { maxConnectionsPerClient: 128 });
+    servers.push(server);
+    return { webhook: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, reader: store.reader(settings), settings };
+  }
+
+  async function post(webhook: string, request: object): Promise<void> {
+    const response = await fetch(webhook, { method: 'POST', body: JSON.stringify(request) });
+    expect(response.status).toBe(200);
+  }
+
+  async function stored(reader: Db, userId: string): Promise<Record<string, unknown> | undefined> {
+    const row = (await reader.load(userId)) as { userData?: { data?: Record<string, unknown> } } | undefined;
+    return row?.userData?.data;
+  }
+
+  beforeEach(() => {
+    hold = barrier();
+    entered = barrier();
+    arrivals = undefined;
+    names = [];
+    told = [];
+  });
+
+  it('keeps a user deleted when a request that loaded them before SkillDisabled saves after it', async () => {
+    const { webhook, reader } = await skill();
+    const userId = `amzn1.ask.account.DISABLE-RACE-${users++}`;
+    await post(webhook, subscriptionChanged({ userId, events: [TRASH, WEATHER], timestamp: T1, apiEndpoint: amazon.url }));
+    names = ['trash-reminder'];
+    await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+    expect(Object.keys((await stored(reader, userId))?.[USER_SCHEDULES_KEY] as object)).toEqual(['trash-reminder']);
+
+    const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon.url }));
+    await entered.opened;
+    await post(webhook, skillDisabled({ userId, timestamp: T2 }));
+    hold.open();
+    await held;
+
+    expect(await stored(reader, userId)).toEqual({ proactive: { subscriptions: [], updatedAt: T2, disabledAt: T2 } });
+    await expect(readSubscriber(reader, userId)).resolves.toEqual({ userId, subscriptions: [], updatedAt: T2, disabledAt: T2 });
+  });
+
+  it('keeps an unsubscribe when a request that loaded the user before it saves after it, and that request\'s own data', async () => {
+    const { webhook, reader } = await skill();
+    const userId = `amzn1.ask.account.UNSUBSCRIBE-RACE-${users++}`;
+    await post(webhook, subscriptionChanged({ userId, events: [WEATHER], timestamp: T1, apiEndpoint: amazon.url }));
+    const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon.url }));
+    await entered.opened;
+    await post(webhook, subscriptionChanged({ userId, events: [], timestamp: T2 }));
+    hold.open();
+    await held;
+    expect(await stored(reader, userId)).toMatchObject({ note: 'held', proactive: { subscriptions: [], updatedAt: T2 } });
+  });
+
+  it('ends each of 30 users on their newest subscription event when a newer and an older one arrive at once, 3 rounds', async () => {
+    const { webhook, reader } = await skill();
+    for (let round = 0; round < 3; round++) {
+      const ids = Array.from({ length: 30 }, () => `amzn1.ask.account.EVENTS-RACE-${users++}`);
+      await Promise.all(
+        ids.flatMap((userId) => [
+          post(webhook, subscriptionChanged({ userId, events: [WEATHER], timestamp: T2, apiEndpoint: amazon.url })),
+          post(webhook, subscriptionChanged({ userId, events: [TRASH], timestamp: T1, apiEndpoint: amazon.url })),
+        ]),
+      );
+      const ended = await Promise.all(ids.map(async (userId) => (await readSubscriber(reader, userId))?.subscriptions));
+      expect(ended).toEqual(ids.map(() => [WEATHER]));
+    }
+  });
+
+  it(`holds a user to ${MAX_USER_SCHEDULES} schedules when 25 requests that all loaded them with none set one up each, and Scheduler holds exactly what is kept`, async () => {
+    const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+    try {
+      const scheduler = recordingScheduler();
+      const { webhook, reader } = await skill(undefined, scheduler.client);
+      const userId = `amzn1.ask.account.CAP-RACE-${users++}`;
+      names = Array.from({ length: 25 }, (__, i) => `reminder-${i}`);
+      arrivals = { expected: 25, count: 0, all: barrier() };
+      await Promise.all(names.map(() => post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }))));
+
+      const kept = Object.keys((await stored(reader, userId))?.[USER_SCHEDULES_KEY] as object).sort();
+      expect(told.filter(({ status }) => status === 'scheduled').map(({ name }) => name).sort()).toEqual(kept);
+      expect(kept).toHaveLength(MAX_USER_SCHEDULES);
+      expect(told.filter(({ status }) => status === 'refused')).toHaveLength(25 - MAX_USER_SCHEDULES);
+      expect([...scheduler.held.keys()].sort()).toEqual(kept.map((name) => userScheduleKey(userId, name)).sort());
+
+      await post(webhook, skillDisabled({ userId, timestamp: new Date().toISOString() }));
+      expect(scheduler.held.size).toBe(0);
+      expect((await stored(reader, userId))?.[USER_SCHEDULES_KEY]).toBeUndefined();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('leaves nothing in Scheduler when the user disables the skill while their schedule is being created there', async () => {
+    const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+    try {
+      const scheduler = recordingScheduler();
+      const { webhook, reader } = await skill(undefined, scheduler.client);
+      const userId = `amzn1.ask.account.SCHEDULER-RACE-${users++}`;
+      const release = barrier();
+      const creating = scheduler.holdNextCreate(release.opened);
+      names = ['trash-reminder'];
+      const asked = post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      await creating; // the table has it; Scheduler is about to
+      await post(webhook, skillDisabled({ userId, timestamp: new Date().toISOString() }));
+      release.open();
+      await asked;
+      expect(told).toEqual([expect.objectContaining({ status: 'refused', errors: [expect.objectContaining({ message: expect.stringContaining('disabled the skill') })] })]);
+      expect(scheduler.created).toEqual([userScheduleKey(userId, 'trash-reminder')]);
+      expect(scheduler.held.size).toBe(0);
+      expect((await stored(reader, userId))?.[USER_SCHEDULES_KEY]).toBeUndefined();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('refuses a schedule that a request held open before SkillDisabled sets up after it, keeping nothing', async () => {
+    const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+    try {
+      const scheduler = recordingScheduler();
+      const { webhook, reader } = await skill(undefined, scheduler.client);
+      const userId = `amzn1.ask.account.LATE-SCHEDULE-${users++}`;
+      await post(webhook, subscriptionChanged({ userId, events: [TRASH], timestamp: T1, apiEndpoint: amazon.url }));
+      names = ['trash-reminder'];
+      // The request loads the user, then waits at a barrier that only the test opens (it expects a second arrival).
+      arrivals = { expected: 2, count: 0, all: barrier() };
+      const asked = post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      await entered.opened;
+      await post(webhook, skillDisabled({ userId, timestamp: T2 }));
+      arrivals.all.open();
+      await asked;
+      expect(told).toEqual([expect.objectContaining({ status: 'refused', errors: [{ path: '', message: 'the user disabled the skill while this request ran; nothing was kept' }] })]);
+      expect(scheduler.created).toEqual([]);
+      expect(await stored(reader, userId)).toEqual({ proactive: { subscriptions: [], updatedAt: T2, disabledAt: T2 } });
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
