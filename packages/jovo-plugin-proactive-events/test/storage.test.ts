@@ -148,6 +148,10 @@ describe('on DynamoDB', () => {
     await expect(store.load(reserved)).rejects.toThrow(problem);
     await expect(store.save(reserved, 'userData', {})).rejects.toThrow(problem);
     await expect(store.delete(reserved)).rejects.toThrow(problem);
+    const budget = 'limit#user-schedules#29000000';
+    await expect(store.updateUser(budget, 'userData', () => ({}))).rejects.toThrow(
+      `DynamoDb: the user id "${budget}" starts with "limit#", which is kept for the send budget's items; no Alexa user id does`,
+    );
     store.uninstall();
   });
 

@@ -6,7 +6,18 @@ import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
 import { Log } from 'jovo-core';
 import type { App, Jovo } from 'jovo-framework';
-import { MAX_USER_SCHEDULES, USER_SCHEDULES_KEY, type ProactiveEventsOptions, runSchedulesLocally, scheduleReferenceId, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../src';
+import {
+  MAX_USER_SCHEDULES,
+  USER_SCHEDULES_KEY,
+  describeRun,
+  runSchedulesLocally,
+  runUserSchedule,
+  scheduleReferenceId,
+  userScheduleKey,
+  type ProactiveEventsOptions,
+  type ScheduleResult,
+  type UserScheduleInput,
+} from '../src';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { createApp, handlers, lambdaFor, testSettings, type Settings } from './helpers/app';
 import { startDynalite, type LocalDynamoDb } from './helpers/dynalite';
@@ -27,8 +38,8 @@ function reminder(fields: Partial<UserScheduleInput> = {}): UserScheduleInput {
 }
 
 /** A skill whose user says "remind me" and "stop reminding me", served over HTTP as `npm start` serves it. */
-async function skill(settings: Settings = sendingSettings()): Promise<{ app: App; webhook: string }> {
-  const app = remindingApp(settings);
+async function skill(settings: Settings = sendingSettings(), plugin: Partial<ProactiveEventsOptions> = {}): Promise<{ app: App; webhook: string }> {
+  const app = remindingApp(settings, plugin);
   const server = await listen(createWebhook(app, { signatures: false, log: () => undefined }), 0, '127.0.0.1');
   servers.push(server);
   return { app, webhook: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook` };
@@ -184,6 +195,50 @@ it(`keeps at most ${MAX_USER_SCHEDULES} schedules per user; replacing one by its
   warn.mockRestore();
 });
 
+it.each([
+  ['*/5 * * * *', 5],
+  ['0,10 18 * * TUE', 10],
+  // 23:55, then 00:05 the next day: the gap across midnight counts too.
+  ['5,55 0,23 * * *', 10],
+])('refuses a schedule that would run less than 15 minutes after its last run (%s), naming the gap', async (cron, gap) => {
+  const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+  const settings = sendingSettings();
+  const { webhook } = await skill(settings);
+  wanted = reminder({ cron });
+  await say(webhook, 'RemindMeIntent');
+  expect(told).toMatchObject({
+    status: 'refused',
+    errors: [{ path: 'cron', value: cron, message: `runs ${gap} minutes apart at times; a user's own schedule runs at most every 15 minutes, e.g. "*/15 * * * *"` }],
+  });
+  expect(storedSchedules(settings)).toBeUndefined();
+  wanted = reminder({ cron: '*/15 * * * *' });
+  await say(webhook, 'RemindMeIntent');
+  expect(told?.status).toBe('scheduled');
+  warn.mockRestore();
+});
+
+it("bounds the sends users' schedules start in a minute, for the whole skill: a run past it waits for the next minute", async () => {
+  let now = Date.parse('2026-12-08T17:00:00Z');
+  const settings = sendingSettings();
+  const { app, webhook } = await skill(settings, { userScheduleSendsPerMinute: 2, now: () => now });
+  const users = ['amzn1.ask.account.BOUND-1', 'amzn1.ask.account.BOUND-2', 'amzn1.ask.account.BOUND-3'];
+  wanted = reminder();
+  for (const userId of users) await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+  const due = new Date(now);
+  const runs = [];
+  for (const userId of users) runs.push(await runUserSchedule(app, userId, 'trash-reminder', due));
+  expect(runs.map(({ results, deferred }) => deferred ?? results[0].status)).toEqual([
+    'accepted',
+    'accepted',
+    "users' schedules have started 2 sends this minute, the most the skill lets them (userScheduleSendsPerMinute)",
+  ]);
+  expect(describeRun(runs[2])).toMatch(/^Schedule u\.[0-9a-f]{16}\.trash-reminder \(2026-12-08T17:00:00\.000Z\): deferred, nothing sent: users' schedules have started 2/);
+  now += 60_000;
+  // The next minute, the same run (its scheduled time, so its referenceId) goes out.
+  expect((await runUserSchedule(app, users[2], 'trash-reminder', due)).results).toEqual([expect.objectContaining({ status: 'accepted', user: users[2] })]);
+  expect(amazon.accepted).toHaveLength(3);
+});
+
 it('says so when nothing in the process runs it, or when each run would skip the user', async () => {
   const { webhook } = await skill();
   await post(webhook, subscriptionChanged({ userId: USER, events: ['AMAZON.WeatherAlert.Activated'], apiEndpoint: amazon.url }));
@@ -225,11 +280,11 @@ describe('on AWS: each one a schedule of the group in EventBridge Scheduler', ()
   }
 
   /** The skill's Lambda function on DynamoDB, keeping users' schedules in the fake Scheduler. */
-  function lambda(client: SchedulerClient) {
+  function lambda(client: SchedulerClient, plugin: Partial<ProactiveEventsOptions> = {}) {
     const settings = sendingSettings();
     settings.dynamoDb = { tableName: 'users', endpoint: dynamo.endpoint, region: 'us-east-1' };
     settings.alexa.skillId = APPLICATION_ID;
-    const app = remindingApp(settings, { scheduleEndpoint: amazon.url, userScheduler: { ...target, client } });
+    const app = remindingApp(settings, { scheduleEndpoint: amazon.url, userScheduler: { ...target, client }, ...plugin });
     return lambdaFor(settings, { app });
   }
 
@@ -286,6 +341,21 @@ describe('on AWS: each one a schedule of the group in EventBridge Scheduler', ()
     expect(scheduler.sent).toEqual([{ command: 'DeleteSchedule', input: { Name: key, GroupName: 'skill' } }]);
     expect(amazon.accepted).toEqual([]);
     await expect(handler({ proactiveEventsSchedule: { ...invocation.proactiveEventsSchedule, user: 42 } })).rejects.toThrow(/^Refused: a scheduled invocation must be .*user/);
+  });
+
+  it("shares the bound on users' schedules across containers, and fails a run past it so that Scheduler tries it again", async () => {
+    const scheduler = fakeScheduler();
+    // A minute of its own: the table's counts of other tests' minutes do not reach it.
+    const minute = Date.parse('2030-01-01T00:00:00Z');
+    const bound = { userScheduleSendsPerMinute: 1, now: () => minute };
+    const [first, second] = [lambda(scheduler.client, bound), lambda(scheduler.client, bound)];
+    const others = ['amzn1.ask.account.CONTAINER-1', 'amzn1.ask.account.CONTAINER-2'];
+    wanted = reminder();
+    for (const userId of others) await first(intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+    const invocation = (user: string) => ({ proactiveEventsSchedule: { name: 'trash-reminder', user, scheduledTime: '2030-01-01T00:00:00Z' } });
+    await expect(first(invocation(others[0]))).resolves.toMatchObject({ results: [{ status: 'accepted' }] });
+    await expect(second(invocation(others[1]))).rejects.toThrow(/deferred, nothing sent: users' schedules have started 1 sends this minute/);
+    expect(amazon.accepted).toHaveLength(1);
   });
 
   it("refuses and keeps nothing when Scheduler refuses, saying what it said", async () => {

@@ -18,6 +18,7 @@ import {
 import { admittedTrigger } from '../doors/admitted';
 import { CHECK_REPORT_KEY } from '../trigger/check';
 import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules/declaration';
+import { DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE, MinuteBudget, type SendBudget } from '../schedules/budget';
 import { RemoteUserSchedules, type UserSchedulerOptions } from '../schedules/remote';
 import { storedUserSchedules } from '../schedules/users';
 import { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, type SubscriberCounts, type SubscriberRecord } from '../stores/subscribers';
@@ -74,6 +75,13 @@ export interface ProactiveEventsOptions {
    */
   userScheduler?: UserSchedulerOptions;
   /**
+   * Sends users' own schedules (`this.$proactiveEvents.schedule`) may start in a minute, for the whole skill: a run
+   * past it waits for the next minute (locally), or fails so that EventBridge Scheduler tries it again (on AWS).
+   * Counted in the app's database where it has a shared count (DynamoDb), in this process otherwise.
+   * @default 300
+   */
+  userScheduleSendsPerMinute?: number;
+  /**
    * Gets one summary record when a trigger's users (a fan-out's batch) or a scheduled run have all been sent to:
    * sends by status and how long it took, never a user id. What it throws is ignored.
    */
@@ -107,6 +115,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
   readonly remoteUserSchedules?: RemoteUserSchedules;
   readonly #origins: ReadonlySet<string>;
   #replays?: ReplayStore;
+  #userScheduleBudget?: SendBudget;
   #app?: BaseApp;
   #warnedNoStore = false;
   #warnedNoDoor = false;
@@ -126,6 +135,10 @@ export class ProactiveEvents implements Plugin, PluginServices {
     this.#replays = options.replays;
     this.#origins = origins(options);
     this.schedules = options.schedules ?? [];
+    const perMinute = options.userScheduleSendsPerMinute;
+    if (perMinute !== undefined && !(Number.isInteger(perMinute) && perMinute >= 1)) {
+      throw new Error(`ProactiveEvents: userScheduleSendsPerMinute is ${perMinute}; expected a whole number of at least 1`);
+    }
     if (options.userScheduler) this.remoteUserSchedules = new RemoteUserSchedules(options.userScheduler);
     if (options.scheduleEndpoint !== undefined) {
       const origin = originOf(options.scheduleEndpoint);
@@ -154,6 +167,13 @@ export class ProactiveEvents implements Plugin, PluginServices {
   replays(): ReplayStore {
     const db = this.#app?.$db as { replays?: () => ReplayStore } | undefined;
     return (this.#replays ??= typeof db?.replays === 'function' ? db.replays() : new ReplayGuard());
+  }
+
+  /** The bound on the sends users' own schedules start (`userScheduleSendsPerMinute`), decided at the first run. */
+  userScheduleBudget(): SendBudget {
+    const perMinute = this.options.userScheduleSendsPerMinute ?? DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE;
+    const db = this.#app?.$db as { sendBudget?: (name: string, perMinute: number) => SendBudget } | undefined;
+    return (this.#userScheduleBudget ??= typeof db?.sendBudget === 'function' ? db.sendBudget('user-schedules', perMinute) : new MinuteBudget(perMinute));
   }
 
   install(app: BaseApp): void {

@@ -19,6 +19,7 @@ import {
 import { handOnScheduled } from '../doors/admitted';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
+import { DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE } from './budget';
 import { ScheduleRunner } from './runner';
 import { userScheduleKey } from './users';
 
@@ -31,6 +32,8 @@ export interface ScheduleRun {
   results: SendResult[];
   /** A user's schedule that the user no longer has (removed, or the skill disabled): nothing was sent. */
   missing?: true;
+  /** Why a user's schedule was not run now (over the skill's bound on such sends): run it again later. */
+  deferred?: string;
 }
 
 /**
@@ -92,6 +95,10 @@ async function runOwn(app: BaseApp, user: string, name: string, scheduledTime: D
   if (!schedule) {
     const reason = `the user has no schedule named ${JSON.stringify(name)} (removed, or the skill disabled); nothing was sent`;
     return { ...run, results: [{ ...refusedResult(null, referenceId, reason), user }], missing: true };
+  }
+  const budget = plugin.options.userScheduleSendsPerMinute ?? DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE;
+  if (!(await plugin.userScheduleBudget().take(plugin.now()))) {
+    return { ...run, results: [], deferred: `users' schedules have started ${budget} sends this minute, the most the skill lets them (userScheduleSendsPerMinute)` };
   }
   const content = await prepare(plugin, { schedule, user, scheduledTime, event: { event: schedule.event, localizedAttributes: schedule.localizedAttributes } });
   if ('refused' in content) return { ...run, results: [{ ...refusedResult(schedule.event.name, referenceId, content.refused), user }] };
@@ -192,7 +199,8 @@ class InProcessHost implements Host {
 }
 
 /** One line for a run: each status counted, then what went wrong for whom (never a token or a secret). */
-export function describeRun({ name, scheduledTime, results }: ScheduleRun): string {
+export function describeRun({ name, scheduledTime, results, deferred }: ScheduleRun): string {
+  if (deferred) return `Schedule ${name} (${scheduledTime}): deferred, nothing sent: ${deferred}`;
   const summary = Object.entries(countStatuses(results)).map(([status, n]) => `${n} ${status}`).join(', ') || 'nothing sent';
   const problems = results
     .filter(({ status }) => status !== 'accepted' && status !== 'duplicate')
@@ -223,12 +231,22 @@ export async function runSchedulesLocally(app: BaseApp, log: (line: string) => v
       gone.delete(key);
       // Unchanged by this request: it keeps running, and there is nothing to log.
       if (JSON.stringify(runner.get(key)) === JSON.stringify(schedule)) continue;
-      const next = runner.set(key, schedule, async (own, due) => log(describeRun(await runUserSchedule(app, user, own.name, due))));
+      const next = runner.set(key, schedule, (own, due) => runOwnLocally(user, own.name, due));
       if (!quiet) log(`Schedule ${key}: set up by its user, next ${next ? next.toISOString() : 'never (its time has passed)'}`);
     }
     for (const key of gone) {
       runner.delete(key);
       if (!quiet) log(`Schedule ${key}: removed (by its user, or with the skill disabled)`);
+    }
+  };
+  let stopped = false;
+  // A run past the skill's bound tries again at the start of each minute (same scheduled time: same referenceId).
+  const runOwnLocally = async (user: string, name: string, due: Date) => {
+    for (let tries = 0; !stopped; tries++) {
+      const run = await runUserSchedule(app, user, name, due);
+      if (!run.deferred || tries === 0) log(describeRun(run));
+      if (!run.deferred) return;
+      await new Promise((resolve) => setTimeout(resolve, 60_000 - (plugin.now() % 60_000) + Math.random() * 1000).unref());
     }
   };
   const stored = await plugin.listUserSchedules();
@@ -245,6 +263,7 @@ export async function runSchedulesLocally(app: BaseApp, log: (line: string) => v
     return read;
   });
   const stop = () => {
+    stopped = true;
     unfollow();
     runner.stop();
   };

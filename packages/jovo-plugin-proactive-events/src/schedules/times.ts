@@ -19,6 +19,26 @@ export function nextRun(schedule: Timing, after: Date): Date | undefined {
   return nextRuns(schedule, after, 1)[0];
 }
 
+/**
+ * The shortest time between two runs of a recurring schedule, in milliseconds, or undefined for a one-off; or,
+ * as soon as one gap shorter than `atLeastMs` is found, that gap. Read from the times of day its minute and hour
+ * fields make, whatever its days (so that a gap that only occurs on some days counts), across midnight too.
+ */
+export function shortestInterval({ cron }: Pick<Schedule, 'cron' | 'at'>, atLeastMs = 0): number | undefined {
+  if (cron === undefined) return undefined;
+  const [minute, hour] = cron.trim().split(/\s+/);
+  const day = new Cron(`${minute} ${hour} * * *`, { timezone: 'UTC', paused: true });
+  const start = Date.UTC(2000, 0, 1);
+  const first = day.nextRun(new Date(start - 1))!;
+  let shortest = Infinity;
+  for (let previous = first; ; ) {
+    const next = day.nextRun(previous)!;
+    shortest = Math.min(shortest, next.getTime() - previous.getTime());
+    if (shortest < atLeastMs || next.getTime() >= first.getTime() + 86_400_000) return shortest;
+    previous = next;
+  }
+}
+
 function pattern({ cron, at }: Timing): string {
   return cron ?? withSeconds(at!);
 }

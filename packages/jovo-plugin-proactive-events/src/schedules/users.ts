@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { formatPath, fromZod, userHash, type EventName, type Issue } from 'alexa-proactive-events';
 import { UserScheduleSchema, eventIssues, type UserSchedule } from './declaration';
-import { nextRun } from './times';
+import { nextRun, shortestInterval } from './times';
 
 /**
  * Schedules a user set up from a handler ("remind me every Tuesday"): kept in that user's Jovo data, so whichever
  * database the app uses stores them and disabling the skill deletes them with the rest of the user's data.
  */
+
+/**
+ * The least time between two runs of a user's own schedule: a reminder, not a feed. Fifteen minutes keeps what a
+ * user can ask of the skill (MAX_USER_SCHEDULES of them) to a few sends an hour.
+ */
+export const MIN_USER_SCHEDULE_INTERVAL_MS = 15 * 60_000;
 
 /** Where a user's own schedules are kept inside Jovo's user data (`this.$user.$data`), by name. */
 export const USER_SCHEDULES_KEY = 'proactiveSchedules';
@@ -42,6 +48,11 @@ export function checkUserSchedule(input: unknown, publishedEvents: readonly Even
   const errors = eventIssues(schedule, publishedEvents, user).map(({ path, message, value }) => ({ path: formatPath(path), message, value }));
   if (errors.length > 0) return { errors };
   if (!nextRun(schedule, now)) return { errors: [{ path: 'at', message: `is not after now (${now.toISOString()}) in ${schedule.timezone}, so it would never run`, value: schedule.at }] };
+  const interval = shortestInterval(schedule, MIN_USER_SCHEDULE_INTERVAL_MS);
+  if (interval !== undefined && interval < MIN_USER_SCHEDULE_INTERVAL_MS) {
+    const message = `runs ${interval / 60_000} minutes apart at times; a user's own schedule runs at most every ${MIN_USER_SCHEDULE_INTERVAL_MS / 60_000} minutes, e.g. "*/15 * * * *"`;
+    return { errors: [{ path: 'cron', message, value: schedule.cron }] };
+  }
   return { schedule };
 }
 

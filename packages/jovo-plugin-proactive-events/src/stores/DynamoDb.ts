@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BaseApp, Db, Jovo } from 'jovo-framework';
 import { REPLAY_WINDOW_MS, quoted, type ReplayStore } from 'alexa-proactive-events';
-import { REPLAY_KEY_PREFIX, reservedUserIdProblem } from './keys';
+import { minuteOf, type SendBudget } from '../schedules/budget';
+import { LIMIT_KEY_PREFIX, REPLAY_KEY_PREFIX, reservedUserIdProblem } from './keys';
 import { LoadedVersions, pluginRebase, type AtomicUserStore, type LoadedVersion, type Rebase, type UserChange } from './userChanges';
 
 /** The table, and how saves that lose a race are made again. */
@@ -144,6 +145,37 @@ export class DynamoDb implements Db, AtomicUserStore {
     };
   }
 
+  /**
+   * A send budget every container that uses this table shares: each minute's count is the item
+   * `limit#<name>#<minute>`, added to in one conditional update (so no two containers take the last send), and
+   * gone through the table's TTL an hour later.
+   */
+  sendBudget(name: string, perMinute: number): SendBudget {
+    return {
+      take: async (now) => {
+        const minute = minuteOf(now);
+        try {
+          await this.#table(
+            this.#client.send(
+              new UpdateCommand({
+                TableName: this.options.tableName,
+                Key: { userId: `${LIMIT_KEY_PREFIX}${name}#${minute}` },
+                UpdateExpression: 'ADD #taken :one SET #expiresAt = :expiresAt',
+                ConditionExpression: 'attribute_not_exists(#taken) OR #taken < :most',
+                ExpressionAttributeNames: { '#taken': 'taken', '#expiresAt': EXPIRES_AT },
+                ExpressionAttributeValues: { ':one': 1, ':most': perMinute, ':expiresAt': (minute + 61) * 60 },
+              }),
+            ),
+          );
+          return true;
+        } catch (error) {
+          if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+          throw error;
+        }
+      },
+    };
+  }
+
   async delete(userId: string): Promise<void> {
     userKey(userId);
     await this.#table(this.#client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { userId } })));
@@ -163,9 +195,9 @@ export class DynamoDb implements Db, AtomicUserStore {
           new ScanCommand({
             TableName: this.options.tableName,
             ProjectionExpression: Object.keys(names).join('.'),
-            FilterExpression: 'NOT begins_with(userId, :replay)',
+            FilterExpression: 'NOT begins_with(userId, :replay) AND NOT begins_with(userId, :limit)',
             ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':replay': REPLAY_KEY_PREFIX },
+            ExpressionAttributeValues: { ':replay': REPLAY_KEY_PREFIX, ':limit': LIMIT_KEY_PREFIX },
             ExclusiveStartKey: start,
           }),
         ),

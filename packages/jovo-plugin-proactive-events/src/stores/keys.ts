@@ -5,7 +5,12 @@
  */
 export const REPLAY_KEY_PREFIX = 'trigger#';
 
+/** Where a budget shared by every container (DynamoDB) counts a minute's sends: `limit#<name>#<minute>`. */
+export const LIMIT_KEY_PREFIX = 'limit#';
+
 /** Why `userId` cannot be a user's key, or undefined. */
 export function reservedUserIdProblem(userId: string): string | undefined {
-  return userId.startsWith(REPLAY_KEY_PREFIX) ? `starts with "${REPLAY_KEY_PREFIX}", which is kept for the replay guard's items; no Alexa user id does` : undefined;
+  if (userId.startsWith(REPLAY_KEY_PREFIX)) return `starts with "${REPLAY_KEY_PREFIX}", which is kept for the replay guard's items; no Alexa user id does`;
+  if (userId.startsWith(LIMIT_KEY_PREFIX)) return `starts with "${LIMIT_KEY_PREFIX}", which is kept for the send budget's items; no Alexa user id does`;
+  return undefined;
 }
