@@ -98,3 +98,23 @@ it('refuses a body with a "__proto__" field, which would become the request\'s p
   await expect(response.json()).resolves.toEqual({ error: { code: 'BAD_FIELD', message: 'The request body has a "__proto__" field, which no Alexa request or trigger has' } });
   await expect(readSubscriber(app.$db, 'amzn1.ask.account.proto')).resolves.toBeUndefined();
 });
+
+it.each([
+  ['at the top level, one underscore escaped', (launch: string) => `{"\\u005f_proto__":{},${launch.slice(1)}`],
+  ['inside the request, every letter escaped', (launch: string) => launch.replace('"request":{', '"request":{"\\u005f\\u005f\\u0070\\u0072\\u006f\\u0074\\u006f\\u005f\\u005f":{"getApiEndpoint":1},')],
+  ['in an object inside a list, in upper-case hex', (launch: string) => launch.replace('"request":{', '"request":{"list":[1,{"__PROTO\\u005F_":0},{"\\u005F_proto__":{}}],')],
+])('refuses a "__proto__" field spelled with escapes %s, as it refuses the plain one', async (_, spell) => {
+  const launch = JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.escaped-proto' }));
+  const body = spell(launch);
+  expect(body).not.toContain('"__proto__"');
+  const response = await post(body);
+  expect(response.status).toBe(400);
+  await expect(response.json()).resolves.toEqual({ error: { code: 'BAD_FIELD', message: 'The request body has a "__proto__" field, which no Alexa request or trigger has' } });
+  await expect(readSubscriber(app.$db, 'amzn1.ask.account.escaped-proto')).resolves.toBeUndefined();
+});
+
+it('takes a body with escapes but no "__proto__" field, as Alexa may send one', async () => {
+  const launch = JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.escaped-text' }));
+  const response = await post(launch.replace('"request":{', '"request":{"note":"caf\\u00e9 \\u005f_proto__",'));
+  expect(response.status).toBe(200);
+});
