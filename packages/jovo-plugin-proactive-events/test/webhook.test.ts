@@ -56,6 +56,27 @@ it('answers JSON that is not an Alexa request with a 400 naming the missing fiel
   expect(json.error.message).toContain('context');
 });
 
+it.each([
+  ['a line break in it', 'en\nUS', '"en\\nUS"'],
+  ['a terminal sequence and a C1 control in it', 'en-US\u001b[2J\u0085', '"en-US\\u001b[2J\\u0085"'],
+  ['a language alone', 'en', '"en"'],
+  ['a number', 1, '1'],
+])('refuses a request whose locale has %s with a 400 naming the field, what is allowed and the value escaped', async (_, locale, shown) => {
+  const launch = launchRequest({ userId: 'amzn1.ask.account.bad-locale' }) as { request: Record<string, unknown> };
+  launch.request.locale = locale;
+  const response = await post(launch);
+  expect(response.status).toBe(400);
+  await expect(response.json()).resolves.toEqual({
+    error: { code: 'NOT_ALEXA_REQUEST', message: `Not an Alexa request: request.locale: ${typeof locale === 'string' ? 'expected a locale like "en-US": two lower-case letters, a hyphen, two upper-case letters' : 'expected a string'} (given ${shown})` },
+  });
+  await expect(readSubscriber(app.$db, 'amzn1.ask.account.bad-locale')).resolves.toBeUndefined();
+});
+
+it('takes a request without a locale, as Amazon leaves it out of some skill events', async () => {
+  const response = await post(subscriptionChanged({ userId: 'amzn1.ask.account.no-locale', events: ['AMAZON.WeatherAlert.Activated'] }));
+  expect(response.status).toBe(200);
+});
+
 it('refuses a body over the size limit with a 413', async () => {
   const huge = launchRequest({ userId: 'amzn1.ask.account.huge' }) as Record<string, unknown>;
   huge.padding = 'x'.repeat(1024 * 1024 + 1);

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'http';
 import type { BaseApp } from 'jovo-framework';
-import { describeIssue, isTriggerRequest, verifyTrigger } from 'alexa-proactive-events';
+import { describeIssue, isTriggerRequest, printable, verifyTrigger } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { handOn } from './admitted';
 import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
@@ -130,7 +130,8 @@ export class Gate {
   }
 
   #refuse(status: number, code: string, message: string): Admission {
-    this.#log(`Refused a request: ${status} ${code}: ${message}`);
+    // Messages quote what a sender chose (an applicationId, a certificate URL): one log line each, whatever it holds.
+    this.#log(`Refused a request: ${status} ${code}: ${printable(message)}`);
     return { ok: false, refusal: { status, code, message } };
   }
 }
