@@ -2,12 +2,15 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { EXIT } from 'alexa-proactive-events/cli';
 import { DEV_SESSION_FILE, readDevSession } from 'jovo-plugin-proactive-events';
 import { runTrigger } from '../packages/jovo-plugin-proactive-events/src/cli';
 import { enUS } from '../src/skill/i18n/en-US';
 import { WITHOUT_DOTENV } from './helpers/environment';
 
 const root = path.join(__dirname, '..');
+/** True when `line` has a character a terminal acts on: a C0 control, DEL or a C1 control. */
+const hasControls = (line: string) => [...line].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
 const DEV = path.join(root, 'dist', 'src', 'entry', 'dev.js');
 const ME = 'amzn1.ask.account.DEV-TEST';
 
@@ -82,6 +85,19 @@ if (ownDev) console.warn(`npm run dev tests skipped: your own npm run dev (proce
     expect(status).toBe(0);
   });
 
+  it("escapes what a client chose before it reaches the terminal: a user id can neither forge Amazon's line nor clear the screen", async () => {
+    const { emulator } = readDevSession(root)!;
+    const from = out.length;
+    const forged = `${ME}\n[amazon] POST /v1/proactiveEvents 202 AMAZON.WeatherAlert.Activated\u001b[2J\u009b2J`;
+    const put = await fetch(`${emulator}/subscriptions/${encodeURIComponent(forged)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"events":[]}' });
+    expect(put.status).toBe(200);
+    await until(/\[amazon\] PUT \/subscriptions\/\S+ 200\n/, from);
+    const lines = out.slice(from).split('\n');
+    expect(lines.filter(hasControls)).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('[amazon] POST'))).toEqual([]);
+    expect(lines).toContain(`[amazon] subscriptions of ${JSON.stringify(forged).replace('\u009b', '\\u009b')}: none`);
+  });
+
   const RESTARTED = /\[dev\] restarted: http:\/\/127\.0\.0\.1:\d+\/webhook/;
 
   it('rebuilds and restarts the skill when a source changes', async () => {
@@ -113,5 +129,24 @@ if (ownDev) console.warn(`npm run dev tests skipped: your own npm run dev (proce
     expect(out).toContain('[dev] stopped: the skill and the emulator are closed');
     expect(fs.existsSync(path.join(root, DEV_SESSION_FILE))).toBe(false);
     await expect(fetch(webhook)).rejects.toThrow();
+  });
+});
+
+(ownDev ? describe.skip : describe)('npm run dev, when the skill prints what it was given', () => {
+  it("passes the skill's output on as text alone: no line forged with NEL, no C1 sequence", async () => {
+    // The skill, refusing a SKILL_ID that is no skill id, prints it back as given.
+    const skillId = 'amzn1.ask.skill.\u0085[amazon] POST /v1/proactiveEvents 202\u009b2J';
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-home-'));
+    const env = { ...WITHOUT_DOTENV, PATH: process.env.PATH ?? '', HOME: home, FILEDB_PATH: path.join(home, 'db.json'), JOVO_PORT: '0', EMULATOR_PORT: '0', SKILL_ID: skillId };
+    const child = spawn(process.execPath, [DEV], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (out += chunk));
+    await expect(new Promise((resolve) => child.once('exit', resolve))).resolves.toBe(EXIT.failed);
+    expect(out).toContain('[skill]');
+    expect(out).toContain('\\u0085[amazon] POST');
+    const lines = out.split('\n');
+    expect(lines.filter(hasControls)).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('[amazon]'))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import chokidar, { type FSWatcher } from 'chokidar';
+import { printable } from 'alexa-proactive-events';
 import { EXIT } from 'alexa-proactive-events/cli';
 import { createEmulator } from 'alexa-proactive-events/emulator';
 import { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, removeDevSession, writeDevSession } from 'jovo-plugin-proactive-events';
@@ -32,7 +33,7 @@ async function dev(): Promise<void> {
     host: LOOPBACK,
     skillJsonPath: path.join(PROJECT_ROOT, 'platforms', 'alexaSkill', 'skill-package', 'skill.json'),
     subscribers: {},
-    log: (line) => write(`[amazon] ${line}\n`),
+    log: (line) => write(`[amazon] ${printable(line)}\n`),
   }).catch((error: NodeJS.ErrnoException) => {
     throw new Error(`cannot start the emulator: ${error.message}${error.code === 'EADDRINUSE' ? ' (set EMULATOR_PORT to another port)' : ''}`);
   });
@@ -103,7 +104,9 @@ class SkillProcess {
       let output = '';
       const read = (chunk: Buffer) => {
         output += chunk.toString();
-        for (const line of chunk.toString().split('\n').filter(Boolean)) write(`[skill] ${line}\n`);
+        // Each line as text alone: nothing the skill prints (a value a request chose, say) forges a line of its
+        // own or sends this terminal a sequence.
+        for (const line of chunk.toString().split(/\r?\n/).filter(Boolean)) write(`[skill] ${printable(line)}\n`);
         const listening = /listening on (http:\/\/\S+\/webhook)/.exec(output);
         if (!listening) return;
         // A restart keeps the port the first start was given (JOVO_PORT=0 picks one), so the URL stays.
