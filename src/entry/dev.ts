@@ -60,10 +60,20 @@ async function dev(): Promise<void> {
   }
   emulator.setSkill({ url: webhook, skillId });
   writeDevSession(PROJECT_ROOT, { webhook, emulator: emulator.url, secret, skillId, pid: process.pid });
+  // However this process ends while it can still run code (an uncaught exception included), the secret goes with
+  // it; killed outright (SIGKILL), it leaves the file, which the trigger script then finds stale and ignores.
   process.once('exit', () => {
     removeDevSession(PROJECT_ROOT);
     skill.kill();
   });
+  // Jovo logs an uncaught exception or rejection and carries on (jovo-core's BaseApp listens for both); the
+  // development loop stops instead, taking its secret and its skill with it, rather than run on in a state no one knows.
+  const crashed = (error: unknown) => {
+    process.stderr.write(`[dev] stopped by an error nothing caught: ${printable(error instanceof Error ? error.message : String(error))}\n`);
+    process.exit(EXIT.failed);
+  };
+  process.once('uncaughtException', crashed);
+  process.once('unhandledRejection', crashed);
   const watcher = watch(() => skill.restart());
 
   write(
@@ -86,7 +96,8 @@ async function dev(): Promise<void> {
     process.exit(EXIT.ok);
   };
   process.removeAllListeners('SIGINT');
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
+  // SIGHUP: the terminal was closed.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop());
 }
 
 /** The skill as a child process (`npm start`'s entry), its output prefixed, restarted after a good build. */
@@ -98,7 +109,9 @@ class SkillProcess {
 
   /** Starts the skill and resolves with its webhook URL once it listens. */
   start(): Promise<string> {
-    const child = spawn(process.execPath, [SKILL_ENTRY], { cwd: PROJECT_ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The IPC channel ends when this process does, however it ends: the skill, holding the development secret,
+    // stops with it (see src/entry/webhook.ts) rather than serve on alone.
+    const child = spawn(process.execPath, [SKILL_ENTRY], { cwd: PROJECT_ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.#child = child;
     return new Promise((resolve, reject) => {
       let output = '';
