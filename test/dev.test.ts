@@ -1,13 +1,16 @@
-import { spawn, type ChildProcess } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { EXIT } from 'alexa-proactive-events/cli';
 import { DEV_SESSION_FILE, readDevSession } from 'jovo-plugin-proactive-events';
 import { runTrigger } from '../packages/jovo-plugin-proactive-events/src/cli';
 import { enUS } from '../src/skill/i18n/en-US';
 import { WITHOUT_DOTENV } from './helpers/environment';
 
 const root = path.join(__dirname, '..');
+/** True when `line` has a character a terminal acts on: a C0 control, DEL or a C1 control. */
+const hasControls = (line: string) => [...line].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
 const DEV = path.join(root, 'dist', 'src', 'entry', 'dev.js');
 const ME = 'amzn1.ask.account.DEV-TEST';
 
@@ -82,6 +85,19 @@ if (ownDev) console.warn(`npm run dev tests skipped: your own npm run dev (proce
     expect(status).toBe(0);
   });
 
+  it("escapes what a client chose before it reaches the terminal: a user id can neither forge Amazon's line nor clear the screen", async () => {
+    const { emulator } = readDevSession(root)!;
+    const from = out.length;
+    const forged = `${ME}\n[amazon] POST /v1/proactiveEvents 202 AMAZON.WeatherAlert.Activated\u001b[2J\u009b2J`;
+    const put = await fetch(`${emulator}/subscriptions/${encodeURIComponent(forged)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"events":[]}' });
+    expect(put.status).toBe(200);
+    await until(/\[amazon\] PUT \/subscriptions\/\S+ 200\n/, from);
+    const lines = out.slice(from).split('\n');
+    expect(lines.filter(hasControls)).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('[amazon] POST'))).toEqual([]);
+    expect(lines).toContain(`[amazon] subscriptions of ${JSON.stringify(forged).replace('\u009b', '\\u009b')}: none`);
+  });
+
   const RESTARTED = /\[dev\] restarted: http:\/\/127\.0\.0\.1:\d+\/webhook/;
 
   it('rebuilds and restarts the skill when a source changes', async () => {
@@ -113,5 +129,114 @@ if (ownDev) console.warn(`npm run dev tests skipped: your own npm run dev (proce
     expect(out).toContain('[dev] stopped: the skill and the emulator are closed');
     expect(fs.existsSync(path.join(root, DEV_SESSION_FILE))).toBe(false);
     await expect(fetch(webhook)).rejects.toThrow();
+  });
+});
+
+/** Starts npm run dev with `env` over a clean environment, its users in a folder of its own. */
+function startDev(env: Record<string, string> = {}) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-home-'));
+  const child = spawn(process.execPath, [DEV], {
+    cwd: root,
+    env: { ...WITHOUT_DOTENV, PATH: process.env.PATH ?? '', HOME: home, FILEDB_PATH: path.join(home, 'db.json'), JOVO_PORT: '0', EMULATOR_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { text: '' };
+  child.stdout.on('data', (chunk) => (output.text += chunk));
+  child.stderr.on('data', (chunk) => (output.text += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const started = new Promise<void>((resolve, reject) => {
+    const check = () => /Ctrl-C stops\./.test(output.text) && resolve();
+    child.stdout.on('data', check);
+    void exited.then((code) => reject(new Error(`npm run dev exited with ${code}:\n${output.text}`)));
+  });
+  started.catch(() => undefined); // a test that expects it to fail awaits `exited` instead
+  return { child, output, exited, started };
+}
+
+/** The processes `pid` started (ps: Linux, macOS). */
+function childrenOf(pid: number): number[] {
+  const ps = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  return ps.stdout.split('\n').map((line) => line.trim().split(/\s+/).map(Number)).filter(([, ppid]) => ppid === pid).map(([child]) => child);
+}
+
+/** True once `pid` has exited (a zombie nobody reaped yet counts: it serves nothing). */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+async function within(ms: number, done: () => boolean | Promise<boolean>): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 50))) if (await done()) return true;
+  return done();
+}
+
+const sessionFile = path.join(root, DEV_SESSION_FILE);
+
+(ownDev ? describe.skip : describe)('npm run dev, however it ends', () => {
+  const running = new Set<ChildProcess>();
+  afterEach(() => running.forEach((child) => child.kill('SIGKILL')));
+  // A run killed outright leaves its file behind: this folder is the developer's, so the test removes it.
+  afterAll(() => fs.rmSync(sessionFile, { force: true }));
+
+  it('stops its skill within a few seconds when it is killed outright, and the trigger script ignores the file it left', async () => {
+    const dev = startDev();
+    running.add(dev.child);
+    await dev.started;
+    const { webhook, pid } = readDevSession(root)!;
+    const [skill] = childrenOf(pid);
+    expect(skill).toBeGreaterThan(0);
+    dev.child.kill('SIGKILL');
+    await dev.exited;
+    expect(await within(5000, () => gone(skill))).toBe(true);
+    await expect(fetch(webhook)).rejects.toThrow();
+    const sent = await trigger('weather', '--alert-type', 'TORNADO', '--dry-run');
+    expect(sent.err).toContain(`ignored ${DEV_SESSION_FILE}: process ${pid} is gone (stale file from a run that was killed); start npm run dev again\n`);
+  }, 30_000);
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)('removes its session and stops its skill on %s', async (signal) => {
+    const dev = startDev();
+    running.add(dev.child);
+    await dev.started;
+    const [skill] = childrenOf(dev.child.pid!);
+    dev.child.kill(signal);
+    await expect(dev.exited).resolves.toBe(0);
+    expect(fs.existsSync(sessionFile)).toBe(false);
+    expect(await within(5000, () => gone(skill))).toBe(true);
+  }, 30_000);
+
+  it('removes its session on an uncaught exception', async () => {
+    // A preload whose handler throws on SIGUSR2: an exception nothing catches, as a bug of dev.ts would throw.
+    const preload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dev-throw-')), 'throw.js');
+    fs.writeFileSync(preload, "process.on('SIGUSR2', () => { throw new Error('a bug nobody caught'); });\n");
+    const dev = startDev({ NODE_OPTIONS: `--require ${preload}` });
+    running.add(dev.child);
+    await dev.started;
+    expect(fs.existsSync(sessionFile)).toBe(true);
+    dev.child.kill('SIGUSR2');
+    await expect(dev.exited).resolves.toBe(EXIT.failed);
+    expect(dev.output.text).toContain('[dev] stopped by an error nothing caught: a bug nobody caught');
+    expect(fs.existsSync(sessionFile)).toBe(false);
+  }, 30_000);
+
+  it("passes the skill's output on as text alone: no line forged with NEL, no C1 sequence", async () => {
+    // The skill, refusing a SKILL_ID that is no skill id, prints it back as given.
+    const dev = startDev({ SKILL_ID: 'amzn1.ask.skill.\u0085[amazon] POST /v1/proactiveEvents 202\u009b2J' });
+    running.add(dev.child);
+    await expect(dev.exited).resolves.toBe(EXIT.failed);
+    const out = dev.output.text;
+    expect(out).toContain('[skill]');
+    expect(out).toContain('\\u0085[amazon] POST');
+    const lines = out.split('\n');
+    expect(lines.filter(hasControls)).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('[amazon]'))).toEqual([]);
   });
 });

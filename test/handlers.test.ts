@@ -125,6 +125,14 @@ describe('help, stop, cancel and fallback', () => {
     expect(de.getSpeechPlain()).toMatch(/^Ich schicke dir Alexa-Benachrichtigungen über Unwetterwarnungen,/);
   });
 
+  it('explains the skill in English when the request reached it with a locale that is no locale at all', async () => {
+    // The doors refuse such a request; an app served another way still answers it rather than fail.
+    const response = await skill.user('en\nUS').intent('AMAZON.HelpIntent');
+    expect(response.getSpeechPlain()).toBe(
+      `I send Alexa notifications about ${ALL_EVENTS_EN}. Say "turn on notifications" to get them, or ask "what notifications do you send".`,
+    );
+  });
+
   it.each(['AMAZON.StopIntent', 'AMAZON.CancelIntent'])('says goodbye and ends the session on %s', async (intent) => {
     const response = await skill.user('en-US').intent(intent);
     expect(response.isTell('Goodbye.')).toBe(true);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import chokidar, { type FSWatcher } from 'chokidar';
+import { printable } from 'alexa-proactive-events';
 import { EXIT } from 'alexa-proactive-events/cli';
 import { createEmulator } from 'alexa-proactive-events/emulator';
 import { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, removeDevSession, writeDevSession } from 'jovo-plugin-proactive-events';
@@ -32,7 +33,7 @@ async function dev(): Promise<void> {
     host: LOOPBACK,
     skillJsonPath: path.join(PROJECT_ROOT, 'platforms', 'alexaSkill', 'skill-package', 'skill.json'),
     subscribers: {},
-    log: (line) => write(`[amazon] ${line}\n`),
+    log: (line) => write(`[amazon] ${printable(line)}\n`),
   }).catch((error: NodeJS.ErrnoException) => {
     throw new Error(`cannot start the emulator: ${error.message}${error.code === 'EADDRINUSE' ? ' (set EMULATOR_PORT to another port)' : ''}`);
   });
@@ -59,10 +60,20 @@ async function dev(): Promise<void> {
   }
   emulator.setSkill({ url: webhook, skillId });
   writeDevSession(PROJECT_ROOT, { webhook, emulator: emulator.url, secret, skillId, pid: process.pid });
+  // However this process ends while it can still run code (an uncaught exception included), the secret goes with
+  // it; killed outright (SIGKILL), it leaves the file, which the trigger script then finds stale and ignores.
   process.once('exit', () => {
     removeDevSession(PROJECT_ROOT);
     skill.kill();
   });
+  // Jovo logs an uncaught exception or rejection and carries on (jovo-core's BaseApp listens for both); the
+  // development loop stops instead, taking its secret and its skill with it, rather than run on in a state no one knows.
+  const crashed = (error: unknown) => {
+    process.stderr.write(`[dev] stopped by an error nothing caught: ${printable(error instanceof Error ? error.message : String(error))}\n`);
+    process.exit(EXIT.failed);
+  };
+  process.once('uncaughtException', crashed);
+  process.once('unhandledRejection', crashed);
   const watcher = watch(() => skill.restart());
 
   write(
@@ -85,7 +96,8 @@ async function dev(): Promise<void> {
     process.exit(EXIT.ok);
   };
   process.removeAllListeners('SIGINT');
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
+  // SIGHUP: the terminal was closed.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop());
 }
 
 /** The skill as a child process (`npm start`'s entry), its output prefixed, restarted after a good build. */
@@ -97,13 +109,17 @@ class SkillProcess {
 
   /** Starts the skill and resolves with its webhook URL once it listens. */
   start(): Promise<string> {
-    const child = spawn(process.execPath, [SKILL_ENTRY], { cwd: PROJECT_ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The IPC channel ends when this process does, however it ends: the skill, holding the development secret,
+    // stops with it (see src/entry/webhook.ts) rather than serve on alone.
+    const child = spawn(process.execPath, [SKILL_ENTRY], { cwd: PROJECT_ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.#child = child;
     return new Promise((resolve, reject) => {
       let output = '';
       const read = (chunk: Buffer) => {
         output += chunk.toString();
-        for (const line of chunk.toString().split('\n').filter(Boolean)) write(`[skill] ${line}\n`);
+        // Each line as text alone: nothing the skill prints (a value a request chose, say) forges a line of its
+        // own or sends this terminal a sequence.
+        for (const line of chunk.toString().split(/\r?\n/).filter(Boolean)) write(`[skill] ${printable(line)}\n`);
         const listening = /listening on (http:\/\/\S+\/webhook)/.exec(output);
         if (!listening) return;
         // A restart keeps the port the first start was given (JOVO_PORT=0 picks one), so the URL stays.

@@ -8,6 +8,7 @@ import { gateOptions, loadSettings, projectEnvironment, type Settings } from '..
  * relays Alexa's requests re-serialized, so Amazon's signature cannot match them there.
  */
 export async function startWebhook(argv: readonly string[]): Promise<void> {
+  const parented = process.channel !== undefined;
   const environment = projectEnvironment();
   const portFlag = argv.indexOf('--port');
   if (portFlag >= 0) environment.JOVO_PORT = argv[portFlag + 1];
@@ -26,10 +27,20 @@ export async function startWebhook(argv: readonly string[]): Promise<void> {
   const { lines, stop } = await runSchedulesLocally(app);
   console.log(schedules > 0 ? `  Runs ${schedules} schedule${schedules === 1 ? '' : 's'} of app.json:` : '  Runs no schedule of app.json (it declares none).');
   for (const line of lines) console.log(line);
-  process.once('SIGTERM', () => {
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
     stop();
     server.close(() => process.exit(0));
-  });
+  };
+  process.once('SIGTERM', shutdown);
+  // Started with an IPC channel (`npm run dev` opens one; `npm start` and `jovo3 run` do not), the skill stops
+  // when its parent is gone, killed or not: the channel closes with it, during the start-up too.
+  if (parented) {
+    if (process.connected) process.once('disconnect', shutdown);
+    else shutdown();
+  }
 }
 
 /** What the webhook checks, said at start, and why a check is off. */

@@ -252,7 +252,7 @@ describe('subscribers, as Alexa keeps them', () => {
     fetch(`${emulator.url}/subscriptions/${encodeURIComponent(user)}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
   /** A stand-in for the skill's webhook that records what it is sent and answers `status`. */
-  async function skillStandIn(status = 200) {
+  async function skillStandIn(status = 200, message = 'the SignatureCertChainUrl header is missing') {
     const received: Array<Record<string, any>> = [];
     const { createServer } = await import('http');
     const server = createServer((req, res) => {
@@ -260,7 +260,7 @@ describe('subscribers, as Alexa keeps them', () => {
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
         received.push(JSON.parse(body));
-        res.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? '{"version":"1.0","response":{}}' : '{"error":{"code":"SIGNATURE_INVALID","message":"the SignatureCertChainUrl header is missing"}}');
+        res.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? '{"version":"1.0","response":{}}' : JSON.stringify({ error: { code: 'SIGNATURE_INVALID', message } }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -360,6 +360,53 @@ describe('subscribers, as Alexa keeps them', () => {
     } finally {
       await skill.close().catch(() => undefined);
     }
+  });
+
+  /** Characters a terminal acts on: C0 controls, DEL and C1 controls. */
+  const controlsIn = (line: string) => [...line].filter((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
+  const FORGED = `amzn1.ask.account.X\n[amazon] POST /v1/proactiveEvents 202 ${WEATHER}\u001b[2J\u009b2J\r`;
+
+  it('writes a user id and the skill\'s answer into its log escaped, so that neither forges a line or moves the cursor', async () => {
+    const skill = await skillStandIn(400, `refused\n[amazon] POST /v1/proactiveEvents 202 ${TRASH}\u001b[2J`);
+    const lines: string[] = [];
+    try {
+      await start({ subscribers: {}, skill: { url: skill.url }, log: (line) => lines.push(line) });
+      const answer = await put(FORGED, { events: [WEATHER] });
+      expect(answer.status).toBe(200);
+      const change = (await answer.json()) as { skill: { message: string } };
+      expect(controlsIn(change.skill.message)).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(lines).toHaveLength(3);
+      for (const line of lines) expect(controlsIn(line)).toEqual([]);
+      const written = lines.join('\n').split('\n');
+      expect(written).toHaveLength(3);
+      expect(written.filter((line) => line.startsWith('[amazon]') || line.startsWith('POST /v1/proactiveEvents'))).toEqual([]);
+      expect(lines[0]).toBe(`subscriptions of "amzn1.ask.account.X\\n[amazon] POST /v1/proactiveEvents 202 ${WEATHER}\\u001b[2J\\u009b2J\\r": ${WEATHER}`);
+      expect(lines[1]).toBe(`  could not tell the skill: the skill at ${skill.url} answered 400: refused\\n[amazon] POST /v1/proactiveEvents 202 ${TRASH}\\u001b[2J`);
+      expect(lines[2]).toMatch(/^PUT \/subscriptions\/amzn1\.ask\.account\.X%0A%5Bamazon%5D.*%1B%5B2J.*%C2%9B2J%0D 200$/);
+    } finally {
+      await skill.close();
+    }
+  });
+
+  it('names an event it does not know escaped, in the answer a terminal may print', async () => {
+    await start({ subscribers: {}, skillJsonPath: SKILL_JSON });
+    const unknown = await put(ME, { events: ['AMAZON.Weather\u009b2J\u0085[amazon]'] });
+    expect(unknown.status).toBe(400);
+    const message = ((await unknown.json()) as { message: string }).message;
+    expect(message).toMatch(/^events\[0\]: "AMAZON\.Weather\\u009b2J\\u0085\[amazon\]" is not an event this skill publishes/);
+  });
+
+  it('serves a page that sets what a client chose as text, never as HTML', async () => {
+    // The page shows user ids, event names and the skill's answers; only fixed strings are written as markup.
+    await start({ subscribers: {} });
+    const page = await (await fetch(`${emulator.url}/`)).text();
+    const script = page.slice(page.indexOf('<script>'));
+    const markup = [...script.matchAll(/\.innerHTML\s*=\s*([^;]*);/g)].map(([, value]) => value);
+    expect(markup.length).toBeGreaterThan(0);
+    for (const value of markup) expect(value).toMatch(/^'[^'+]*'$/);
+    expect(script).not.toMatch(/outerHTML|insertAdjacentHTML|document\.write|srcdoc|eval\(|new Function/);
+    expect(script).toContain('textContent');
   });
 
   it("takes changes from its own page, and from no other site's", async () => {

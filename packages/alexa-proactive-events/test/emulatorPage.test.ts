@@ -103,4 +103,20 @@ describeInBrowser('the notifications page in headless Chromium', () => {
       await tracked.close();
     }
   });
+
+  it('shows a user id with markup, a line break and a terminal sequence as text, and runs none of it', async () => {
+    const tracked = await sendingSetup({ subscribers: {} });
+    try {
+      const user = 'amzn1.ask.account.<img src=x onerror="window.pwned=1">\n[amazon] POST /v1/proactiveEvents 202\u001b[2J';
+      await tracked.emulator.setSubscriptions(user, ['AMAZON.WeatherAlert.Activated']);
+      await page.goto(`${tracked.emulator.url}/`);
+      const meta = page.locator('#subscribers .user .meta').first();
+      await meta.waitFor({ timeout: 10_000 });
+      expect(await meta.textContent()).toBe(`${user} · en-US`);
+      expect(await page.locator('#subscribers img').count()).toBe(0);
+      expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
+    } finally {
+      await tracked.close();
+    }
+  });
 });

@@ -82,6 +82,23 @@ it('refuses an invocation with a "__proto__" field, before the app runs', async 
   await expect(handler(launch, {})).rejects.toThrow('Refused: BAD_FIELD: The request body has a "__proto__" field, which no Alexa request or trigger has');
 });
 
+it.each([
+  ['inside the request', (launch: string) => launch.replace('"request":{', '"request":{"__proto__":{"getApiEndpoint":1},')],
+  ['in an object inside a list of the context', (launch: string) => launch.replace('"System":{', '"System":{"list":[{"ok":1},[{"\\u005f_proto__":{}}]],')],
+])('refuses an invocation with a "__proto__" field %s, before the app runs', async (_, spell) => {
+  // Lambda's runtime parses the event as JSON.parse does: the field is the object's own, not its prototype.
+  const event = JSON.parse(spell(JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.PROTO', applicationId: APPLICATION_ID }))));
+  await expect(handler(event, {})).rejects.toThrow('Refused: BAD_FIELD: The request body has a "__proto__" field, which no Alexa request or trigger has');
+});
+
+it('refuses a trigger whose body spells "__proto__" with an escape, through a function URL', async () => {
+  const body = `{"\\u005f_proto__":{},${JSON.stringify(signedTrigger()).slice(1)}`;
+  const { statusCode, body: json } = await httpResult(functionUrlV2(body));
+  expect(statusCode).toBe(403);
+  expect(json).toEqual({ error: { code: 'BAD_FIELD', message: 'The request body has a "__proto__" field, which no Alexa request or trigger has' } });
+  expect(eventRequests(amazon)).toEqual([]);
+});
+
 it("tells its telemetry of each invocation's start and end, a refused one too, and answers alike when the telemetry throws", async () => {
   const told: string[] = [];
   const telling = container({ start: (context) => void told.push(`start ${(context as { awsRequestId: string }).awsRequestId}`), flush: () => void told.push('flush') });

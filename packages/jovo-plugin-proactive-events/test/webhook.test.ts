@@ -56,6 +56,27 @@ it('answers JSON that is not an Alexa request with a 400 naming the missing fiel
   expect(json.error.message).toContain('context');
 });
 
+it.each([
+  ['a line break in it', 'en\nUS', '"en\\nUS"'],
+  ['a terminal sequence and a C1 control in it', 'en-US\u001b[2J\u0085', '"en-US\\u001b[2J\\u0085"'],
+  ['a language alone', 'en', '"en"'],
+  ['a number', 1, '1'],
+])('refuses a request whose locale has %s with a 400 naming the field, what is allowed and the value escaped', async (_, locale, shown) => {
+  const launch = launchRequest({ userId: 'amzn1.ask.account.bad-locale' }) as { request: Record<string, unknown> };
+  launch.request.locale = locale;
+  const response = await post(launch);
+  expect(response.status).toBe(400);
+  await expect(response.json()).resolves.toEqual({
+    error: { code: 'NOT_ALEXA_REQUEST', message: `Not an Alexa request: request.locale: ${typeof locale === 'string' ? 'expected a locale like "en-US": two lower-case letters, a hyphen, two upper-case letters' : 'expected a string'} (given ${shown})` },
+  });
+  await expect(readSubscriber(app.$db, 'amzn1.ask.account.bad-locale')).resolves.toBeUndefined();
+});
+
+it('takes a request without a locale, as Amazon leaves it out of some skill events', async () => {
+  const response = await post(subscriptionChanged({ userId: 'amzn1.ask.account.no-locale', events: ['AMAZON.WeatherAlert.Activated'] }));
+  expect(response.status).toBe(200);
+});
+
 it('refuses a body over the size limit with a 413', async () => {
   const huge = launchRequest({ userId: 'amzn1.ask.account.huge' }) as Record<string, unknown>;
   huge.padding = 'x'.repeat(1024 * 1024 + 1);
@@ -97,4 +118,24 @@ it('refuses a body with a "__proto__" field, which would become the request\'s p
   expect(response.status).toBe(400);
   await expect(response.json()).resolves.toEqual({ error: { code: 'BAD_FIELD', message: 'The request body has a "__proto__" field, which no Alexa request or trigger has' } });
   await expect(readSubscriber(app.$db, 'amzn1.ask.account.proto')).resolves.toBeUndefined();
+});
+
+it.each([
+  ['at the top level, one underscore escaped', (launch: string) => `{"\\u005f_proto__":{},${launch.slice(1)}`],
+  ['inside the request, every letter escaped', (launch: string) => launch.replace('"request":{', '"request":{"\\u005f\\u005f\\u0070\\u0072\\u006f\\u0074\\u006f\\u005f\\u005f":{"getApiEndpoint":1},')],
+  ['in an object inside a list, in upper-case hex', (launch: string) => launch.replace('"request":{', '"request":{"list":[1,{"__PROTO\\u005F_":0},{"\\u005F_proto__":{}}],')],
+])('refuses a "__proto__" field spelled with escapes %s, as it refuses the plain one', async (_, spell) => {
+  const launch = JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.escaped-proto' }));
+  const body = spell(launch);
+  expect(body).not.toContain('"__proto__"');
+  const response = await post(body);
+  expect(response.status).toBe(400);
+  await expect(response.json()).resolves.toEqual({ error: { code: 'BAD_FIELD', message: 'The request body has a "__proto__" field, which no Alexa request or trigger has' } });
+  await expect(readSubscriber(app.$db, 'amzn1.ask.account.escaped-proto')).resolves.toBeUndefined();
+});
+
+it('takes a body with escapes but no "__proto__" field, as Alexa may send one', async () => {
+  const launch = JSON.stringify(launchRequest({ userId: 'amzn1.ask.account.escaped-text' }));
+  const response = await post(launch.replace('"request":{', '"request":{"note":"caf\\u00e9 \\u005f_proto__",'));
+  expect(response.status).toBe(200);
 });

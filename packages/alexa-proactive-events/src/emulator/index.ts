@@ -4,13 +4,14 @@ import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import express, { type Request, type Response } from 'express';
 import { describeIssue } from '../issues';
+import { printable, quoted } from '../logSafe';
 import { PREVIEW_LANGUAGES, previewLocales, previewText } from '../request/preview';
 import { validateRequest, type ProactiveEventRequest } from '../request/validate';
 import { PROACTIVE_EVENTS_SCOPE } from '../send/token';
 import { EVENT_NAMES } from '../events/names';
 import { FaultPlan, type FaultOptions } from './faults';
 import { NOTIFICATIONS_PAGE } from './page';
-import { EmulatedSubscriptions, PLACEHOLDER_SKILL_ID, subscriptionChangedRequest, tellSkill, type SkillDelivery, type SkillTarget, type Subscriber } from './subscriptions';
+import { EmulatedSubscriptions, MAX_USER_LENGTH, PLACEHOLDER_SKILL_ID, subscriptionChangedRequest, tellSkill, type SkillDelivery, type SkillTarget, type Subscriber } from './subscriptions';
 
 /**
  * A local stand-in for Amazon's Login with Amazon token endpoint and Proactive Events API, checking what Amazon
@@ -40,7 +41,11 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** Milliseconds since the epoch, for token expiry; tests move it instead of waiting. */
   now?: () => number;
-  /** One line per request (but the page's polls of /events, and /stats): method, path, status, event. Never a token or a secret. */
+  /**
+   * One line per request (but the page's polls of /events, and /stats): method, path, status, event. Never a token
+   * or a secret; what a client chose (a path, a user id, the skill's answer) is escaped, so a line is one line and
+   * moves no terminal's cursor.
+   */
   log?: (line: string) => void;
   /** How many of the latest requests `received` keeps; default 10,000. */
   receivedLimit?: number;
@@ -175,12 +180,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const read = subscriptions.read(user, body, published ?? EVENT_NAMES);
     if (!read.ok) return { ok: false, status: 400, problems: read.problems };
     subscriptions.set(read.subscriber);
-    log(`subscriptions of ${user}: ${read.subscriber.events.join(', ') || 'none'}`);
+    log(`subscriptions of ${quoted(user, MAX_USER_LENGTH)}: ${printable(read.subscriber.events.join(', ')) || 'none'}`);
     const target = skillTarget;
     if (!target) return { ok: true, change: { subscriber: read.subscriber, skill: null } };
     const request = subscriptionChangedRequest(read.subscriber, emulator.url, target.skillId ?? PLACEHOLDER_SKILL_ID, now());
     const skill = await tellSkill(target, request);
-    log(`  ${skill.delivered ? 'told' : 'could not tell'} the skill: ${skill.message}`);
+    log(`  ${skill.delivered ? 'told' : 'could not tell'} the skill: ${printable(skill.message)}`);
     return { ok: true, change: { subscriber: read.subscriber, skill } };
   };
 
@@ -245,7 +250,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       entry.status = res.statusCode;
       // The page asks for /events every second; its polls and /stats would bury Amazon's traffic in the log.
       if (req.method === 'GET' && QUIET_PATHS.includes(req.path)) return;
-      log(`${entry.method} ${entry.path} ${res.statusCode}${res.locals.event ? ` ${res.locals.event as string}` : ''}`);
+      log(`${entry.method} ${printable(entry.path)} ${res.statusCode}${res.locals.event ? ` ${printable(res.locals.event as string)}` : ''}`);
     });
     next();
   });

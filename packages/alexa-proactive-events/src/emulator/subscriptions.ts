@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { z } from 'zod';
 import { formatPath } from '../issues';
+import { printable, quoted } from '../logSafe';
 import { LOCALE_PATTERN } from '../request/validate';
 
 /** A user's notifications as Alexa keeps them: the events they turned on, and the locale they speak. */
@@ -27,6 +28,8 @@ export interface SkillDelivery {
 
 /** The users one emulator keeps at most; a new user past it is refused. */
 export const MAX_SUBSCRIBERS = 10_000;
+/** The longest user id the emulator takes (Alexa's are about 200 characters). */
+export const MAX_USER_LENGTH = 512;
 /** The skill id of subscription changes when the emulator was given none. */
 export const PLACEHOLDER_SKILL_ID = 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000';
 const SKILL_TIMEOUT_MS = 10_000;
@@ -73,12 +76,12 @@ export class EmulatedSubscriptions {
    * problem naming the field, the value and what is allowed.
    */
   read(user: string, body: unknown, published: readonly string[]): { ok: true; subscriber: Subscriber } | { ok: false; problems: string[] } {
-    if (user.length === 0 || user.length > 512) return { ok: false, problems: [`user: expected 1 to 512 characters, not ${user.length}`] };
+    if (user.length === 0 || user.length > MAX_USER_LENGTH) return { ok: false, problems: [`user: expected 1 to ${MAX_USER_LENGTH} characters, not ${user.length}`] };
     if (!this.#users.has(user) && this.#users.size >= MAX_SUBSCRIBERS) return { ok: false, problems: [`user: the emulator keeps at most ${MAX_SUBSCRIBERS} users`] };
     const parsed = ChangeSchema.safeParse(body);
     if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => `${formatPath(issue.path) || '(the body)'}: ${issue.message}`) };
     const problems = parsed.data.events.flatMap((event, i) =>
-      published.includes(event) ? [] : [`events[${i}]: ${JSON.stringify(event)} is not an event this skill publishes; it publishes ${published.join(', ')}`],
+      published.includes(event) ? [] : [`events[${i}]: ${quoted(event)} is not an event this skill publishes; it publishes ${published.join(', ')}`],
     );
     if (problems.length > 0) return { ok: false, problems };
     const events = published.filter((event) => parsed.data.events.includes(event));
@@ -122,7 +125,8 @@ export async function tellSkill(target: SkillTarget, request: object): Promise<S
     if (response.ok) return { delivered: true, status: response.status, message: `the skill at ${target.url} answered ${response.status}` };
     const why = errorMessage(text);
     const hint = response.status === 403 ? ' (a skill that verifies signatures refuses the emulator: run it with npm run dev, or ALEXA_VERIFY_REQUESTS=false on loopback)' : '';
-    return { delivered: false, status: response.status, message: `the skill at ${target.url} answered ${response.status}${why ? `: ${why}` : ''}${hint}` };
+    // The skill's answer is printed where the change was made (a terminal, the page, the emulator's log).
+    return { delivered: false, status: response.status, message: `the skill at ${target.url} answered ${response.status}${why ? `: ${printable(why)}` : ''}${hint}` };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
     return { delivered: false, status: null, message: `the skill at ${target.url} could not be reached (${cause}): is it running?` };

@@ -91,7 +91,7 @@ export async function runDoctor(options: DoctorOptions, io: Io, report: (check: 
   const root = findProjectRoot(io.cwd);
   const env = readEnvironment(root ?? io.cwd, io.env ?? {});
   const app = checkApp(root, report);
-  const dev = options.endpoint === DEFAULT_ENDPOINT ? readDevSession(root) : undefined;
+  const dev = options.endpoint === DEFAULT_ENDPOINT ? readDevSession(root, (why) => io.err(`${why}\n`)) : undefined;
   report(checkManifest(root, app, dev !== undefined));
   report(await checkCredentials(env, dev !== undefined));
   const audience = triggerAudience(options, { root, cwd: io.cwd, env, dev, app }, io);

@@ -45,7 +45,7 @@ export function invokeCommand(program: Command, io: Io): Command {
 
 async function invoke(target: string, options: InvokeOptions, io: Io): Promise<number> {
   const root = findProjectRoot(io.cwd);
-  const dev = readDevSession(root);
+  const dev = readDevSession(root, (why) => io.err(`${why}\n`));
   const endpoint = options.endpoint ?? dev?.webhook;
   const emulator = (options.emulator ?? dev?.emulator)?.replace(/\/+$/, '');
   if (!endpoint || !emulator) {

@@ -110,7 +110,7 @@ export function addSendOptions(command: Command): Command {
 export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   const root = findProjectRoot(io.cwd);
   // While `npm run dev` runs, the default endpoint is its skill, with its secret and its emulator as Amazon.
-  const dev = options.endpoint === DEFAULT_ENDPOINT ? readDevSession(root) : undefined;
+  const dev = options.endpoint === DEFAULT_ENDPOINT ? readDevSession(root, (why) => io.err(`${why}\n`)) : undefined;
   if (dev && !options.json) io.err(`(npm run dev: the skill at ${dev.webhook}, the emulator at ${dev.emulator} as Amazon)\n`);
   // Where the trigger goes, first: a mistyped --endpoint is named before anything that depends on it.
   const endpoint = dev?.webhook ?? resolveEndpoint(options.endpoint, io);

@@ -42,7 +42,8 @@ export function subscribeCommands(program: Command, io: Io): Command[] {
 }
 
 async function change(verb: 'subscribe' | 'unsubscribe', options: SubscribeOptions, io: Io): Promise<number> {
-  const base = (options.emulator ?? readDevSession(findProjectRoot(io.cwd))?.emulator ?? DEFAULT_EMULATOR_URL).replace(/\/+$/, '');
+  const dev = options.emulator === undefined ? readDevSession(findProjectRoot(io.cwd), (why) => io.err(`${why}\n`)) : undefined;
+  const base = (options.emulator ?? dev?.emulator ?? DEFAULT_EMULATOR_URL).replace(/\/+$/, '');
   let state: SubscribersView;
   try {
     state = (await (await fetch(`${base}/subscriptions`)).json()) as SubscribersView;

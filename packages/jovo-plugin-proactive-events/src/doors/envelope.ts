@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_TRIGGER_BYTES, UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events';
+import { LOCALE_PATTERN, MAX_TRIGGER_BYTES, UserIdSchema, describeIssue, fromZod, printable, quoted, type Issue } from 'alexa-proactive-events';
 import { reservedUserIdProblem } from '../stores/keys';
 
 /** A user id as the doors take it: Alexa's, and never in the replay guard's key space. */
@@ -27,6 +27,14 @@ export function tooLarge(limit: number, what: 'an Alexa request' | 'a trigger' |
  */
 export const MAX_JSON_DEPTH = 64;
 
+/**
+ * A request's locale, as Alexa writes it (`en-US`, `de-DE`). Jovo picks the texts by it and the skill formats lists
+ * with it (`Intl` throws on one that is not a locale); Amazon's docs leave it out of some skill events, so a
+ * request may have none.
+ * @see https://developer.amazon.com/docs/custom-skills/request-and-response-json-reference.html
+ */
+const LocaleSchema = z.string().regex(LOCALE_PATTERN, 'expected a locale like "en-US": two lower-case letters, a hyphen, two upper-case letters');
+
 /** What every Alexa request has (and Jovo needs), with the fields the doors check. */
 const AlexaEnvelopeSchema = z.object({
   version: z.string(),
@@ -43,7 +51,7 @@ const AlexaEnvelopeSchema = z.object({
       user: z.object({ userId: StoredUserIdSchema }),
     }),
   }),
-  request: z.object({ type: z.string(), requestId: z.string(), timestamp: z.string().optional() }),
+  request: z.object({ type: z.string(), requestId: z.string(), timestamp: z.string().optional(), locale: LocaleSchema.optional() }),
 });
 export type AlexaEnvelope = z.output<typeof AlexaEnvelopeSchema>;
 
@@ -51,7 +59,12 @@ export type AlexaEnvelope = z.output<typeof AlexaEnvelopeSchema>;
 export function readEnvelope(body: unknown): { ok: true; envelope: AlexaEnvelope } | { ok: false; problem: string } {
   const envelope = AlexaEnvelopeSchema.safeParse(body);
   if (envelope.success) return { ok: true, envelope: envelope.data };
-  return { ok: false, problem: `Not an Alexa request: ${describeIssue(fromZod(envelope.error.issues, body)[0])}` };
+  return { ok: false, problem: `Not an Alexa request: ${describeGiven(fromZod(envelope.error.issues, body)[0])}` };
+}
+
+/** `path: message (given value)`, the value escaped: a refusal is logged, and the value is the sender's. */
+function describeGiven({ value, ...issue }: Issue): string {
+  return typeof value === 'string' ? `${describeIssue(issue)} (given ${quoted(value, 80)})` : printable(describeIssue({ ...issue, value }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'http';
 import type { BaseApp } from 'jovo-framework';
-import { describeIssue, isTriggerRequest, verifyTrigger, type TriggerAudience } from 'alexa-proactive-events';
+import { describeIssue, isTriggerRequest, printable, verifyTrigger, type TriggerAudience } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { localSkillId } from '../trigger/audience';
 import { handOn } from './admitted';
@@ -45,6 +45,23 @@ const refuseWith = (refuse: Refuse, { status, code, message }: Refusal) => refus
  */
 const PROTO_KEY = '"__proto__"';
 const PROTO_MESSAGE = 'The request body has a "__proto__" field, which no Alexa request or trigger has';
+/** JSON can spell a key's characters only as themselves or as `\u` escapes (`"\u005f_proto__"`). */
+const UNICODE_ESCAPE = '\\u';
+
+/**
+ * True when the parsed JSON `value` or anything in it has an own `__proto__` field, however its text spelled the
+ * key. A loop, not recursion: a directly invoked event is not bounded in depth as an HTTP body is. JSON has no
+ * cycles (Lambda parses an invocation's event from JSON too), so nothing is visited twice.
+ */
+function hasProtoField(value: unknown): boolean {
+  const pending: object[] = value !== null && typeof value === 'object' ? [value] : [];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (Object.hasOwn(next, '__proto__')) return true;
+    for (const field of Object.values(next)) if (field !== null && typeof field === 'object') pending.push(field);
+  }
+  return false;
+}
 
 /** A request let in, with its parsed body (a verified trigger's is handed on: see `admittedTrigger`), or why not. */
 export type Admission = { ok: true; body: unknown } | { ok: false; refusal: Refusal };
@@ -92,6 +109,8 @@ export class Gate {
     } catch {
       return refuse(400, 'INVALID_JSON', 'The request body is not valid JSON');
     }
+    // The bytes above catch the plain spelling at no cost; only a body with an escape is walked for the others.
+    if (raw.includes(UNICODE_ESCAPE) && hasProtoField(body)) return refuse(400, 'BAD_FIELD', PROTO_MESSAGE);
     if (isTriggerRequest(body)) return this.#admitTrigger(body, refuse);
     if (triggersOnly) return refuse(403, 'TRIGGERS_ONLY', 'This URL takes signed triggers only; Alexa invokes the function directly');
     if (raw.length > MAX_ALEXA_BODY_BYTES) return refuseWith(refuse, tooLarge(MAX_ALEXA_BODY_BYTES, 'an Alexa request'));
@@ -104,7 +123,7 @@ export class Gate {
   /** Alexa's direct invocation of a Lambda function: `applicationId` (no signature: Lambda's permission vouches). */
   admitInvocation(event: unknown): Admission {
     const refuse: Refuse = (status, code, message) => this.#refuse(status, code, message);
-    if (event !== null && typeof event === 'object' && Object.hasOwn(event, '__proto__')) return refuse(400, 'BAD_FIELD', PROTO_MESSAGE);
+    if (hasProtoField(event)) return refuse(400, 'BAD_FIELD', PROTO_MESSAGE);
     if (isTriggerRequest(event)) return this.#admitTrigger(event, refuse);
     const envelope = readEnvelope(event);
     if (!envelope.ok) return refuse(400, 'NOT_ALEXA_REQUEST', envelope.problem);
@@ -124,7 +143,8 @@ export class Gate {
   }
 
   #refuse(status: number, code: string, message: string): Admission {
-    this.#log(`Refused a request: ${status} ${code}: ${message}`);
+    // Messages quote what a sender chose (an applicationId, a certificate URL): one log line each, whatever it holds.
+    this.#log(`Refused a request: ${status} ${code}: ${printable(message)}`);
     return { ok: false, refusal: { status, code, message } };
   }
 }
