@@ -108,12 +108,12 @@ export function admitChange(change: SubscriberChange, policy: SubscriberPolicy):
     if (origin && policy.apiEndpoints.has(origin)) admitted.apiEndpoint = origin;
     else {
       delete admitted.apiEndpoint;
-      ignored.push(`apiEndpoint ${JSON.stringify(change.apiEndpoint.slice(0, 100))} not stored: not one of Amazon's hosts or PROACTIVE_API_ENDPOINTS`);
+      ignored.push(`apiEndpoint ${quoted(change.apiEndpoint)} not stored: not one of Amazon's hosts or PROACTIVE_API_ENDPOINTS`);
     }
   }
   if (change.locale !== undefined && !LOCALE_PATTERN.test(change.locale)) {
     delete admitted.locale;
-    ignored.push(`locale ${JSON.stringify(change.locale.slice(0, 20))} not stored: expected a locale like "en-US"`);
+    ignored.push(`locale ${quoted(change.locale, 20)} not stored: expected a locale like "en-US"`);
   }
   if (admitted.kind === 'subscriptionsChanged') {
     admitted.events = policy.publishedEvents.filter((name) => admitted.events.includes(name));

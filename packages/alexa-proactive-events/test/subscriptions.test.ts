@@ -98,6 +98,16 @@ describe('subscribedEventNames', () => {
 describe('admitChange', () => {
   const policy = { publishedEvents: [WEATHER, 'AMAZON.OrderStatus.Updated'], apiEndpoints: tokenOrigins(['http://127.0.0.1:3001']), now: Date.parse('2026-11-22T10:00:00Z') };
 
+  it('quotes a locale or an apiEndpoint it leaves out on one line, escaping what would break or forge a log line', () => {
+    const forged = 'en-US\n[amazon] POST /v1/proactiveEvents 202\u001b[2J';
+    const { ignored } = admitChange({ kind: 'subscriptionsChanged', timestamp: '2026-11-22T10:00:00Z', events: [], locale: forged, apiEndpoint: `https://x.test/${forged}` }, policy);
+    expect(ignored).toEqual([
+      'apiEndpoint "https://x.test/en-US\\n[amazon] POST /v1/proactiveEvents 202\\u001b[2J" not stored: not one of Amazon\'s hosts or PROACTIVE_API_ENDPOINTS',
+      'locale "en-US\\n[amazon] POST …" not stored: expected a locale like "en-US"',
+    ]);
+    expect(ignored.join('')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
   it('lets a plain change through, with the apiEndpoint as an origin', () => {
     const change = { kind: 'subscriptionsChanged' as const, timestamp: '2026-11-22T09:59:00Z', events: [WEATHER], apiEndpoint: 'https://api.eu.amazonalexa.com/', locale: 'de-DE' };
     expect(admitChange(change, policy)).toEqual({ change: { ...change, apiEndpoint: 'https://api.eu.amazonalexa.com' }, ignored: [] });

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Requ
 import type { Socket } from 'net';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
+import { printable } from 'alexa-proactive-events';
 import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
 
@@ -30,7 +31,7 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
       await app.handle(new WebhookHost(req, res));
       if (!res.headersSent) throw new Error('the app gave no response');
     } catch (error) {
-      log(`The webhook failed: ${String((error as Error)?.message).slice(0, 300)}`);
+      log(`The webhook failed: ${printable(String((error as Error)?.message).slice(0, 300))}`);
       if (!res.headersSent) reply(res, 500, 'INTERNAL', 'The skill failed to handle the request; its log has the cause');
     }
   });

@@ -1,6 +1,6 @@
 import type { Jovo } from 'jovo-framework';
 import { Log } from 'jovo-core';
-import { admitChange, applySubscriberChange, type SubscriberChange, type SubscriberPolicy, type SubscriberState } from 'alexa-proactive-events';
+import { admitChange, applySubscriberChange, printable, type SubscriberChange, type SubscriberPolicy, type SubscriberState } from 'alexa-proactive-events';
 import { USER_SCHEDULES_KEY } from '../schedules/users';
 import { STATE_KEY, parseState } from '../stores/subscribers';
 
@@ -39,7 +39,7 @@ export class StateChanges {
   /** Applies a change as far as the policy admits it (see `admitChange`); true when the state changed. */
   apply(change: SubscriberChange): boolean {
     const { change: admitted, ignored } = admitChange(change, this.policy());
-    for (const reason of ignored) Log.warn(`ProactiveEvents: ${reason}`);
+    for (const reason of ignored) Log.warn(printable(`ProactiveEvents: ${reason}`));
     if (!admitted) return false;
     this.#applied.push(admitted);
     const before = this.state;

@@ -1,11 +1,11 @@
 import { Log } from 'jovo-core';
-import { describeIssue, type SendResult } from 'alexa-proactive-events';
+import { describeIssue, printable, type SendResult } from 'alexa-proactive-events';
 
 /**
  * One log line for each way sending went wrong: refused here, rejected by Amazon (with its status and reason), or
  * failed after the retries (with the last cause), and for each warning of the validator. A fan-out whose users
  * fail alike gets one line, with their number. Results carry neither the client secret nor a token, so neither can
- * appear here.
+ * appear here; what a sender chose (a payload's unknown key, a value) is escaped, so it cannot break or forge a line.
  */
 export function logProblems(name: string, results: readonly SendResult[]): void {
   const lines = new Map<string, number>();
@@ -19,5 +19,5 @@ export function logProblems(name: string, results: readonly SendResult[]): void 
     const line = status === 'failed' ? `failed after retries: ${why}` : httpStatus === null ? `not sent: ${why}` : `rejected by Amazon: ${why}`;
     lines.set(line, (lines.get(line) ?? 0) + 1);
   }
-  for (const [line, n] of lines) Log.warn(`ProactiveEvents: ${name} ${line}${n > 1 ? ` (${n} users)` : ''}`);
+  for (const [line, n] of lines) Log.warn(printable(`ProactiveEvents: ${name} ${line}${n > 1 ? ` (${n} users)` : ''}`));
 }

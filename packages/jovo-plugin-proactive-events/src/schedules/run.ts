@@ -205,8 +205,8 @@ export function describeRun({ name, scheduledTime, results, deferred }: Schedule
   const problems = results
     .filter(({ status }) => status !== 'accepted' && status !== 'duplicate')
     .slice(0, 3)
-    .map(({ user, status, errors }) => `\n    ${user ? `user ${userHash(user)}: ` : ''}${status}: ${errors.map(({ path, message }) => (path ? `${path}: ${message}` : message)).join('; ')}`);
-  return `Schedule ${name} (${scheduledTime}): ${results[0]?.event ?? 'its event'} ${summary}${problems.join('')}`;
+    .map(({ user, status, errors }) => `\n    ${user ? `user ${userHash(user)}: ` : ''}${status}: ${printable(errors.map(({ path, message }) => (path ? `${path}: ${message}` : message)).join('; '))}`);
+  return `Schedule ${printable(name)} (${scheduledTime}): ${results[0]?.event ?? 'its event'} ${summary}${problems.join('')}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { printable } from 'alexa-proactive-events';
 import type { Schedule } from './declaration';
 import { nextRun } from './times';
 
@@ -95,7 +96,7 @@ export class ScheduleRunner<S extends Timed = Schedule> {
     entry.timer = undefined;
     void entry
       .run(entry.schedule, due)
-      .catch((error: Error) => console.error(`Schedule ${entry.schedule.name} (${due.toISOString()}) failed: ${error.message}`))
+      .catch((error: Error) => console.error(printable(`Schedule ${entry.schedule.name} (${due.toISOString()}) failed: ${error.message}`)))
       .finally(() => {
         const next = nextRun(entry.schedule, due);
         if (next) this.#wait(key, entry, next);
