@@ -66,6 +66,7 @@ it('delivers the rest, and nothing twice, when the same command runs again after
     '--api-endpoint', amazon.url,
     '--endpoint', `http://127.0.0.1:${port}/webhook`,
     '--reference-id', 'weekly-digest-48',
+    '--skill-id', 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000',
     '--concurrency', '8',
     '--batch-size', '50',
     '--json',

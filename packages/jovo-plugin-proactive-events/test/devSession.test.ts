@@ -85,6 +85,8 @@ describe('reading the session', () => {
     writeDevSession(root, { ...SESSION, pid: killed.pid! });
     killed.kill('SIGKILL');
     await ended(killed);
+    // Linux counts start times in clock ticks (10 ms): a process started within the same tick would look the same.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const other = await unrelatedProcess();
     fs.writeFileSync(file, JSON.stringify({ ...stored(), pid: other.pid }));
     const ignored: string[] = [];
