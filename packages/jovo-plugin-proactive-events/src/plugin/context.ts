@@ -82,8 +82,6 @@ export class ProactiveEventsContext {
   readonly #changes: StateChanges;
   /** The user's own schedules as loaded (as stored, unparsed), to tell whether this request changed them. */
   readonly #schedulesAtLoad: string | undefined;
-  /** Why a change of the user's schedules found the user disabled since this request loaded them. */
-  #disabledMeanwhile?: Issue;
   /** The user's data as loaded. */
   readonly #loadedData: Record<string, unknown> | undefined;
   /** The SkillDisabled this request applied, for `forgetDisabledUser`. */
@@ -160,8 +158,8 @@ export class ProactiveEventsContext {
     if ('errors' in checked) return refuse(checked.errors);
     const { schedule } = checked;
     let problem: Issue | undefined;
-    await this.#updateSchedules(now, (schedules) => {
-      problem = this.#disabledMeanwhile ?? (!(schedule.name in schedules) && Object.keys(schedules).length >= MAX_USER_SCHEDULES ? tooMany(schedule.name) : undefined);
+    await this.#updateSchedules(now, (schedules, disabledMeanwhile) => {
+      problem = disabledMeanwhile ? DISABLED_MEANWHILE : !(schedule.name in schedules) && Object.keys(schedules).length >= MAX_USER_SCHEDULES ? tooMany(schedule.name) : undefined;
       return problem ? undefined : { ...schedules, [schedule.name]: schedule };
     });
     if (problem) return refuse([problem]);
@@ -211,17 +209,18 @@ export class ProactiveEventsContext {
    * Changes this user's own schedules as one step of the app's database (SerialFileDb, DynamoDb: `updateUser`), on
    * what it holds now rather than what this request loaded, and shows the result in `this.$user.$data`; with
    * another database, in this request's data, which Jovo saves at the end of the request. `change` gets the
-   * schedules that will still run, and returns them changed, or undefined to change nothing.
+   * schedules that will still run, and whether the user disabled the skill since this request loaded them, and
+   * returns them changed, or undefined to change nothing.
    */
-  async #updateSchedules(now: Date, change: (schedules: Record<string, UserSchedule>) => Record<string, UserSchedule> | undefined): Promise<void> {
+  async #updateSchedules(
+    now: Date,
+    change: (schedules: Record<string, UserSchedule>, disabledMeanwhile: boolean) => Record<string, UserSchedule> | undefined,
+  ): Promise<void> {
     const user = this.jovo.$user.getId()!;
     const store = this.plugin.userStore();
     const update = (column: UserData | undefined): UserData | undefined => {
       const data = column?.data ?? {};
-      const disabledAt = parseState(data[STATE_KEY])?.disabledAt;
-      this.#disabledMeanwhile =
-        disabledAt !== this.#changes.loaded?.disabledAt ? { path: '', message: 'the user disabled the skill while this request ran; nothing was kept' } : undefined;
-      const next = change(runningSchedules(data, now));
+      const next = change(runningSchedules(data, now), parseState(data[STATE_KEY])?.disabledAt !== this.#changes.loaded?.disabledAt);
       return next && { ...column, data: { ...data, [USER_SCHEDULES_KEY]: next } };
     };
     if (!store) {
@@ -388,8 +387,9 @@ export class ProactiveEventsContext {
         const state = parseState(data?.[STATE_KEY]);
         const next = applySubscriberChange(state, disable);
         // Already wiped, or enabled again since this disable: nothing of now is this disable's to delete.
-        wiped = next.disabledAt === state?.disabledAt ? [] : Object.values(storedUserSchedules(data));
-        return wiped.length === 0 && next.disabledAt === state?.disabledAt ? undefined : { data: { [STATE_KEY]: next } };
+        const applies = next.disabledAt !== state?.disabledAt;
+        wiped = applies ? Object.values(storedUserSchedules(data)) : [];
+        return applies ? { data: { [STATE_KEY]: next } } : undefined;
       });
     }
     const remote = this.plugin.remoteUserSchedules;
@@ -452,6 +452,8 @@ export class ProactiveEventsContext {
 function runningSchedules(data: Record<string, unknown> | undefined, now: Date): Record<string, UserSchedule> {
   return Object.fromEntries(Object.entries(storedUserSchedules(data)).filter(([, schedule]) => nextRun(schedule, now)));
 }
+
+const DISABLED_MEANWHILE: Issue = { path: '', message: 'the user disabled the skill while this request ran; nothing was kept' };
 
 function tooMany(name: string): Issue {
   return { path: 'name', message: `this user has ${MAX_USER_SCHEDULES} schedules already, the most one may keep: unschedule one first`, value: name };

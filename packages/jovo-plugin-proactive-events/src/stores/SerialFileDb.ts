@@ -74,11 +74,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
         data = pluginRebase(data, structuredClone(row?.[key]), jovo);
         if (data === undefined) return;
       }
-      if (!row) {
-        row = { [this.#keyColumn()]: primaryKey };
-        table.rows.push(row);
-        table.byKey.set(primaryKey, row);
-      }
+      row ??= this.#newRow(table, primaryKey);
       row[key] = structuredClone(data);
       if (updatedAt) row.updatedAt = updatedAt;
       row[VERSION] = (current ?? 0) + 1;
@@ -94,11 +90,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
       let row = table.byKey.get(primaryKey);
       const next = change(structuredClone(row?.[key]));
       if (next === undefined) return structuredClone(row?.[key]);
-      if (!row) {
-        row = { [this.#keyColumn()]: primaryKey };
-        table.rows.push(row);
-        table.byKey.set(primaryKey, row);
-      }
+      row ??= this.#newRow(table, primaryKey);
       row[key] = structuredClone(next);
       row[VERSION] = versionOf(row) + 1;
       await this.#write(table);
@@ -157,6 +149,14 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
 
   #file(): string {
     return this.config.pathToFile ?? '';
+  }
+
+  /** A row for a user the table does not have yet. */
+  #newRow(table: Table, primaryKey: string): Row {
+    const row = { [this.#keyColumn()]: primaryKey };
+    table.rows.push(row);
+    table.byKey.set(primaryKey, row);
+    return row;
   }
 
   #keyColumn(): string {
