@@ -9,7 +9,7 @@ import { MAX_USER_SCHEDULES, USER_SCHEDULES_KEY, readSubscriber, userScheduleKey
 import { createWebhook, listen } from '../src/doors/webhook';
 import { createApp, handlers, testSettings, type Settings } from './helpers/app';
 import { close } from './helpers/pipeline';
-import { intentRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
+import { intentRequest, skillDisabled, skillEnabled, subscriptionChanged } from './helpers/requests';
 import { useStores } from './helpers/stores';
 
 /**
@@ -102,6 +102,11 @@ describe.each(stores)('on %s', (_, store) => {
         await hold.opened;
         this.tell('held');
       },
+      // Deletes the user, as a skill's "forget me" would.
+      async DeleteMeIntent(this: Jovo) {
+        await this.$user.delete();
+        this.tell('deleted');
+      },
       // Sets up the next schedule of `names`, once every request of the round has loaded the user.
       async RemindMeIntent(this: Jovo) {
         const name = names.shift()!;
@@ -154,6 +159,24 @@ describe.each(stores)('on %s', (_, store) => {
 
     expect(await stored(reader, userId)).toEqual({ proactive: { subscriptions: [], updatedAt: T2, disabledAt: T2 } });
     await expect(readSubscriber(reader, userId)).resolves.toEqual({ userId, subscriptions: [], updatedAt: T2, disabledAt: T2 });
+  });
+
+  it('keeps a user deleted when a request that loaded them before saves after their row was made again', async () => {
+    const { webhook, reader } = await skill();
+    const userId = `amzn1.ask.account.DELETE-RACE-${users++}`;
+    await post(webhook, subscriptionChanged({ userId, events: [WEATHER], timestamp: T1, apiEndpoint: amazon.url }));
+    const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon.url }));
+    await entered.opened;
+    // Disabled, enabled again, deleted, and back: a new row with as few saves as the one the held request loaded.
+    await post(webhook, skillDisabled({ userId, timestamp: T2 }));
+    await post(webhook, skillEnabled({ userId, timestamp: '2026-11-22T10:00:10Z' }));
+    await post(webhook, intentRequest({ userId, intent: 'DeleteMeIntent', apiEndpoint: amazon.url }));
+    await post(webhook, subscriptionChanged({ userId, events: [TRASH], timestamp: '2026-11-22T10:00:20Z', apiEndpoint: amazon.url }));
+    const after = await stored(reader, userId);
+    hold.open();
+    await held;
+    expect(await stored(reader, userId)).toEqual(after);
+    expect(after).toEqual({ proactive: expect.objectContaining({ subscriptions: [TRASH] }) });
   });
 
   it('keeps an unsubscribe when a request that loaded the user before it saves after it, and that request\'s own data', async () => {

@@ -15,8 +15,8 @@ it('writes the file in FileDb\'s format, one row per user, with the count of its
   await db.save('u1', 'userData', { data: { proactive: { locale: 'en-US' } } }, '2026-11-22T10:00:00Z');
   await db.save('u2', 'userData', { data: {} });
   expect(rows()).toEqual([
-    { userId: 'u1', userData: { data: { proactive: { locale: 'en-US' } } }, updatedAt: '2026-11-22T10:00:00Z', version: 1 },
-    { userId: 'u2', userData: { data: {} }, version: 1 },
+    { userId: 'u1', born: expect.any(String), userData: { data: { proactive: { locale: 'en-US' } } }, updatedAt: '2026-11-22T10:00:00Z', version: 1 },
+    { userId: 'u2', born: expect.any(String), userData: { data: {} }, version: 1 },
   ]);
 });
 

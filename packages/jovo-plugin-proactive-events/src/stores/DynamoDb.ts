@@ -1,10 +1,11 @@
+import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BaseApp, Db, Jovo } from 'jovo-framework';
 import { REPLAY_WINDOW_MS, quoted, type ReplayStore } from 'alexa-proactive-events';
 import { minuteOf, type SendBudget } from '../schedules/budget';
 import { LIMIT_KEY_PREFIX, REPLAY_KEY_PREFIX, reservedUserIdProblem } from './keys';
-import { LoadedVersions, pluginRebase, type AtomicUserStore, type LoadedVersion, type Rebase, type UserChange } from './userChanges';
+import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion, type Rebase, type UserChange } from './userChanges';
 
 /** The table, and how saves that lose a race are made again. */
 export interface DynamoDbOptions {
@@ -30,6 +31,8 @@ export interface DynamoDbOptions {
 
 /** The attribute that counts an item's saves; items written by `jovo-db-dynamodb` have none, which counts as 0. */
 const VERSION = 'version';
+/** The attribute that tells an item made again after a delete from the one before (see `LoadedVersion`). */
+const BORN = 'born';
 /** The table's TTL attribute: when DynamoDB may delete an item (seconds since the epoch). Only triggers have one. */
 export const EXPIRES_AT = 'expiresAt';
 
@@ -81,19 +84,20 @@ export class DynamoDb implements Db, AtomicUserStore {
     const maxAttempts = this.options.maxAttempts ?? 25;
     for (let attempt = 1; ; attempt++) {
       const loaded = this.#loaded.get(jovo, userId);
-      const version = (loaded ?? 0) + 1;
+      const written = { version: (loaded?.version ?? 0) + 1, born: loaded?.born ?? (loaded === null ? randomUUID() : undefined) };
       try {
-        await this.#put({ userId, [key]: data, ...(updatedAt && { updatedAt }), [VERSION]: version }, loaded);
-        this.#loaded.set(jovo, userId, version);
+        await this.#put({ userId, [key]: data, ...(updatedAt && { updatedAt }), ...attributes(written) }, loaded);
+        this.#loaded.set(jovo, userId, written);
         return;
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= maxAttempts) throw error;
       }
-      // Another request saved first: start again from what it stored.
+      // Another request saved first, or the user was deleted: start again from what is stored.
       await pause(attempt);
-      const stored = await this.load(userId, jovo);
-      if (loaded !== null && stored === undefined) return; // deleted since this request loaded it: it stays deleted
-      data = (this.options.rebase ?? pluginRebase)(data, stored?.[key], jovo);
+      const { item, version } = await this.#get(userId);
+      if (raceOf(loaded, version) === 'deleted') return; // since this request loaded the user: they stay deleted
+      this.#loaded.set(jovo, userId, version);
+      data = (this.options.rebase ?? pluginRebase)(data, item?.[key], jovo);
       if (data === undefined) return;
     }
   }
@@ -105,8 +109,9 @@ export class DynamoDb implements Db, AtomicUserStore {
       const { item, version } = await this.#get(userId);
       const next = change(item?.[key]);
       if (next === undefined) return item?.[key];
+      const written = { version: (version?.version ?? 0) + 1, born: version ? version.born : randomUUID() };
       try {
-        await this.#put({ ...item, userId, [key]: next, [VERSION]: (version ?? 0) + 1 }, version);
+        await this.#put({ ...item, userId, [key]: next, ...attributes(written) }, version);
         return next;
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= maxAttempts) throw error;
@@ -222,19 +227,24 @@ export class DynamoDb implements Db, AtomicUserStore {
     }
   }
 
-  /** The user's item without its version, and the version: null when there is no item. */
+  /** The user's item without its version attributes, and its version: null when there is no item. */
   async #get(userId: string): Promise<{ item?: Record<string, unknown>; version: LoadedVersion }> {
     userKey(userId);
     const { Item } = await this.#table(this.#client.send(new GetCommand({ TableName: this.options.tableName, Key: { userId }, ConsistentRead: true })));
     if (!Item) return { version: null };
-    const { [VERSION]: version, ...item } = Item;
-    return { item, version: Number(version ?? 0) };
+    const { [VERSION]: version, [BORN]: born, ...item } = Item;
+    return { item, version: { version: Number(version ?? 0), ...(typeof born === 'string' && { born }) } };
   }
 
-  /** Puts `item` if the stored one is still at `loaded` (absent, unversioned, or that version); unconditionally if undefined. */
+  /** Puts `item` if the stored one is still as `loaded` (absent, or that row at that version); unconditionally if undefined. */
   async #put(item: Record<string, unknown>, loaded: LoadedVersion | undefined): Promise<void> {
     await this.#table(this.#client.send(new PutCommand({ TableName: this.options.tableName, Item: item, ...condition(loaded) })));
   }
+}
+
+/** The version attributes of an item written at `version`. */
+function attributes({ version, born }: { version: number; born?: string }): Record<string, unknown> {
+  return { [VERSION]: version, ...(born !== undefined && { [BORN]: born }) };
 }
 
 /**
@@ -245,12 +255,15 @@ function pause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 4 * 2 ** attempt)));
 }
 
-/** The put's condition: the item as it was loaded (absent, unversioned, or at a version); none if never loaded. */
-function condition(loaded: number | null | undefined) {
+/** The put's condition: the item as it was loaded (absent, or that row at that version); none if never loaded. */
+function condition(loaded: LoadedVersion | undefined) {
   if (loaded === undefined) return {};
   if (loaded === null) return { ConditionExpression: 'attribute_not_exists(userId)' };
-  if (loaded === 0) return { ConditionExpression: 'attribute_exists(userId) AND attribute_not_exists(#version)', ExpressionAttributeNames: { '#version': VERSION } };
-  return { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': VERSION }, ExpressionAttributeValues: { ':version': loaded } };
+  const names = { '#version': VERSION, '#born': BORN };
+  const born = loaded.born === undefined ? 'attribute_not_exists(#born)' : '#born = :born';
+  const version = loaded.version === 0 ? 'attribute_exists(userId) AND attribute_not_exists(#version)' : '#version = :version';
+  const values = { ...(loaded.version !== 0 && { ':version': loaded.version }), ...(loaded.born !== undefined && { ':born': loaded.born }) };
+  return { ConditionExpression: `${version} AND ${born}`, ExpressionAttributeNames: names, ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }) };
 }
 
 /** Refuses a user id in the replay guard's key space: a user must never read, overwrite or delete its items. */

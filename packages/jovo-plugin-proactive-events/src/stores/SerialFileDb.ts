@@ -1,8 +1,9 @@
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BaseApp, Jovo } from 'jovo-framework';
 import { FileDb } from 'jovo-db-filedb';
-import { LoadedVersions, pluginRebase, type AtomicUserStore, type UserChange } from './userChanges';
+import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion, type UserChange } from './userChanges';
 
 /** One queue per file, shared by every instance in the process that uses that file. */
 const queues = new Map<string, Promise<unknown>>();
@@ -18,6 +19,8 @@ interface Table {
 
 /** The column that counts a row's saves; rows FileDb wrote have none, which counts as 0. */
 const VERSION = 'version';
+/** The column that tells a row made again after a delete from the one before (see `LoadedVersion`). */
+const BORN = 'born';
 
 /**
  * Jovo's FileDb, same file and format (an array of rows), made safe and fast for a webhook:
@@ -52,9 +55,9 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
   override load(primaryKey: string, jovo?: Jovo): Promise<unknown> {
     return this.#serially(async () => {
       const row = (await this.#read()).byKey.get(primaryKey);
-      this.#loaded.set(jovo, primaryKey, row ? versionOf(row) : null);
+      this.#loaded.set(jovo, primaryKey, versionOf(row));
       if (!row) return undefined;
-      const { [VERSION]: _version, ...copy } = structuredClone(row);
+      const { [VERSION]: _version, [BORN]: _born, ...copy } = structuredClone(row);
       return copy;
     });
   }
@@ -67,18 +70,17 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
     return this.#serially(async () => {
       const table = await this.#read();
       let row = table.byKey.get(primaryKey);
-      const loaded = this.#loaded.get(jovo, primaryKey);
-      const current = row ? versionOf(row) : null;
-      if (loaded !== undefined && loaded !== current) {
-        if (loaded !== null && current === null) return; // deleted since this request loaded it: it stays deleted
+      const race = raceOf(this.#loaded.get(jovo, primaryKey), versionOf(row));
+      if (race === 'deleted') return; // since this request loaded the user: they stay deleted
+      if (race === 'changed') {
         data = pluginRebase(data, structuredClone(row?.[key]), jovo);
         if (data === undefined) return;
       }
       row ??= this.#newRow(table, primaryKey);
       row[key] = structuredClone(data);
       if (updatedAt) row.updatedAt = updatedAt;
-      row[VERSION] = (current ?? 0) + 1;
-      this.#loaded.set(jovo, primaryKey, row[VERSION] as number);
+      row[VERSION] = Number(row[VERSION] ?? 0) + 1;
+      this.#loaded.set(jovo, primaryKey, versionOf(row));
       await this.#write(table);
     });
   }
@@ -92,7 +94,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
       if (next === undefined) return structuredClone(row?.[key]);
       row ??= this.#newRow(table, primaryKey);
       row[key] = structuredClone(next);
-      row[VERSION] = versionOf(row) + 1;
+      row[VERSION] = Number(row[VERSION] ?? 0) + 1;
       await this.#write(table);
       return structuredClone(next);
     });
@@ -153,7 +155,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
 
   /** A row for a user the table does not have yet. */
   #newRow(table: Table, primaryKey: string): Row {
-    const row = { [this.#keyColumn()]: primaryKey };
+    const row = { [this.#keyColumn()]: primaryKey, [BORN]: randomUUID() };
     table.rows.push(row);
     table.byKey.set(primaryKey, row);
     return row;
@@ -164,6 +166,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
   }
 }
 
-function versionOf(row: Row): number {
-  return Number(row[VERSION] ?? 0);
+function versionOf(row: Row | undefined): LoadedVersion {
+  if (!row) return null;
+  return { version: Number(row[VERSION] ?? 0), ...(typeof row[BORN] === 'string' && { born: row[BORN] }) };
 }

@@ -27,8 +27,24 @@ export function atomicStore(db: unknown): AtomicUserStore | undefined {
 /** This request's changes made again on what another request stored (`this.$proactiveEvents.rebase`), or its data as it is. */
 export const pluginRebase: Rebase = (attempted, stored, jovo) => (jovo?.$proactiveEvents ? jovo.$proactiveEvents.rebase(attempted as never, stored as never) : attempted);
 
-/** The version of a user's row as a request loaded it: null when there was none, 0 for a row without a version. */
-export type LoadedVersion = number | null;
+/**
+ * A user's row as a request loaded it: null when there was none; else how many saves it has seen (`version`, 0
+ * for a row without one) and which row it is (`born`: a random id given when the plugin's store creates it, absent
+ * in rows written before). A row deleted and made again has another `born`, however few saves it has seen.
+ */
+export type LoadedVersion = { version: number; born?: string } | null;
+
+/**
+ * How a save of a request that loaded the user as `loaded` stands to the row `current`: `clear` to write (or no
+ * request to check against), `changed` when another request saved meanwhile (rebase), `deleted` when the user was
+ * deleted since this request loaded them, whether or not a row was made again since (save nothing: deletion wins).
+ */
+export function raceOf(loaded: LoadedVersion | undefined, current: LoadedVersion): 'clear' | 'changed' | 'deleted' {
+  if (loaded === undefined) return 'clear';
+  if (loaded === null) return current === null ? 'clear' : 'changed';
+  if (current === null || current.born !== loaded.born) return 'deleted';
+  return current.version === loaded.version ? 'clear' : 'changed';
+}
 
 /** The version each request loaded of each user, for its save to be conditional on. */
 export class LoadedVersions {
