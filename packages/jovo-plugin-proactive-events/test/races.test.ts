@@ -35,9 +35,14 @@ function recordingScheduler() {
   const held = new Map<string, unknown>();
   const created: string[] = [];
   let hold: { reached: () => void; release: Promise<void> } | undefined;
+  let refuseUpdate = false;
   const client = {
     send: async (command: { constructor: { name: string }; input: { Name: string } }) => {
       const name = command.constructor.name.replace(/Command$/, '');
+      if (name === 'UpdateSchedule' && refuseUpdate) {
+        refuseUpdate = false;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
       if (name === 'CreateSchedule' && hold) {
         const { reached, release } = hold;
         hold = undefined;
@@ -55,6 +60,14 @@ function recordingScheduler() {
     held,
     created,
     client: client as unknown as SchedulerClient,
+    /** The next UpdateSchedule is refused. */
+    refuseNextUpdate(): void {
+      refuseUpdate = true;
+    },
+    /** The cron Scheduler holds for a schedule. */
+    cronOf(name: string): string | undefined {
+      return (held.get(name) as { ScheduleExpression?: string } | undefined)?.ScheduleExpression;
+    },
     /** The next CreateSchedule waits for `release`; resolves once it is waiting. */
     holdNextCreate(release: Promise<void>): Promise<void> {
       return new Promise((reached) => (hold = { reached, release }));
@@ -84,6 +97,7 @@ describe.each(stores)('on %s', (_, store) => {
   let entered = barrier();
   let arrivals: { expected: number; count: number; all: ReturnType<typeof barrier> } | undefined;
   let names: string[] = [];
+  let crons: string[] = [];
   let told: ScheduleResult[] = [];
 
   async function skill(change: (settings: Settings) => void = () => undefined, scheduler?: SchedulerClient): Promise<{ webhook: string; reader: Db; settings: Settings }> {
@@ -110,12 +124,13 @@ describe.each(stores)('on %s', (_, store) => {
       // Sets up the next schedule of `names`, once every request of the round has loaded the user.
       async RemindMeIntent(this: Jovo) {
         const name = names.shift()!;
+        const cron = crons.shift() ?? '0 18 * * TUE';
         entered.open();
         if (arrivals) {
           if (++arrivals.count === arrivals.expected) arrivals.all.open();
           await arrivals.all.opened;
         }
-        const result = await this.$proactiveEvents!.schedule({ name, cron: '0 18 * * TUE', timezone: 'Europe/Berlin', event: { name: TRASH, payload: trash } });
+        const result = await this.$proactiveEvents!.schedule({ name, cron, timezone: 'Europe/Berlin', event: { name: TRASH, payload: trash } });
         told.push(result);
         this.tell(result.status);
       },
@@ -140,6 +155,7 @@ describe.each(stores)('on %s', (_, store) => {
     entered = barrier();
     arrivals = undefined;
     names = [];
+    crons = [];
     told = [];
   });
 
@@ -248,6 +264,51 @@ describe.each(stores)('on %s', (_, store) => {
       expect(scheduler.created).toEqual([userScheduleKey(userId, 'trash-reminder')]);
       expect(scheduler.held.size).toBe(0);
       expect((await stored(reader, userId))?.[USER_SCHEDULES_KEY]).toBeUndefined();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('ends the table and Scheduler on the same schedule when two requests set up one name at once', async () => {
+    const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+    try {
+      const scheduler = recordingScheduler();
+      const { webhook, reader } = await skill(undefined, scheduler.client);
+      const userId = `amzn1.ask.account.SAME-NAME-${users++}`;
+      const key = userScheduleKey(userId, 'trash-reminder');
+      const release = barrier();
+      const creating = scheduler.holdNextCreate(release.opened);
+      names = ['trash-reminder', 'trash-reminder'];
+      crons = ['0 18 * * TUE', '0 7 * * WED'];
+      const first = post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      await creating; // the first is in the table, and about to be in Scheduler
+      await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      release.open();
+      await first;
+      const kept = ((await stored(reader, userId))?.[USER_SCHEDULES_KEY] as Record<string, { cron: string }>)['trash-reminder'];
+      expect(kept.cron).toBe('0 7 * * WED');
+      expect(scheduler.cronOf(key)).toBe('cron(0 7 ? * WED *)');
+      expect(told.map(({ status }) => status)).toEqual(['scheduled', 'refused']);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('keeps the schedule a refused replacement was to replace, in the table as in Scheduler', async () => {
+    const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+    try {
+      const scheduler = recordingScheduler();
+      const { webhook, reader } = await skill(undefined, scheduler.client);
+      const userId = `amzn1.ask.account.REFUSED-UPDATE-${users++}`;
+      names = ['trash-reminder', 'trash-reminder'];
+      crons = ['0 18 * * TUE', '0 7 * * WED'];
+      await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      scheduler.refuseNextUpdate();
+      await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      expect(told.map(({ status }) => status)).toEqual(['scheduled', 'refused']);
+      const kept = ((await stored(reader, userId))?.[USER_SCHEDULES_KEY] as Record<string, { cron: string }>)['trash-reminder'];
+      expect(kept.cron).toBe('0 18 * * TUE');
+      expect(scheduler.cronOf(userScheduleKey(userId, 'trash-reminder'))).toBe('cron(0 18 ? * TUE *)');
     } finally {
       warn.mockRestore();
     }

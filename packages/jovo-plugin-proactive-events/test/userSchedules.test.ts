@@ -161,6 +161,7 @@ it.each([
   [reminder({ cron: undefined, at: '2020-01-07T18:00' }), 'at', '2020-01-07T18:00'],
   [reminder({ timezone: 'Berlin' }), 'timezone', 'Berlin'],
   [reminder({ name: 'a'.repeat(46) }), 'name', 'a'.repeat(46)],
+  [reminder({ name: 'constructor' }), 'name', 'constructor'],
   [{ ...reminder(), to: 'all' } as UserScheduleInput, 'to', 'all'],
   [reminder({ event: { name: 'AMAZON.MessageAlert.Activated' as typeof TRASH, payload: trash } }), 'event.name', 'AMAZON.MessageAlert.Activated'],
 ])('refuses a schedule a user could never get, naming the field and its value, and keeps nothing (%#)', async (input, path, value) => {

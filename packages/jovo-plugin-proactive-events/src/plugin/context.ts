@@ -158,8 +158,11 @@ export class ProactiveEventsContext {
     if ('errors' in checked) return refuse(checked.errors);
     const { schedule } = checked;
     let problem: Issue | undefined;
+    let previous: UserSchedule | undefined;
     await this.#updateSchedules(now, (schedules, disabledMeanwhile) => {
-      problem = disabledMeanwhile ? DISABLED_MEANWHILE : !(schedule.name in schedules) && Object.keys(schedules).length >= MAX_USER_SCHEDULES ? tooMany(schedule.name) : undefined;
+      const replacing = Object.hasOwn(schedules, schedule.name);
+      problem = disabledMeanwhile ? DISABLED_MEANWHILE : !replacing && Object.keys(schedules).length >= MAX_USER_SCHEDULES ? tooMany(schedule.name) : undefined;
+      previous = replacing ? schedules[schedule.name] : undefined;
       return problem ? undefined : { ...schedules, [schedule.name]: schedule };
     });
     if (problem) return refuse([problem]);
@@ -168,13 +171,19 @@ export class ProactiveEventsContext {
       try {
         await remote.put(user, schedule);
       } catch (error) {
-        await this.#updateSchedules(now, (schedules) => (isSame(schedules[schedule.name], schedule) ? without(schedules, schedule.name) : undefined));
+        // What Scheduler still runs is what the table had: the one this replaced, or none.
+        await this.#updateSchedules(now, (schedules) =>
+          isSame(schedules[schedule.name], schedule) ? (previous ? { ...schedules, [schedule.name]: previous } : without(schedules, schedule.name)) : undefined,
+        );
         return refuse([{ path: '', message: `EventBridge Scheduler did not keep it: ${(error as Error).name}: ${(error as Error).message}; nothing was kept` }]);
       }
-      // Disabled (or replaced) while Scheduler was asked: what the table does not keep must not run.
-      if (!isSame((await this.plugin.readUserSchedules(user))[schedule.name], schedule)) {
-        await remote.delete(user, schedule.name).catch(() => undefined);
-        return refuse([{ path: '', message: 'the user disabled the skill (or replaced this schedule) while it was set up; nothing was kept' }]);
+      // Scheduler must run what the table keeps now: nothing if the user disabled the skill (or removed it)
+      // meanwhile, another request's version if one replaced it meanwhile.
+      const stored = await this.plugin.readUserSchedules(user);
+      const kept = Object.hasOwn(stored, schedule.name) ? stored[schedule.name] : undefined;
+      if (!isSame(kept, schedule)) {
+        await (kept ? remote.put(user, kept) : remote.delete(user, schedule.name)).catch(() => undefined);
+        return refuse([kept ? REPLACED_MEANWHILE : DISABLED_MEANWHILE]);
       }
     }
     const warnings: ScheduleResult['warnings'] = [];
@@ -195,7 +204,7 @@ export class ProactiveEventsContext {
     if (!user) return false;
     let removed = false;
     await this.#updateSchedules(new Date(this.plugin.now()), (schedules) => {
-      removed = name in schedules;
+      removed = Object.hasOwn(schedules, name);
       return removed ? without(schedules, name) : undefined;
     });
     if (!removed) return false;
@@ -454,6 +463,7 @@ function runningSchedules(data: Record<string, unknown> | undefined, now: Date):
 }
 
 const DISABLED_MEANWHILE: Issue = { path: '', message: 'the user disabled the skill while this request ran; nothing was kept' };
+const REPLACED_MEANWHILE: Issue = { path: 'name', message: "another request of the user set up a schedule of this name meanwhile; that one is kept, and this one is not" };
 
 function tooMany(name: string): Issue {
   return { path: 'name', message: `this user has ${MAX_USER_SCHEDULES} schedules already, the most one may keep: unschedule one first`, value: name };

@@ -32,7 +32,12 @@ const REGIONS = Object.keys(REGION_ORIGINS) as [Region, ...Region[]];
 const RegionSchema = z.enum(REGIONS);
 
 const nameSchema = (max: number) =>
-  z.string().max(max).regex(NAME_PATTERN, 'expected kebab-case: lower-case letters and digits joined by single hyphens, e.g. "trash-day"');
+  z
+    .string()
+    .max(max)
+    .regex(NAME_PATTERN, 'expected kebab-case: lower-case letters and digits joined by single hyphens, e.g. "trash-day"')
+    // Schedules are kept by name in objects, where this one is every object's own (and DynamoDB's marshaller reads it).
+    .refine((name) => !(name in Object.prototype), 'is a name every JavaScript object has: choose another');
 
 /** When a schedule runs, and what it sends: the fields of app.json's schedules and of a user's alike. */
 const SCHEDULE_FIELDS = {

@@ -91,7 +91,8 @@ async function runOwn(app: BaseApp, user: string, name: string, scheduledTime: D
   const key = userScheduleKey(user, name);
   const referenceId = scheduleReferenceId(key, scheduledTime);
   const run = { name: key, scheduledTime: scheduledTime.toISOString(), referenceId };
-  const schedule = (await plugin.readUserSchedules(user))[name];
+  const stored = await plugin.readUserSchedules(user);
+  const schedule = Object.hasOwn(stored, name) ? stored[name] : undefined;
   if (!schedule) {
     const reason = `the user has no schedule named ${JSON.stringify(name)} (removed, or the skill disabled); nothing was sent`;
     return { ...run, results: [{ ...refusedResult(null, referenceId, reason), user }], missing: true };
