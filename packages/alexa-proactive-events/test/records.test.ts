@@ -58,6 +58,16 @@ it('names Amazon\'s region by its host, and writes a JSON line or words', () => 
   expect(userHash(USER)).toMatch(/^[0-9a-f]{16}$/);
 });
 
+it("writes a sender's referenceId into a text line escaped, on one line", async () => {
+  await setup.sender.send({ ...weather(), referenceId: 'weekly\n[amazon] POST 202\u001b[2J' }, setup.target);
+  const line = formatSendRecord(records[0], 'text');
+  expect(line).toContain('referenceId weekly\\n[amazon] POST 202\\u001b[2J');
+  expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  const result = await setup.sender.send({ ...weather(), referenceId: 'x\ny' }, setup.target);
+  const summary = formatSummaryRecord(summaryRecord('trigger', 'WeatherAlertIntent', [result], 3), 'text');
+  expect(summary).toMatch(/referenceId x\\ny$/);
+});
+
 it('sends as it would without a record when the record callback throws', async () => {
   const throwing = await sendingSetup({}, { onSend: () => { throw new Error('log sink down'); } });
   try {

@@ -73,3 +73,21 @@ it("writes the fields of a sender's event escaped, when it warns of them", async
     await close(skill.server);
   }
 });
+
+it.each([
+  ['request.type', (request: { request: Record<string, unknown> }) => (request.request.type = `AlexaSkillEvent.${FORGED}`)],
+  ['request.intent.name', (request: { request: Record<string, unknown> }) => (request.request.intent = { name: `AMAZON.${FORGED}`, confirmationStatus: 'NONE' })],
+])("refuses a %s that is no name before Jovo, which writes an unmatched one into its log raw, can see it", async (field, forge) => {
+  const lines: string[] = [];
+  const app = createApp(testSettings());
+  const server = await listen(createWebhook(app, { signatures: false, log: (line) => lines.push(line) }), 0, '127.0.0.1');
+  servers.push(server);
+  const request = intentRequest({ userId: 'amzn1.ask.account.LOGS', intent: 'AMAZON.HelpIntent' }) as unknown as { request: Record<string, unknown> };
+  forge(request);
+  const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, { method: 'POST', body: JSON.stringify(request) });
+  const { error } = (await response.json()) as { error: { code: string; message: string } };
+  expect([response.status, error.code]).toEqual([400, 'NOT_ALEXA_REQUEST']);
+  expect(error.message).toMatch(new RegExp(`^Not an Alexa request: ${field.replace(/\./g, '\\.')}: expected a name like "IntentRequest"`));
+  expect(lines).toHaveLength(1);
+  expect(lines.every(printableLine)).toBe(true);
+});

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { REGION_ORIGINS, type Region, type Stage } from './regions';
 import type { SendResult, SendStatus } from './result';
 import type { TokenRecord } from './token';
+import { printable } from '../logSafe';
 
 /**
  * One record per send, for a log query or a metric: what went where, how it ended, in how many attempts and how
@@ -108,7 +109,8 @@ export function formatSendRecord(record: SendRecord, format: 'json' | 'text'): s
     `referenceId ${record.referenceId ?? '-'}`,
   ];
   if (record.amazonRequestId) parts.push(`request ${record.amazonRequestId}`);
-  return parts.join(', ');
+  // The referenceId (and Amazon's request id) are the sender's and Amazon's words: on one line, with no terminal sequence.
+  return printable(parts.join(', '));
 }
 
 /** A token request as one log line, as `formatSendRecord` makes one of a send: `token 200, 41 ms`. */
@@ -122,7 +124,7 @@ export function formatSummaryRecord(record: SummaryRecord, format: 'json' | 'tex
   if (format === 'json') return JSON.stringify({ message: 'summary', ...record });
   const statuses = Object.entries(record.statuses).map(([status, n]) => `${n} ${status}`);
   const when = record.scheduledTime ? ` (${record.scheduledTime})` : '';
-  return `summary ${record.run} ${record.name}${when} ${record.event ?? '(no event)'} ${record.sends} send${record.sends === 1 ? '' : 's'}: ${statuses.join(', ') || 'none'}, ${record.latencyMs} ms, referenceId ${record.referenceId ?? '-'}`;
+  return printable(`summary ${record.run} ${record.name}${when} ${record.event ?? '(no event)'} ${record.sends} send${record.sends === 1 ? '' : 's'}: ${statuses.join(', ') || 'none'}, ${record.latencyMs} ms, referenceId ${record.referenceId ?? '-'}`);
 }
 
 /**

@@ -35,6 +35,13 @@ export const MAX_JSON_DEPTH = 64;
  */
 const LocaleSchema = z.string().regex(LOCALE_PATTERN, 'expected a locale like "en-US": two lower-case letters, a hyphen, two upper-case letters');
 
+/**
+ * A request's type and intent name as Alexa writes them (`IntentRequest`, `AlexaSkillEvent.SkillEnabled`,
+ * `AMAZON.HelpIntent`): letters, digits, dots and a few marks, on one line. Jovo routes by them and writes them
+ * into its log when no handler matches, so a value that is none is refused here, before it can forge a log line.
+ */
+const NamePattern = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, 'expected a name like "IntentRequest" or "AMAZON.HelpIntent": letters, digits, dots, "_", ":" and "-"');
+
 /** What every Alexa request has (and Jovo needs), with the fields the doors check. */
 const AlexaEnvelopeSchema = z.object({
   version: z.string(),
@@ -51,7 +58,13 @@ const AlexaEnvelopeSchema = z.object({
       user: z.object({ userId: StoredUserIdSchema }),
     }),
   }),
-  request: z.object({ type: z.string(), requestId: z.string(), timestamp: z.string().optional(), locale: LocaleSchema.optional() }),
+  request: z.object({
+    type: NamePattern,
+    requestId: z.string(),
+    timestamp: z.string().optional(),
+    locale: LocaleSchema.optional(),
+    intent: z.object({ name: NamePattern }).optional(),
+  }),
 });
 export type AlexaEnvelope = z.output<typeof AlexaEnvelopeSchema>;
 
