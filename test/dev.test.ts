@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { EXIT } from 'alexa-proactive-events/cli';
@@ -194,15 +195,30 @@ const sessionFile = path.join(root, DEV_SESSION_FILE);
     const { webhook, pid } = readDevSession(root)!;
     const [skill] = childrenOf(pid);
     expect(skill).toBeGreaterThan(0);
+    // A request sent slowly, byte by byte, keeps none of it alive: the skill exits with its parent, open or not.
+    const { port } = new URL(webhook);
+    const slow = net.connect(Number(port), '127.0.0.1', () => slow.write('POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{'));
+    slow.on('error', () => undefined);
     dev.child.kill('SIGKILL');
     await dev.exited;
     expect(await within(5000, () => gone(skill))).toBe(true);
+    slow.destroy();
     await expect(fetch(webhook)).rejects.toThrow();
     const sent = await trigger('weather', '--alert-type', 'TORNADO', '--dry-run');
     expect(sent.err).toContain(`ignored ${DEV_SESSION_FILE}: process ${pid} is gone (stale file from a run that was killed); start npm run dev again\n`);
   }, 30_000);
 
-  it.each(['SIGTERM', 'SIGHUP'] as const)('removes its session and stops its skill on %s', async (signal) => {
+  it('removes its session when Ctrl-C comes twice, the second before the first is done', async () => {
+    const dev = startDev();
+    running.add(dev.child);
+    await dev.started;
+    dev.child.kill('SIGINT');
+    dev.child.kill('SIGINT');
+    await expect(dev.exited).resolves.toBe(0);
+    expect(fs.existsSync(sessionFile)).toBe(false);
+  }, 30_000);
+
+  it.each(['SIGTERM', 'SIGHUP', 'SIGQUIT'] as const)('removes its session and stops its skill on %s', async (signal) => {
     const dev = startDev();
     running.add(dev.child);
     await dev.started;

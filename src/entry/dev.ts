@@ -59,6 +59,25 @@ async function dev(): Promise<void> {
     throw error;
   }
   emulator.setSkill({ url: webhook, skillId });
+  let watcher: FSWatcher | undefined;
+  let stopping = false;
+  const stop = async () => {
+    // The session goes first, before anything that can wait: a second Ctrl-C (or any signal) finds it gone.
+    removeDevSession(PROJECT_ROOT);
+    if (stopping) return process.exit(EXIT.ok);
+    stopping = true;
+    await watcher?.close();
+    await skill.stop();
+    await emulator.close();
+    write('\n[dev] stopped: the skill and the emulator are closed, and the session and its trigger secret removed\n');
+    process.exit(EXIT.ok);
+  };
+  // Ours before the session is written, and before anyone else's are taken away (Jovo exits with status 2 on
+  // SIGINT), so that no moment is left in which a signal ends the process the default way and leaves the file.
+  // SIGHUP: the terminal was closed; SIGQUIT: Ctrl-\. Each one, however often it comes: a second stops at once.
+  const onSignal = () => void stop();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) process.on(signal, onSignal);
+  for (const listener of process.listeners('SIGINT')) if (listener !== onSignal) process.off('SIGINT', listener);
   writeDevSession(PROJECT_ROOT, { webhook, emulator: emulator.url, secret, skillId, pid: process.pid });
   // However this process ends while it can still run code (an uncaught exception included), the secret goes with
   // it; killed outright (SIGKILL), it leaves the file, which the trigger script then finds stale and ignores.
@@ -74,7 +93,7 @@ async function dev(): Promise<void> {
   };
   process.once('uncaughtException', crashed);
   process.once('unhandledRejection', crashed);
-  const watcher = watch(() => skill.restart());
+  watcher = watch(() => skill.restart());
 
   write(
     `\nDevelopment: the skill and Amazon's emulator, on this machine alone.\n` +
@@ -87,17 +106,6 @@ async function dev(): Promise<void> {
       `  npx proactive-events weather --alert-type TORNADO --user amzn1.ask.account.DEV\n` +
       `A change to src/, app.json or a package rebuilds and restarts the skill. Ctrl-C stops.\n\n`,
   );
-  const stop = async () => {
-    await watcher.close();
-    removeDevSession(PROJECT_ROOT);
-    await skill.stop();
-    await emulator.close();
-    write('\n[dev] stopped: the skill and the emulator are closed, and the session and its trigger secret removed\n');
-    process.exit(EXIT.ok);
-  };
-  process.removeAllListeners('SIGINT');
-  // SIGHUP: the terminal was closed.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop());
 }
 
 /** The skill as a child process (`npm start`'s entry), its output prefixed, restarted after a good build. */

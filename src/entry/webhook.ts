@@ -36,10 +36,11 @@ export async function startWebhook(argv: readonly string[]): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   // Started with an IPC channel (`npm run dev` opens one; `npm start` and `jovo3 run` do not), the skill stops
-  // when its parent is gone, killed or not: the channel closes with it, during the start-up too.
+  // when its parent is gone, killed or not: the channel closes with it, during the start-up too. It exits at once,
+  // whatever requests are open: a development secret must not outlive its session in a request sent slowly.
   if (parented) {
-    if (process.connected) process.once('disconnect', shutdown);
-    else shutdown();
+    if (process.connected) process.once('disconnect', () => process.exit(0));
+    else process.exit(0);
   }
 }
 

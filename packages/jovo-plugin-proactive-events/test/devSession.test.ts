@@ -79,6 +79,13 @@ describe('reading the session', () => {
     expect(ignored).toEqual([`ignored ${DEV_SESSION_FILE}: process ${dev.pid} is gone (stale file from a run that was killed); start npm run dev again`]);
   });
 
+  it('ignores a session written without its start time, whose pid cannot be told from another process', () => {
+    fs.writeFileSync(file, JSON.stringify({ ...SESSION, pid: process.pid }), { mode: 0o600 });
+    const ignored: string[] = [];
+    expect(readDevSession(root, (why) => ignored.push(why))).toBeUndefined();
+    expect(ignored).toEqual([`ignored ${DEV_SESSION_FILE}: process ${process.pid} cannot be told from another (the file has no start time) (stale file from a run that was killed); start npm run dev again`]);
+  });
+
   it('ignores a session whose pid now belongs to an unrelated live process, and says so', async () => {
     // A run killed with SIGKILL left its file; its pid was given to another process since.
     const killed = await unrelatedProcess();

@@ -65,10 +65,11 @@ export function readDevSession(root: string | undefined, ignored: (why: string) 
   } catch {
     return undefined;
   }
-  const { webhook, emulator, secret, skillId, pid, started = null } = session;
+  const { webhook, emulator, secret, skillId, pid, started } = session;
   if (typeof webhook !== 'string' || typeof emulator !== 'string' || typeof secret !== 'string' || typeof skillId !== 'string' || typeof pid !== 'number') return undefined;
-  if (typeof started !== 'string' && started !== null) return undefined;
   const stale = (what: string) => ignored(`ignored ${DEV_SESSION_FILE}: process ${pid} ${what} (stale file from a run that was killed); start npm run dev again`);
+  // Without its process's start time (an older npm run dev wrote it), nothing tells that process from another.
+  if (typeof started !== 'string' && started !== null) return void stale('cannot be told from another (the file has no start time)');
   if (!isRunning(pid)) return void stale('is gone');
   if (started !== null && processStart(pid) !== started) return void stale('is not npm run dev');
   return { webhook, emulator, secret, skillId, pid, started };
