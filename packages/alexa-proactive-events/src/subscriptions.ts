@@ -155,7 +155,7 @@ const SubscriptionChangedBodySchema = z
   .looseObject({ subscriptions: z.array(z.object({ eventName: z.string() })).optional() })
   .refine((body) => !ENVELOPE_FIELDS.some((field) => Object.hasOwn(body, field)));
 
-const ENVELOPE_FIELDS = ['version', 'session', 'context', 'request', 'type', 'requestId', 'timestamp', 'body'];
+const ENVELOPE_FIELDS = ['version', 'session', 'context', 'request', 'type', 'requestId', 'timestamp', 'body', 'System', 'application', 'user', 'sessionId', 'attributes', 'new'];
 
 function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;

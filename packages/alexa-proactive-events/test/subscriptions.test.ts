@@ -91,6 +91,7 @@ describe('subscribedEventNames', () => {
     };
     expect(() => subscribedEventNames({ version: '1.0', context: {}, request })).toThrow(/it was given an object with "version", "context", "request": a request, not its body$/);
     expect(() => subscribedEventNames(request)).toThrow(/it was given an object with "type", "requestId", "timestamp", "body": a request, not its body$/);
+    expect(() => subscribedEventNames({ System: { user: { userId: 'amzn1.ask.account.1' } } })).toThrow(/it was given an object with "System": a request, not its body$/);
     expect(subscribedEventNames(request.body)).toEqual([WEATHER]);
   });
 });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { eventFromInputs, triggerRequest, type TriggerData } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import type { HttpResponse, LambdaHandler, LambdaOptions } from '../src/doors/lambda';
+import { createLambdaHandler, type HttpResponse, type LambdaHandler, type LambdaOptions } from '../src/doors/lambda';
 import { lambdaFor, testSettings } from './helpers/app';
 import { TRIGGER_SECRET, eventRequests, trigger } from './helpers/pipeline';
 import { APPLICATION_ID, launchRequest } from './helpers/requests';
@@ -32,6 +32,10 @@ function signedTrigger(): object {
   const data: TriggerData = { ...eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' }), referenceId: `lambda-${n++}`, stage: 'development' as const, explicitEndpoint: true };
   return triggerRequest({ skillId: APPLICATION_ID, intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET });
 }
+
+it('will not be made without the skill id, which every trigger and every Alexa invocation is checked against', () => {
+  expect(() => createLambdaHandler({ app: () => null as never, gate: {} })).toThrow(/^createLambdaHandler: gate\.skillId is required \(SKILL_ID\)/);
+});
 
 /** API Gateway REST API, payload format 1.0. */
 function apiGatewayV1(body: string): object {

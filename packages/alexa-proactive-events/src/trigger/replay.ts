@@ -50,7 +50,7 @@ export async function checkReplay(store: ReplayStore, requestId: string, now: nu
   if (use === 'full') {
     return (
       `the replay guard is full: it remembers every trigger accepted in the last ${Math.ceil(REPLAY_WINDOW_MS / 60_000)} minutes, ` +
-      `${MAX_REMEMBERED_TRIGGERS.toLocaleString('en-US')} at most, and refuses more rather than forget one that could be replayed; ` +
+      `as many as it has room for, and refuses more rather than forget one that could be replayed; ` +
       `send fewer triggers (more users in each, up to ${MAX_TRIGGER_BATCH}), or keep the guard in a store all processes share`
     );
   }

@@ -30,7 +30,7 @@ export interface LambdaOptions {
   /** The app to serve, made on the first invocation and kept for the container's life. */
   app: () => App;
   /**
-   * Who may come in (SKILL_ID; triggers are verified with the plugin's secret). `signatures` is always off here:
+   * Who may come in (SKILL_ID, required: triggers are verified with the plugin's secret, for this skill). `signatures` is always off here:
    * nothing Lambda receives carries Amazon's signature (Alexa's direct invocations need none, and HTTP events are
    * triggers).
    */
@@ -61,6 +61,10 @@ export type LambdaHandler = (event: unknown, context?: unknown, callback?: (erro
  * error, or else a rejection.
  */
 export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaOptions): LambdaHandler {
+  if (!gate.skillId && !gate.localSkillId) {
+    // Every function's working folder is /var/task: a local identity from it would be every skill's.
+    throw new Error('createLambdaHandler: gate.skillId is required (SKILL_ID): Alexa invocations for another skill are refused by it, and triggers are signed for it');
+  }
   let served: { app: App; door: Gate } | undefined;
   const serve = () => {
     if (served) return served;

@@ -10,8 +10,9 @@ import { describeIssue, printable, type SendResult } from 'alexa-proactive-event
 export function logProblems(name: string, results: readonly SendResult[]): void {
   const lines = new Map<string, number>();
   for (const { status, httpStatus, errors, warnings } of results) {
+    const sent = status === 'accepted' || status === 'duplicate';
     for (const warning of warnings) {
-      const line = `sent with a warning: ${describeIssue(warning)}`;
+      const line = `${sent ? 'sent with a warning' : 'warning'}: ${describeIssue(warning)}`;
       lines.set(line, (lines.get(line) ?? 0) + 1);
     }
     if (status !== 'rejected' && status !== 'failed') continue;
