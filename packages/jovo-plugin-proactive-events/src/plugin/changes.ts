@@ -16,14 +16,14 @@ export interface UserData {
  */
 export class StateChanges {
   readonly #applied: SubscriberChange[] = [];
-  /** The state as this request loaded it: its tombstone (`disabledAt`) tells whether a disable came after. */
-  readonly #loaded: SubscriberState | undefined;
+  /** The state as this request loaded it, as stored (read when needed): its tombstone tells whether a disable came after. */
+  readonly #loaded: unknown;
 
   constructor(
     private readonly jovo: Jovo,
     private readonly policy: () => SubscriberPolicy,
   ) {
-    this.#loaded = this.state;
+    this.#loaded = jovo.$user.$data?.[STATE_KEY];
   }
 
   /** The user's state as this request sees it, or `undefined` if nothing is stored yet. */
@@ -33,7 +33,7 @@ export class StateChanges {
 
   /** The state as this request loaded it. */
   get loaded(): SubscriberState | undefined {
-    return this.#loaded;
+    return parseState(this.#loaded);
   }
 
   /** Applies a change as far as the policy admits it (see `admitChange`); true when the state changed. */
@@ -61,7 +61,7 @@ export class StateChanges {
    */
   rebase(attempted: UserData, stored: UserData | undefined): UserData | undefined {
     const storedState = parseState(stored?.data?.[STATE_KEY]);
-    const disabledMeanwhile = storedState?.disabledAt !== undefined && storedState.disabledAt !== this.#loaded?.disabledAt;
+    const disabledMeanwhile = storedState?.disabledAt !== undefined && storedState.disabledAt !== this.loaded?.disabledAt;
     let state = storedState;
     for (const change of this.#applied) {
       // What a request learned of a user who has since disabled the skill (their region, their locale) is theirs no more.
