@@ -15,6 +15,7 @@ const SLOW = [
   '/test/dev\\.test\\.ts$',
   '/test/emulatorPage\\.test\\.ts$',
   '/test/storage\\.test\\.ts$',
+  '/test/races\\.test\\.ts$',
   '/test/faults\\.test\\.ts$',
   '/test/readme\\.test\\.ts$',
 ];
