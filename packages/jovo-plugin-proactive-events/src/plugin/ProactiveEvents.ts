@@ -110,6 +110,8 @@ export class ProactiveEvents implements Plugin, PluginServices {
   readonly stage: Stage;
   readonly now: () => number;
   readonly schedules: readonly Schedule[];
+  /** Sends users' own schedules may start in a minute, for the whole skill. */
+  readonly userScheduleSendsPerMinute: number;
   readonly scheduleEndpoint?: string;
   /** Users' own schedules in EventBridge Scheduler, when `userScheduler` says where. */
   readonly remoteUserSchedules?: RemoteUserSchedules;
@@ -135,10 +137,11 @@ export class ProactiveEvents implements Plugin, PluginServices {
     this.#replays = options.replays;
     this.#origins = origins(options);
     this.schedules = options.schedules ?? [];
-    const perMinute = options.userScheduleSendsPerMinute;
-    if (perMinute !== undefined && !(Number.isInteger(perMinute) && perMinute >= 1)) {
+    const perMinute = options.userScheduleSendsPerMinute ?? DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE;
+    if (!(Number.isInteger(perMinute) && perMinute >= 1)) {
       throw new Error(`ProactiveEvents: userScheduleSendsPerMinute is ${perMinute}; expected a whole number of at least 1`);
     }
+    this.userScheduleSendsPerMinute = perMinute;
     if (options.userScheduler) this.remoteUserSchedules = new RemoteUserSchedules(options.userScheduler);
     if (options.scheduleEndpoint !== undefined) {
       const origin = originOf(options.scheduleEndpoint);
@@ -171,7 +174,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
 
   /** The bound on the sends users' own schedules start (`userScheduleSendsPerMinute`), decided at the first run. */
   userScheduleBudget(): SendBudget {
-    const perMinute = this.options.userScheduleSendsPerMinute ?? DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE;
+    const perMinute = this.userScheduleSendsPerMinute;
     const db = this.#app?.$db as { sendBudget?: (name: string, perMinute: number) => SendBudget } | undefined;
     return (this.#userScheduleBudget ??= typeof db?.sendBudget === 'function' ? db.sendBudget('user-schedules', perMinute) : new MinuteBudget(perMinute));
   }

@@ -389,7 +389,8 @@ export class ProactiveEventsContext {
     const disable = this.#disable;
     if (!user || !disable) return;
     const store = this.plugin.userStore();
-    let wiped = Object.values(storedUserSchedules(this.#loadedData));
+    // Without a store that changes a user in one step, what this request loaded is all it knows.
+    let wiped = store ? [] : Object.values(storedUserSchedules(this.#loadedData));
     if (store) {
       await store.updateUser(user, this.plugin.columnName(), (column) => {
         const data = (column as UserData | undefined)?.data;

@@ -19,7 +19,6 @@ import {
 import { handOnScheduled } from '../doors/admitted';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
-import { DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE } from './budget';
 import { ScheduleRunner } from './runner';
 import { userScheduleKey } from './users';
 
@@ -97,9 +96,9 @@ async function runOwn(app: BaseApp, user: string, name: string, scheduledTime: D
     const reason = `the user has no schedule named ${JSON.stringify(name)} (removed, or the skill disabled); nothing was sent`;
     return { ...run, results: [{ ...refusedResult(null, referenceId, reason), user }], missing: true };
   }
-  const budget = plugin.options.userScheduleSendsPerMinute ?? DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE;
   if (!(await plugin.userScheduleBudget().take(plugin.now()))) {
-    return { ...run, results: [], deferred: `users' schedules have started ${budget} sends this minute, the most the skill lets them (userScheduleSendsPerMinute)` };
+    const most = plugin.userScheduleSendsPerMinute;
+    return { ...run, results: [], deferred: `users' schedules have started ${most} sends this minute, the most the skill lets them (userScheduleSendsPerMinute)` };
   }
   const content = await prepare(plugin, { schedule, user, scheduledTime, event: { event: schedule.event, localizedAttributes: schedule.localizedAttributes } });
   if ('refused' in content) return { ...run, results: [{ ...refusedResult(schedule.event.name, referenceId, content.refused), user }] };
