@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { request } from 'http';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { MAX_LIVE_TOKENS, createEmulator, type AcceptedEvent, type Emulator, type EmulatorOptions } from '../src/emulator';
@@ -179,6 +180,24 @@ describe('events API', () => {
     for (let i = 0; i < 5; i++) await fetch(`${emulator.url}/v2/request-${i}`);
     expect(emulator.received.map((request) => request.path)).toEqual(['/v2/request-2', '/v2/request-3', '/v2/request-4']);
     expect(((await (await fetch(`${emulator.url}/stats`)).json()) as { received: number }).received).toBe(6);
+  });
+
+  it("closes while a browser holds a connection it never used, and sends the answer under way before it goes", async () => {
+    await emulator.close();
+    await start({ faults: { latencyMs: 300 } });
+    const bearer = await accessToken();
+    // A browser opens spare connections ahead of its requests; Node's own close waits for them for a minute.
+    const spare = net.connect(Number(new URL(emulator.url).port), '127.0.0.1');
+    await new Promise((resolve) => spare.once('connect', resolve));
+    const underWay = send(example('weather-alert.json'), bearer);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the event is in, its answer 200 ms away
+
+    const closed = await Promise.race([emulator.close().then(() => 'closed'), new Promise((resolve) => setTimeout(resolve, 5000, 'still open after 5 s'))]);
+    spare.destroy(); // closed already, unless the emulator waited for it
+    const answer = await underWay;
+    expect(closed).toBe('closed');
+    expect([answer.status, answer.headers.get('connection')]).toEqual([202, 'close']);
+    await start();
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -9,6 +9,7 @@ import { PREVIEW_LANGUAGES, previewLocales, previewText } from '../request/previ
 import { validateRequest, type ProactiveEventRequest } from '../request/validate';
 import { PROACTIVE_EVENTS_SCOPE } from '../send/token';
 import { EVENT_NAMES } from '../events/names';
+import { closeWhenAnswered } from './closing';
 import { FaultPlan, type FaultOptions } from './faults';
 import { NOTIFICATIONS_PAGE } from './page';
 import { EmulatedSubscriptions, MAX_USER_LENGTH, PLACEHOLDER_SKILL_ID, subscriptionChangedRequest, tellSkill, type SkillDelivery, type SkillTarget, type Subscriber } from './subscriptions';
@@ -200,11 +201,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     refused: [],
     tokensIssued: 0,
     connections: 0,
-    close: () =>
-      new Promise((resolve, reject) => {
-        issuedTokens.forEach((token, key) => token.issuer === emulator && issuedTokens.delete(key));
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    // The answers under way are sent with their tokens still good; then the tokens go.
+    close: () => closeServer().finally(() => issuedTokens.forEach((token, key) => token.issuer === emulator && issuedTokens.delete(key))),
     expireTokens: () => issuedTokens.forEach((token) => token.issuer === emulator && (token.expiresAt = 0)),
     setFaults: (next) => (faults = new FaultPlan(next)),
     reset: () => {
@@ -399,6 +397,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     listening.once('error', reject);
   });
   server.on('connection', () => emulator.connections++);
+  const closeServer = closeWhenAnswered(server);
   const address = server.address() as AddressInfo;
   emulator.url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return emulator;
