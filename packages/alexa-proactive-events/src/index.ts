@@ -37,6 +37,7 @@ export { DEFAULT_EXPIRY_MINUTES, buildRequest, eventFromInputs } from './request
 export type { RequestDraft, RequestParts } from './request/build';
 export { PreviewError, previewLocales, previewText } from './request/preview';
 export { jsonSchemaFiles } from './request/jsonSchema';
+export { ProactiveEventsError, isProactiveEventsError } from './errors';
 export { ValidationError, describeIssue, formatPath, fromZod } from './issues';
 export { jsonSyntaxError } from './json';
 export { printable, quoted } from './logSafe';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ProactiveEventsError } from './errors';
 
 /** One problem with an input: where it is, what is wrong or allowed, and the value given (absent if missing). */
 export interface Issue {
@@ -9,15 +10,14 @@ export interface Issue {
 }
 
 /** Thrown where a caller asked for a valid input and got an invalid one; `issues` lists every problem. */
-export class ValidationError extends Error {
+export class ValidationError extends ProactiveEventsError<'ERR_VALIDATION'> {
   override readonly name = 'ValidationError';
-  readonly code = 'ERR_VALIDATION';
   constructor(
     readonly issues: readonly Issue[],
     readonly warnings: readonly Issue[] = [],
     what = 'The Proactive Event',
   ) {
-    super(`${what} is invalid (${plural(issues.length, 'problem')}):\n${issues.map((issue) => `  - ${describeIssue(issue)}`).join('\n')}`);
+    super('ERR_VALIDATION', `${what} is invalid (${plural(issues.length, 'problem')}):\n${issues.map((issue) => `  - ${describeIssue(issue)}`).join('\n')}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { ProactiveEventsError } from '../errors';
 import { eventDefinition } from '../events/names';
 import type { ProactiveEventRequest } from './validate';
 import { LOCALIZED_ATTRIBUTE_PREFIX, type Language } from '../events/common';
@@ -5,9 +6,11 @@ import { LOCALIZED_ATTRIBUTE_PREFIX, type Language } from '../events/common';
 export const PREVIEW_LANGUAGES: readonly Language[] = ['en', 'de'];
 
 /** Why a valid event has no preview in a locale: no text in that language, or no localized attributes for it. */
-export class PreviewError extends Error {
+export class PreviewError extends ProactiveEventsError<'ERR_PREVIEW_LOCALE'> {
   override readonly name = 'PreviewError';
-  readonly code = 'ERR_PREVIEW_LOCALE';
+  constructor(message: string) {
+    super('ERR_PREVIEW_LOCALE', message);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
+import { ProactiveEventsError } from '../errors';
 import { lazyHttpClient, networkCause } from './http';
 
 /**
@@ -51,14 +52,12 @@ export interface TokenRecord {
 export type TokenErrorCode = 'ERR_INVALID_CLIENT' | 'ERR_INVALID_SCOPE' | 'ERR_TOKEN_REFUSED' | 'ERR_TOKEN_UNAVAILABLE';
 
 /** A token could not be had. `retryable` when it may work later (5xx, 429, network); never carries a secret. */
-export class TokenError extends Error {
+export class TokenError extends ProactiveEventsError<TokenErrorCode> {
   override readonly name = 'TokenError';
-  readonly code: TokenErrorCode;
   readonly retryable: boolean;
   readonly httpStatus?: number;
   constructor({ code, message, retryable, httpStatus }: { code: TokenErrorCode; message: string; retryable: boolean; httpStatus?: number }) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.retryable = retryable;
     this.httpStatus = httpStatus;
   }

@@ -11,6 +11,7 @@ import {
   STAGES,
   describeIssue,
   fromZod,
+  ProactiveEventsError,
   jsonSyntaxError,
 } from 'alexa-proactive-events';
 import { ScheduleSchema, scheduleIssues } from '../schedules/declaration';
@@ -44,15 +45,14 @@ export const AppDeclarationSchema = z
 export type AppDeclaration = z.infer<typeof AppDeclarationSchema>;
 
 /** Thrown when app.json or the environment is invalid; `issues` names each field, its value and what is allowed. */
-export class SettingsError extends Error {
+export class SettingsError extends ProactiveEventsError<'ERR_SETTINGS'> {
   override readonly name = 'SettingsError';
-  readonly code = 'ERR_SETTINGS';
   constructor(
     /** The file or `The environment`. */
     readonly source: string,
     readonly issues: readonly string[],
   ) {
-    super(`${source} is invalid:\n  - ${issues.join('\n  - ')}`);
+    super('ERR_SETTINGS', `${source} is invalid:\n  - ${issues.join('\n  - ')}`);
   }
 }
 
