@@ -1,16 +1,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExtractorConfig } from '@microsoft/api-extractor';
+import ts from 'typescript';
 import { apiConfigs, runApiExtractor } from '../scripts/api';
 
 /**
  * The packages' public face, read from their built declarations (the global setup compiles): each entry's API
- * report (`packages/<name>/etc/*.api.md`, written by `npm run api`) is what the entry exports, and every entry a
- * user can import has one.
+ * report (`packages/<name>/etc/*.api.md`, written by `npm run api`) is what the entry exports, every entry a user
+ * can import has one, and each main entry exports no more names than its limit.
  */
 const root = path.join(__dirname, '..');
 
-/** The entry of a package's `exports` that only the packages themselves import: it has no report. */
+/**
+ * The most names each package's main entry may export, values and types alike (TypeScript's count). A name the
+ * packages share but users do not need goes to the package's internal entry (`<package>/internal`), which has
+ * no report and no limit. Lower a limit when names leave; a name added shows in the entry's API report.
+ */
+const EXPORT_LIMITS: Record<string, number> = {
+  'alexa-proactive-events': 123,
+  'jovo-plugin-proactive-events': 81,
+};
+
+/** The entry of a package's `exports` that only the packages themselves import: no report, no limit. */
 const INTERNAL_ENTRY = './internal';
 
 const packages = apiConfigs(root).map(({ dir, configs }) => ({
@@ -56,3 +67,40 @@ it.each(packages.map(({ manifest, dir, configs }) => [manifest.name, dir, config
     expect(reported).toEqual(typed);
   },
 );
+
+/**
+ * The names each package's main entry exports, read from its built `dist/index.d.ts` (one program for both): a
+ * name that is a value and a type counts once.
+ */
+function exportedNames(): Map<string, string[]> {
+  const entries = packages.map(({ dir, manifest }) => [manifest.name, path.join(dir, 'dist', 'index.d.ts')] as const);
+  const program = ts.createProgram(
+    entries.map(([, file]) => file),
+    { noEmit: true, skipLibCheck: true, types: [], module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true },
+  );
+  const checker = program.getTypeChecker();
+  return new Map(
+    entries.map(([name, file]) => {
+      const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+      return [name, checker.getExportsOfModule(module).map((symbol) => symbol.getName())];
+    }),
+  );
+}
+
+describe('the main entries', () => {
+  let names: Map<string, string[]>;
+  beforeAll(() => {
+    names = exportedNames();
+  });
+
+  it('has a limit for each package', () => {
+    expect([...names.keys()].sort()).toEqual(Object.keys(EXPORT_LIMITS).sort());
+  });
+
+  it.each(Object.entries(EXPORT_LIMITS))('%s exports at most its limit of %i names', (name, limit) => {
+    const exported = names.get(name)!;
+    // One name a user surely needs: an entry read wrong counts nothing and would pass.
+    expect(exported).toContain(name === 'alexa-proactive-events' ? 'validateRequest' : 'ProactiveEvents');
+    expect(exported.length).toBeLessThanOrEqual(limit);
+  });
+});
