@@ -1,6 +1,7 @@
 /**
  * `npm run test:unit`: the fast tests alone, in-process, with no build (they read the sources). Left out are the
- * tests that start compiled entries, the Jovo CLI or a browser, wait on timeouts, or run a store emulator:
+ * tests that start compiled entries, read the built declarations, start the Jovo CLI or a browser, wait on timeouts,
+ * or run a store emulator:
  * `npm test` runs them with the rest. Named with `-c`: Jovo's App reads `--config` from the command line as its own.
  */
 const all = require('./jest.config');
@@ -18,6 +19,7 @@ const SLOW = [
   '/test/races\\.test\\.ts$',
   '/test/faults\\.test\\.ts$',
   '/test/readme\\.test\\.ts$',
+  '/test/api\\.test\\.ts$',
 ];
 
 module.exports = {
