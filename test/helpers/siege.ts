@@ -11,17 +11,17 @@ import { APPLICATION_ID, launchRequest } from './plugin';
 
 /**
  * A real `npm start` process under attack, loopback only: the skill's compiled entry, started with a preload that
- * makes Amazon's verifier trust the tests' root (in place of Node's public roots) and sends its certificate
+ * makes the doors' verifier trust the tests' root (in place of Node's public roots) and sends its certificate
  * downloads to a loopback stand-in for S3, which serves the tests' chain at CERT_URL, answers 404 for any other
  * key (S3 decodes a path's escapes and ignores a query, as here), and counts every download. Nothing else of the
- * skill is changed: its doors, limits and Amazon's verifier run as they do in production.
+ * skill is changed: its doors, limits and verifier run as they do in production.
  */
 
 const root = path.join(__dirname, '..', '..');
 const entry = path.join(root, 'dist', 'src', 'index.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-siege-'));
 
-/** The preload: Amazon's verifier sees the test root as Node's roots, and S3 is a loopback server. */
+/** The preload: the verifier sees the test root as Node's roots, and S3 is a loopback server. */
 const PRELOAD = `
 const http = require('http'), https = require('https'), Module = require('module'), tls = require('tls'), fs = require('fs');
 const { root, chains, log } = ${JSON.stringify({ root: TEST_ROOT_PEM, chains: { [new URL(CERT_URL).pathname]: CHAINS[CERT_URL] } })};
@@ -29,7 +29,7 @@ const downloads = process.env.SIEGE_DOWNLOADS;
 const trusted = Object.create(tls, { rootCertificates: { value: Object.freeze([root]) } });
 const load = Module._load;
 Module._load = function (request, parent) {
-  if (request === 'tls' && parent && /ask-sdk-express-adapter/.test(parent.filename)) return trusted;
+  if (request === 'tls' && parent && /[\\\\/]doors[\\\\/]alexaVerifier\\.js$/.test(parent.filename)) return trusted;
   return load.apply(this, arguments);
 };
 const s3 = http.createServer((req, res) => {

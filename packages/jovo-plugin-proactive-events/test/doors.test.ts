@@ -5,13 +5,13 @@ import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { LogLevel } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
 import { createWebhook, listen } from '../src/doors/webhook';
-import { CERT_URL, alexaHeaders, download, downloads, type Signing } from './helpers/alexaSigning';
+import { CERT_URL, TEST_ROOT_PEM, alexaChain, alexaHeaders, download, downloads, type Signing } from './helpers/alexaSigning';
 import { createApp, gateOptions, lambdaFor, testSettings } from './helpers/app';
 import { close, eventRequests, startSkill, trigger } from './helpers/pipeline';
 import { APPLICATION_ID, intentRequest, launchRequest, skillEnabled, subscriptionChanged } from './helpers/requests';
 
-// Amazon's verifier trusts Node's public roots; here it trusts the test's root instead, and runs unchanged.
-jest.mock('tls', () => ({ ...jest.requireActual('tls'), rootCertificates: [require('./helpers/alexaSigning').TEST_ROOT_PEM] }));
+/** The door trusts the test's root in place of Node's public roots, and downloads from the test's S3. */
+const lab = { download, trustedRoots: [TEST_ROOT_PEM] };
 
 /**
  * The webhook's door, as Amazon requires it of a skill on an HTTPS endpoint: every Alexa request signed by a
@@ -27,7 +27,7 @@ const user = () => `amzn1.ask.account.DOOR-${n++}`;
 beforeAll(async () => {
   amazon = await createEmulator({ port: 0 });
   skill = await startSkill([amazon], (settings) => (settings.alexa = { verifyRequests: true, skillId: APPLICATION_ID }), {
-    download,
+    ...lab,
     log: (line) => logged.push(line),
   });
 });
@@ -81,21 +81,30 @@ describe("Alexa's requests at the webhook", () => {
 
   it('fetches the certificate again once it has expired, rather than trust its cached copy', async () => {
     const clock = { now: Date.now() };
+    const served = { chain: alexaChain() };
+    const fetched: string[] = [];
     const late = await startSkill([amazon], (settings) => (settings.alexa = { verifyRequests: true, skillId: APPLICATION_ID }), {
-      download,
+      ...lab,
+      download: async (url) => (fetched.push(url), served.chain),
       now: () => clock.now,
       log: () => undefined,
     });
     try {
-      const send = () => fetch(late.url, { method: 'POST', ...signedBody(launchRequest({ userId: user(), timestamp: new Date(clock.now).toISOString() })) });
-      const fetched = () => downloads.filter((url) => url === CERT_URL).length;
-      const before = fetched();
+      const send = async () => {
+        const answer = await fetch(late.url, { method: 'POST', ...signedBody(launchRequest({ userId: user(), timestamp: new Date(clock.now).toISOString() })) });
+        return { status: answer.status, json: (await answer.json()) as Record<string, any> };
+      };
       expect((await send()).status).toBe(200);
       expect((await send()).status).toBe(200);
-      expect(fetched()).toBe(before + 1);
+      expect(fetched).toHaveLength(1);
       clock.now += 31 * 24 * 3_600_000; // the test certificate is valid for 30 days
+      // S3 still serves the old chain: fetched again and refused, not served from the cache.
+      expect((await send()).json.error.message).toMatch(/^Not verified as sent by Alexa: Signing Certificate expired or not started/);
+      expect(fetched).toHaveLength(2);
+      clock.now += 61_000; // past the minute a failed URL is refused for
+      served.chain = alexaChain({ validFrom: clock.now - 3_600_000, validTo: clock.now + 30 * 24 * 3_600_000 }); // Amazon renewed it
       expect((await send()).status).toBe(200);
-      expect(fetched()).toBe(before + 2);
+      expect(fetched).toHaveLength(3);
     } finally {
       await close(late.server);
     }
@@ -135,6 +144,7 @@ describe("Alexa's requests at the webhook", () => {
     let clock = Date.now();
     const fetched: string[] = [];
     const flood = await startSkill([amazon], (settings) => (settings.alexa = { verifyRequests: true, skillId: APPLICATION_ID }), {
+      ...lab,
       download: (url) => (fetched.push(url), download(url)),
       log: () => undefined,
       now: () => clock,

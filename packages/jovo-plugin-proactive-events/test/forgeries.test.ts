@@ -5,13 +5,11 @@ import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { readSubscriber } from '../src';
 import type { HttpResponse } from '../src/doors/lambda';
 import { createWebhook, listen } from '../src/doors/webhook';
-import { alexaHeaders, download } from './helpers/alexaSigning';
+import { TEST_ROOT_PEM, alexaHeaders, download } from './helpers/alexaSigning';
 import { createApp, gateOptions, lambdaFor, type Settings, LOCAL_TEST_SKILL } from './helpers/app';
 import { TRIGGER_SECRET, close, eventRequests, skillSettings, trigger } from './helpers/pipeline';
 import { APPLICATION_ID, intentRequest, launchRequest, skillDisabled, skillEnabled, subscriptionChanged } from './helpers/requests';
 import { useStores } from './helpers/stores';
-
-jest.mock('tls', () => ({ ...jest.requireActual('tls'), rootCertificates: [require('./helpers/alexaSigning').TEST_ROOT_PEM] }));
 
 /**
  * An outsider who knows the skill's public URL and its id, but not the trigger secret, tries every forgery that
@@ -34,7 +32,7 @@ interface Door {
 async function webhook(settings: Settings): Promise<Door> {
   const logged: string[] = [];
   const app = createApp(settings);
-  const server = await listen(createWebhook(app, { ...gateOptions(settings), download, log: (line) => logged.push(line) }), 0, '127.0.0.1');
+  const server = await listen(createWebhook(app, { ...gateOptions(settings), download, trustedRoots: [TEST_ROOT_PEM], log: (line) => logged.push(line) }), 0, '127.0.0.1');
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, logged, close: () => close(server) };
 }
 

@@ -6,18 +6,20 @@ import forge from 'node-forge';
  * certificate with `echo-api.amazon.com` among its subject alternative names, as Amazon's chain at
  * `https://s3.amazonaws.com/echo.api/…` has. Requests are signed with RSA-SHA256 over their raw bytes.
  *
- * Amazon's verifier trusts `tls.rootCertificates`; a test that checks real chains replaces that list with
- * TEST_ROOT_PEM through jest's module registry (`jest.mock('tls', …)`), and serves the chains below through the
- * gate's `download` option, so no network is used and Amazon's chain check runs unchanged.
+ * The doors trust `tls.rootCertificates`; a test that checks real chains gives them TEST_ROOT_PEM instead (the
+ * `trustedRoots` option) and serves the chains below through their `download` option, so no network is used and
+ * the chain check runs unchanged.
  */
 
-interface KeyPair {
+/** An RSA key, for Node and for node-forge. */
+export interface KeyPair {
   pem: string;
   forgePrivate: forge.pki.rsa.PrivateKey;
   forgePublic: forge.pki.rsa.PublicKey;
 }
 
-function keyPair(): KeyPair {
+/** A new RSA key pair, as PEM for Node and as node-forge's keys for signing certificates. */
+export function keyPair(): KeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -29,17 +31,27 @@ function keyPair(): KeyPair {
 const DAY = 24 * 3_600_000;
 let serial = 1;
 
-interface CertificateParts {
+/** A certificate's issuer: its name and key. */
+export interface Issuer {
+  name: string;
+  key: KeyPair;
+}
+
+/** What a test certificate is made of; dates in milliseconds since the epoch. */
+export interface CertificateParts {
   subject: string;
   key: KeyPair;
-  issuer?: { name: string; key: KeyPair };
+  issuer?: Issuer;
   ca?: boolean;
+  /** May sign certificates (key usage): as `ca` unless told. */
+  keyCertSign?: boolean;
   altNames?: string[];
   validFrom?: number;
   validTo?: number;
 }
 
-function certificate({ subject, key, issuer, ca = false, altNames, validFrom = Date.now() - DAY, validTo = Date.now() + 30 * DAY }: CertificateParts): string {
+/** A PEM certificate made of `parts`, signed by its issuer's key (its own without one). */
+export function certificate({ subject, key, issuer, ca = false, keyCertSign = ca, altNames, validFrom = Date.now() - DAY, validTo = Date.now() + 30 * DAY }: CertificateParts): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = key.forgePublic;
   cert.serialNumber = String(serial++).padStart(2, '0');
@@ -49,7 +61,7 @@ function certificate({ subject, key, issuer, ca = false, altNames, validFrom = D
   cert.setIssuer([{ name: 'commonName', value: issuer?.name ?? subject }]);
   cert.setExtensions([
     { name: 'basicConstraints', cA: ca },
-    { name: 'keyUsage', keyCertSign: ca, cRLSign: ca, digitalSignature: true },
+    { name: 'keyUsage', keyCertSign, cRLSign: ca, digitalSignature: true },
     ...(altNames ? [{ name: 'subjectAltName', altNames: altNames.map((value) => ({ type: 2, value })) }] : []),
   ]);
   cert.sign((issuer?.key ?? key).forgePrivate, forge.md.sha256.create());
@@ -58,20 +70,27 @@ function certificate({ subject, key, issuer, ca = false, altNames, validFrom = D
 
 const rootKey = keyPair();
 const intermediateKey = keyPair();
-const root = { name: 'Test Root CA', key: rootKey };
-const intermediate = { name: 'Test Intermediate CA', key: intermediateKey };
+/** The test's root CA and the intermediate CA that issues Alexa's certificates. */
+export const root: Issuer = { name: 'Test Root CA', key: rootKey };
+export const intermediate: Issuer = { name: 'Test Intermediate CA', key: intermediateKey };
 
 /** The root the tests trust in place of the public roots. */
 export const TEST_ROOT_PEM = certificate({ subject: root.name, key: rootKey, ca: true, validTo: Date.now() + 365 * DAY });
-const INTERMEDIATE_PEM = certificate({ subject: intermediate.name, key: intermediateKey, issuer: root, ca: true });
+export const INTERMEDIATE_PEM = certificate({ subject: intermediate.name, key: intermediateKey, issuer: root, ca: true, validTo: Date.now() + 365 * DAY });
 
 /** Alexa's signing key, and other keys for forgeries. */
 export const ALEXA_KEY = keyPair();
 const OTHER_KEY = keyPair();
 const stranger = { name: 'Untrusted Root CA', key: OTHER_KEY };
 
-const alexaLeaf = (parts: Partial<CertificateParts> = {}) =>
+/** Alexa's signing certificate, issued by the intermediate, changed by `parts`. */
+export const alexaLeaf = (parts: Partial<CertificateParts> = {}) =>
   certificate({ subject: 'echo-api.amazon.com', key: ALEXA_KEY, issuer: intermediate, altNames: ['echo-api.amazon.com'], ...parts });
+
+/** Alexa's chain as S3 serves it (signing certificate, then intermediate), its signing certificate changed by `parts`. */
+export function alexaChain(parts: Partial<CertificateParts> = {}): string {
+  return alexaLeaf(parts) + INTERMEDIATE_PEM;
+}
 
 export const CERT_URL = 'https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem';
 
