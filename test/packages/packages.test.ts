@@ -83,6 +83,55 @@ describe('npm pack --workspaces', () => {
   });
 });
 
+/**
+ * publint's findings on a tarball, suggestions included, each as `type: message`. publint is an ES module only, so a
+ * child process runs it; the tarball is read from its bytes, not packed again.
+ */
+const PUBLINT = `
+import { readFile } from 'node:fs/promises';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+const bytes = await readFile(process.argv[1]);
+const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, level: 'suggestion', strict: true });
+console.log(JSON.stringify(messages.map((message) => message.type + ': ' + formatMessage(message, pkg, { color: false }))));
+`;
+
+/**
+ * Refuses every connection of the process it is preloaded into: are-the-types-wrong must judge a tarball from its
+ * bytes alone, without fetching anything (as it does with --from-npm). CI reaches the npm registry, so without the
+ * guard a fetch would go unnoticed there and fail only where nothing is reachable.
+ */
+const OFFLINE = "require('node:net').Socket.prototype.connect = function () { throw new Error('are-the-types-wrong opened a connection'); };\n";
+
+describe('publint and are-the-types-wrong, on the tarballs', () => {
+  it.each(['library', 'plugin'] as const)('publint finds nothing in the %s, not even a suggestion', async (which) => {
+    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', PUBLINT, tarballs[which]], { cwd: root, env });
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
+
+  it.each([
+    ['library', ['.', './emulator', './cli']],
+    ['plugin', ['.', './dynamodb', './powertools']],
+  ] as const)('are-the-types-wrong finds no problem in the %s, in any resolution mode, offline', async (which, subpaths) => {
+    const guard = path.join(work, 'offline.cjs');
+    fs.writeFileSync(guard, OFFLINE);
+    const cli = path.join(root, 'node_modules', '@arethetypeswrong', 'cli');
+    const bin = path.join(cli, JSON.parse(fs.readFileSync(path.join(cli, 'package.json'), 'utf8')).bin.attw);
+    // It exits 1 when it finds a problem: the report says which.
+    const run = await exec(process.execPath, ['--require', guard, bin, tarballs[which], '--format', 'json'], { cwd: work, env, maxBuffer: 64 * 1024 * 1024 }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as { analysis: { types: { kind: string }; entrypoints: Record<string, { resolutions: Record<string, unknown> }>; problems: unknown[] } };
+    expect(report.analysis.problems).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(report.analysis.types.kind).toBe('included');
+    // Every typed entry was looked at, in each of TypeScript's resolution modes.
+    for (const subpath of subpaths) expect(Object.keys(report.analysis.entrypoints[subpath].resolutions).sort()).toEqual(['bundler', 'node10', 'node16-cjs', 'node16-esm']);
+  });
+});
+
 /** Validates an example and sends it to the emulator: what a plain Node user writes, in either module system. */
 const SEND = {
   imports: {
