@@ -19,6 +19,9 @@ const INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--lo
 /** A project's environment: nothing of this repository's, nor of the npm script that runs this test. */
 const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), ...(process.env.npm_config_cache && { npm_config_cache: process.env.npm_config_cache }) };
 const tarballs = { library: '', plugin: '' };
+/** The two packages' folders, and the version each will be published as. */
+const folders = { library: path.join(root, 'packages', 'alexa-proactive-events'), plugin: path.join(root, 'packages', 'jovo-plugin-proactive-events') };
+const versionOf = (folder: string): string => JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')).version;
 
 beforeAll(async () => {
   fs.mkdirSync(packs);
@@ -56,7 +59,20 @@ async function entries(tarball: string): Promise<string[]> {
 
 describe('npm pack --workspaces', () => {
   it('writes exactly the two packages', () => {
-    expect(fs.readdirSync(packs).sort()).toEqual(['alexa-proactive-events-0.1.0.tgz', 'jovo-plugin-proactive-events-0.1.0.tgz']);
+    expect(fs.readdirSync(packs).sort()).toEqual([`alexa-proactive-events-${versionOf(folders.library)}.tgz`, `jovo-plugin-proactive-events-${versionOf(folders.plugin)}.tgz`]);
+  });
+
+  it('versions both packages alike, and the template and the plugin depend on exactly that version', () => {
+    // The packages are released together (.changeset/config.json: fixed), under one tag; npm resolves the
+    // template's dependencies to the workspaces only while their versions satisfy them.
+    const version = versionOf(folders.library);
+    const template = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const plugin = JSON.parse(fs.readFileSync(path.join(folders.plugin, 'package.json'), 'utf8'));
+    expect({
+      plugin: plugin.version,
+      pluginNeeds: plugin.dependencies['alexa-proactive-events'],
+      templateNeeds: [template.dependencies['alexa-proactive-events'], template.dependencies['jovo-plugin-proactive-events']],
+    }).toEqual({ plugin: version, pluginNeeds: version, templateNeeds: [version, version] });
   });
 
   it.each(['library', 'plugin'] as const)('packs the %s with its README, license and compiled entries, and no sources, tests or maps', async (which) => {
