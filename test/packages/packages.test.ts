@@ -19,6 +19,9 @@ const INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--lo
 /** A project's environment: nothing of this repository's, nor of the npm script that runs this test. */
 const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), ...(process.env.npm_config_cache && { npm_config_cache: process.env.npm_config_cache }) };
 const tarballs = { library: '', plugin: '' };
+/** The two packages' folders, and the version each will be published as. */
+const folders = { library: path.join(root, 'packages', 'alexa-proactive-events'), plugin: path.join(root, 'packages', 'jovo-plugin-proactive-events') };
+const versionOf = (folder: string): string => JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')).version;
 
 beforeAll(async () => {
   fs.mkdirSync(packs);
@@ -56,7 +59,20 @@ async function entries(tarball: string): Promise<string[]> {
 
 describe('npm pack --workspaces', () => {
   it('writes exactly the two packages', () => {
-    expect(fs.readdirSync(packs).sort()).toEqual(['alexa-proactive-events-0.1.0.tgz', 'jovo-plugin-proactive-events-0.1.0.tgz']);
+    expect(fs.readdirSync(packs).sort()).toEqual([`alexa-proactive-events-${versionOf(folders.library)}.tgz`, `jovo-plugin-proactive-events-${versionOf(folders.plugin)}.tgz`]);
+  });
+
+  it('versions both packages alike, and the template and the plugin depend on exactly that version', () => {
+    // The packages are released together (.changeset/config.json: fixed), under one tag; npm resolves the
+    // template's dependencies to the workspaces only while their versions satisfy them.
+    const version = versionOf(folders.library);
+    const template = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const plugin = JSON.parse(fs.readFileSync(path.join(folders.plugin, 'package.json'), 'utf8'));
+    expect({
+      plugin: plugin.version,
+      pluginNeeds: plugin.dependencies['alexa-proactive-events'],
+      templateNeeds: [template.dependencies['alexa-proactive-events'], template.dependencies['jovo-plugin-proactive-events']],
+    }).toEqual({ plugin: version, pluginNeeds: version, templateNeeds: [version, version] });
   });
 
   it.each(['library', 'plugin'] as const)('packs the %s with its README, license and compiled entries, and no sources, tests or maps', async (which) => {
@@ -80,6 +96,55 @@ describe('npm pack --workspaces', () => {
     expect(Object.keys(manifest.peerDependencies)).toEqual(expect.arrayContaining(['jovo-core', 'jovo-framework']));
     expect(Object.keys(manifest.dependencies).filter((name) => name.startsWith('jovo'))).toEqual([]);
     expect(manifest).toMatchObject({ license: 'Apache-2.0', types: 'dist/index.d.ts', bin: { 'proactive-events': 'bin/proactive-events.js' } });
+  });
+});
+
+/**
+ * publint's findings on a tarball, suggestions included, each as `type: message`. publint is an ES module only, so a
+ * child process runs it; the tarball is read from its bytes, not packed again.
+ */
+const PUBLINT = `
+import { readFile } from 'node:fs/promises';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+const bytes = await readFile(process.argv[1]);
+const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, level: 'suggestion', strict: true });
+console.log(JSON.stringify(messages.map((message) => message.type + ': ' + formatMessage(message, pkg, { color: false }))));
+`;
+
+/**
+ * Refuses every connection of the process it is preloaded into: are-the-types-wrong must judge a tarball from its
+ * bytes alone, without fetching anything (as it does with --from-npm). CI reaches the npm registry, so without the
+ * guard a fetch would go unnoticed there and fail only where nothing is reachable.
+ */
+const OFFLINE = "require('node:net').Socket.prototype.connect = function () { throw new Error('are-the-types-wrong opened a connection'); };\n";
+
+describe('publint and are-the-types-wrong, on the tarballs', () => {
+  it.each(['library', 'plugin'] as const)('publint finds nothing in the %s, not even a suggestion', async (which) => {
+    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', PUBLINT, tarballs[which]], { cwd: root, env });
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
+
+  it.each([
+    ['library', ['.', './emulator', './cli']],
+    ['plugin', ['.', './dynamodb', './powertools']],
+  ] as const)('are-the-types-wrong finds no problem in the %s, in any resolution mode, offline', async (which, subpaths) => {
+    const guard = path.join(work, 'offline.cjs');
+    fs.writeFileSync(guard, OFFLINE);
+    const cli = path.join(root, 'node_modules', '@arethetypeswrong', 'cli');
+    const bin = path.join(cli, JSON.parse(fs.readFileSync(path.join(cli, 'package.json'), 'utf8')).bin.attw);
+    // It exits 1 when it finds a problem: the report says which.
+    const run = await exec(process.execPath, ['--require', guard, bin, tarballs[which], '--format', 'json'], { cwd: work, env, maxBuffer: 64 * 1024 * 1024 }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as { analysis: { types: { kind: string }; entrypoints: Record<string, { resolutions: Record<string, unknown> }>; problems: unknown[] } };
+    expect(report.analysis.problems).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(report.analysis.types.kind).toBe('included');
+    // Every typed entry was looked at, in each of TypeScript's resolution modes.
+    for (const subpath of subpaths) expect(Object.keys(report.analysis.entrypoints[subpath].resolutions).sort()).toEqual(['bundler', 'node10', 'node16-cjs', 'node16-esm']);
   });
 });
 
@@ -178,9 +243,15 @@ const { ProactiveEvents, SerialFileDb, createWebhook, hiddenIntentHandlers, list
 })();
 `;
 
-/** The code blocks of a README, in order, of a language (`ts`, `js`). */
-function codeBlocks(readme: string, language: string): string[] {
-  const text = fs.readFileSync(path.join(root, readme), 'utf8');
+/** The code blocks of a README, in order, of a language (`ts`, `js`); with `section`, only those under that `## ` heading. */
+function codeBlocks(readme: string, language: string, section?: string): string[] {
+  let text = fs.readFileSync(path.join(root, readme), 'utf8');
+  if (section !== undefined) {
+    const start = text.indexOf(`\n## ${section}\n`);
+    if (start < 0) throw new Error(`${readme} has no section "## ${section}"`);
+    const end = text.indexOf('\n## ', start + 1);
+    text = text.slice(start, end < 0 ? undefined : end);
+  }
   return [...text.matchAll(new RegExp(`^\`\`\`${language}\n([\\s\\S]*?)^\`\`\``, 'gm'))].map((match) => match[1]);
 }
 
@@ -274,5 +345,133 @@ describe('both packages, in a new Jovo v3 app', () => {
     const types = ['--types', 'node', '--typeRoots', path.join(root, 'node_modules', '@types')];
     const result = await exec(process.execPath, [tsc, ...flags, ...types, path.join('src', 'app.ts')], { cwd: dir, env }).catch((error: { stdout: string }) => error);
     expect(result.stdout).toBe('');
+  });
+});
+
+/** ask-sdk as the README's ask-sdk section installs it: exact versions, the ones the plugin pins (so npm's cache has them). */
+const ASK_SDK = { core: '2.14.0', model: '1.86.0' };
+
+/**
+ * Drives the README's ask-sdk skill, compiled, in its project: the emulator as Amazon and Alexa (it keeps who turned
+ * on what, and tells the skill as Alexa does), the skill served as a webhook host serves it, two users, an intent
+ * for each, and the README's script run twice. Prints one JSON object of what happened.
+ */
+const ASK_SDK_DRIVER = `
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { createEmulator } from 'alexa-proactive-events/emulator';
+
+const [ANNA, BEN] = ['amzn1.ask.account.ANNA', 'amzn1.ask.account.BEN'];
+const amazon = await createEmulator({ port: 0, subscribers: {} });
+Object.assign(process.env, { ALEXA_CLIENT_ID: 'ask-sdk-skill', ALEXA_CLIENT_SECRET: 'secret', LWA_TOKEN_URL: amazon.url + '/auth/o2/token', PROACTIVE_API_ENDPOINTS: amazon.url });
+const { skill } = await import('./dist/skill.js');
+
+const host = createServer((request, response) => {
+  let body = '';
+  request.on('data', (chunk) => (body += chunk));
+  request.on('end', async () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(await skill.invoke(JSON.parse(body)))));
+});
+await new Promise((resolve) => host.listen(0, '127.0.0.1', resolve));
+amazon.setSkill({ url: 'http://127.0.0.1:' + host.address().port + '/' });
+
+const weather = 'AMAZON.WeatherAlert.Activated';
+const told = [];
+for (const [user, events] of [[ANNA, [weather]], [BEN, [weather]], [BEN, []]]) told.push((await amazon.setSubscriptions(user, events)).skill.delivered);
+const stored = JSON.parse(await readFile('users.json', 'utf8'));
+
+const application = { applicationId: 'amzn1.ask.skill.ask-sdk' };
+const said = async (userId) => {
+  const user = { userId };
+  const envelope = {
+    version: '1.0',
+    session: { new: true, sessionId: 'session.' + userId, application, user },
+    context: { System: { application, user, apiEndpoint: amazon.url } },
+    request: { type: 'IntentRequest', requestId: 'request.' + userId, timestamp: new Date().toISOString(), locale: 'en-US', intent: { name: 'NotifyMeIntent', confirmationStatus: 'NONE' } },
+  };
+  return (await skill.invoke(envelope)).response.outputSpeech.ssml;
+};
+const speech = { anna: await said(ANNA), ben: await said(BEN) };
+
+const script = (args) =>
+  new Promise((resolve) => execFile(process.execPath, ['dist/notify.js', ...args], (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr })));
+const notify = { everyone: await script([]), anna: await script([ANNA]) };
+
+const accepted = amazon.accepted.map(({ audience, text, reached }) => ({ audience, text, reached }));
+const refused = amazon.refused.map(({ status, audience }) => ({ status, audience }));
+console.log(JSON.stringify({ told, stored, speech, notify, accepted, refused }));
+host.close();
+await amazon.close();
+`;
+
+interface AskSdkOutcome {
+  told: boolean[];
+  stored: Record<string, { subscriptions?: string[]; apiEndpoint?: string; locale?: string; updatedAt?: string }>;
+  speech: { anna: string; ben: string };
+  notify: Record<'everyone' | 'anna', { code: number; stdout: string; stderr: string }>;
+  accepted: Array<{ audience: string; text: string; reached?: string[] }>;
+  refused: Array<{ status: number; audience: string }>;
+}
+
+describe("the library, in an ask-sdk-core skill: its README's ask-sdk section", () => {
+  let dir: string;
+  let compiled: { stdout: string };
+  let outcome: AskSdkOutcome | undefined;
+  let driven: { status: number | null; stdout: string; stderr: string };
+  beforeAll(async () => {
+    dir = project('ask-sdk-skill', { type: 'module' });
+    await exec(npm, [...INSTALL, tarballs.library, `ask-sdk-core@${ASK_SDK.core}`, `ask-sdk-model@${ASK_SDK.model}`], { cwd: dir, env });
+    // Each block names its file on its first line (`// src/skill.ts: …`).
+    fs.mkdirSync(path.join(dir, 'src'));
+    for (const block of codeBlocks(path.join('packages', 'alexa-proactive-events', 'README.md'), 'ts', 'With ask-sdk')) {
+      const file = /^\/\/ (src\/\w+\.ts)[: ]/.exec(block);
+      if (!file) throw new Error(`a block of the ask-sdk section names no file on its first line: ${block.split('\n')[0]}`);
+      fs.writeFileSync(path.join(dir, file[1]), block);
+    }
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const flags = ['--strict', '--skipLibCheck', '--target', 'ES2022', '--module', 'node16', '--moduleResolution', 'node16', '--rootDir', 'src', '--outDir', 'dist'];
+    const types = ['--types', 'node', '--typeRoots', path.join(root, 'node_modules', '@types')];
+    compiled = await exec(process.execPath, [tsc, ...flags, ...types, ...fs.readdirSync(path.join(dir, 'src')).map((file) => path.join('src', file))], { cwd: dir, env }).catch((error: { stdout: string }) => error);
+    if (compiled.stdout !== '') return;
+    fs.writeFileSync(path.join(dir, 'drive.mjs'), ASK_SDK_DRIVER);
+    driven = await node(dir, ['drive.mjs']);
+    if (driven.status === 0) outcome = JSON.parse(driven.stdout) as AskSdkOutcome;
+  }, 240_000);
+
+  it('installs ask-sdk-core beside the library and compiles the three files, strict, as the README shows them', () => {
+    expect(fs.readdirSync(path.join(dir, 'src')).sort()).toEqual(['notify.ts', 'proactive.ts', 'skill.ts']);
+    expect(compiled.stdout).toBe('');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'ask-sdk-core', 'package.json'), 'utf8')).version).toBe(ASK_SDK.core);
+    expect({ status: driven.status, stderr: driven.status === 0 ? undefined : driven.stderr }).toEqual({ status: 0 });
+  });
+
+  it("stores each user's subscribed events, with their region, when Alexa says they changed", () => {
+    expect(outcome?.told).toEqual([true, true, true]);
+    const url = outcome?.stored['amzn1.ask.account.ANNA']?.apiEndpoint;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(outcome?.stored).toEqual({
+      'amzn1.ask.account.ANNA': { subscriptions: ['AMAZON.WeatherAlert.Activated'], apiEndpoint: url, locale: 'en-US', updatedAt: expect.any(String) },
+      'amzn1.ask.account.BEN': { subscriptions: [], apiEndpoint: url, locale: 'en-US', updatedAt: expect.any(String) },
+    });
+  });
+
+  it('sends from an intent handler to that user, and tells a user who turned notifications off that it could not', () => {
+    expect(outcome?.speech).toEqual({
+      anna: '<speak>Done: ask Alexa for your notifications.</speak>',
+      ben: '<speak>I could not send it. Are notifications for this skill on in the Alexa app?</speak>',
+    });
+    // Amazon refused Ben's event (the sender tries once more with a new token after a 403), and the skill logged why.
+    expect([...new Set(outcome?.refused.map(({ status, audience }) => `${status} ${audience}`))]).toEqual(['403 amzn1.ask.account.BEN']);
+    expect(driven.stderr).toMatch(/^rejected .*The user is not subscribed to AMAZON\.WeatherAlert\.Activated/s);
+  });
+
+  it('sends from a script outside any session: a Multicast to every subscriber, or a Unicast to the users named', () => {
+    expect(outcome?.notify.everyone).toEqual({ code: 0, stdout: expect.stringMatching(/^accepted \S+\n$/), stderr: '' });
+    expect(outcome?.notify.anna).toEqual({ code: 0, stdout: expect.stringMatching(/^accepted \S+\n$/), stderr: '' });
+    expect(outcome?.accepted).toEqual([
+      { audience: 'amzn1.ask.account.ANNA', text: 'There is a snow storm alert for your area. Provided by Weather Knows.', reached: ['amzn1.ask.account.ANNA'] },
+      { audience: 'Multicast', text: 'There is a tornado alert for your area. Provided by Weather Knows.', reached: ['amzn1.ask.account.ANNA'] },
+      { audience: 'amzn1.ask.account.ANNA', text: 'There is a tornado alert for your area. Provided by Weather Knows.', reached: ['amzn1.ask.account.ANNA'] },
+    ]);
   });
 });
