@@ -111,9 +111,9 @@ export interface Emulator {
   /** The latest event requests refused as Amazon would refuse them (GET /refused), at most MAX_REFUSED. */
   refused: RefusedEvent[];
   /** Token requests answered with a token. */
-  tokensIssued: number;
+  readonly tokensIssued: number;
   /** TCP connections opened to the emulator (keep-alive clients open few). */
-  connections: number;
+  readonly connections: number;
   /** Makes every issued token expired, as if its hour had passed. */
   expireTokens(): void;
   /** Replaces the fault plan (and restarts its script and its count of attempts per event). */
