@@ -40,8 +40,6 @@ async function main(): Promise<void> {
     minify: true,
     keepNames: true,
     legalComments: 'external',
-    // Only the webhook verifies Alexa's signatures; Lambda never loads Amazon's verifier.
-    external: ['ask-sdk-express-adapter', 'ask-sdk-express-adapter/*'],
     logLevel: 'warning',
     plugins: [packageSources, sourcesWithoutSideEffects],
   });

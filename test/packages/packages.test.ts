@@ -179,6 +179,15 @@ describe('the library, in a plain Node project', () => {
     expect(fs.readdirSync(path.join(dir, 'node_modules')).filter((name) => name.startsWith('jovo'))).toEqual([]);
   });
 
+  it('installs at most 15 packages in all, itself included, none of them Express, axios or Jovo', () => {
+    // Every package npm installed, nested ones included, as its lockfile lists them (89 when the emulator ran on Express).
+    const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+    const installed = Object.keys(lock.packages).filter((key) => key.startsWith('node_modules/')).map((key) => key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    expect(installed).toContain('alexa-proactive-events');
+    expect(installed.length).toBeLessThanOrEqual(15);
+    expect(installed.filter((name) => ['express', 'axios'].includes(name) || name.startsWith('jovo-'))).toEqual([]);
+  });
+
   it('loads neither Jovo, Express nor the emulator from its main entry', async () => {
     const script = "require('alexa-proactive-events'); console.log(JSON.stringify(Object.keys(require.cache)));";
     const { status, stdout } = await node(dir, ['-e', script]);

@@ -207,6 +207,51 @@ describe('events API', () => {
   });
 });
 
+describe('reading requests', () => {
+  beforeEach(() => start({ subscribers: {} }));
+
+  it('answers HEAD as the GET it asks about, without a body, and a JSON 404 where there is no GET', async () => {
+    const head = await fetch(`${emulator.url}/events`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-type'), head.headers.get('content-length'), await head.text()]).toEqual([200, 'application/json; charset=utf-8', '2', '']);
+    const page = await fetch(`${emulator.url}/`, { method: 'HEAD' });
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect((await fetch(`${emulator.url}/auth/o2/token`, { method: 'HEAD' })).status).toBe(404);
+  });
+
+  it('refuses a body over its limit with 413: 1 MB for an event, 16 KB for a token request or a subscription change', async () => {
+    const large = JSON.stringify({ ...example('weather-alert.json'), padding: 'x'.repeat(1024 * 1024) });
+    const event = await send(large, await accessToken());
+    expect([event.status, await event.json()]).toEqual([413, { code: 413, message: 'The body is larger than 1048576 bytes' }]);
+    expect((await token({ padding: 'x'.repeat(16 * 1024) })).status).toBe(413);
+    const change = await fetch(`${emulator.url}/subscriptions/ME`, { method: 'PUT', body: JSON.stringify({ events: [], padding: 'x'.repeat(16 * 1024) }) });
+    expect(change.status).toBe(413);
+    // Sent in chunks, with no length said beforehand: counted as it comes.
+    const chunks = [`{"events":[],"padding":"${'x'.repeat(10 * 1024)}`, `${'x'.repeat(10 * 1024)}"}`];
+    const body = new ReadableStream({ pull: (controller) => (chunks.length > 0 ? controller.enqueue(new TextEncoder().encode(chunks.shift())) : controller.close()) });
+    const streamed = await fetch(`${emulator.url}/subscriptions/ME`, { method: 'PUT', body, duplex: 'half' } as RequestInit);
+    expect([streamed.status, await streamed.json()]).toEqual([413, { code: 413, message: 'The body is larger than 16384 bytes' }]);
+    expect(emulator.accepted).toEqual([]);
+    expect(emulator.subscribers()).toEqual([]);
+  });
+
+  it('refuses with 400 a body that is not a JSON object or array, and a user id that is not percent-encoded', async () => {
+    const bearer = await accessToken();
+    for (const body of ['{ not json', '"a string"', '42']) {
+      const response = await send(body, bearer);
+      expect([body, response.status, await response.json()]).toEqual([body, 400, { code: 400, message: 'The body is not valid JSON' }]);
+    }
+    const change = await fetch(`${emulator.url}/subscriptions/%zz`, { method: 'PUT', body: '{"events":[]}' });
+    expect([change.status, ((await change.json()) as { message: string }).message]).toEqual([400, 'The user id in the path is not percent-encoded: "%zz"']);
+  });
+
+  it('reads the token request as a form only: another type of body has no fields', async () => {
+    const form = { grant_type: 'client_credentials', client_id: 'id', client_secret: 'secret', scope: 'alexa::proactive_events' };
+    const asJson = await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(form) });
+    expect([asJson.status, await asJson.json()]).toEqual([400, { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' }]);
+    expect((await token()).status).toBe(200);
+  });
+});
+
 describe('only for this machine', () => {
   beforeEach(() => start());
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'http';
 import type { AddressInfo } from 'net';
 import { inspect } from 'util';
-import { TokenClient, TokenError } from '../src';
+import { ProactiveEventsError, TokenClient, TokenError, postJson, type PostJson } from '../src';
 import { createEmulator } from '../src/emulator';
 import { CLIENT_ID, CLIENT_SECRET, sendingSetup } from './helpers/sending';
 
@@ -72,6 +72,33 @@ it('reports an unreachable token endpoint as retryable, naming the URL and the c
   await expect(failure).rejects.toMatchObject({ code: 'ERR_TOKEN_UNAVAILABLE', retryable: true });
   await expect(failure).rejects.toThrow(/^POST http:\/\/127\.0\.0\.1:9\/auth\/o2\/token failed: ECONNREFUSED/);
   await expect(failure).rejects.not.toThrow(/unreachable-secret/);
+});
+
+it('gives up on a token endpoint that does not answer in time, as retryable, naming the timeout', async () => {
+  const slow = await createEmulator({ port: 0, faults: { latencyMs: 300 } });
+  try {
+    const client = new TokenClient({ clientId: 'id', clientSecret: 'slow-secret', tokenUrl: `${slow.url}/auth/o2/token`, timeoutMs: 50 });
+    const failure = client.token();
+    await expect(failure).rejects.toMatchObject({ name: 'TokenError', code: 'ERR_TOKEN_UNAVAILABLE', retryable: true });
+    await expect(failure).rejects.toThrow(/^POST http:\/\/127\.0\.0\.1:\d+\/auth\/o2\/token failed: ETIMEDOUT: no answer within 50 ms$/);
+    // The transport's own error: typed, under the library's base, with Node's code for a timeout.
+    const posted = postJson(`${slow.url}/auth/o2/token`, new URLSearchParams(), { timeoutMs: 50 });
+    await expect(posted).rejects.toBeInstanceOf(ProactiveEventsError);
+    await expect(posted).rejects.toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT', timeoutMs: 50, message: 'no answer within 50 ms' });
+  } finally {
+    await slow.close();
+  }
+});
+
+it('asks through the transport it is given, as the sender does, posting the form', async () => {
+  const calls: Array<{ url: string; body: unknown; timeoutMs: number }> = [];
+  const post: PostJson = async (url, body, { timeoutMs }) => {
+    calls.push({ url, body: String(body), timeoutMs });
+    return { status: 200, headers: {}, data: { access_token: 'T', expires_in: 3600, token_type: 'bearer' } };
+  };
+  const client = new TokenClient({ clientId: 'id', clientSecret: 's&t', tokenUrl: 'https://lwa.invalid/auth/o2/token', post, timeoutMs: 1234 });
+  await expect(client.token()).resolves.toBe('T');
+  expect(calls).toEqual([{ url: 'https://lwa.invalid/auth/o2/token', body: 'grant_type=client_credentials&client_id=id&client_secret=s%26t&scope=alexa%3A%3Aproactive_events', timeoutMs: 1234 }]);
 });
 
 it('posts exactly the documented form', async () => {

@@ -1,7 +1,6 @@
-import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { ProactiveEventsError } from '../errors';
-import { lazyHttpClient, networkCause } from './http';
+import { networkCause, postJson, type PostJson } from './http';
 
 /**
  * Access tokens for the Proactive Events API: Login with Amazon's client-credentials grant.
@@ -26,8 +25,8 @@ export interface Credentials {
 export interface TokenClientOptions extends Credentials {
   /** Default LWA_TOKEN_URL; the emulator's `<url>/auth/o2/token` for local runs. */
   tokenUrl?: string | undefined;
-  /** The axios client; one with keep-alive connections, made on first use, by default. */
-  http?: AxiosInstance;
+  /** The HTTP transport, the sender's. Default: Node's http with keep-alive connections, never following a redirect. */
+  post?: PostJson;
   /** Milliseconds since the epoch; tests move it instead of waiting. */
   now?: () => number;
   timeoutMs?: number;
@@ -84,14 +83,14 @@ export class TokenClient {
   /** How many token requests were made (for tests and benchmarks). */
   requests = 0;
   readonly #clientSecret: string;
-  readonly #http: () => AxiosInstance;
+  readonly #post: PostJson;
   readonly #now: () => number;
   readonly #timeoutMs: number;
   #cached?: { token: string; refreshAt: number };
   #pending?: Promise<string>;
   readonly #onRequest?: (record: TokenRecord) => void;
 
-  constructor({ clientId, clientSecret, tokenUrl = LWA_TOKEN_URL, http, now = Date.now, timeoutMs = 10_000, onRequest }: TokenClientOptions) {
+  constructor({ clientId, clientSecret, tokenUrl = LWA_TOKEN_URL, post = postJson, now = Date.now, timeoutMs = 10_000, onRequest }: TokenClientOptions) {
     // From JavaScript, unset environment variables arrive here as undefined: Amazon would answer invalid_client.
     for (const [name, value] of Object.entries({ clientId, clientSecret })) {
       if (typeof value !== 'string' || value === '') throw new TypeError(`TokenClient: ${name} is ${value === '' ? 'empty' : 'missing'}. ${CREDENTIALS_HINT}`);
@@ -99,7 +98,7 @@ export class TokenClient {
     this.clientId = clientId;
     this.tokenUrl = tokenUrl;
     this.#clientSecret = clientSecret;
-    this.#http = lazyHttpClient(http);
+    this.#post = post;
     this.#now = now;
     this.#timeoutMs = timeoutMs;
     this.#onRequest = onRequest;
@@ -154,13 +153,9 @@ export class TokenClient {
     this.requests++;
     let response;
     try {
-      response = await this.#http().post(this.tokenUrl, form.toString(), {
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        timeout: this.#timeoutMs,
-        validateStatus: () => true,
-      });
+      response = await this.#post(this.tokenUrl, form, { timeoutMs: this.#timeoutMs });
     } catch (error) {
-      // axios errors hold the request, secret included: only the cause goes on.
+      // A transport's error may hold the request, secret included: only the cause goes on.
       throw new TokenError({ code: 'ERR_TOKEN_UNAVAILABLE', retryable: true, message: `POST ${this.tokenUrl} failed: ${networkCause(error)}` });
     }
     const where = `POST ${this.tokenUrl} answered ${response.status}`;
