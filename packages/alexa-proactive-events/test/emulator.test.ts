@@ -338,7 +338,7 @@ describe('subscribers, as Alexa keeps them', () => {
     const refused = await send(unicast(ME), bearer);
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { message: string }).message).toBe(
-      `The user is not subscribed to ${WEATHER} (subscribed here to: none; turn it on on the emulator's page or with npx proactive-events subscribe)`,
+      `The user is not subscribed to ${WEATHER} (subscribed here to: none; turn it on on the emulator's page or with PUT /subscriptions/<user>)`,
     );
     // Kept for GET /refused (what invoke shows), with why.
     expect(await (await fetch(`${emulator.url}/refused`)).json()).toEqual([
@@ -415,7 +415,7 @@ describe('subscribers, as Alexa keeps them', () => {
       expect(refused.skill).toEqual({
         delivered: false,
         status: 403,
-        message: `the skill at ${skill.url} answered 403: the SignatureCertChainUrl header is missing (a skill that verifies signatures refuses the emulator: run it with npm run dev, or ALEXA_VERIFY_REQUESTS=false on loopback)`,
+        message: `the skill at ${skill.url} answered 403: the SignatureCertChainUrl header is missing (a skill that verifies signatures refuses the emulator, which cannot sign as Alexa: run the skill with signature checks off, on loopback only)`,
       });
       expect(emulator.subscribers()).toEqual([{ user: ME, events: [WEATHER], locale: 'en-US' }]);
       await skill.close();

@@ -59,7 +59,7 @@ describe('outcomes', () => {
     const result = await setup.sender.send(unicast('amzn1.ask.account.SOMEONE'), setup.target);
     expect(result).toMatchObject({ status: 'rejected', httpStatus: 403, attempts: 2 });
     expect(result.errors[0].message).toBe(
-      '403: Amazon refused the event: The user is not subscribed to AMAZON.WeatherAlert.Activated (subscribed here to: none; turn it on on the emulator\'s page or with npx proactive-events subscribe). One of these is the cause:\n' +
+      '403: Amazon refused the event: The user is not subscribed to AMAZON.WeatherAlert.Activated (subscribed here to: none; turn it on on the emulator\'s page or with PUT /subscriptions/<user>). One of these is the cause:\n' +
         "- the credentials are another skill's: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET to this skill's Alexa Skill Messaging ones (Build > Permissions);\n" +
         '- the deployed skill does not publish AMAZON.WeatherAlert.Activated: list it in app.json, run npm run build:platform, and deploy the skill;\n' +
         "- for Unicast, the user has not turned notifications on for the skill (Alexa app, the skill's settings).",

@@ -83,7 +83,7 @@ function take(exchange: Exchange, body: unknown, stage: 'development' | 'live', 
   const audience = request.relevantAudience.type === 'Unicast' ? request.relevantAudience.payload.user : 'Multicast';
   if (audience !== 'Multicast' && !subscriptions.isSubscribed(audience, request.event.name)) {
     const current = subscriptions.get(audience)?.events.join(', ') || 'none';
-    return refuse(403, `The user is not subscribed to ${request.event.name} (subscribed here to: ${current}; turn it on on the emulator's page or with npx proactive-events subscribe)`, audience);
+    return refuse(403, `The user is not subscribed to ${request.event.name} (subscribed here to: ${current}; turn it on on the emulator's page or with PUT /subscriptions/<user>)`, audience);
   }
   if (!records.firstOf(stage, request.referenceId, audience)) return refuse(409, `referenceId ${request.referenceId} was already accepted for this audience`, audience);
   records.accept({

@@ -124,7 +124,7 @@ export async function tellSkill(target: SkillTarget, request: object): Promise<S
     const text = await response.text();
     if (response.ok) return { delivered: true, status: response.status, message: `the skill at ${target.url} answered ${response.status}` };
     const why = errorMessage(text);
-    const hint = response.status === 403 ? ' (a skill that verifies signatures refuses the emulator: run it with npm run dev, or ALEXA_VERIFY_REQUESTS=false on loopback)' : '';
+    const hint = response.status === 403 ? ' (a skill that verifies signatures refuses the emulator, which cannot sign as Alexa: run the skill with signature checks off, on loopback only)' : '';
     // The skill's answer is printed where the change was made (a terminal, the page, the emulator's log).
     return { delivered: false, status: response.status, message: `the skill at ${target.url} answered ${response.status}${why ? `: ${printable(why)}` : ''}${hint}` };
   } catch (error) {
