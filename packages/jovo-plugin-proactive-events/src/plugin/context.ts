@@ -42,7 +42,7 @@ import type { PluginServices } from './services';
  * type check: `{ name: 'AMAZON.OrderStatus.Updated', payload: { state: { status: 'ORDER_SHIPPED' }, order: … } }`.
  * The schemas: the library's README, "The eight events".
  */
-export type EventToSend<Name extends EventName = EventName> = Extract<ProactiveEvent, { name: Name }>;
+export type EventToSend<Name extends EventName = EventName> = ProactiveEvent<Name>;
 
 /** An event whose payload the sender's validation is yet to check (a trigger's). */
 interface UncheckedEvent {
