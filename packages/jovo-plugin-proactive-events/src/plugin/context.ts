@@ -40,7 +40,7 @@ import type { PluginServices } from './services';
 /**
  * An event to send from a handler, its payload typed by its name, so a wrong value or a missing field fails the
  * type check: `{ name: 'AMAZON.OrderStatus.Updated', payload: { state: { status: 'ORDER_SHIPPED' }, order: … } }`.
- * The schemas: the library's README, "The eight events".
+ * Each event's payload fields: the library's docs/events.md.
  */
 export type EventToSend<Name extends EventName = EventName> = ProactiveEvent<Name>;
 
