@@ -13,23 +13,42 @@ function handlerSnippet(): string {
   return block[1].replace(/^ {3}/gm, '');
 }
 
-/** The type errors of `source`, compiled as a file of src/skill/ with the project's own settings. */
-function typeErrors(source: string): string[] {
+/** The speech texts the README says to add to each locale: `orderShipped: { … }`. */
+function speechSnippet(): string {
+  const texts = /add `(orderShipped: \{[\s\S]*?\})` to `src\/skill\/i18n\/en-US\.ts`/.exec(readme);
+  if (!texts) throw new Error('README.md: "Building your own intent and event" names no orderShipped texts for src/skill/i18n');
+  return texts[1].replace(/\s+/g, ' ');
+}
+
+/**
+ * The type errors of `source`, compiled as a file of src/skill/ with the project's own settings, and with `texts` added
+ * to every locale of src/skill/i18n, as the README says.
+ */
+function typeErrors(source: string, texts = speechSnippet()): string[] {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
   const file = path.join(root, 'src', 'skill', 'readmeSnippet.ts');
+  const locales = ['en-US', 'de-DE'].map((locale) => path.join(root, 'src', 'skill', 'i18n', `${locale}.ts`));
   const host = ts.createCompilerHost(config.options);
   const read = host.getSourceFile;
-  host.getSourceFile = (name, language, ...rest) => (path.resolve(name) === file ? ts.createSourceFile(name, source, language) : read.call(host, name, language, ...rest));
+  host.getSourceFile = (name, language, ...rest) => {
+    if (path.resolve(name) === file) return ts.createSourceFile(name, source, language);
+    if (!locales.includes(path.resolve(name)) || texts === '') return read.call(host, name, language, ...rest);
+    return ts.createSourceFile(name, fs.readFileSync(name, 'utf8').replace('translation: {', `translation: {\n    ${texts},`), language);
+  };
   host.fileExists = ((exists) => (name: string) => path.resolve(name) === file || exists(name))(host.fileExists);
   const program = ts.createProgram([file], { ...config.options, noUnusedLocals: false }, host);
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
 const wrap = (handler: string) =>
-  `import type { Handler, Jovo } from 'jovo-framework';\nimport { proactiveEvents } from 'jovo-plugin-proactive-events';\n\nexport const handlers: Handler = {\n${handler}};\n`;
+  `import type { Handler, Jovo } from 'jovo-framework';\nimport { proactiveEvents } from 'jovo-plugin-proactive-events';\nimport { t } from './i18n';\n\nexport const handlers: Handler = {\n${handler}};\n`;
 
-it("README's own intent handler type-checks as a fork pastes it into src/skill/handlers.ts", () => {
+it("README's own intent handler type-checks as a fork pastes it into src/skill/handlers.ts, with the texts it says to add", () => {
   expect(typeErrors(wrap(handlerSnippet()))).toEqual([]);
+}, 60_000);
+
+it('would fail the type check without the texts the README says to add, rather than speak their keys', () => {
+  expect(typeErrors(wrap(handlerSnippet()), '').join('\n')).toContain('"orderShipped.sent"');
 }, 60_000);
 
 it('would fail the type check with the wrong status the README says it refuses', () => {

@@ -1,7 +1,7 @@
 import type { Handler, Jovo } from 'jovo-framework';
 import { NOTIFICATIONS_PERMISSION, type EventName } from 'alexa-proactive-events';
 import { hiddenIntentHandlers, proactiveEvents, skillEventHandlers } from 'jovo-plugin-proactive-events';
-import { FALLBACK_LOCALE } from './i18n';
+import { FALLBACK_LOCALE, t } from './i18n';
 
 /**
  * What a user can say to the skill, the hidden intents, and skill events (subscription changes, enable,
@@ -12,17 +12,17 @@ export const handlers: Handler = {
   ...hiddenIntentHandlers,
 
   LAUNCH(this: Jovo) {
-    this.ask(`${this.t('welcome')} ${overview(this)}`, this.t('howToEnable'));
+    this.ask(`${t(this, 'welcome')} ${overview(this)}`, t(this, 'howToEnable'));
   },
 
   NotificationsInfoIntent(this: Jovo) {
-    this.ask(overview(this), this.t('whatNext'));
+    this.ask(overview(this), t(this, 'whatNext'));
   },
 
   EnableNotificationsIntent(this: Jovo) {
     const proactive = proactiveEvents(this);
     if (proactive.subscriptions().length === proactive.publishedEvents.length) {
-      return this.tell(this.t('alreadyOn'));
+      return this.tell(t(this, 'alreadyOn'));
     }
     // Alexa asks the user herself and answers with a Connections.Response (ON_PERMISSION below).
     this.$alexaSkill!.askForPermission(NOTIFICATIONS_PERMISSION, 'notifications');
@@ -31,26 +31,26 @@ export const handlers: Handler = {
   /** The user's answer to the voice permission request; without one, a permissions card in the Alexa app. */
   ON_PERMISSION(this: Jovo) {
     const alexa = this.$alexaSkill!;
-    if (alexa.hasPermissionAccepted()) return this.tell(this.t('permission.accepted'));
-    if (alexa.hasPermissionDenied()) return this.tell(this.t('permission.denied'));
+    if (alexa.hasPermissionAccepted()) return this.tell(t(this, 'permission.accepted'));
+    if (alexa.hasPermissionDenied()) return this.tell(t(this, 'permission.denied'));
     if (!alexa.getPermissionIsCardThrown()) alexa.showAskForPermissionsCard([NOTIFICATIONS_PERMISSION]);
-    this.tell(this.t('permission.card'));
+    this.tell(t(this, 'permission.card'));
   },
 
   // Subscription changes, enable and disable: the plugin keeps each user's subscriptions and region.
   ON_EVENT: { ...skillEventHandlers },
 
   HelpIntent(this: Jovo) {
-    this.ask(this.t('help', { events: spokenEvents(this, proactiveEvents(this).publishedEvents) }), this.t('whatNext'));
+    this.ask(t(this, 'help', { events: spokenEvents(this, proactiveEvents(this).publishedEvents) }), t(this, 'whatNext'));
   },
 
   END(this: Jovo) {
     // A SessionEndedRequest takes no speech; only "stop" and "cancel" are answered.
-    if (this.$type.type !== 'END') this.tell(this.t('goodbye'));
+    if (this.$type.type !== 'END') this.tell(t(this, 'goodbye'));
   },
 
   Unhandled(this: Jovo) {
-    this.ask(`${this.t('fallback')} ${this.t('howToEnable')}`, this.t('whatNext'));
+    this.ask(`${t(this, 'fallback')} ${t(this, 'howToEnable')}`, t(this, 'whatNext'));
   },
 };
 
@@ -68,20 +68,24 @@ function overview(jovo: Jovo): string {
   const proactive = proactiveEvents(jovo);
   const published = proactive.publishedEvents;
   const subscribed = proactive.subscriptions();
-  const parts = [jovo.t('offer', { events: spokenEvents(jovo, published) })];
-  if (subscribed.length === 0) parts.push(jovo.t('status.none'), jovo.t('howToEnable'));
+  const parts = [t(jovo, 'offer', { events: spokenEvents(jovo, published) })];
+  if (subscribed.length === 0) parts.push(t(jovo, 'status.none'), t(jovo, 'howToEnable'));
   else if (subscribed.length < published.length) {
-    parts.push(jovo.t('status.some', { events: spokenEvents(jovo, subscribed) }), jovo.t('howToEnable'));
-  } else parts.push(jovo.t('status.all'));
+    parts.push(t(jovo, 'status.some', { events: spokenEvents(jovo, subscribed) }), t(jovo, 'howToEnable'));
+  } else parts.push(t(jovo, 'status.all'));
   return parts.join(' ');
 }
 
 /** The events as a spoken list in the request's language: "weather alerts, new messages and game invitations". */
 function spokenEvents(jovo: Jovo, names: readonly EventName[]): string {
-  // The text key is the middle of the event's name: `events.WeatherAlert` for AMAZON.WeatherAlert.Activated.
-  const words = names.map((name) => String(jovo.t(`events.${name.split('.')[1]}`)));
+  // The key is the middle of the event's name; the cast only names the form every event name has, and `t` checks
+  // that every locale has words for every event.
+  const words = names.map((name) => t(jovo, `events.${name.split('.')[1]}` as EventWordsKey));
   return listFormat(jovo.$request?.getLocale()).format(words);
 }
+
+/** The key of an event's words: `events.WeatherAlert` for AMAZON.WeatherAlert.Activated. */
+type EventWordsKey = `events.${EventName extends `AMAZON.${infer Type}.${string}` ? Type : never}`;
 
 /**
  * Intl's list format for `locale`, or for the fallback locale when Intl takes it for no locale at all: the doors

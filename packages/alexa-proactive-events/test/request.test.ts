@@ -8,6 +8,7 @@ import {
   previewLocales,
   previewText,
   validateRequest,
+  type ProactiveEvent,
   type ProactiveEventRequest,
 } from '../src';
 
@@ -15,7 +16,7 @@ const T0 = '2026-11-22T10:00:00.000Z';
 const weather = {
   name: 'AMAZON.WeatherAlert.Activated',
   payload: { weatherAlert: { alertType: 'TORNADO', source: 'localizedattribute:source' } },
-};
+} satisfies ProactiveEvent;
 
 /** A valid weather alert, with `changes` merged over its top-level fields. */
 function request(changes: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,6 +1,5 @@
-import type { Texts } from './en-US';
-
-export const deDE: Texts = {
+/** German texts. Every locale has the same keys: one that another locale lacks fails the type check (index.ts). */
+export const deDE = {
   translation: {
     events: {
       WeatherAlert: 'Unwetterwarnungen',

@@ -1,4 +1,4 @@
-/** English texts. Every other locale is typed against this one, so a missing key fails the type check. */
+/** English texts. Every locale has the same keys: one that another locale lacks fails the type check (index.ts). */
 export const enUS = {
   translation: {
     /** How each event type is named in speech, by the middle part of its name (`WeatherAlert` of AMAZON.WeatherAlert.Activated). */
@@ -33,5 +33,3 @@ export const enUS = {
     goodbye: 'Goodbye.',
   },
 };
-
-export type Texts = typeof enUS;

@@ -20,6 +20,8 @@ const OFFER: Words<(typeof OFFER_TYPES)[number]> = {
 
 const relationshipToInvitee = z.enum(RELATIONSHIPS);
 const inviteType = z.enum(INVITE_TYPES);
+/** Said of each of the two, in the JSON Schema and the events page, where the check below cannot be. */
+const ONCE = 'required in invite or in invite.inviter, not both';
 
 /**
  * Amazon's table puts `relationshipToInvitee` and `inviteType` under `invite.inviter`; its example (and most
@@ -28,11 +30,11 @@ const inviteType = z.enum(INVITE_TYPES);
 const invite = strictObject({
   inviter: strictObject({
     name: plainText,
-    relationshipToInvitee: relationshipToInvitee.optional(),
-    inviteType: inviteType.optional(),
+    relationshipToInvitee: relationshipToInvitee.optional().describe(ONCE),
+    inviteType: inviteType.optional().describe(ONCE),
   }),
-  relationshipToInvitee: relationshipToInvitee.optional(),
-  inviteType: inviteType.optional(),
+  relationshipToInvitee: relationshipToInvitee.optional().describe(ONCE),
+  inviteType: inviteType.optional().describe(ONCE),
 }).superRefine((value, context) => {
   for (const field of ['relationshipToInvitee', 'inviteType'] as const) {
     const here = value[field] !== undefined;

@@ -6,9 +6,21 @@ import { LOCALIZED_ATTRIBUTE_PREFIX, type EventInputs } from '../events/common';
 /** How long an event lives unless its sender says otherwise, in minutes. */
 export const DEFAULT_EXPIRY_MINUTES = 60;
 
-/** Like the request's fields, but unchecked: `validateRequest` checks the draft. */
-export interface RequestParts {
-  event: ProactiveEvent | { name: string; payload: unknown };
+/**
+ * An event whose type says nothing of its payload: read from JSON, built from CLI flags (`eventFromInputs`), or
+ * carried by a trigger. `buildRequest` and the sender take it as well; `validateRequest` checks it at run time.
+ */
+export interface UntypedEvent {
+  name: string;
+  payload: unknown;
+}
+
+/**
+ * Like the request's fields, but unchecked: `validateRequest` checks the draft. `Event` is the event's type: typed by
+ * its name (`ProactiveEvent<Name>`, the default any of the eight) or an `UntypedEvent`.
+ */
+export interface RequestParts<Event extends UntypedEvent = ProactiveEvent> {
+  event: Event;
   localizedAttributes?: LocalizedAttributes | ReadonlyArray<Record<string, string>>;
   /** A user id for Unicast; without one, Multicast to every subscriber. */
   user?: string;
@@ -20,11 +32,11 @@ export interface RequestParts {
 }
 
 /** A request body with the defaults filled in; it still has to pass `validateRequest`. */
-export interface RequestDraft {
+export interface RequestDraft<Event extends UntypedEvent = ProactiveEvent> {
   timestamp: string;
   referenceId: string;
   expiryTime: string;
-  event: RequestParts['event'];
+  event: Event;
   localizedAttributes?: RequestParts['localizedAttributes'];
   relevantAudience: RelevantAudience;
 }
@@ -32,8 +44,21 @@ export interface RequestDraft {
 /**
  * Puts an event into a request body: `timestamp` now and `expiryTime` `expiresInMinutes` later (one clock
  * read, so the window is exact), a generated referenceId unless one is given, and the audience.
+ *
+ * The payload's type follows the event's name, so a field the event does not have, a missing required one or a
+ * value outside an enumeration fails the type check:
+ * `buildRequest({ event: { name: 'AMAZON.WeatherAlert.Activated', payload: { weatherAlert: { alertType: 'TORNADO' } } } })`.
  */
-export function buildRequest({ event, localizedAttributes, user, referenceId, expiresInMinutes = DEFAULT_EXPIRY_MINUTES, now = () => new Date() }: RequestParts): RequestDraft {
+export function buildRequest<Name extends EventName>(parts: RequestParts<ProactiveEvent<Name>>): RequestDraft<ProactiveEvent<Name>>;
+/**
+ * An event whose payload is typed `unknown` (an `UntypedEvent`: read from a file, built from CLI flags): the draft is
+ * checked at run time only, by `validateRequest` or the sender, as every draft is. A payload of any other type must
+ * match its event's schema (the signature above).
+ */
+// `unknown extends Payload` holds only for `unknown` and `any`: a payload typed otherwise, but wrongly, fails here
+// too instead of slipping through the looser signature.
+export function buildRequest<Payload>(parts: RequestParts<{ name: string; payload: unknown extends Payload ? Payload : never }>): RequestDraft<UntypedEvent>;
+export function buildRequest({ event, localizedAttributes, user, referenceId, expiresInMinutes = DEFAULT_EXPIRY_MINUTES, now = () => new Date() }: RequestParts<UntypedEvent>): RequestDraft<UntypedEvent> {
   const timestamp = now();
   return {
     timestamp: timestamp.toISOString(),
@@ -48,13 +73,14 @@ export function buildRequest({ event, localizedAttributes, user, referenceId, ex
 /**
  * Builds an event from plain inputs, one per payload field (see each schema's `inputs`). Localizable texts go
  * into localizedAttributes, the same value for each of `locales`, and the payload refers to them. Values are
- * only converted (numbers, comma-separated lists), not checked: `validateRequest` names what is wrong.
+ * only converted (numbers, comma-separated lists), not checked: `validateRequest` names what is wrong, and the
+ * payload's type is `unknown` (see `UntypedEvent`).
  */
 export function eventFromInputs(
   name: EventName,
   inputs: EventInputs,
   locales: readonly string[] = ['en-US'],
-): { event: { name: EventName; payload: Record<string, unknown> }; localizedAttributes?: LocalizedAttributes } {
+): { event: { name: EventName; payload: unknown }; localizedAttributes?: LocalizedAttributes } {
   const payload: Record<string, unknown> = {};
   const attributes: Record<string, string> = {};
   for (const input of eventDefinition(name).inputs) {

@@ -29,8 +29,15 @@ export const EventSchema = z.discriminatedUnion(
   'name',
   EVENT_DEFINITIONS.map(eventObject) as unknown as EventObjects<typeof EVENT_DEFINITIONS>,
 );
-/** `{ name, payload }` of one of the eight events, the payload typed by the name. */
-export type ProactiveEvent = z.output<typeof EventSchema>;
+/**
+ * `{ name, payload }` of an event, the payload typed by the name: `ProactiveEvent<'AMAZON.WeatherAlert.Activated'>`
+ * is that event alone, `ProactiveEvent` any of the eight, each name with its own payload.
+ */
+// Written as `{ name: Name; … }` per name rather than as an Extract of the schema's union, so that a call can infer
+// `Name` from the name it is given and check the payload against that one event's schema (see buildRequest).
+export type ProactiveEvent<Name extends EventName = EventName> = Name extends EventName
+  ? { name: Name; payload: Extract<z.output<typeof EventSchema>, { name: Name }>['payload'] }
+  : never;
 
 /**
  * One entry per locale: the locale and a value for every `localizedattribute:<key>` the payload uses. An empty list

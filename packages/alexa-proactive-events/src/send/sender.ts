@@ -2,7 +2,8 @@ import type { EventName } from '../events/names';
 import { networkCause, postJson, type PostJson } from './http';
 import { messageOf, verdictFor } from './outcomes';
 import { REGION_ORIGINS, eventsUrl, originOf, tokenOrigins, type Region, type Stage } from './regions';
-import { validateRequest } from '../request/validate';
+import type { RequestDraft } from '../request/build';
+import { validateRequest, type ProactiveEvent } from '../request/validate';
 import type { SendResult } from './result';
 import { sendRecord, type SendRecord } from './record';
 import { TokenError, type TokenClient, type TokenErrorCode } from './token';
@@ -73,6 +74,20 @@ export interface SendTarget {
   stage?: Stage;
 }
 
+/**
+ * `Body` when its type leaves the payload open, else `never`: a body typed `unknown` or `any` (JSON read from a
+ * file), or one whose event's payload is (`buildRequest` of an `UntypedEvent`). The sender takes such a body and
+ * checks it at run time only; a body typed otherwise must match its event's schema.
+ */
+// `unknown extends T` holds only for `unknown` and `any`, so a wrongly typed payload cannot pass as an untyped one.
+export type UntypedBody<Body> = unknown extends Body
+  ? Body
+  : Body extends { event: { payload: infer Payload } }
+    ? unknown extends Payload
+      ? Body
+      : never
+    : never;
+
 /** What `check` found: the send's refusals and warnings before anything would go, and whether a token was had. */
 export interface SendCheck {
   errors: Issue[];
@@ -129,9 +144,16 @@ export class ProactiveEventsSender {
   }
 
   /**
-   * Validates `body` (a request body, as `buildRequest` makes) and sends it to `target`: Amazon's host for a
-   * region (default NA), or an allowed origin. Resolves with the outcome, whatever it is.
+   * Validates `body` (a request body, as `buildRequest` makes it or `validateRequest` returns it) and sends it to
+   * `target`: Amazon's host for a region (default NA), or an allowed origin. Resolves with the outcome, whatever it
+   * is. The payload's type follows the event's name, so a wrong field or value fails the type check.
    */
+  send<Name extends EventName>(body: RequestDraft<ProactiveEvent<Name>>, target?: SendTarget): Promise<SendResult>;
+  /**
+   * A body whose type says nothing of its payload (`UntypedBody`: JSON read from a file, a draft of an
+   * `UntypedEvent`): checked at run time only, as every body is.
+   */
+  send<Body>(body: UntypedBody<Body>, target?: SendTarget): Promise<SendResult>;
   async send(body: unknown, target: SendTarget = {}): Promise<SendResult> {
     const startedAt = performance.now();
     const stage = target.stage ?? this.#stage;
@@ -153,6 +175,9 @@ export class ProactiveEventsSender {
    * that the target may receive the access token, and gets a token (from the cache, or one request). Nothing is
    * sent and no record is made; the token itself is never in the answer.
    */
+  check<Name extends EventName>(body: RequestDraft<ProactiveEvent<Name>>, target?: SendTarget): Promise<SendCheck>;
+  /** `check` of a body whose type says nothing of its payload (see `UntypedBody`). */
+  check<Body>(body: UntypedBody<Body>, target?: SendTarget): Promise<SendCheck>;
   async check(body: unknown, target: SendTarget = {}): Promise<SendCheck> {
     const stage = target.stage ?? this.#stage;
     const origin = targetOrigin(target);

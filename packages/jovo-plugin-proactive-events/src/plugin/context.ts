@@ -40,9 +40,9 @@ import type { PluginServices } from './services';
 /**
  * An event to send from a handler, its payload typed by its name, so a wrong value or a missing field fails the
  * type check: `{ name: 'AMAZON.OrderStatus.Updated', payload: { state: { status: 'ORDER_SHIPPED' }, order: … } }`.
- * The schemas: the library's README, "The eight events".
+ * Each event's payload fields: the library's docs/events.md.
  */
-export type EventToSend<Name extends EventName = EventName> = Extract<ProactiveEvent, { name: Name }>;
+export type EventToSend<Name extends EventName = EventName> = ProactiveEvent<Name>;
 
 /** An event whose payload the sender's validation is yet to check (a trigger's). */
 interface UncheckedEvent {
