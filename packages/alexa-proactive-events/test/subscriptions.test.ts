@@ -77,9 +77,16 @@ describe('subscribedEventNames', () => {
   });
 
   it('refuses a body of another shape with an error, never "no subscriptions"', () => {
-    const expected = 'subscribedEventNames takes request.body of a ProactiveSubscriptionChanged request, { subscriptions: [{ eventName }] }';
-    expect(() => subscribedEventNames({ subscriptions: [{ name: WEATHER }] })).toThrow(new TypeError(`${expected}; its subscriptions are not a list of { eventName }`));
-    expect(() => subscribedEventNames('subscriptions')).toThrow(new TypeError(`${expected}; it was given a string`));
+    const expected = 'expected request.body of a ProactiveSubscriptionChanged request, { subscriptions: [{ eventName }] }';
+    expect(() => subscribedEventNames({ subscriptions: [{ name: WEATHER }] })).toThrow(
+      expect.objectContaining({
+        name: 'ValidationError',
+        code: 'ERR_VALIDATION',
+        issues: [{ path: 'subscriptions', message: 'expected a list of { eventName }', value: [{ name: WEATHER }] }],
+      }),
+    );
+    expect(() => subscribedEventNames('subscriptions')).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION', issues: [{ path: '', message: `${expected}; it was given a string` }] }));
+    expect(() => subscribedEventNames('subscriptions')).toThrow(`The body given to subscribedEventNames is invalid (1 problem):\n  - (the whole input): ${expected}; it was given a string`);
   });
 
   it('refuses the whole request, or its request object, which would read as unsubscribed from all', () => {

@@ -110,9 +110,14 @@ it('never shows the secret or the token when printed', async () => {
 });
 
 it.each([
-  [{ clientId: undefined, clientSecret: 'secret' }, 'TokenClient: clientId is missing.'],
-  [{ clientId: 'id', clientSecret: '' }, 'TokenClient: clientSecret is empty.'],
-])('refuses credentials that are not there, saying which credentials are meant (%p)', (credentials, message) => {
-  expect(() => new TokenClient(credentials as unknown as { clientId: string; clientSecret: string })).toThrow(message);
-  expect(() => new TokenClient(credentials as unknown as { clientId: string; clientSecret: string })).toThrow(/Alexa Skill Messaging client id and secret/);
+  [{ clientId: undefined, clientSecret: 'secret' }, [{ path: 'clientId', message: 'required: a string' }]],
+  [{ clientId: 'id', clientSecret: '' }, [{ path: 'clientSecret', message: 'must not be empty', value: '' }]],
+  [{ clientId: '', clientSecret: 42 }, [{ path: 'clientId', message: 'must not be empty', value: '' }, { path: 'clientSecret', message: 'expected a string, not number' }]],
+])('refuses credentials that are not there, naming each option and which credentials are meant (%p)', (credentials, issues) => {
+  const make = () => new TokenClient(credentials as unknown as { clientId: string; clientSecret: string });
+  expect(make).toThrow(expect.objectContaining({ name: 'OptionsError', code: 'ERR_INVALID_OPTIONS', issues }));
+  expect(make).toThrow(/^TokenClient's options are invalid \(\d problems?\):\n  - client/);
+  expect(make).toThrow(/Alexa Skill Messaging client id and secret/);
+  // A secret of the wrong type is never shown: it may be one.
+  expect(make).not.toThrow(/42/);
 });

@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { ProactiveEventsError } from '../errors';
+import { ProactiveEventsError, type ProactiveEventsErrorCode } from '../errors';
+import { OptionsError, type Issue } from '../issues';
 import { lazyHttpClient, networkCause } from './http';
 
 /**
@@ -49,7 +50,7 @@ export interface TokenRecord {
 }
 
 /** Why no token could be had: the credentials (`ERR_INVALID_CLIENT`), the scope, another refusal, or no answer. */
-export type TokenErrorCode = 'ERR_INVALID_CLIENT' | 'ERR_INVALID_SCOPE' | 'ERR_TOKEN_REFUSED' | 'ERR_TOKEN_UNAVAILABLE';
+export type TokenErrorCode = Extract<ProactiveEventsErrorCode, 'ERR_INVALID_CLIENT' | 'ERR_INVALID_SCOPE' | 'ERR_TOKEN_REFUSED' | 'ERR_TOKEN_UNAVAILABLE'>;
 
 /** A token could not be had. `retryable` when it may work later (5xx, 429, network); never carries a secret. */
 export class TokenError extends ProactiveEventsError<TokenErrorCode> {
@@ -93,9 +94,13 @@ export class TokenClient {
 
   constructor({ clientId, clientSecret, tokenUrl = LWA_TOKEN_URL, http, now = Date.now, timeoutMs = 10_000, onRequest }: TokenClientOptions) {
     // From JavaScript, unset environment variables arrive here as undefined: Amazon would answer invalid_client.
-    for (const [name, value] of Object.entries({ clientId, clientSecret })) {
-      if (typeof value !== 'string' || value === '') throw new TypeError(`TokenClient: ${name} is ${value === '' ? 'empty' : 'missing'}. ${CREDENTIALS_HINT}`);
+    const issues: Issue[] = [];
+    for (const [name, value] of Object.entries({ clientId, clientSecret } as Record<string, unknown>)) {
+      // Only an empty value is shown: anything else given as a secret may be one.
+      if (value === '') issues.push({ path: name, message: 'must not be empty', value });
+      else if (typeof value !== 'string') issues.push({ path: name, message: value === undefined ? 'required: a string' : `expected a string, not ${value === null ? 'null' : typeof value}` });
     }
+    if (issues.length > 0) throw new OptionsError('TokenClient', issues, CREDENTIALS_HINT);
     this.clientId = clientId;
     this.tokenUrl = tokenUrl;
     this.#clientSecret = clientSecret;
