@@ -62,7 +62,7 @@ export type { Region, Stage } from './send/regions';
 export { MAX_TRIGGER_BATCH, MAX_TRIGGER_BYTES, MIN_TRIGGER_SECRET_LENGTH, triggerEnvelope, triggerRequest, triggerSecretProblem } from './trigger/sign';
 export type { TriggerAudience, TriggerData, TriggerRequest, TriggerRequestParts } from './trigger/sign';
 export { isTriggerRequest, verifyTrigger } from './trigger/verify';
-export type { TriggerVerdict, VerifiedTrigger, VerifyTriggerOptions } from './trigger/verify';
+export type { TriggerRefusalCode, TriggerVerdict, VerifiedTrigger, VerifyTriggerOptions } from './trigger/verify';
 export { REPLAY_WINDOW_MS, ReplayGuard, checkReplay } from './trigger/replay';
 export type { ReplayStore, ReplayUse } from './trigger/replay';
 
