@@ -109,7 +109,7 @@ export function admitChange(change: SubscriberChange, policy: SubscriberPolicy):
     if (origin && policy.apiEndpoints.has(origin)) admitted.apiEndpoint = origin;
     else {
       delete admitted.apiEndpoint;
-      ignored.push(`apiEndpoint ${quoted(change.apiEndpoint)} not stored: not one of Amazon's hosts or PROACTIVE_API_ENDPOINTS`);
+      ignored.push(`apiEndpoint ${quoted(change.apiEndpoint)} not stored: not one of the policy's apiEndpoints (Amazon's hosts and the allowed origins)`);
     }
   }
   if (change.locale !== undefined && !LOCALE_PATTERN.test(change.locale)) {

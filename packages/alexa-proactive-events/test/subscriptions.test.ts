@@ -110,7 +110,7 @@ describe('admitChange', () => {
     const forged = 'en-US\n[amazon] POST /v1/proactiveEvents 202\u001b[2J';
     const { ignored } = admitChange({ kind: 'subscriptionsChanged', timestamp: '2026-11-22T10:00:00Z', events: [], locale: forged, apiEndpoint: `https://x.test/${forged}` }, policy);
     expect(ignored).toEqual([
-      'apiEndpoint "https://x.test/en-US\\n[amazon] POST /v1/proactiveEvents 202\\u001b[2J" not stored: not one of Amazon\'s hosts or PROACTIVE_API_ENDPOINTS',
+      'apiEndpoint "https://x.test/en-US\\n[amazon] POST /v1/proactiveEvents 202\\u001b[2J" not stored: not one of the policy\'s apiEndpoints (Amazon\'s hosts and the allowed origins)',
       'locale "en-US\\n[amazon] POST …" not stored: expected a locale like "en-US"',
     ]);
     expect(ignored.join('')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
@@ -136,7 +136,7 @@ describe('admitChange', () => {
     );
     expect(change).toEqual({ kind: 'skillEnabled', timestamp: '2026-11-22T09:00:00Z' });
     expect(ignored).toEqual([
-      `apiEndpoint "https://attacker.example.com" not stored: not one of Amazon's hosts or PROACTIVE_API_ENDPOINTS`,
+      `apiEndpoint "https://attacker.example.com" not stored: not one of the policy's apiEndpoints (Amazon's hosts and the allowed origins)`,
       'locale "english" not stored: expected a locale like "en-US"',
     ]);
   });

@@ -57,7 +57,7 @@ it('explains invalid_scope: credentials that are not a skill\'s, or a skill that
     const failure = client.token();
     await expect(failure).rejects.toMatchObject({ name: 'TokenError', code: 'ERR_INVALID_SCOPE', retryable: false, httpStatus: 400 });
     await expect(failure).rejects.toThrow(
-      /^Login with Amazon will not give client id amzn1\.application-oa2-client\.profile the scope alexa::proactive_events \(invalid_scope: The request has an invalid parameter : scope\): these are not a skill's Alexa Skill Messaging credentials, or the skill has no events\.publications in its deployed manifest \(npm run build:platform, then deploy\)\./,
+      /^Login with Amazon will not give client id amzn1\.application-oa2-client\.profile the scope alexa::proactive_events \(invalid_scope: The request has an invalid parameter : scope\): these are not a skill's Alexa Skill Messaging credentials, or the skill has no events\.publications in its deployed manifest \(add the events it sends there, then deploy the skill\)\./,
     );
     await expect(failure).rejects.not.toThrow(/profile-secret/);
   } finally {
@@ -117,7 +117,7 @@ it.each([
   const make = () => new TokenClient(credentials as unknown as { clientId: string; clientSecret: string });
   expect(make).toThrow(expect.objectContaining({ name: 'OptionsError', code: 'ERR_INVALID_OPTIONS', issues }));
   expect(make).toThrow(/^TokenClient's options are invalid \(\d problems?\):\n  - client/);
-  expect(make).toThrow(/Alexa Skill Messaging client id and secret/);
+  expect(make).toThrow(/Alexa Skill Messaging client id and secret as clientId and clientSecret/);
   // A secret of the wrong type is never shown: it may be one.
   expect(make).not.toThrow(/42/);
 });

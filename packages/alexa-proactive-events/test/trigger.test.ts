@@ -63,7 +63,7 @@ it('refuses a trigger signed as v2 or v1, naming the versions', async () => {
   for (const old of ['v2', 'v1']) {
     const body = signed();
     body.trigger.signature = body.trigger.signature.replace('v3=', `${old}=`);
-    expect(await check(body)).toEqual({ ok: false, code: 'ERR_SIGNATURE_VERSION', reason: `the trigger is signed as ${old}; this skill takes v3 (update the trigger script)` });
+    expect(await check(body)).toEqual({ ok: false, code: 'ERR_SIGNATURE_VERSION', reason: `the trigger is signed as ${old}; this skill takes v3 (update what signed it)` });
   }
 });
 
@@ -108,7 +108,7 @@ describe('a trigger names its audience', () => {
 
 describe('refuses', () => {
   it('every trigger when the skill has no secret', async () => {
-    expect(await check(signed(), { secret: '' })).toEqual({ ok: false, code: 'ERR_NO_SECRET', reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
+    expect(await check(signed(), { secret: '' })).toEqual({ ok: false, code: 'ERR_NO_SECRET', reason: "the verifier's secret is empty, so it accepts no trigger" });
   });
 
   it('a request without a trigger: a real Alexa request naming the hidden intent', async () => {
@@ -172,7 +172,7 @@ describe('verifyTrigger, the check at the door', () => {
   it('holds for a fresh signed trigger, and says nothing of a body it refuses', () => {
     expect(verify(signed())).toEqual({ ok: true, trigger: expect.objectContaining({ event: 'AMAZON.WeatherAlert.Activated' }) });
     expect(verify({ trigger: 'x'.repeat(1000) })).toEqual({ ok: false, code: 'ERR_NOT_SIGNED', reason: 'the request carries no signed trigger' });
-    expect(verifyTrigger(signed(), { secret: undefined, audience: AUDIENCE })).toEqual({ ok: false, code: 'ERR_NO_SECRET', reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
+    expect(verifyTrigger(signed(), { secret: undefined, audience: AUDIENCE })).toEqual({ ok: false, code: 'ERR_NO_SECRET', reason: "the verifier's secret is missing, so it accepts no trigger" });
     expect(verify(signed({ now: () => NOW - 3_600_000 }))).toEqual({ ok: false, code: 'ERR_TRIGGER_AGE', reason: 'the trigger is 3600 s old; triggers are accepted for 5 minutes' });
   });
 
@@ -220,6 +220,6 @@ it('accepts no trigger while the secret is too short to be safe, saying so witho
   expect(verifyTrigger(signed({ secret: weak }), { secret: weak, audience: AUDIENCE, now: () => NOW })).toEqual({
     ok: false,
     code: 'ERR_WEAK_SECRET',
-    reason: "the skill's TRIGGER_SECRET is too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`, so it accepts no trigger",
+    reason: "the verifier's secret is too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`, so it accepts no trigger",
   });
 });

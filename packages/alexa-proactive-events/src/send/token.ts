@@ -14,7 +14,7 @@ export const PROACTIVE_EVENTS_SCOPE = 'alexa::proactive_events';
 
 /** Where the right credentials are; users often take a Login with Amazon security profile's instead. */
 export const CREDENTIALS_HINT =
-  "Use the skill's Alexa Skill Messaging client id and secret (ALEXA_CLIENT_ID, ALEXA_CLIENT_SECRET): developer console, " +
+  "Use the skill's Alexa Skill Messaging client id and secret as clientId and clientSecret: developer console, " +
   'your skill, Build > Permissions, at the bottom; or `ask smapi get-skill-credentials -s <skillId>`. ' +
   'Not the credentials of a Login with Amazon security profile.';
 
@@ -195,7 +195,7 @@ export class TokenClient {
         httpStatus: response.status,
         message:
           `Login with Amazon will not give client id ${this.clientId} the scope ${PROACTIVE_EVENTS_SCOPE} (${reason}): these are not a skill's ` +
-          `Alexa Skill Messaging credentials, or the skill has no events.publications in its deployed manifest (npm run build:platform, then deploy). ${CREDENTIALS_HINT}`,
+          `Alexa Skill Messaging credentials, or the skill has no events.publications in its deployed manifest (add the events it sends there, then deploy the skill). ${CREDENTIALS_HINT}`,
       });
     }
     const retryable = response.status === 429 || response.status >= 500;

@@ -59,7 +59,7 @@ export type TriggerVerdict = { ok: true; trigger: VerifiedTrigger } | { ok: fals
 
 /** What verifying a trigger needs. */
 export interface VerifyTriggerOptions {
-  /** TRIGGER_SECRET; without one every trigger is refused. */
+  /** The secret triggers are signed with, shared with whoever signs them; without one every trigger is refused. */
   secret: string | undefined;
   /** This deployment: a trigger signed for another skill or stage is refused, whatever secret they share. */
   audience: TriggerAudience;
@@ -77,15 +77,15 @@ export interface VerifyTriggerOptions {
  * (`ReplayStore`): they need memory.
  */
 export function verifyTrigger(body: unknown, { secret, audience, now = Date.now }: VerifyTriggerOptions): TriggerVerdict {
-  if (!secret) return { ok: false, code: 'ERR_NO_SECRET', reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' };
+  if (!secret) return { ok: false, code: 'ERR_NO_SECRET', reason: `the verifier's secret is ${secret === '' ? 'empty' : 'missing'}, so it accepts no trigger` };
   const weak = triggerSecretProblem(secret);
-  if (weak) return { ok: false, code: 'ERR_WEAK_SECRET', reason: `the skill's TRIGGER_SECRET is ${weak}, so it accepts no trigger` };
+  if (weak) return { ok: false, code: 'ERR_WEAK_SECRET', reason: `the verifier's secret is ${weak}, so it accepts no trigger` };
   const parts = SignedPartsSchema.safeParse(body);
   if (!parts.success) return { ok: false, code: 'ERR_NOT_SIGNED', reason: 'the request carries no signed trigger' };
   const { request, context, trigger } = parts.data;
   if (!trigger.signature.startsWith(`${TRIGGER_SIGNATURE_VERSION}=`)) {
     const version = /^(v\d{1,3})=/.exec(trigger.signature)?.[1];
-    if (version) return { ok: false, code: 'ERR_SIGNATURE_VERSION', reason: `the trigger is signed as ${version}; this skill takes ${TRIGGER_SIGNATURE_VERSION} (update the trigger script)` };
+    if (version) return { ok: false, code: 'ERR_SIGNATURE_VERSION', reason: `the trigger is signed as ${version}; this skill takes ${TRIGGER_SIGNATURE_VERSION} (update what signed it)` };
     return { ok: false, code: 'ERR_SIGNATURE', reason: 'the signature does not match: another secret, or the request was changed after signing' };
   }
   const signed = { skillId: context.System.application.applicationId, intent: request.intent.name, timestamp: request.timestamp, requestId: request.requestId, apiEndpoint: context.System.apiEndpoint, data: trigger.data };
