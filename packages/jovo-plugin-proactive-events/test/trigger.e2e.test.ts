@@ -321,6 +321,9 @@ describe('the trigger script', () => {
     expect(() => signTriggers(huge, { endpoint: 'http://127.0.0.1:9/webhook', secret: SECRET, skillId: LOCAL_TEST_SKILL, stage: 'development' })).toThrow(
       /^the trigger is 257 KB, and a skill reads at most 256 KB: shorten the event's localized attributes$/,
     );
+    expect(() => signTriggers(huge, { endpoint: 'http://127.0.0.1:9/webhook', secret: SECRET, skillId: LOCAL_TEST_SKILL, stage: 'development' })).toThrow(
+      expect.objectContaining({ code: 'ERR_TRIGGER_TOO_LARGE' }),
+    );
   });
 
   it('finds the Jovo Webhook of this machine in ~/.jovo/config', () => {
