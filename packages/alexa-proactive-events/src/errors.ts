@@ -1,3 +1,10 @@
+/**
+ * Every `code` of the errors this library throws: `ERR_VALIDATION` (an input, `ValidationError`),
+ * `ERR_INVALID_OPTIONS` (a constructor's or function's options, `OptionsError`), `ERR_PREVIEW_LOCALE`
+ * (`PreviewError`), and why no access token could be had (`TokenError`'s `TokenErrorCode`). The plugin adds its own.
+ */
+export type ProactiveEventsErrorCode = 'ERR_VALIDATION' | 'ERR_INVALID_OPTIONS' | 'ERR_PREVIEW_LOCALE' | 'ERR_INVALID_CLIENT' | 'ERR_INVALID_SCOPE' | 'ERR_TOKEN_REFUSED' | 'ERR_TOKEN_UNAVAILABLE';
+
 /** Marks this library's errors across copies of it (an ESM and a CommonJS one, or two versions in one app). */
 const BRAND = Symbol.for('alexa-proactive-events.error');
 

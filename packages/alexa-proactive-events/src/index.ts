@@ -38,7 +38,8 @@ export type { RequestDraft, RequestParts } from './request/build';
 export { PreviewError, previewLocales, previewText } from './request/preview';
 export { jsonSchemaFiles } from './request/jsonSchema';
 export { ProactiveEventsError, isProactiveEventsError } from './errors';
-export { ValidationError, describeIssue, formatPath, fromZod } from './issues';
+export type { ProactiveEventsErrorCode } from './errors';
+export { OptionsError, ValidationError, describeIssue, formatPath, fromZod } from './issues';
 export { jsonSyntaxError } from './json';
 export { printable, quoted } from './logSafe';
 export type { Issue } from './issues';
@@ -61,7 +62,7 @@ export type { Region, Stage } from './send/regions';
 export { MAX_TRIGGER_BATCH, MAX_TRIGGER_BYTES, MIN_TRIGGER_SECRET_LENGTH, triggerEnvelope, triggerRequest, triggerSecretProblem } from './trigger/sign';
 export type { TriggerAudience, TriggerData, TriggerRequest, TriggerRequestParts } from './trigger/sign';
 export { isTriggerRequest, verifyTrigger } from './trigger/verify';
-export type { TriggerVerdict, VerifiedTrigger, VerifyTriggerOptions } from './trigger/verify';
+export type { TriggerRefusalCode, TriggerVerdict, VerifiedTrigger, VerifyTriggerOptions } from './trigger/verify';
 export { REPLAY_WINDOW_MS, ReplayGuard, checkReplay } from './trigger/replay';
 export type { ReplayStore, ReplayUse } from './trigger/replay';
 

@@ -17,8 +17,31 @@ export class ValidationError extends ProactiveEventsError<'ERR_VALIDATION'> {
     readonly warnings: readonly Issue[] = [],
     what = 'The Proactive Event',
   ) {
-    super('ERR_VALIDATION', `${what} is invalid (${plural(issues.length, 'problem')}):\n${issues.map((issue) => `  - ${describeIssue(issue)}`).join('\n')}`);
+    super('ERR_VALIDATION', listing(`${what} is invalid`, issues));
   }
+}
+
+/**
+ * Thrown where a constructor or function is given options it cannot work with (a missing `clientId`, an
+ * `allowedOrigins` entry that is no origin): `issues` names each option, the value given and what is allowed, by
+ * the names of this library's options.
+ */
+export class OptionsError extends ProactiveEventsError<'ERR_INVALID_OPTIONS'> {
+  override readonly name = 'OptionsError';
+  constructor(
+    /** Whose options: `TokenClient`, `ProactiveEventsSender`. */
+    what: string,
+    readonly issues: readonly Issue[],
+    /** What to do, after the list: where the right values are found. */
+    hint?: string,
+  ) {
+    super('ERR_INVALID_OPTIONS', `${listing(`${what}'s options are invalid`, issues)}${hint ? `\n${hint}` : ''}`);
+  }
+}
+
+/** `The Proactive Event is invalid (2 problems):` and a line per issue. */
+function listing(heading: string, issues: readonly Issue[]): string {
+  return `${heading} (${plural(issues.length, 'problem')}):\n${issues.map((issue) => `  - ${describeIssue(issue)}`).join('\n')}`;
 }
 
 /** `path: message (given value)`. */

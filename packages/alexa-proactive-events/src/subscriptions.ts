@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOCALE_PATTERN } from './request/validate';
+import { ValidationError, type Issue } from './issues';
 import { quoted } from './logSafe';
 import { originOf } from './send/regions';
 
@@ -108,7 +109,7 @@ export function admitChange(change: SubscriberChange, policy: SubscriberPolicy):
     if (origin && policy.apiEndpoints.has(origin)) admitted.apiEndpoint = origin;
     else {
       delete admitted.apiEndpoint;
-      ignored.push(`apiEndpoint ${quoted(change.apiEndpoint)} not stored: not one of Amazon's hosts or PROACTIVE_API_ENDPOINTS`);
+      ignored.push(`apiEndpoint ${quoted(change.apiEndpoint)} not stored: not one of the policy's apiEndpoints (Amazon's hosts and the allowed origins)`);
     }
   }
   if (change.locale !== undefined && !LOCALE_PATTERN.test(change.locale)) {
@@ -132,19 +133,26 @@ export function isAtLeastAsNew(timestamp: string, than: string | undefined): boo
 /**
  * The event names in the body of an `AlexaSkillEvent.ProactiveSubscriptionChanged` request (`request.body`): the
  * events the user is still subscribed to. A missing body or `subscriptions` list means none, as an empty one does.
- * Throws a TypeError for a value that is not such a body (the whole request, or its `request`, say), rather than
- * answer "none" and have the user stored as unsubscribed; the error names the fields it found and what is expected.
+ * Throws a ValidationError for a value that is not such a body (the whole request, or its `request`, say), rather
+ * than answer "none" and have the user stored as unsubscribed; its issue names the fields it found and what is
+ * expected.
  * @see https://developer.amazon.com/docs/smapi/skill-events-in-alexa-skills.html
  */
 export function subscribedEventNames(body: unknown): string[] {
   if (body === undefined || body === null) return [];
   const parsed = SubscriptionChangedBodySchema.safeParse(body);
   if (parsed.success) return (parsed.data.subscriptions ?? []).map((s) => s.eventName);
-  const expected = 'subscribedEventNames takes request.body of a ProactiveSubscriptionChanged request, { subscriptions: [{ eventName }] }';
-  if (typeof body !== 'object' || Array.isArray(body)) throw new TypeError(`${expected}; it was given ${Array.isArray(body) ? 'an array' : `a ${typeof body}`}`);
+  throw new ValidationError([bodyIssue(body)], [], 'The body given to subscribedEventNames');
+}
+
+/** Why `body` is not the body of a ProactiveSubscriptionChanged request. */
+function bodyIssue(body: unknown): Issue {
+  const expected = 'expected request.body of a ProactiveSubscriptionChanged request, { subscriptions: [{ eventName }] }';
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { path: '', message: `${expected}; it was given ${Array.isArray(body) ? 'an array' : `a ${typeof body}`}` };
   const envelope = ENVELOPE_FIELDS.filter((field) => Object.hasOwn(body, field));
-  if (envelope.length > 0) throw new TypeError(`${expected}; it was given an object with ${envelope.map((field) => quoted(field)).join(', ')}: a request, not its body`);
-  throw new TypeError(`${expected}; its subscriptions are not a list of { eventName }`);
+  // Only the names of a request's fields are shown: their values hold user ids and tokens.
+  if (envelope.length > 0) return { path: '', message: `${expected}; it was given an object with ${envelope.map((field) => quoted(field)).join(', ')}: a request, not its body` };
+  return { path: 'subscriptions', message: 'expected a list of { eventName }', value: (body as { subscriptions?: unknown }).subscriptions };
 }
 
 /**

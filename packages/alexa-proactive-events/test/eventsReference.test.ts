@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { EVENT_DEFINITIONS, EVENT_NAMES, eventDefinition, validateRequest, type EventName } from '../src';
-import { EVENTS_PAGE_COMMAND, eventsReference } from '../src/request/reference';
+import { eventsReference } from '../src/request/reference';
+
+/** The command that rewrites the page, named when the committed page is out of date. */
+const EVENTS_PAGE_COMMAND = 'npm run docs:events';
 import { ALERT_TYPES } from '../src/events/WeatherAlertActivated';
 
 const PAGE = path.join(__dirname, '..', 'docs', 'events.md');

@@ -328,7 +328,7 @@ describe('the whole request', () => {
   it('refuses an event the skill does not publish', () => {
     expect(validateRequest(request(), { publishedEvents: ['AMAZON.OrderStatus.Updated'] })).toMatchObject({
       ok: false,
-      issues: [{ path: 'event.name', message: 'not published by this skill; it publishes AMAZON.OrderStatus.Updated (app.json)' }],
+      issues: [{ path: 'event.name', message: 'not published by this skill; it publishes AMAZON.OrderStatus.Updated (publishedEvents)' }],
     });
   });
 

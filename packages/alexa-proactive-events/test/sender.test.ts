@@ -60,8 +60,8 @@ describe('outcomes', () => {
     expect(result).toMatchObject({ status: 'rejected', httpStatus: 403, attempts: 2 });
     expect(result.errors[0].message).toBe(
       '403: Amazon refused the event: The user is not subscribed to AMAZON.WeatherAlert.Activated (subscribed here to: none; turn it on on the emulator\'s page or with PUT /subscriptions/<user>). One of these is the cause:\n' +
-        "- the credentials are another skill's: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET to this skill's Alexa Skill Messaging ones (Build > Permissions);\n" +
-        '- the deployed skill does not publish AMAZON.WeatherAlert.Activated: list it in app.json, run npm run build:platform, and deploy the skill;\n' +
+        "- the credentials are another skill's: the TokenClient's clientId and clientSecret must be this skill's Alexa Skill Messaging ones (Build > Permissions);\n" +
+        "- the deployed skill does not publish AMAZON.WeatherAlert.Activated: add it to events.publications in the skill's manifest, and deploy the skill;\n" +
         "- for Unicast, the user has not turned notifications on for the skill (Alexa app, the skill's settings).",
     );
   });
@@ -192,8 +192,8 @@ describe('before anything is sent', () => {
       expect(result).toMatchObject({ status: 'rejected', httpStatus: null, attempts: 0 });
       expect(result.errors[0]).toMatchObject({ path: 'apiEndpoint', value: stranger.url });
       // The origins in force are named, so a mistyped port shows beside the right one.
-      expect(result.errors[0].message).toMatch(/may not receive the access token: only Amazon's hosts .* and the sender's allowedOrigins \(PROACTIVE_API_ENDPOINTS: http:\/\/127\.0\.0\.1:\d+\) do$/);
-      expect(result.errors[0].message).toContain(`PROACTIVE_API_ENDPOINTS: ${setup.emulator.url})`);
+      expect(result.errors[0].message).toMatch(/may not receive the access token: only Amazon's hosts .* and the sender's allowedOrigins \(http:\/\/127\.0\.0\.1:\d+\) do$/);
+      expect(result.errors[0].message).toContain(`allowedOrigins (${setup.emulator.url})`);
       expect(stranger.received).toEqual([]);
       expect(setup.emulator.received).toEqual([]); // not even a token was fetched
     } finally {

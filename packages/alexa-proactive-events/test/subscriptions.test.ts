@@ -77,9 +77,16 @@ describe('subscribedEventNames', () => {
   });
 
   it('refuses a body of another shape with an error, never "no subscriptions"', () => {
-    const expected = 'subscribedEventNames takes request.body of a ProactiveSubscriptionChanged request, { subscriptions: [{ eventName }] }';
-    expect(() => subscribedEventNames({ subscriptions: [{ name: WEATHER }] })).toThrow(new TypeError(`${expected}; its subscriptions are not a list of { eventName }`));
-    expect(() => subscribedEventNames('subscriptions')).toThrow(new TypeError(`${expected}; it was given a string`));
+    const expected = 'expected request.body of a ProactiveSubscriptionChanged request, { subscriptions: [{ eventName }] }';
+    expect(() => subscribedEventNames({ subscriptions: [{ name: WEATHER }] })).toThrow(
+      expect.objectContaining({
+        name: 'ValidationError',
+        code: 'ERR_VALIDATION',
+        issues: [{ path: 'subscriptions', message: 'expected a list of { eventName }', value: [{ name: WEATHER }] }],
+      }),
+    );
+    expect(() => subscribedEventNames('subscriptions')).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION', issues: [{ path: '', message: `${expected}; it was given a string` }] }));
+    expect(() => subscribedEventNames('subscriptions')).toThrow(`The body given to subscribedEventNames is invalid (1 problem):\n  - (the whole input): ${expected}; it was given a string`);
   });
 
   it('refuses the whole request, or its request object, which would read as unsubscribed from all', () => {
@@ -103,7 +110,7 @@ describe('admitChange', () => {
     const forged = 'en-US\n[amazon] POST /v1/proactiveEvents 202\u001b[2J';
     const { ignored } = admitChange({ kind: 'subscriptionsChanged', timestamp: '2026-11-22T10:00:00Z', events: [], locale: forged, apiEndpoint: `https://x.test/${forged}` }, policy);
     expect(ignored).toEqual([
-      'apiEndpoint "https://x.test/en-US\\n[amazon] POST /v1/proactiveEvents 202\\u001b[2J" not stored: not one of Amazon\'s hosts or PROACTIVE_API_ENDPOINTS',
+      'apiEndpoint "https://x.test/en-US\\n[amazon] POST /v1/proactiveEvents 202\\u001b[2J" not stored: not one of the policy\'s apiEndpoints (Amazon\'s hosts and the allowed origins)',
       'locale "en-US\\n[amazon] POST …" not stored: expected a locale like "en-US"',
     ]);
     expect(ignored.join('')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
@@ -129,7 +136,7 @@ describe('admitChange', () => {
     );
     expect(change).toEqual({ kind: 'skillEnabled', timestamp: '2026-11-22T09:00:00Z' });
     expect(ignored).toEqual([
-      `apiEndpoint "https://attacker.example.com" not stored: not one of Amazon's hosts or PROACTIVE_API_ENDPOINTS`,
+      `apiEndpoint "https://attacker.example.com" not stored: not one of the policy's apiEndpoints (Amazon's hosts and the allowed origins)`,
       'locale "english" not stored: expected a locale like "en-US"',
     ]);
   });

@@ -57,7 +57,7 @@ it('explains invalid_scope: credentials that are not a skill\'s, or a skill that
     const failure = client.token();
     await expect(failure).rejects.toMatchObject({ name: 'TokenError', code: 'ERR_INVALID_SCOPE', retryable: false, httpStatus: 400 });
     await expect(failure).rejects.toThrow(
-      /^Login with Amazon will not give client id amzn1\.application-oa2-client\.profile the scope alexa::proactive_events \(invalid_scope: The request has an invalid parameter : scope\): these are not a skill's Alexa Skill Messaging credentials, or the skill has no events\.publications in its deployed manifest \(npm run build:platform, then deploy\)\./,
+      /^Login with Amazon will not give client id amzn1\.application-oa2-client\.profile the scope alexa::proactive_events \(invalid_scope: The request has an invalid parameter : scope\): these are not a skill's Alexa Skill Messaging credentials, or the skill has no events\.publications in its deployed manifest \(add the events it sends there, then deploy the skill\)\./,
     );
     await expect(failure).rejects.not.toThrow(/profile-secret/);
   } finally {
@@ -137,9 +137,14 @@ it('never shows the secret or the token when printed', async () => {
 });
 
 it.each([
-  [{ clientId: undefined, clientSecret: 'secret' }, 'TokenClient: clientId is missing.'],
-  [{ clientId: 'id', clientSecret: '' }, 'TokenClient: clientSecret is empty.'],
-])('refuses credentials that are not there, saying which credentials are meant (%p)', (credentials, message) => {
-  expect(() => new TokenClient(credentials as unknown as { clientId: string; clientSecret: string })).toThrow(message);
-  expect(() => new TokenClient(credentials as unknown as { clientId: string; clientSecret: string })).toThrow(/Alexa Skill Messaging client id and secret/);
+  [{ clientId: undefined, clientSecret: 'secret' }, [{ path: 'clientId', message: 'required: a string' }]],
+  [{ clientId: 'id', clientSecret: '' }, [{ path: 'clientSecret', message: 'must not be empty', value: '' }]],
+  [{ clientId: '', clientSecret: 42 }, [{ path: 'clientId', message: 'must not be empty', value: '' }, { path: 'clientSecret', message: 'expected a string, not number' }]],
+])('refuses credentials that are not there, naming each option and which credentials are meant (%p)', (credentials, issues) => {
+  const make = () => new TokenClient(credentials as unknown as { clientId: string; clientSecret: string });
+  expect(make).toThrow(expect.objectContaining({ name: 'OptionsError', code: 'ERR_INVALID_OPTIONS', issues }));
+  expect(make).toThrow(/^TokenClient's options are invalid \(\d problems?\):\n  - client/);
+  expect(make).toThrow(/Alexa Skill Messaging client id and secret as clientId and clientSecret/);
+  // A secret of the wrong type is never shown: it may be one.
+  expect(make).not.toThrow(/42/);
 });

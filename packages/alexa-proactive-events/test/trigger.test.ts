@@ -63,7 +63,7 @@ it('refuses a trigger signed as v2 or v1, naming the versions', async () => {
   for (const old of ['v2', 'v1']) {
     const body = signed();
     body.trigger.signature = body.trigger.signature.replace('v3=', `${old}=`);
-    expect(await check(body)).toEqual({ ok: false, reason: `the trigger is signed as ${old}; this skill takes v3 (update the trigger script)` });
+    expect(await check(body)).toEqual({ ok: false, code: 'ERR_SIGNATURE_VERSION', reason: `the trigger is signed as ${old}; this skill takes v3 (update what signed it)` });
   }
 });
 
@@ -71,6 +71,7 @@ describe('a trigger names its audience', () => {
   it('is refused by another skill that shares the secret, and says which', async () => {
     expect(await check(signed(), { audience: { skillId: SKILL_B, stage: 'development' } })).toEqual({
       ok: false,
+      code: 'ERR_AUDIENCE',
       reason: `the trigger is for the skill "${SKILL_A}" at the development stage, and this is the skill "${SKILL_B}" at the development stage: another skill; sign it for this one`,
     });
   });
@@ -78,6 +79,7 @@ describe('a trigger names its audience', () => {
   it('is refused by the same skill at another stage', async () => {
     expect(await check(signed(), { audience: { skillId: SKILL_A, stage: 'live' } })).toEqual({
       ok: false,
+      code: 'ERR_AUDIENCE',
       reason: `the trigger is for the skill "${SKILL_A}" at the development stage, and this is the skill "${SKILL_A}" at the live stage: another stage; sign it for this one`,
     });
   });
@@ -88,6 +90,7 @@ describe('a trigger names its audience', () => {
     moved.session.application.applicationId = SKILL_B;
     expect(await check(moved, { audience: { skillId: SKILL_B, stage: 'development' } })).toEqual({
       ok: false,
+      code: 'ERR_SIGNATURE',
       reason: 'the signature does not match: another secret, or the request was changed after signing',
     });
     const live = signed();
@@ -105,13 +108,13 @@ describe('a trigger names its audience', () => {
 
 describe('refuses', () => {
   it('every trigger when the skill has no secret', async () => {
-    expect(await check(signed(), { secret: '' })).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
+    expect(await check(signed(), { secret: '' })).toEqual({ ok: false, code: 'ERR_NO_SECRET', reason: "the verifier's secret is empty, so it accepts no trigger" });
   });
 
   it('a request without a trigger: a real Alexa request naming the hidden intent', async () => {
     const { trigger, ...alexa } = signed();
     expect(trigger).toBeDefined();
-    expect(await check(alexa)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+    expect(await check(alexa)).toEqual({ ok: false, code: 'ERR_NOT_SIGNED', reason: 'the request carries no signed trigger' });
   });
 
   it('a trigger signed with another secret', async () => {
@@ -132,7 +135,7 @@ describe('refuses', () => {
   });
 
   it('a trigger older than five minutes, or from more than five minutes ahead', async () => {
-    expect(await check(signed(), { now: NOW + 5 * 60_000 + 1000 })).toEqual({ ok: false, reason: 'the trigger is 301 s old; triggers are accepted for 5 minutes' });
+    expect(await check(signed(), { now: NOW + 5 * 60_000 + 1000 })).toEqual({ ok: false, code: 'ERR_TRIGGER_AGE', reason: 'the trigger is 301 s old; triggers are accepted for 5 minutes' });
     expect((await check(signed(), { now: NOW - 5 * 60_000 - 1000 })).ok).toBe(false);
   });
 
@@ -144,12 +147,12 @@ describe('refuses', () => {
   });
 
   it('a trigger signed for the hidden intent of another event than it carries', async () => {
-    expect(await check(signed({ intent: 'OrderStatusIntent' }))).toEqual({ ok: false, reason: 'OrderStatusIntent sends AMAZON.OrderStatus.Updated, not AMAZON.WeatherAlert.Activated' });
+    expect(await check(signed({ intent: 'OrderStatusIntent' }))).toEqual({ ok: false, code: 'ERR_EVENT_MISMATCH', reason: 'OrderStatusIntent sends AMAZON.OrderStatus.Updated, not AMAZON.WeatherAlert.Activated' });
   });
 
   it('a malformed trigger signed with the secret, naming what is wrong', async () => {
     const body = signed({ data: { ...data, referenceId: undefined } as unknown as TriggerData });
-    expect(await check(body)).toMatchObject({ ok: false, reason: 'the trigger is malformed', issues: [{ path: 'trigger.data.referenceId' }] });
+    expect(await check(body)).toMatchObject({ ok: false, code: 'ERR_TRIGGER_MALFORMED', reason: 'the trigger is malformed', issues: [{ path: 'trigger.data.referenceId' }] });
   });
 
   it('a trigger it cannot verify without reading or showing any more of it', async () => {
@@ -157,9 +160,9 @@ describe('refuses', () => {
     const unsigned = { ...signed({ secret: 'another-secret-of-enough-length' }), padding };
     (unsigned.trigger.data as unknown as Record<string, unknown>).unknownKey = padding;
     const result = await check(unsigned);
-    expect(result).toEqual({ ok: false, reason: 'the signature does not match: another secret, or the request was changed after signing' });
+    expect(result).toEqual({ ok: false, code: 'ERR_SIGNATURE', reason: 'the signature does not match: another secret, or the request was changed after signing' });
     const noData = { request: { intent: { name: 'WeatherAlertIntent' } }, trigger: { padding } };
-    expect(await check(noData)).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
+    expect(await check(noData)).toEqual({ ok: false, code: 'ERR_NOT_SIGNED', reason: 'the request carries no signed trigger' });
   });
 });
 
@@ -168,9 +171,9 @@ describe('verifyTrigger, the check at the door', () => {
 
   it('holds for a fresh signed trigger, and says nothing of a body it refuses', () => {
     expect(verify(signed())).toEqual({ ok: true, trigger: expect.objectContaining({ event: 'AMAZON.WeatherAlert.Activated' }) });
-    expect(verify({ trigger: 'x'.repeat(1000) })).toEqual({ ok: false, reason: 'the request carries no signed trigger' });
-    expect(verifyTrigger(signed(), { secret: undefined, audience: AUDIENCE })).toEqual({ ok: false, reason: 'the skill has no TRIGGER_SECRET, so it accepts no trigger' });
-    expect(verify(signed({ now: () => NOW - 3_600_000 }))).toEqual({ ok: false, reason: 'the trigger is 3600 s old; triggers are accepted for 5 minutes' });
+    expect(verify({ trigger: 'x'.repeat(1000) })).toEqual({ ok: false, code: 'ERR_NOT_SIGNED', reason: 'the request carries no signed trigger' });
+    expect(verifyTrigger(signed(), { secret: undefined, audience: AUDIENCE })).toEqual({ ok: false, code: 'ERR_NO_SECRET', reason: "the verifier's secret is missing, so it accepts no trigger" });
+    expect(verify(signed({ now: () => NOW - 3_600_000 }))).toEqual({ ok: false, code: 'ERR_TRIGGER_AGE', reason: 'the trigger is 3600 s old; triggers are accepted for 5 minutes' });
   });
 
   it('refuses a captured trigger turned into another kind of request, whose signature still holds', () => {
@@ -179,8 +182,8 @@ describe('verifyTrigger, the check at the door', () => {
     skillEvent.request.type = 'AlexaSkillEvent.ProactiveSubscriptionChanged';
     skillEvent.request.body = { subscriptions: [] };
     skillEvent.context.System.user.userId = 'amzn1.ask.account.VICTIM';
-    expect(verify(skillEvent)).toEqual({ ok: false, reason });
-    expect(verify(signed({ intent: 'AMAZON.HelpIntent' }))).toEqual({ ok: false, reason });
+    expect(verify(skillEvent)).toEqual({ ok: false, code: 'ERR_NOT_HIDDEN_INTENT', reason });
+    expect(verify(signed({ intent: 'AMAZON.HelpIntent' }))).toEqual({ ok: false, code: 'ERR_NOT_HIDDEN_INTENT', reason });
   });
 });
 
@@ -216,6 +219,7 @@ it('accepts no trigger while the secret is too short to be safe, saying so witho
   const weak = 'hunter2';
   expect(verifyTrigger(signed({ secret: weak }), { secret: weak, audience: AUDIENCE, now: () => NOW })).toEqual({
     ok: false,
-    reason: "the skill's TRIGGER_SECRET is too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`, so it accepts no trigger",
+    code: 'ERR_WEAK_SECRET',
+    reason: "the verifier's secret is too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`, so it accepts no trigger",
   });
 });

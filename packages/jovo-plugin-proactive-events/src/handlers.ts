@@ -1,5 +1,6 @@
 import type { Handler, Jovo } from 'jovo-framework';
-import { EVENT_NAMES, hiddenIntentName } from 'alexa-proactive-events';
+import { EVENT_NAMES, ProactiveEventsError, hiddenIntentName } from 'alexa-proactive-events';
+import type { PluginErrorCode } from './errors';
 import type { ProactiveEventsContext } from './plugin/context';
 
 /**
@@ -38,6 +39,6 @@ export const skillEventHandlers: Handler = {
 
 /** `this.$proactiveEvents` of a handler, or an error saying how to get it. */
 export function proactiveEvents(jovo: Jovo): ProactiveEventsContext {
-  if (!jovo.$proactiveEvents) throw new Error('this.$proactiveEvents is missing: app.use(new ProactiveEvents({ events, ... })) after the Alexa platform');
+  if (!jovo.$proactiveEvents) throw new ProactiveEventsError<PluginErrorCode>('ERR_NO_PLUGIN', 'this.$proactiveEvents is missing: app.use(new ProactiveEvents({ events, ... })) after the Alexa platform');
   return jovo.$proactiveEvents;
 }

@@ -20,6 +20,7 @@ export type { DoorOptions } from './doors/gate';
 export { SerialFileDb } from './stores/SerialFileDb';
 export { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, regionName } from './stores/subscribers';
 export type { SubscriberCounts, SubscriberRecord } from './stores/subscribers';
+export type { PluginErrorCode } from './errors';
 export { AppDeclarationSchema, SettingsError, findProjectRoot, parseOrThrow, readAppDeclaration, readEnvironment } from './config/project';
 export type { AppDeclaration, Environment } from './config/project';
 export { MAX_SCHEDULE_NAME_LENGTH, MAX_USER_SCHEDULE_NAME_LENGTH, ScheduleSchema, UserScheduleSchema, cronProblem, regionsOf } from './schedules/declaration';

@@ -237,6 +237,7 @@ describe('a run, through the path of a trigger', () => {
 
   it('refuses a schedule app.json does not have', async () => {
     await expect(runSchedule(skill([]), 'nope', new Date())).rejects.toThrow('No schedule named "nope" in app.json; it has none');
+    await expect(runSchedule(skill([]), 'nope', new Date())).rejects.toMatchObject({ name: 'ProactiveEventsError', code: 'ERR_UNKNOWN_SCHEDULE' });
   });
 
   describe('on Lambda, invoked by EventBridge Scheduler', () => {

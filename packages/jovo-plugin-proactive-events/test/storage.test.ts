@@ -146,6 +146,7 @@ describe('on DynamoDB', () => {
     const reserved = 'trigger#trigger.0b4d0a1e';
     const problem = `DynamoDb: the user id "${reserved}" starts with "trigger#", which is kept for the replay guard's items; no Alexa user id does`;
     await expect(store.load(reserved)).rejects.toThrow(problem);
+    await expect(store.load(reserved)).rejects.toMatchObject({ code: 'ERR_RESERVED_USER_ID' });
     await expect(store.save(reserved, 'userData', {})).rejects.toThrow(problem);
     await expect(store.delete(reserved)).rejects.toThrow(problem);
     const budget = 'limit#user-schedules#29000000';
@@ -157,6 +158,7 @@ describe('on DynamoDB', () => {
 
   it('says which table to create when it is missing', async () => {
     const missing = new DynamoDb({ tableName: 'NoSuchTable', endpoint: dynamo().endpoint, region: 'us-east-1' });
+    await expect(missing.load('amzn1.ask.account.ANY')).rejects.toMatchObject({ code: 'ERR_NO_TABLE' });
     await expect(missing.load('amzn1.ask.account.ANY')).rejects.toThrow(
       'DynamoDB has no table "NoSuchTable" (DYNAMODB_TABLE): create it with the partition key userId (String), on demand, with time to live on expiresAt (README of jovo-plugin-proactive-events, Storage)',
     );

@@ -108,6 +108,13 @@ describe('through the hidden intents', () => {
     expect(run.out).toMatch(/^✓ AMAZON\.WeatherAlert\.Activated accepted \(202, request id [0-9a-f-]{36}\)\n$/);
   });
 
+  it("names the project's setting where the skill's sender names its option", async () => {
+    const run = await trigger('weather', '--alert-type', 'TORNADO', '--source', 'Weather Knows', '--api-endpoint', 'http://127.0.0.1:9');
+    expect(run.status).toBe(1);
+    expect(run.out).toContain("http://127.0.0.1:9 may not receive the access token: only Amazon's hosts");
+    expect(run.out).toMatch(/\n {4}hint: the skill's allowed origins are its PROACTIVE_API_ENDPOINTS \(where it runs\)\n$/);
+  });
+
   it('sends a prepared file with send --file', async () => {
     const file = path.join(EXAMPLES, 'occasion.json');
     const run = await trigger('send', '--file', file, '--api-endpoint', amazon.url, '--json');
@@ -313,6 +320,9 @@ describe('the trigger script', () => {
     const huge = { ...weather, localizedAttributes: [{ locale: 'en-US', source: 'x'.repeat(MAX_TRIGGER_BYTES) }] };
     expect(() => signTriggers(huge, { endpoint: 'http://127.0.0.1:9/webhook', secret: SECRET, skillId: LOCAL_TEST_SKILL, stage: 'development' })).toThrow(
       /^the trigger is 257 KB, and a skill reads at most 256 KB: shorten the event's localized attributes$/,
+    );
+    expect(() => signTriggers(huge, { endpoint: 'http://127.0.0.1:9/webhook', secret: SECRET, skillId: LOCAL_TEST_SKILL, stage: 'development' })).toThrow(
+      expect.objectContaining({ code: 'ERR_TRIGGER_TOO_LARGE' }),
     );
   });
 

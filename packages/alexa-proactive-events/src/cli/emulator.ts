@@ -56,7 +56,7 @@ export function emulatorCommand(io: Io, started: (emulator: Emulator) => void): 
     .option('--quiet', 'do not print a line per request')
     .addHelpText(
       'after',
-      '\nExamples:\n  npx alexa-proactive-events emulator\n  npx alexa-proactive-events emulator --skill http://127.0.0.1:3000/webhook\n  npx alexa-proactive-events emulator --port 3101 --fault-rate 0.2 --latency 20\n  npx alexa-proactive-events emulator --fault-script 429,500,503\n',
+      '\nExamples:\n  alexa-proactive-events emulator\n  alexa-proactive-events emulator --skill http://127.0.0.1:3000/webhook\n  alexa-proactive-events emulator --port 3101 --fault-rate 0.2 --latency 20\n  alexa-proactive-events emulator --fault-script 429,500,503\n',
     )
     .action(async (options: CliOptions) => {
       const skillJson = options.skillJson === undefined ? findSkillJson(io.cwd) : path.resolve(io.cwd, options.skillJson);
@@ -68,8 +68,7 @@ export function emulatorCommand(io: Io, started: (emulator: Emulator) => void): 
           `  token endpoint      POST ${emulator.url}/auth/o2/token\n` +
           `  events API          POST ${emulator.url}/v1/proactiveEvents[/stages/development]\n` +
           `  subscribers         ${options.anyUser ? 'every user counts as subscribed to everything (--any-user)' : `none yet: turn events on for a user on the page${options.skill ? `; each change goes to ${options.skill}` : ' (--skill names the skill to tell)'}`}\n` +
-          `Point a TokenClient's tokenUrl at ${emulator.url}/auth/o2/token and list ${emulator.url} in the sender's allowedOrigins\n` +
-          `  (the Jovo template: LWA_TOKEN_URL=${emulator.url}/auth/o2/token PROACTIVE_API_ENDPOINTS=${emulator.url})\n`,
+          `Point a TokenClient's tokenUrl at ${emulator.url}/auth/o2/token and list ${emulator.url} in the sender's allowedOrigins\n`,
       );
       started(emulator);
     });

@@ -4,15 +4,18 @@ import { EXIT, Exit, type Io } from './io';
 import { EXAMPLES, issueJson, plural, problemLines } from './report';
 import { readRequestFile } from './requestFile';
 
-/** `preview <file> [--locale L]`: the sentence Alexa will say for the event; nothing is sent. */
-export function previewCommand(program: Command, io: Io): Command {
+/**
+ * `preview <file> [--locale L]`: the sentence Alexa will say for the event; nothing is sent. `invocation` is how its
+ * users start the program, as the examples in its help show it (default: the program's name).
+ */
+export function previewCommand(program: Command, io: Io, invocation: string = program.name()): Command {
   return program
     .command('preview')
     .description('print the notification text Alexa will say for a request body (JSON file); nothing is sent')
     .argument('<file>', 'the request body')
     .option('--locale <locale>', "the listener's locale (default: the event's first localizedAttributes locale, or en-US)")
     .option('--json', 'print one JSON object: { file, event, locale, text, errors }')
-    .addHelpText('after', `\nExamples (Amazon's schema page examples are in ${EXAMPLES}):\n  npx ${program.name()} preview ${EXAMPLES}/weather-alert.json\n  npx ${program.name()} preview ${EXAMPLES}/order-shipped.json --locale en-US --json\n`)
+    .addHelpText('after', `\nExamples (Amazon's schema page examples are in ${EXAMPLES}):\n  ${invocation} preview ${EXAMPLES}/weather-alert.json\n  ${invocation} preview ${EXAMPLES}/order-shipped.json --locale en-US --json\n`)
     .action((file: string, options: { locale?: string; json?: boolean }) => {
       const result = readRequestFile(file, io);
       if (!result.ok) {

@@ -3,15 +3,18 @@ import { EXIT, Exit, type Io } from './io';
 import { EXAMPLES, issueJson, plural, problemLines } from './report';
 import { readRequestFile } from './requestFile';
 
-/** `validate <file>`: checks a request body offline; exit 0 when valid (warnings allowed), 1 when not. */
-export function validateCommand(program: Command, io: Io): Command {
+/**
+ * `validate <file>`: checks a request body offline; exit 0 when valid (warnings allowed), 1 when not. `invocation`
+ * is how its users start the program, as the examples in its help show it (default: the program's name).
+ */
+export function validateCommand(program: Command, io: Io, invocation: string = program.name()): Command {
   return program
     .command('validate')
     .description('check a Proactive Event request body (JSON file) the way Amazon does; nothing is sent')
     .argument('<file>', 'the request body: timestamp, referenceId, expiryTime, event, localizedAttributes, relevantAudience')
     .option('--json', 'print one JSON object: { file, valid, event, errors, warnings }')
     .option('--strict', "refuse what is otherwise a warning: fields Amazon's documentation does not name, date-times in other forms than 2026-11-22T10:00:00Z, a Multicast payload that is not {}, null fields")
-    .addHelpText('after', `\nExamples (Amazon's schema page examples are in ${EXAMPLES}):\n  npx ${program.name()} validate ${EXAMPLES}/weather-alert.json\n  npx ${program.name()} validate ${EXAMPLES}/weather-alert.json --json\n`)
+    .addHelpText('after', `\nExamples (Amazon's schema page examples are in ${EXAMPLES}):\n  ${invocation} validate ${EXAMPLES}/weather-alert.json\n  ${invocation} validate ${EXAMPLES}/weather-alert.json --json\n`)
     .action((file: string, options: { json?: boolean; strict?: boolean }) => {
       // Nothing is sent here, so an expiry already past is a warning: sending sets new timestamps.
       const result = readRequestFile(file, io, { strict: options.strict, now: (io.now ?? Date.now)(), passedExpiry: 'warning' });

@@ -7,9 +7,6 @@ import { parseRequest } from './validate';
 
 const SCHEMA_PAGE = 'https://developer.amazon.com/docs/smapi/schemas-for-proactive-events.html';
 
-/** The command that rewrites the page; a test names it when the committed page is out of date. */
-export const EVENTS_PAGE_COMMAND = 'npm run docs:events';
-
 /** The part of a JSON Schema node the page reads: what z.toJSONSchema writes for the eight payloads. */
 interface SchemaNode {
   type?: string;
@@ -47,7 +44,7 @@ export function eventsReference(): string {
   const lines = [
     '# The eight events: payload fields',
     '',
-    `<!-- Generated from the event registry (src/events/registry.ts) by \`${EVENTS_PAGE_COMMAND}\`; edit the schemas, not this page. -->`,
+    `<!-- Generated from the event registry (src/events/registry.ts) by \`scripts/write-events-page.js\`; edit the schemas, not this page. -->`,
     '',
     "Every field of each event's `payload`, as `validateRequest` checks it and Amazon documents it in",
     `[Schemas for Proactive Events](${SCHEMA_PAGE}).`,

@@ -79,7 +79,7 @@ export type ValidationResult =
 
 /** What `validateRequest` checks beyond the schemas. */
 export interface ValidationOptions {
-  /** The events the skill publishes (app.json); any other event is refused. */
+  /** The events the skill publishes (its manifest's `events.publications`); any other event is refused. */
   publishedEvents?: readonly EventName[];
   /**
    * When the request is sent (milliseconds since the epoch): an event whose expiryTime has passed by then is
@@ -125,7 +125,7 @@ export function validateRequest(input: unknown, { publishedEvents, now, passedEx
   checkLocalizedAttributes(body, refused, issues, warnings);
   const name = (input as { event?: { name?: unknown } } | null)?.event?.name;
   if (publishedEvents && typeof name === 'string' && EVENT_NAMES.includes(name as EventName) && !publishedEvents.includes(name as EventName)) {
-    issues.push({ path: 'event.name', message: `not published by this skill; it publishes ${publishedEvents.join(', ')} (app.json)`, value: name });
+    issues.push({ path: 'event.name', message: `not published by this skill; it publishes ${publishedEvents.join(', ')} (publishedEvents)`, value: name });
   }
   if (issues.length > 0 || !parsed.success) return { ok: false, issues: inOrder(issues, first), warnings: inOrder(warnings, first) };
   return { ok: true, request: parsed.data, warnings: inOrder(warnings, first) };

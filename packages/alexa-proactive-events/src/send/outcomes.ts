@@ -33,8 +33,8 @@ const TABLE: Record<number, Rule> = {
     kind: 'forbidden',
     reason: [
       `Amazon refused the event: ${message}. One of these is the cause:`,
-      `- the credentials are another skill's: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET to this skill's Alexa Skill Messaging ones (Build > Permissions);`,
-      `- the deployed skill does not publish ${event}: list it in app.json, run npm run build:platform, and deploy the skill;`,
+      `- the credentials are another skill's: the TokenClient's clientId and clientSecret must be this skill's Alexa Skill Messaging ones (Build > Permissions);`,
+      `- the deployed skill does not publish ${event}: add it to events.publications in the skill's manifest, and deploy the skill;`,
       `- for Unicast, the user has not turned notifications on for the skill (Alexa app, the skill's settings).`,
     ].join('\n'),
   }),

@@ -60,7 +60,7 @@ export function sendRecord(
  * sends of each status, and how long it took. Counts only: never a user id.
  */
 export interface SummaryRecord {
-  /** `trigger`: a signed trigger's users; `schedule`: a run of a schedule (app.json's, or a user's own). */
+  /** `trigger`: a signed trigger's users; `schedule`: a run of a schedule (a declared one, or a user's own). */
   run: 'trigger' | 'schedule';
   /** The hidden intent, or the schedule's name (a user's own is `u.<userHash>.<name>`). */
   name: string;

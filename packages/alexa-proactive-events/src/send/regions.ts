@@ -1,3 +1,5 @@
+import { OptionsError, type Issue } from '../issues';
+
 /**
  * Where events go. Amazon runs the Proactive Events API in three regions; a user's region is the host in
  * `context.System.apiEndpoint` of their requests.
@@ -44,15 +46,18 @@ export function originOf(url: string): string | undefined {
 }
 
 /**
- * Origins that may receive the access token: Amazon's three hosts, and the ones the operator lists
- * (`PROACTIVE_API_ENDPOINTS`, e.g. the local emulator). Anything else never sees a token.
+ * Origins that may receive the access token: Amazon's three hosts, and the ones the operator lists (a sender's
+ * `allowedOrigins`, e.g. the local emulator). Anything else never sees a token. An entry that is no origin is
+ * refused with an OptionsError naming it as `option[index]` of `owner`.
  */
-export function tokenOrigins(extra: readonly string[] = []): Set<string> {
+export function tokenOrigins(extra: readonly string[] = [], { owner = 'ProactiveEventsSender', option = 'allowedOrigins' } = {}): Set<string> {
   const origins = new Set<string>(Object.values(REGION_ORIGINS));
-  for (const url of extra) {
-    const origin = originOf(url);
-    if (!origin) throw new Error(`Not an origin: ${JSON.stringify(url)}; expected scheme://host[:port], e.g. http://127.0.0.1:3001`);
-    origins.add(origin);
-  }
+  const issues: Issue[] = [];
+  extra.forEach((url, index) => {
+    const origin = typeof url === 'string' ? originOf(url) : undefined;
+    if (origin) origins.add(origin);
+    else issues.push({ path: `${option}[${index}]`, message: 'expected an origin, scheme://host[:port], e.g. http://127.0.0.1:3001', value: url });
+  });
+  if (issues.length > 0) throw new OptionsError(owner, issues);
   return origins;
 }

@@ -29,13 +29,14 @@ export interface SenderOptions {
   /** Where access tokens come from: one client per set of credentials, so that its cache serves every send. */
   tokens: TokenClient;
   /**
-   * Origins besides Amazon's three hosts that may receive the access token (PROACTIVE_API_ENDPOINTS), such as the
-   * local emulator: `scheme://host[:port]`. Any other `apiEndpoint` is refused before anything is sent.
+   * Origins besides Amazon's three hosts that may receive the access token, such as the local emulator:
+   * `scheme://host[:port]`. Any other `apiEndpoint` is refused before anything is sent; an entry that is no origin
+   * is refused with an OptionsError.
    * @default []
    */
   allowedOrigins?: readonly string[] | undefined;
   /**
-   * The stage of sends that name none (PROACTIVE_STAGE): `development` reaches the developer's test devices only,
+   * The stage of sends that name none: `development` reaches the developer's test devices only,
    * `live` needs a certified skill.
    * @default 'development'
    */
@@ -219,7 +220,7 @@ export class ProactiveEventsSender {
 
     if (!origin || !this.#origins.has(origin)) {
       const message = origin
-        ? `${origin} may not receive the access token: only Amazon's hosts (${Object.values(REGION_ORIGINS).join(', ')}) and the sender's allowedOrigins (PROACTIVE_API_ENDPOINTS: ${[...this.#origins].filter((allowed) => !Object.values(REGION_ORIGINS).includes(allowed as never)).join(', ') || 'none'}) do`
+        ? `${origin} may not receive the access token: only Amazon's hosts (${Object.values(REGION_ORIGINS).join(', ')}) and the sender's allowedOrigins (${[...this.#origins].filter((allowed) => !Object.values(REGION_ORIGINS).includes(allowed as never)).join(', ') || 'none'}) do`
         : 'expected an origin, scheme://host[:port], such as https://api.eu.amazonalexa.com';
       return { result: { ...result, errors: [{ path: 'apiEndpoint', message, value: apiEndpoint }] }, ready: false };
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ProactiveEventsError } from '../errors';
+import { ProactiveEventsError, type ProactiveEventsErrorCode } from '../errors';
+import { OptionsError, type Issue } from '../issues';
 import { networkCause, postJson, type PostJson } from './http';
 
 /**
@@ -12,7 +13,7 @@ export const PROACTIVE_EVENTS_SCOPE = 'alexa::proactive_events';
 
 /** Where the right credentials are; users often take a Login with Amazon security profile's instead. */
 export const CREDENTIALS_HINT =
-  "Use the skill's Alexa Skill Messaging client id and secret (ALEXA_CLIENT_ID, ALEXA_CLIENT_SECRET): developer console, " +
+  "Use the skill's Alexa Skill Messaging client id and secret as clientId and clientSecret: developer console, " +
   'your skill, Build > Permissions, at the bottom; or `ask smapi get-skill-credentials -s <skillId>`. ' +
   'Not the credentials of a Login with Amazon security profile.';
 
@@ -48,7 +49,7 @@ export interface TokenRecord {
 }
 
 /** Why no token could be had: the credentials (`ERR_INVALID_CLIENT`), the scope, another refusal, or no answer. */
-export type TokenErrorCode = 'ERR_INVALID_CLIENT' | 'ERR_INVALID_SCOPE' | 'ERR_TOKEN_REFUSED' | 'ERR_TOKEN_UNAVAILABLE';
+export type TokenErrorCode = Extract<ProactiveEventsErrorCode, 'ERR_INVALID_CLIENT' | 'ERR_INVALID_SCOPE' | 'ERR_TOKEN_REFUSED' | 'ERR_TOKEN_UNAVAILABLE'>;
 
 /** A token could not be had. `retryable` when it may work later (5xx, 429, network); never carries a secret. */
 export class TokenError extends ProactiveEventsError<TokenErrorCode> {
@@ -92,9 +93,13 @@ export class TokenClient {
 
   constructor({ clientId, clientSecret, tokenUrl = LWA_TOKEN_URL, post = postJson, now = Date.now, timeoutMs = 10_000, onRequest }: TokenClientOptions) {
     // From JavaScript, unset environment variables arrive here as undefined: Amazon would answer invalid_client.
-    for (const [name, value] of Object.entries({ clientId, clientSecret })) {
-      if (typeof value !== 'string' || value === '') throw new TypeError(`TokenClient: ${name} is ${value === '' ? 'empty' : 'missing'}. ${CREDENTIALS_HINT}`);
+    const issues: Issue[] = [];
+    for (const [name, value] of Object.entries({ clientId, clientSecret } as Record<string, unknown>)) {
+      // Only an empty value is shown: anything else given as a secret may be one.
+      if (value === '') issues.push({ path: name, message: 'must not be empty', value });
+      else if (typeof value !== 'string') issues.push({ path: name, message: value === undefined ? 'required: a string' : `expected a string, not ${value === null ? 'null' : typeof value}` });
     }
+    if (issues.length > 0) throw new OptionsError('TokenClient', issues, CREDENTIALS_HINT);
     this.clientId = clientId;
     this.tokenUrl = tokenUrl;
     this.#clientSecret = clientSecret;
@@ -185,7 +190,7 @@ export class TokenClient {
         httpStatus: response.status,
         message:
           `Login with Amazon will not give client id ${this.clientId} the scope ${PROACTIVE_EVENTS_SCOPE} (${reason}): these are not a skill's ` +
-          `Alexa Skill Messaging credentials, or the skill has no events.publications in its deployed manifest (npm run build:platform, then deploy). ${CREDENTIALS_HINT}`,
+          `Alexa Skill Messaging credentials, or the skill has no events.publications in its deployed manifest (add the events it sends there, then deploy the skill). ${CREDENTIALS_HINT}`,
       });
     }
     const retryable = response.status === 429 || response.status >= 500;

@@ -87,7 +87,7 @@ export interface TriggerRequestParts {
   /** `context.System.apiEndpoint`: where the skill sends the event, unless it stored a region for a Unicast user. */
   apiEndpoint: string;
   locale: string;
-  /** The skill's TRIGGER_SECRET. */
+  /** The secret the skill verifies triggers with (`verifyTrigger`'s `secret`). */
   secret: string;
   /** Milliseconds since the epoch. */
   now?: () => number;

@@ -20,7 +20,6 @@ it('starts on the given port, says where everything is, and logs each request wi
   try {
     expect(io.out).toContain(`Amazon emulator listening on ${emulator.url}\n`);
     expect(io.out).toContain(`Point a TokenClient's tokenUrl at ${emulator.url}/auth/o2/token and list ${emulator.url} in the sender's allowedOrigins\n`);
-    expect(io.out).toContain(`(the Jovo template: LWA_TOKEN_URL=${emulator.url}/auth/o2/token PROACTIVE_API_ENDPOINTS=${emulator.url})\n`);
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'id', client_secret: 'cli-secret', scope: 'alexa::proactive_events' });
     const { access_token: token } = (await (await fetch(`${emulator.url}/auth/o2/token`, { method: 'POST', body: form })).json()) as { access_token: string };
     const fault = await fetch(`${emulator.url}/v1/proactiveEvents/stages/development`, {
@@ -87,7 +86,7 @@ it('shows its options and examples with --help', async () => {
   await expect(startEmulator(['--help'], sink)).resolves.toBe(0);
   expect(io.out).toContain('--fault-rate <share>');
   expect(io.out).toContain('(env: EMULATOR_FAULT_RATE)');
-  expect(io.out).toContain('npx alexa-proactive-events emulator --port 3101 --fault-rate 0.2 --latency 20');
+  expect(io.out).toContain('  alexa-proactive-events emulator --port 3101 --fault-rate 0.2 --latency 20');
 });
 
 it('lets the skill send what its built manifest publishes, found from the current folder up', async () => {

@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { type Command, Option } from 'commander';
 import {
-  CREDENTIALS_HINT,
   EVENT_DEFINITIONS,
   LWA_TOKEN_URL,
   NOTIFICATIONS_PERMISSION,
@@ -17,9 +16,11 @@ import {
   type EventName,
   type Region,
   type Stage,
+  type TokenErrorCode,
 } from 'alexa-proactive-events';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import { findProjectRoot, readAppDeclaration, readEnvironment, type AppDeclaration, type Environment } from '../config/project';
+import { PROJECT_CREDENTIALS_HINT, credentialsFix } from '../hints';
 import { regionName } from '../stores/subscribers';
 import type { CheckReport } from '../trigger/check';
 import { checkSkill } from '../trigger/client';
@@ -229,14 +230,14 @@ async function checkCredentials(env: Environment, dev: boolean): Promise<DoctorC
   if (!clientId || !clientSecret) {
     if (dev) return { check, ok: true, message: "not set here; npm run dev's skill gets its token from the emulator (checked at the skill below)" };
     const missing = [!clientId && 'ALEXA_CLIENT_ID', !clientSecret && 'ALEXA_CLIENT_SECRET'].filter(Boolean).join(' and ');
-    return { check, ok: false, message: `${missing} not set (in .env or the environment)`, fix: CREDENTIALS_HINT };
+    return { check, ok: false, message: `${missing} not set (in .env or the environment)`, fix: PROJECT_CREDENTIALS_HINT };
   }
   const tokenUrl = env.LWA_TOKEN_URL || LWA_TOKEN_URL;
   try {
     await new TokenClient({ clientId, clientSecret, tokenUrl }).token();
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const fix = code === 'ERR_INVALID_CLIENT' || code === 'ERR_INVALID_SCOPE' ? undefined : `is ${tokenUrl} reachable from here?`;
+    const code = (error as { code?: TokenErrorCode }).code;
+    const fix = credentialsFix(code) ?? `is ${tokenUrl} reachable from here?`;
     return { check, ok: false, message: (error as Error).message, fix };
   }
   const where = tokenUrl === LWA_TOKEN_URL ? 'Login with Amazon' : `${tokenUrl} (not Amazon's)`;
@@ -259,7 +260,7 @@ function stageSource(env: Environment): string {
 function skillChecks(report: CheckReport, apiEndpoint: string, checked: readonly string[]): DoctorCheck[] {
   const checks: DoctorCheck[] = [];
   if (!report.token) {
-    checks.push({ check: "skill's credentials", ok: false, message: 'the skill has no ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET', fix: CREDENTIALS_HINT });
+    checks.push({ check: "skill's credentials", ok: false, message: 'the skill has no ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET', fix: PROJECT_CREDENTIALS_HINT });
   } else if (!report.token.ok) {
     checks.push({ check: "skill's credentials", ok: false, message: report.token.message, fix: 'set them where the skill runs (its .env, or the Lambda function\'s environment)' });
   } else {

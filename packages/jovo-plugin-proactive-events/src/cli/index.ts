@@ -10,6 +10,9 @@ import { schedulesCommand, type SchedulerAccess } from './schedules';
 import { sendCommand } from './send';
 import { subscribeCommands } from './subscribe';
 
+/** How a project that installed the plugin starts the trigger script without npm run, as its help shows it. */
+const INVOCATION = 'npx proactive-events';
+
 /**
  * The trigger script: `npx proactive-events <command> [options]`, or `npm run trigger -- <command> [options]`:
  * a command per event, `send --file`, `subscribe` and `unsubscribe` on the emulator, `invoke` for the development
@@ -28,10 +31,10 @@ export function createProgram(io: Io & SchedulerAccess): Command {
   invokeCommand(program, io);
   schedulesCommand(program, io);
   doctorCommand(program, io);
-  validateCommand(program, io)
+  validateCommand(program, io, INVOCATION)
     .addHelpText('after', '  npx proactive-events validate app.json   (the declaration: events, locales, schedules)\n')
     .hook('preAction', (command) => validateAppJson(command.args[0], io));
-  previewCommand(program, io);
+  previewCommand(program, io, INVOCATION);
   return program;
 }
 

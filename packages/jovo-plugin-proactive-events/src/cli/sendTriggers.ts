@@ -1,5 +1,6 @@
 import { refusedResult, type Issue, type SendResult, type SendStatus } from 'alexa-proactive-events';
 import { EXIT, issueJson, plural, problemLines, type Io } from 'alexa-proactive-events/cli';
+import { resultHints } from '../hints';
 import { checkTriggerEvent, signTriggers, triggerEvent, type EventToTrigger } from '../trigger/client';
 import type { SendPlan } from './sendOptions';
 
@@ -64,10 +65,11 @@ export function resultJson({ event, referenceId, status, httpStatus, requestId, 
   return { event, referenceId, status, httpStatus, requestId, errors: errors.map(issueJson), warnings: warnings.map(issueJson), attempts, ...(user !== undefined && { user }) };
 }
 
-function describe({ status, event, user, httpStatus, requestId, errors, warnings }: SendResult): string {
+function describe(result: SendResult): string {
+  const { status, event, user, httpStatus, requestId, errors, warnings } = result;
   const mark = status === 'accepted' || status === 'duplicate' ? '✓' : status === 'skipped' ? '·' : '✗';
   const details = [httpStatus !== null ? String(httpStatus) : '', requestId ? `request id ${requestId}` : ''].filter(Boolean).join(', ');
-  const notes = [...errors.map((error) => error.message), ...warnings.map((warning) => `warning: ${warning.message}`)];
+  const notes = [...errors.map((error) => error.message), ...resultHints(result).map((hint) => `hint: ${hint}`), ...warnings.map((warning) => `warning: ${warning.message}`)];
   return `${mark} ${event} ${status}${user ? ` for ${user}` : ''}${details ? ` (${details})` : ''}${notes.map((note) => `\n    ${note}`).join('')}\n`;
 }
 

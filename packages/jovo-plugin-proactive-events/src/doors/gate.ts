@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'http';
 import type { BaseApp } from 'jovo-framework';
 import { describeIssue, isTriggerRequest, printable, verifyTrigger, type TriggerAudience } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
+import { triggerRefusalReason } from '../hints';
 import { localSkillId } from '../trigger/audience';
 import { handOn } from './admitted';
 import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
@@ -135,7 +136,7 @@ export class Gate {
     const verified = verifyTrigger(body, { secret: this.options.triggerSecret, audience: this.options.audience, now: this.options.now });
     if (!verified.ok) {
       const issues = verified.issues?.slice(0, 3).map(describeIssue).join('; ');
-      return refuse(403, 'TRIGGER_REFUSED', `Trigger refused: ${verified.reason}${issues ? `: ${issues}` : ''}`);
+      return refuse(403, 'TRIGGER_REFUSED', `Trigger refused: ${triggerRefusalReason(verified, this.options.triggerSecret)}${issues ? `: ${issues}` : ''}`);
     }
     // What Jovo gets is the trigger rebuilt from what the signature covers: no unsigned field of the body (a
     // session's attributes, which Jovo routes by, a user) goes further.

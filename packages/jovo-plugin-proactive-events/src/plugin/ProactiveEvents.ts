@@ -315,9 +315,10 @@ export class ProactiveEvents implements Plugin, PluginServices {
 
 /** The origins a stored apiEndpoint may have: one list, the sender's unless there is none. */
 function origins({ sender, apiEndpoints }: ProactiveEventsOptions): ReadonlySet<string> {
-  if (!sender) return tokenOrigins(apiEndpoints);
+  const named = { owner: 'ProactiveEvents', option: 'apiEndpoints' };
+  if (!sender) return tokenOrigins(apiEndpoints, named);
   if (apiEndpoints) {
-    const given = tokenOrigins(apiEndpoints);
+    const given = tokenOrigins(apiEndpoints, named);
     if (given.size !== sender.origins.size || [...given].some((origin) => !sender.origins.has(origin))) {
       throw new Error(
         `ProactiveEvents: apiEndpoints (${[...given].join(', ')}) differs from the sender's allowed origins (${[...sender.origins].join(', ')}); ` +

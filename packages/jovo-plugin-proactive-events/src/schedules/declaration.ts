@@ -138,9 +138,14 @@ export function eventIssues(
     referenceId: 'schedule',
     expiresInMinutes: schedule.expiresInMinutes,
   });
-  const checked = validateRequest(body, { publishedEvents });
+  const checked = validateRequest(body);
   // The event and its texts; the rest of the request (its times) is the schema's.
   const own = checked.ok ? [] : checked.issues.filter((issue) => /^(event|localizedAttributes)\b/.test(issue.path));
+  // Checked here rather than by validateRequest's publishedEvents, to name where the list is: app.json's events.
+  const name = schedule.event.name as EventName;
+  if (EVENT_NAMES.includes(name) && !publishedEvents.includes(name)) {
+    own.push({ path: 'event.name', message: `not published by this skill; it publishes ${publishedEvents.join(', ')} (app.json)`, value: name });
+  }
   return own.map((issue) => ({ path: pathOf(issue), message: issue.message, value: issue.value }));
 }
 

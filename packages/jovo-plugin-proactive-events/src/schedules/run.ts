@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'crypto';
 import type { Host } from 'jovo-core';
 import type { BaseApp } from 'jovo-framework';
 import {
+  ProactiveEventsError,
   MAX_TRIGGER_BATCH,
   REGION_ORIGINS,
   countStatuses,
@@ -17,6 +18,7 @@ import {
   userHash,
 } from 'alexa-proactive-events';
 import { handOnScheduled } from '../doors/admitted';
+import type { PluginErrorCode } from '../errors';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
 import { ScheduleRunner } from './runner';
@@ -57,7 +59,7 @@ export function runSchedule(app: BaseApp, name: string, scheduledTime: Date): Pr
 async function runDeclared(app: BaseApp, name: string, scheduledTime: Date): Promise<ScheduleRun> {
   const plugin = pluginOf(app);
   const schedule = plugin.schedules.find((declared) => declared.name === name);
-  if (!schedule) throw new Error(`No schedule named ${JSON.stringify(name)} in app.json; it has ${plugin.schedules.map((s) => s.name).join(', ') || 'none'}`);
+  if (!schedule) throw new ProactiveEventsError<PluginErrorCode>('ERR_UNKNOWN_SCHEDULE', `No schedule named ${JSON.stringify(name)} in app.json; it has ${plugin.schedules.map((s) => s.name).join(', ') || 'none'}`);
   const referenceId = scheduleReferenceId(name, scheduledTime);
   const run = { name, scheduledTime: scheduledTime.toISOString(), referenceId };
   const content = await prepare(plugin, { schedule, scheduledTime, event: { event: schedule.event, localizedAttributes: schedule.localizedAttributes } });
@@ -116,7 +118,7 @@ async function summarized(app: BaseApp, run: () => Promise<ScheduleRun>): Promis
 
 function pluginOf(app: BaseApp): ProactiveEvents {
   const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
-  if (!plugin) throw new Error('runSchedule: the app has no ProactiveEvents plugin');
+  if (!plugin) throw new ProactiveEventsError<PluginErrorCode>('ERR_NO_PLUGIN', 'runSchedule: the app has no ProactiveEvents plugin: app.use(new ProactiveEvents({ events, ... })) after the Alexa platform');
   return plugin;
 }
 
@@ -160,7 +162,7 @@ async function handle(app: BaseApp, data: TriggerData, apiEndpoint: string, loca
   await app.handle(host);
   if (host.error) throw host.error;
   const results = (host.response as { proactiveEvents?: SendResult[] } | undefined)?.proactiveEvents;
-  if (!results) throw new Error(`the skill answered the schedule's ${intent} without results`);
+  if (!results) throw new ProactiveEventsError<PluginErrorCode>('ERR_SCHEDULE_UNANSWERED', `the skill answered the schedule's ${intent} without results: a handler of the app answered it instead of the plugin's`);
   return results;
 }
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BaseApp, Db, Jovo } from 'jovo-framework';
-import { REPLAY_WINDOW_MS, quoted, type ReplayStore } from 'alexa-proactive-events';
+import { ProactiveEventsError, REPLAY_WINDOW_MS, quoted, type ReplayStore } from 'alexa-proactive-events';
+import type { PluginErrorCode } from '../errors';
 import { minuteOf, type SendBudget } from '../schedules/budget';
 import { LIMIT_KEY_PREFIX, REPLAY_KEY_PREFIX, reservedUserIdProblem } from './keys';
 import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion, type Rebase, type UserChange } from './userChanges';
@@ -220,7 +221,8 @@ export class DynamoDb implements Db, AtomicUserStore {
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
       // Jovo's integration created a missing table itself, and lost the request that did it.
-      throw new Error(
+      throw new ProactiveEventsError<PluginErrorCode>(
+        'ERR_NO_TABLE',
         `DynamoDB has no table ${JSON.stringify(this.options.tableName)} (DYNAMODB_TABLE): create it with the partition key userId (String), ` +
           'on demand, with time to live on expiresAt (README of jovo-plugin-proactive-events, Storage)',
       );
@@ -269,5 +271,5 @@ function condition(loaded: LoadedVersion | undefined) {
 /** Refuses a user id in the replay guard's key space: a user must never read, overwrite or delete its items. */
 function userKey(userId: string): void {
   const problem = reservedUserIdProblem(userId);
-  if (problem) throw new Error(`DynamoDb: the user id ${quoted(userId, 60)} ${problem}`);
+  if (problem) throw new ProactiveEventsError<PluginErrorCode>('ERR_RESERVED_USER_ID', `DynamoDb: the user id ${quoted(userId, 60)} ${problem}`);
 }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BaseApp, Jovo } from 'jovo-framework';
 import { FileDb } from 'jovo-db-filedb';
+import { OptionsError } from 'alexa-proactive-events';
 import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion, type UserChange } from './userChanges';
 
 /** One queue per file, shared by every instance in the process that uses that file. */
@@ -45,7 +46,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
   /** Creates the file if needed. Unlike FileDb's, accepts any `.json` path, spaces and accents included. */
   override install(app: BaseApp): void {
     const file = this.#file();
-    if (path.extname(file) !== '.json') throw new Error(`SerialFileDb: pathToFile must name a .json file, not "${file}"`);
+    if (path.extname(file) !== '.json') throw new OptionsError('SerialFileDb', [{ path: 'pathToFile', message: 'expected a file whose name ends in .json', value: file }]);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     if (!fs.existsSync(file)) fs.writeFileSync(file, '[]');
     app.$db = this;

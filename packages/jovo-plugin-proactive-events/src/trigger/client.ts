@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { z } from 'zod';
 import {
+  ProactiveEventsError,
   MAX_TRIGGER_BYTES,
   REGION_ORIGINS,
   SendResultSchema,
@@ -18,6 +19,7 @@ import {
   type TriggerRequest,
   type ValidationResult,
 } from 'alexa-proactive-events';
+import type { PluginErrorCode } from '../errors';
 import { CHECK_REPORT_KEY, CheckReportSchema, type CheckReport } from './check';
 
 /** The event to trigger: built from flags or read from a file. */
@@ -110,7 +112,7 @@ export function checkTriggerEvent(event: EventToTrigger, plan: Pick<TriggerPlan,
 export function signTriggers(event: EventToTrigger, plan: TriggerPlan): TriggerRequest[] {
   const referenceId = plan.referenceId ?? randomUUID();
   const { groups, tooLarge } = fittingBatches(event, { ...plan, referenceId });
-  if (tooLarge) throw new Error(tooLarge);
+  if (tooLarge) throw new ProactiveEventsError<PluginErrorCode>('ERR_TRIGGER_TOO_LARGE', tooLarge);
   return groups.map((users) => signTrigger(event, { ...plan, referenceId }, users));
 }
 

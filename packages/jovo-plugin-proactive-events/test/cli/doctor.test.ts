@@ -127,14 +127,21 @@ it('names a manifest without the permission, the skill events or a real events e
 it('explains invalid_client: which credentials are meant and where they are', async () => {
   const { status, failed } = await doctorJson({ env: { ALEXA_CLIENT_SECRET: 'a-security-profile-secret' } });
   expect(status).toBe(1);
-  expect(failed).toEqual([{ check: 'credentials', ok: false, message: expect.stringContaining(`Login with Amazon refused client id ${CLIENT.id} (invalid_client`) }]);
+  expect(failed).toEqual([
+    {
+      check: 'credentials',
+      ok: false,
+      message: expect.stringContaining(`Login with Amazon refused client id ${CLIENT.id} (invalid_client`),
+      fix: expect.stringMatching(/^Set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET to the skill's Alexa Skill Messaging client id and secret: .*Build > Permissions/),
+    },
+  ]);
   expect(failed[0].message).toContain("Use the skill's Alexa Skill Messaging client id and secret");
   expect(JSON.stringify(failed)).not.toContain('a-security-profile-secret');
 });
 
 it('says credentials are missing, and where to find them', async () => {
   const { failed } = await doctorJson({ env: { ALEXA_CLIENT_ID: '', ALEXA_CLIENT_SECRET: '' } });
-  expect(failed).toEqual([{ check: 'credentials', ok: false, message: 'ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET not set (in .env or the environment)', fix: expect.stringContaining('Build > Permissions') }]);
+  expect(failed).toEqual([{ check: 'credentials', ok: false, message: 'ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET not set (in .env or the environment)', fix: expect.stringMatching(/^Set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET .*Build > Permissions/) }]);
 });
 
 it('names a trigger secret that is not the skill’s', async () => {

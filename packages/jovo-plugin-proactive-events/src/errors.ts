@@ -1,0 +1,16 @@
+/**
+ * The codes of the plugin's own errors (`ProactiveEventsError`s, like the library's, which have
+ * `ProactiveEventsErrorCode`): app.json or the environment is invalid (`ERR_SETTINGS`, a SettingsError); an app
+ * has no ProactiveEvents plugin where one is needed (`ERR_NO_PLUGIN`); a run names a schedule app.json does not
+ * declare (`ERR_UNKNOWN_SCHEDULE`), or the skill answered a schedule's run without its results
+ * (`ERR_SCHEDULE_UNANSWERED`); DynamoDB has no such table (`ERR_NO_TABLE`); a user id is in the store's own key
+ * space (`ERR_RESERVED_USER_ID`); an event fits in no trigger a door reads (`ERR_TRIGGER_TOO_LARGE`).
+ */
+export type PluginErrorCode =
+  | 'ERR_SETTINGS'
+  | 'ERR_NO_PLUGIN'
+  | 'ERR_UNKNOWN_SCHEDULE'
+  | 'ERR_SCHEDULE_UNANSWERED'
+  | 'ERR_NO_TABLE'
+  | 'ERR_RESERVED_USER_ID'
+  | 'ERR_TRIGGER_TOO_LARGE';
