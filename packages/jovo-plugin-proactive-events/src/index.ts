@@ -17,6 +17,8 @@ export type { ListenOptions } from './doors/webhook';
 export { createLambdaHandler } from './doors/lambda';
 export type { HttpResponse, InvocationTelemetry, LambdaHandler, LambdaOptions } from './doors/lambda';
 export type { DoorOptions } from './doors/gate';
+export { RefusedError, isRefusalCode } from './doors/envelope';
+export type { Refusal, RefusalCode } from './doors/envelope';
 export { SerialFileDb } from './stores/SerialFileDb';
 export { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, regionName } from './stores/subscribers';
 export type { SubscriberCounts, SubscriberRecord } from './stores/subscribers';

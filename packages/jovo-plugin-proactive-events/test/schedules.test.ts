@@ -268,8 +268,8 @@ describe('a run, through the path of a trigger', () => {
     it('refuses an unknown name, a malformed invocation, and the same payload through a function URL, sending nothing', async () => {
       const lambda = handler();
       await expect(lambda({ proactiveEventsSchedule: { name: 'other', scheduledTime: '2026-12-08T17:00:00Z' } })).rejects.toThrow('No schedule named "other"');
-      await expect(lambda({ proactiveEventsSchedule: { name: 'trash-day', scheduledTime: 'tuesday' } })).rejects.toThrow(/^Refused: a scheduled invocation must be .*scheduledTime/);
-      await expect(lambda({ ...invocation, event: {} })).rejects.toThrow(/^Refused: a scheduled invocation must be/);
+      await expect(lambda({ proactiveEventsSchedule: { name: 'trash-day', scheduledTime: 'tuesday' } })).rejects.toThrow(/^Refused: BAD_SCHEDULE: a scheduled invocation must be .*scheduledTime/);
+      await expect(lambda({ ...invocation, event: {} })).rejects.toThrow(/^Refused: BAD_SCHEDULE: a scheduled invocation must be/);
       const overUrl = { requestContext: { http: { method: 'POST' } }, headers: { 'content-type': 'application/json' }, body: JSON.stringify(invocation), isBase64Encoded: false };
       await expect(lambda(overUrl)).resolves.toMatchObject({ statusCode: 403 });
       expect(amazon.accepted).toEqual([]);

@@ -6,6 +6,7 @@ import type { AcceptedEvent, RefusedEvent } from 'alexa-proactive-events/emulato
 import { didYouMean, fetchFailure, localeArg, modelIntents } from './args';
 import { findProjectRoot, readAppDeclaration } from '../config/project';
 import { DEV_SKILL_ID, readDevSession, type DevSession } from './devSession';
+import { isRefusalCode, type RefusalCode } from '../doors/envelope';
 
 /** The user of invoked requests unless --user names one. */
 export const DEV_USER = 'amzn1.ask.account.DEV';
@@ -78,11 +79,12 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
   const body = (await response.json().catch(() => ({}))) as { response?: Record<string, any>; error?: { code?: string; message?: string } };
   if (!response.ok) {
     const why = body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
-    const hints: Record<string, string> = {
+    const hints: Partial<Record<RefusalCode, string>> = {
       SIGNATURE_INVALID: "This skill checks Alexa's signatures, so it refuses requests made up here: run npm run dev, whose skill takes them",
       WRONG_SKILL: "This skill admits another skill id (SKILL_ID): is it npm run dev's skill? (npm run dev uses .env's SKILL_ID)",
     };
-    const hint = hints[body.error?.code ?? ''] ? `\n  ${hints[body.error!.code!]}\n` : '\n';
+    const code = body.error?.code;
+    const hint = isRefusalCode(code) && hints[code] ? `\n  ${hints[code]}\n` : '\n';
     io.err(`✗ the skill refused the request (${why})${hint}`);
     return EXIT.refused;
   }

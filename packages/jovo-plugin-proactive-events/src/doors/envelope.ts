@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOCALE_PATTERN, MAX_TRIGGER_BYTES, UserIdSchema, describeIssue, fromZod, printable, quoted, type Issue } from 'alexa-proactive-events';
+import { LOCALE_PATTERN, MAX_TRIGGER_BYTES, ProactiveEventsError, UserIdSchema, describeIssue, fromZod, printable, quoted, type Issue } from 'alexa-proactive-events';
 import { reservedUserIdProblem } from '../stores/keys';
 
 /** A user id as the doors take it: Alexa's, and never in the replay guard's key space. */
@@ -111,14 +111,74 @@ export function withoutTestHeader<Headers extends Record<string, unknown>>(heade
   return rest as Headers;
 }
 
+/**
+ * Every code a door refuses a request with: the `error.code` of its JSON answer (webhook, function URL) and of the
+ * error a refused Lambda invocation fails with. One list, so a client can tell a refusal from anything else
+ * (`isRefusalCode`) and a new code is a change of this type.
+ */
+export const REFUSAL_CODES = [
+  /** A browser posted (the request has an Origin header). */
+  'BROWSER_REFUSED',
+  /** The body is larger than such a request may be (413). */
+  'BODY_TOO_LARGE',
+  /** The body nests objects and lists deeper than MAX_JSON_DEPTH. */
+  'TOO_DEEP',
+  /** The body has a field no Alexa request or trigger has (`__proto__`). */
+  'BAD_FIELD',
+  /** The body is not JSON. */
+  'INVALID_JSON',
+  /** The body cannot be read at all (an aborted upload, a bad encoding). */
+  'BAD_REQUEST',
+  /** The body is neither a trigger nor an Alexa request; the message names the first field that is wrong. */
+  'NOT_ALEXA_REQUEST',
+  /** A function URL or API Gateway got something other than a signed trigger. */
+  'TRIGGERS_ONLY',
+  /** A trigger's signature, intent, age, audience or shape is wrong, or the skill has no trigger secret. */
+  'TRIGGER_REFUSED',
+  /** Alexa's signature or certificate does not verify. */
+  'SIGNATURE_INVALID',
+  /** `request.timestamp` is missing, malformed, too old or too far ahead. */
+  'TIMESTAMP_INVALID',
+  /** The request is for another skill than SKILL_ID. */
+  'WRONG_SKILL',
+  /** EventBridge Scheduler's invocation is not `{ "proactiveEventsSchedule": { "name", "scheduledTime" } }`. */
+  'BAD_SCHEDULE',
+  /** Nothing is served at that method and path. */
+  'NOT_FOUND',
+  /** The client holds as many connections as it may (503, with Retry-After). */
+  'TOO_MANY_CONNECTIONS',
+] as const;
+
+/** Why a door refused a request: one of REFUSAL_CODES. */
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/** True when `code` is a door's refusal code: the request was turned away, not failed (`INTERNAL`). */
+export function isRefusalCode(code: unknown): code is RefusalCode {
+  return typeof code === 'string' && (REFUSAL_CODES as readonly string[]).includes(code);
+}
+
 /** Why a door turned a request away: the HTTP status, a stable code, and a message for the sender. */
 export interface Refusal {
   status: number;
-  code: string;
+  code: RefusalCode;
   message: string;
 }
 
+/**
+ * The error a door fails an invocation with when it refuses it (an Alexa invocation of a Lambda function for another
+ * skill, say): `refusal` says why, as the webhook's answer would. Its message is `Refused: <code>: <message>`.
+ */
+export class RefusedError extends ProactiveEventsError<'ERR_REFUSED'> {
+  override readonly name = 'RefusedError';
+  constructor(readonly refusal: Refusal) {
+    super('ERR_REFUSED', `Refused: ${refusal.code}: ${refusal.message}`);
+  }
+}
+
+/** The `code` of a door's JSON error body: a refusal, or `INTERNAL` when the app failed to handle the request. */
+export type DoorErrorCode = RefusalCode | 'INTERNAL';
+
 /** The JSON error body of the webhook and the Lambda entry. */
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+export function errorBody(code: DoorErrorCode, message: string): { error: { code: DoorErrorCode; message: string } } {
   return { error: { code, message } };
 }

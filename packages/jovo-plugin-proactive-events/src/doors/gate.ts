@@ -6,7 +6,7 @@ import { triggerRefusalReason } from '../hints';
 import { localSkillId } from '../trigger/audience';
 import { handOn } from './admitted';
 import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
-import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperThan, readEnvelope, tooLarge, type Refusal } from './envelope';
+import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperThan, readEnvelope, tooLarge, type Refusal, type RefusalCode } from './envelope';
 
 /** Who may come in at the plugin's doors (`createWebhook`, `createLambdaHandler`). */
 export interface DoorOptions extends AlexaVerifierOptions {
@@ -37,7 +37,7 @@ export function triggerGate(app: BaseApp, options: Pick<DoorOptions, 'skillId' |
   return { triggerSecret: plugin?.options.triggerSecret, audience: { skillId, stage: plugin?.stage ?? 'development' } };
 }
 
-type Refuse = (status: number, code: string, message: string) => Admission;
+type Refuse = (status: number, code: RefusalCode, message: string) => Admission;
 const refuseWith = (refuse: Refuse, { status, code, message }: Refusal) => refuse(status, code, message);
 
 /**
@@ -143,7 +143,7 @@ export class Gate {
     return { ok: true, body: handOn(verified.trigger) };
   }
 
-  #refuse(status: number, code: string, message: string): Admission {
+  #refuse(status: number, code: RefusalCode, message: string): Admission {
     // Messages quote what a sender chose (an applicationId, a certificate URL): one log line each, whatever it holds.
     this.#log(`Refused a request: ${status} ${code}: ${printable(message)}`);
     return { ok: false, refusal: { status, code, message } };

@@ -7,7 +7,7 @@ import { UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { MAX_SCHEDULE_NAME_LENGTH } from '../schedules/declaration';
 import { describeRun, runSchedule, runUserSchedule, type ScheduleRun } from '../schedules/run';
-import { errorBody, withoutTestHeader, type Refusal } from './envelope';
+import { RefusedError, errorBody, withoutTestHeader, type Refusal } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
 
 /** The HTTP proxy event of API Gateway (payload 1.0 or 2.0) or a Lambda function URL. */
@@ -57,8 +57,8 @@ export type LambdaHandler = (event: unknown, context?: unknown, callback?: (erro
  * schedule of app.json (`{ proactiveEventsSchedule: { name, scheduledTime } }`, IAM vouching), and signed triggers arriving through
  * API Gateway or a function URL, which admit nothing else: any other HTTP event gets 403 before Jovo or the
  * database are touched. The app is created on the first invocation and kept for the container's life, and with it
- * the access token cache and the replay guard; an HTTP event that is refused is refused before it reaches either. A failure (inside Jovo, or a refused invocation) is the callback's
- * error, or else a rejection.
+ * the access token cache and the replay guard; an HTTP event that is refused is refused before it reaches either. A failure (inside Jovo, or a refused invocation: a
+ * `RefusedError` naming its code) is the callback's error, or else a rejection.
  */
 export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaOptions): LambdaHandler {
   if (!gate.skillId && !gate.localSkillId) {
@@ -90,7 +90,7 @@ export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaO
         }
       } else {
         const admission = door.admitInvocation(event);
-        if (!admission.ok) throw new Error(`Refused: ${admission.refusal.code}: ${admission.refusal.message}`);
+        if (!admission.ok) throw new RefusedError(admission.refusal);
         result = await handleAlexa(app, admission.body, context);
       }
     } catch (error) {
@@ -127,7 +127,7 @@ function scheduledInvocation(event: unknown): ScheduledInvocation | undefined {
   const parsed = ScheduledInvocationSchema.safeParse(event);
   if (!parsed.success) {
     const issue = fromZod(parsed.error.issues, event)[0];
-    throw new Error(`Refused: a scheduled invocation must be { "proactiveEventsSchedule": { "name", "scheduledTime" } }: ${describeIssue(issue)}`);
+    throw new RefusedError({ status: 400, code: 'BAD_SCHEDULE', message: `a scheduled invocation must be { "proactiveEventsSchedule": { "name", "scheduledTime" } }: ${describeIssue(issue)}` });
   }
   const { name, user, scheduledTime } = parsed.data.proactiveEventsSchedule;
   return { name, ...(user !== undefined && { user }), scheduledTime: new Date(scheduledTime) };

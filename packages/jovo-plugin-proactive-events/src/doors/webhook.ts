@@ -3,7 +3,7 @@ import type { Socket } from 'net';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
 import { printable } from 'alexa-proactive-events';
-import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader } from './envelope';
+import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader, type DoorErrorCode } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
 
 /**
@@ -167,6 +167,6 @@ const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number
   reply(res, 500, 'INTERNAL', 'Internal error');
 };
 
-function reply(res: Response, status: number, code: string, message: string): void {
+function reply(res: Response, status: number, code: DoorErrorCode, message: string): void {
   res.status(status).json(errorBody(code, message));
 }
