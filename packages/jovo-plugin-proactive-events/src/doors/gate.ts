@@ -1,10 +1,9 @@
 import type { IncomingHttpHeaders } from 'http';
 import type { BaseApp } from 'jovo-framework';
-import { describeIssue, isTriggerRequest, printable, verifyTrigger, type TriggerAudience } from 'alexa-proactive-events';
+import { describeIssue, isTriggerRequest, printable, verifyTrigger, type TriggerAudience, type VerifiedTrigger } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { triggerRefusalReason } from '../hints';
 import { localSkillId } from '../trigger/audience';
-import { handOn } from './admitted';
 import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
 import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperThan, readEnvelope, tooLarge, type Refusal, type RefusalCode } from './envelope';
 
@@ -64,8 +63,11 @@ function hasProtoField(value: unknown): boolean {
   return false;
 }
 
-/** A request let in, with its parsed body (a verified trigger's is handed on: see `admittedTrigger`), or why not. */
-export type Admission = { ok: true; body: unknown } | { ok: false; refusal: Refusal };
+/**
+ * A request let in, with the body to hand to Jovo and, for a trigger, the trigger verified (the door makes Jovo's
+ * host with it: see `admittedTrigger`); or why not.
+ */
+export type Admission = { ok: true; body: unknown; trigger?: VerifiedTrigger } | { ok: false; refusal: Refusal };
 
 /**
  * Who may come in, decided before Jovo or any storage sees a request:
@@ -74,7 +76,7 @@ export type Admission = { ok: true; body: unknown } | { ok: false; refusal: Refu
  * - Alexa's direct invocation of the function is protected by the function's permission, and checked for
  *   `applicationId`.
  * A trigger is verified here, once (`verifyTrigger`: its HMAC before anything else of it is read, then its intent,
- * age and shape), and handed on as the request of its signed parts alone; a refusal carries nothing of a body the
+ * age and shape), and handed on as the request of its signed parts alone, with the trigger for the door's host; a refusal carries nothing of a body the
  * owner did not sign. A replay is the plugin's to catch: it needs the skill's memory.
  * Every body is bounded in size and nesting first, so that whatever reads it next cannot hang or overflow.
  */
@@ -140,7 +142,7 @@ export class Gate {
     }
     // What Jovo gets is the trigger rebuilt from what the signature covers: no unsigned field of the body (a
     // session's attributes, which Jovo routes by, a user) goes further.
-    return { ok: true, body: handOn(verified.trigger) };
+    return { ok: true, body: verified.trigger.request, trigger: verified.trigger };
   }
 
   #refuse(status: number, code: RefusalCode, message: string): Admission {

@@ -3,10 +3,11 @@ import type { App } from 'jovo-framework';
 // Lambda bundle has no use for.
 import { Lambda } from 'jovo-framework/dist/src/hosts/Lambda';
 import { z } from 'zod';
-import { UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events';
+import { UserIdSchema, describeIssue, fromZod, type VerifiedTrigger } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { MAX_SCHEDULE_NAME_LENGTH } from '../schedules/declaration';
 import { describeRun, runSchedule, runUserSchedule, type ScheduleRun } from '../schedules/run';
+import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
 import { RefusedError, errorBody, withoutTestHeader, type Refusal } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
 
@@ -86,12 +87,12 @@ export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaO
         else {
           // Jovo's Lambda host treats an event with a body as API Gateway's and answers with statusCode and body.
           const forJovo = { ...event, body: admission.body, isBase64Encoded: false, headers: withoutTestHeader(headers) };
-          result = await handleAlexa(app, forJovo, context);
+          result = await handleAlexa(app, forJovo, context, admission.trigger);
         }
       } else {
         const admission = door.admitInvocation(event);
         if (!admission.ok) throw new RefusedError(admission.refusal);
-        result = await handleAlexa(app, admission.body, context);
+        result = await handleAlexa(app, admission.body, context, admission.trigger);
       }
     } catch (error) {
       quietly(() => telemetry?.flush());
@@ -161,11 +162,24 @@ function quietly(telling: () => void): void {
   }
 }
 
-function handleAlexa(app: App, event: unknown, context: unknown): Promise<unknown> {
+/** Jovo's Lambda host, carrying the trigger the gate admitted with the event (the plugin reads it there). */
+class LambdaHost extends Lambda implements TriggerCarrier {
+  constructor(
+    event: unknown,
+    context: unknown,
+    callback: (error: unknown, result: unknown) => void,
+    readonly admittedTrigger?: AdmittedTrigger,
+  ) {
+    super(event, context, callback);
+  }
+}
+
+function handleAlexa(app: App, event: unknown, context: unknown, trigger?: VerifiedTrigger): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const admitted = trigger && ({ trigger, via: 'door' } as const);
     // Jovo answers through the callback before `handle` settles; if `handle` ends without an answer, or throws
     // past its own error handling, the invocation fails instead of never settling.
-    app.handle(new Lambda(event, context, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)))).then(
+    app.handle(new LambdaHost(event, context, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)), admitted)).then(
       () => reject(new Error('The skill gave no response')),
       reject,
     );

@@ -3,6 +3,7 @@ import type { Socket } from 'net';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
 import { printable } from 'alexa-proactive-events';
+import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
 import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader, type DoorErrorCode } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
 
@@ -28,7 +29,7 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
       if (!admission.ok) return reply(res, admission.refusal.status, admission.refusal.code, admission.refusal.message);
       req.body = admission.body;
       req.headers = withoutTestHeader(req.headers);
-      await app.handle(new WebhookHost(req, res));
+      await app.handle(new WebhookHost(req, res, admission.trigger && { trigger: admission.trigger, via: 'door' }));
       if (!res.headersSent) throw new Error('the app gave no response');
     } catch (error) {
       log(`The webhook failed: ${printable(String((error as Error)?.message).slice(0, 300))}`);
@@ -40,8 +41,19 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
   return server;
 }
 
-/** Jovo's Express host, answering a failure with the webhook's JSON error instead of Jovo's message (and stack). */
-class WebhookHost extends ExpressJS {
+/**
+ * Jovo's Express host, carrying the trigger the gate admitted with the request (the plugin reads it there), and
+ * answering a failure with the webhook's JSON error instead of Jovo's message (and stack).
+ */
+class WebhookHost extends ExpressJS implements TriggerCarrier {
+  constructor(
+    req: Request,
+    res: Response,
+    readonly admittedTrigger?: AdmittedTrigger,
+  ) {
+    super(req, res);
+  }
+
   override fail(): void {
     if (!this.res.headersSent) reply(this.res as Response, 500, 'INTERNAL', 'The skill failed to handle the request; its log has the cause');
   }

@@ -23,14 +23,13 @@ import {
   type SubscriberChange,
   type SubscriberState,
   type TriggerData,
-  type VerifiedTrigger,
 } from 'alexa-proactive-events';
-import { isScheduledRun } from '../doors/admitted';
 import type { UserSchedule } from '../schedules/declaration';
 import { nextRun } from '../schedules/times';
 import { USER_SCHEDULES_KEY, checkUserSchedule, storedUserSchedules, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
 import { STATE_KEY, parseState } from '../stores/subscribers';
 import type { UserChange } from '../stores/userChanges';
+import type { AdmittedTrigger } from '../trigger/admitted';
 import type { CheckReport } from '../trigger/check';
 import { StateChanges, type UserData } from './changes';
 import { mapConcurrently } from './pool';
@@ -90,8 +89,8 @@ export class ProactiveEventsContext {
   constructor(
     private readonly jovo: Jovo,
     private readonly plugin: PluginServices,
-    /** The signed trigger a door admitted with this request, if it is one. */
-    private readonly trigger?: VerifiedTrigger,
+    /** The trigger admitted with this request (by a door, or a scheduled run), if it is one. */
+    private readonly admitted?: AdmittedTrigger,
   ) {
     this.#changes = new StateChanges(jovo, () => plugin.policy());
     this.#loadedData = jovo.$user.$data;
@@ -249,7 +248,7 @@ export class ProactiveEventsContext {
 
   /** @internal Whether this request changed the user's schedules (set one up, removed one, disabled the skill). */
   changedUserSchedules(): boolean {
-    return !this.trigger && JSON.stringify(this.jovo.$user.$data?.[USER_SCHEDULES_KEY]) !== this.#schedulesAtLoad;
+    return !this.admitted && JSON.stringify(this.jovo.$user.$data?.[USER_SCHEDULES_KEY]) !== this.#schedulesAtLoad;
   }
 
   /** The user's schedules that will still run (a one-off whose time has passed is gone, as on AWS). */
@@ -263,7 +262,7 @@ export class ProactiveEventsContext {
    * its id was used before. The results go back to the trigger script in the response, one per user.
    */
   async sendTriggered(): Promise<SendResult[]> {
-    const trigger = this.trigger;
+    const trigger = this.admitted?.trigger;
     if (!trigger) {
       const intent = (this.jovo.$request as AlexaRequest).getIntentName() ?? 'the hidden intent';
       const reason = 'no signed trigger came in with this request (the plugin\'s doors, createWebhook and createLambdaHandler, verify them); nothing was sent';
@@ -272,7 +271,7 @@ export class ProactiveEventsContext {
     const { event: name, data, requestId, apiEndpoint } = trigger;
     // A scheduled run crossed no network, so nobody can replay it; a second delivery of the same run is kept from
     // notifying twice by its referenceId, which Amazon answers as a duplicate.
-    const scheduled = isScheduledRun(trigger);
+    const scheduled = this.admitted?.via === 'schedule';
     const replayed = scheduled ? undefined : await checkReplay(this.plugin.replays(), requestId, this.plugin.now());
     if (replayed) return this.#respond(name, [refusedResult(name, data.referenceId, `Trigger refused: ${replayed}`)]);
     const event = { name, payload: data.event.payload };
