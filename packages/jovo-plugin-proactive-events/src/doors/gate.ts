@@ -1,13 +1,13 @@
 import type { IncomingHttpHeaders } from 'http';
 import type { BaseApp } from 'jovo-framework';
-import { describeIssue, isTriggerRequest, printable, verifyTrigger, type TriggerAudience, type VerifiedTrigger } from 'alexa-proactive-events';
+import { ProactiveEventsError, describeIssue, isTriggerRequest, printable, verifyTrigger, type Stage, type TriggerAudience, type VerifiedTrigger } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { triggerRefusalReason } from '../hints';
 import { localSkillId } from '../trigger/audience';
 import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
 import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperThan, readEnvelope, tooLarge, type Refusal, type RefusalCode } from './envelope';
 
-/** Who may come in at the plugin's doors (`createWebhook`, `createLambdaHandler`). */
+/** Who may come in at the plugin's doors (`createWebhook`, `createLambdaHandler`), and what triggers are verified against. */
 export interface DoorOptions extends AlexaVerifierOptions {
   /** Where refusals are reported, one line each, never with the body. Default: stderr. */
   log?: (line: string) => void;
@@ -16,24 +16,43 @@ export interface DoorOptions extends AlexaVerifierOptions {
    * Default: `localSkillId` of the working folder, as the trigger script run there computes it.
    */
   localSkillId?: string;
+  /**
+   * TRIGGER_SECRET, which signed triggers are verified with; without one every trigger is refused. Default: the
+   * `triggerSecret` the app's ProactiveEvents plugin was given, for apps that give it there alone.
+   */
+  triggerSecret?: string | undefined;
+  /**
+   * The stage this deployment sends at (PROACTIVE_STAGE): a trigger signed for another stage is refused. Default:
+   * the `stage` of the app's ProactiveEvents plugin.
+   */
+  stage?: Stage;
 }
 
-/** A door's options, with what triggers are verified against: the app's ProactiveEvents plugin's secret and stage. */
-export interface GateOptions extends DoorOptions {
-  /** TRIGGER_SECRET; without it every trigger is refused. */
-  triggerSecret?: string;
+/** A door's options, with what triggers are verified against, settled. */
+export interface GateOptions extends Omit<DoorOptions, 'stage'> {
   /** The deployment a trigger must be signed for: the skill (`skillId`, or the local identity) and its stage. */
   audience: TriggerAudience;
 }
 
 /**
- * What the doors of `app` verify triggers against: the secret of its ProactiveEvents plugin, and this deployment,
- * the skill id (or the local identity without one) at the plugin's stage.
+ * What the doors of `app` verify triggers against: the secret and stage of `options`, for the skill id (or the
+ * local identity without one). What `options` leaves out is the app's ProactiveEvents plugin's, as it was given
+ * there; given in both places, the two must agree, so that no trigger is verified with a secret or stage that the
+ * skill does not have.
  */
-export function triggerGate(app: BaseApp, options: Pick<DoorOptions, 'skillId' | 'localSkillId'>): Pick<GateOptions, 'triggerSecret' | 'audience'> {
+export function triggerGate(app: BaseApp, options: Omit<DoorOptions, 'signatures'>): Pick<GateOptions, 'triggerSecret' | 'audience'> {
   const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
+  const pluginSecret = plugin?.options.triggerSecret;
+  if (options.triggerSecret !== undefined && pluginSecret !== undefined && options.triggerSecret !== pluginSecret) {
+    // Neither secret is shown: the message may be logged.
+    throw new ProactiveEventsError('ERR_OPTIONS', "The door's triggerSecret differs from the ProactiveEvents plugin's: give it once, to the door (createWebhook, createLambdaHandler)");
+  }
+  if (options.stage !== undefined && plugin && options.stage !== plugin.stage) {
+    throw new ProactiveEventsError('ERR_OPTIONS', `The door's stage ${options.stage} differs from the ProactiveEvents plugin's stage ${plugin.stage}: a trigger must be signed for the stage the skill sends at`);
+  }
   const skillId = options.skillId ?? options.localSkillId ?? localSkillId(process.cwd());
-  return { triggerSecret: plugin?.options.triggerSecret, audience: { skillId, stage: plugin?.stage ?? 'development' } };
+  const stage = options.stage ?? plugin?.stage ?? 'development';
+  return { triggerSecret: options.triggerSecret ?? pluginSecret, audience: { skillId, stage } };
 }
 
 type Refuse = (status: number, code: RefusalCode, message: string) => Admission;

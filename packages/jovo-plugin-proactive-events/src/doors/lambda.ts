@@ -31,9 +31,10 @@ export interface LambdaOptions {
   /** The app to serve, made on the first invocation and kept for the container's life. */
   app: () => App;
   /**
-   * Who may come in (SKILL_ID, required: triggers are verified with the plugin's secret, for this skill). `signatures` is always off here:
-   * nothing Lambda receives carries Amazon's signature (Alexa's direct invocations need none, and HTTP events are
-   * triggers).
+   * Who may come in (SKILL_ID, required: Alexa's invocations for another skill are refused, and triggers must be
+   * signed for this one) and what triggers are verified against (`triggerSecret`, `stage`). `signatures` is always
+   * off here: nothing Lambda receives carries Amazon's signature (Alexa's direct invocations need none, and HTTP
+   * events are triggers).
    */
   gate: Omit<DoorOptions, 'signatures'>;
   /** Told of each invocation's start and end: records and metrics (`jovo-plugin-proactive-events/powertools`). */

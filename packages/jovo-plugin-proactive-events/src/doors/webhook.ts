@@ -9,8 +9,9 @@ import { Gate, triggerGate, type DoorOptions } from './gate';
 
 /**
  * The webhook: `POST /webhook` lets in what the gate admits (Alexa's verified requests, and triggers signed with
- * the secret of the app's ProactiveEvents plugin) and hands it to the Jovo app. Unlike Jovo's shared `Webhook` it is a new Express app per call, and every request gets
- * a JSON answer: a 4xx for bad input, a 500 when the app fails, never an HTML page or silence.
+ * `options.triggerSecret` for this skill and stage) and hands it to the Jovo app. Unlike Jovo's shared `Webhook` it
+ * is a new Express app per call, and every request gets a JSON answer: a 4xx for bad input, a 500 when the app
+ * fails, never an HTML page or silence.
  */
 export function createWebhook(app: App, options: DoorOptions): RequestListener {
   const door = new Gate({ ...options, ...triggerGate(app, options) });

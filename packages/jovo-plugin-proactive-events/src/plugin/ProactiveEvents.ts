@@ -44,8 +44,9 @@ export interface ProactiveEventsOptions {
    */
   stage?: Stage;
   /**
-   * TRIGGER_SECRET, which signed triggers are verified with at the plugin's doors (`createWebhook`,
-   * `createLambdaHandler`). Without one every trigger is refused.
+   * TRIGGER_SECRET, for apps that give it here rather than to the doors: the plugin's doors (`createWebhook`,
+   * `createLambdaHandler`), which alone verify triggers, take it when their own `triggerSecret` is not given.
+   * Without one anywhere every trigger is refused.
    */
   triggerSecret?: string | undefined;
   /**
