@@ -3,7 +3,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import * as os from 'os';
 import * as path from 'path';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import { MAX_TRIGGER_BATCH, ReplayGuard, checkReplay, type SummaryRecord, type TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
+import { MAX_TRIGGER_BATCH, ReplayGuard, checkReplay, describeIssue, type SummaryRecord, type TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
 import {
   AppDeclarationSchema,
   ScheduleRunner,
@@ -38,7 +38,7 @@ function problems(...schedules: Array<Record<string, unknown>>): string[] {
   try {
     declare(...schedules);
   } catch (error) {
-    return (error as SettingsError).issues as string[];
+    return (error as SettingsError).issues.map(describeIssue);
   }
   return [];
 }

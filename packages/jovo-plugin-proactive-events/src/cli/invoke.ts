@@ -4,7 +4,8 @@ import { eventOfHiddenIntent } from 'alexa-proactive-events';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import type { AcceptedEvent, RefusedEvent } from 'alexa-proactive-events/emulator';
 import { didYouMean, fetchFailure, localeArg, modelIntents } from './args';
-import { findProjectRoot, readAppDeclaration } from '../config/project';
+import { SettingsError, findProjectRoot, type AppDeclaration } from '../config/project';
+import { commandSettings } from './sendOptions';
 import { DEV_SKILL_ID, readDevSession, type DevSession } from './devSession';
 import { isRefusalCode, type RefusalCode } from '../doors/envelope';
 
@@ -61,7 +62,15 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
     io.err(`✗ ${target} is a hidden intent: only signed triggers reach it; send its event with the trigger script (npx proactive-events --help)\n`);
     return EXIT.usage;
   }
-  const requestLocale = options.locale ?? (root ? readAppDeclaration(root).locales[0] : 'en-US');
+  let app: AppDeclaration | undefined;
+  try {
+    app = commandSettings(io).app;
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    io.err(`✗ ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const requestLocale = options.locale ?? app?.locales[0] ?? 'en-US';
   const intents = target === 'launch' || !root ? undefined : modelIntents(root, requestLocale);
   if (intents && !intents.includes(target)) {
     io.err(`⚠ ${target} is in no intent of models/${requestLocale}.json, so Alexa would never send it${didYouMean(target, intents)}; sending it anyway\n`);
