@@ -29,13 +29,13 @@ it('has no import cycles, type-only imports included', () => {
 /**
  * The floors of each source tree, lowest first: a module imports modules of its own floor and the floors below,
  * never one above. A floor is folders (`events/`) and files at the tree's root (`errors.ts`); every module is on
- * one, so a new folder or root file has to be given its place. Below the library's floors are its shared basics;
- * the plugin's doors stand on the plugin they serve, its settings on everything they configure, its trigger script
- * on the settings; each tree's entries are its top.
+ * one, so a new folder or root file has to be given its place. At the bottom of each package are its shared basics
+ * (errors, issues, the plugin's project words); the plugin's doors stand on the plugin they serve, its settings on
+ * everything they configure, its trigger script on the settings; each tree's entries are its top.
  */
 const FLOORS: Record<string, string[][]> = {
   [LIBRARY]: [['errors.ts', 'issues.ts', 'json.ts', 'logSafe.ts'], ['events/'], ['request/'], ['send/'], ['subscriptions.ts'], ['emulator/'], ['trigger/'], ['cli/'], ['index.ts']],
-  [PLUGIN]: [['trigger/'], ['schedules/'], ['stores/'], ['plugin/', 'handlers.ts'], ['doors/'], ['config/'], ['cli/'], ['index.ts', 'dynamodb.ts', 'powertools.ts']],
+  [PLUGIN]: [['errors.ts', 'hints.ts', 'trigger/'], ['schedules/'], ['stores/'], ['plugin/', 'handlers.ts'], ['doors/'], ['config/'], ['cli/'], ['index.ts', 'dynamodb.ts', 'powertools.ts']],
   src: [['settings.ts'], ['skill/'], ['entry/'], ['index.ts']],
 };
 

@@ -213,10 +213,12 @@ describe('the secret and stage the doors verify triggers with', () => {
       }
       throw new Error('expected an error');
     })();
-    expect(thrown).toMatchObject({ name: 'ProactiveEventsError', code: 'ERR_OPTIONS', message: expect.stringContaining("triggerSecret differs from the ProactiveEvents plugin's") });
+    expect(thrown).toMatchObject({ name: 'OptionsError', code: 'ERR_INVALID_OPTIONS', issues: [{ path: 'triggerSecret', message: expect.stringContaining("differs from the ProactiveEvents plugin's triggerSecret") }] });
     expect(thrown.message).not.toContain(other);
     expect(thrown.message).not.toContain(SECRET);
-    expect(() => createWebhook(app, { signatures: false, stage: 'live' })).toThrow("The door's stage live differs from the ProactiveEvents plugin's stage development");
+    expect(() => createWebhook(app, { signatures: false, stage: 'live' })).toThrow(
+      "stage: differs from the ProactiveEvents plugin's stage development: a trigger must be signed for the stage the skill sends at (given \"live\")",
+    );
   });
 });
 

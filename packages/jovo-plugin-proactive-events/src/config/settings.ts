@@ -155,12 +155,17 @@ function unsetIfEmpty<T extends z.ZodType>(schema: T) {
 }
 
 /**
+ * The settings of a project as the trigger script's commands read them: the same values, checked the same way, but
+ * without the skill's requirements (a command signs for the local identity without SKILL_ID), and without app.json
+ * outside any project.
+ */
+export function readSettings(options: ReadSettingsOptions & { purpose: 'command' }): CommandSettings;
+/**
  * The settings of a skill's project: its app.json and the environment (by default the process's over the
  * project's `.env`), each value checked here, once, with every default in SETTINGS_DEFAULTS. A SettingsError names
  * each problem (the variable or field, its value unless it is a secret, and what is allowed); beyond the values
- * themselves, a skill (`purpose: 'skill'`) needs SKILL_ID wherever a request for another skill could come in.
+ * themselves, a skill needs app.json, and SKILL_ID wherever a request for another skill could come in.
  */
-export function readSettings(options: ReadSettingsOptions & { purpose: 'command' }): CommandSettings;
 export function readSettings(options?: ReadSettingsOptions): Settings;
 export function readSettings({ projectRoot, cwd = process.cwd(), env, purpose = 'skill', signatures = true }: ReadSettingsOptions = {}): CommandSettings {
   const root = projectRoot ?? findProjectRoot(cwd);

@@ -112,55 +112,57 @@ export function withoutTestHeader<Headers extends Record<string, unknown>>(heade
 }
 
 /**
- * Every code a door refuses a request with: the `error.code` of its JSON answer (webhook, function URL) and of the
- * error a refused Lambda invocation fails with. One list, so a client can tell a refusal from anything else
- * (`isRefusalCode`) and a new code is a change of this type.
+ * Why a door refused a request: the `error.code` of its JSON answer (webhook, function URL) and the `refusal.code`
+ * of the RefusedError a refused Lambda invocation fails with. One list, so that a client can tell a refusal from
+ * the app failing (`INTERNAL`), and a new code is a change of this type.
  */
-export const REFUSAL_CODES = [
-  /** A browser posted (the request has an Origin header). */
-  'BROWSER_REFUSED',
-  /** The body is larger than such a request may be (413). */
-  'BODY_TOO_LARGE',
-  /** The body nests objects and lists deeper than MAX_JSON_DEPTH. */
-  'TOO_DEEP',
-  /** The body has a field no Alexa request or trigger has (`__proto__`). */
-  'BAD_FIELD',
-  /** The body is not JSON. */
-  'INVALID_JSON',
-  /** The body cannot be read at all (an aborted upload, a bad encoding). */
-  'BAD_REQUEST',
-  /** The body is neither a trigger nor an Alexa request; the message names the first field that is wrong. */
-  'NOT_ALEXA_REQUEST',
-  /** A function URL or API Gateway got something other than a signed trigger. */
-  'TRIGGERS_ONLY',
-  /** A trigger's signature, intent, age, audience or shape is wrong, or the skill has no trigger secret. */
-  'TRIGGER_REFUSED',
-  /** Alexa's signature or certificate does not verify. */
-  'SIGNATURE_INVALID',
-  /** `request.timestamp` is missing, malformed, too old or too far ahead. */
-  'TIMESTAMP_INVALID',
-  /** The request is for another skill than SKILL_ID. */
-  'WRONG_SKILL',
-  /** EventBridge Scheduler's invocation is not `{ "proactiveEventsSchedule": { "name", "scheduledTime" } }`. */
-  'BAD_SCHEDULE',
-  /** Nothing is served at that method and path. */
-  'NOT_FOUND',
-  /** The client holds as many connections as it may (503, with Retry-After). */
-  'TOO_MANY_CONNECTIONS',
-] as const;
+export type RefusalCode =
+  | 'BROWSER_REFUSED'
+  | 'BODY_TOO_LARGE'
+  | 'TOO_DEEP'
+  | 'BAD_FIELD'
+  | 'INVALID_JSON'
+  | 'BAD_REQUEST'
+  | 'NOT_ALEXA_REQUEST'
+  | 'TRIGGERS_ONLY'
+  | 'TRIGGER_REFUSED'
+  | 'SIGNATURE_INVALID'
+  | 'TIMESTAMP_INVALID'
+  | 'WRONG_SKILL'
+  | 'BAD_SCHEDULE'
+  | 'NOT_FOUND'
+  | 'TOO_MANY_CONNECTIONS';
 
-/** Why a door refused a request: one of REFUSAL_CODES. */
-export type RefusalCode = (typeof REFUSAL_CODES)[number];
+/** What each refusal code means: a record of every code, so that none is left out of `isRefusalCode`. */
+const REFUSALS: Readonly<Record<RefusalCode, string>> = {
+  BROWSER_REFUSED: 'a browser posted (the request has an Origin header)',
+  BODY_TOO_LARGE: 'the body is larger than such a request may be (413)',
+  TOO_DEEP: 'the body nests objects and lists deeper than MAX_JSON_DEPTH',
+  BAD_FIELD: 'the body has a field no Alexa request or trigger has (__proto__)',
+  INVALID_JSON: 'the body is not JSON',
+  BAD_REQUEST: 'the body cannot be read at all (an aborted upload, a bad encoding)',
+  NOT_ALEXA_REQUEST: 'the body is neither a trigger nor an Alexa request; the message names the first field that is wrong',
+  TRIGGERS_ONLY: 'a function URL or API Gateway got something other than a signed trigger',
+  TRIGGER_REFUSED: "a trigger's signature, intent, age, audience or shape is wrong, or the skill has no trigger secret",
+  SIGNATURE_INVALID: "Alexa's signature or certificate does not verify",
+  TIMESTAMP_INVALID: 'request.timestamp is missing, malformed, too old or too far ahead',
+  WRONG_SKILL: 'the request is for another skill than SKILL_ID',
+  BAD_SCHEDULE: 'an EventBridge Scheduler invocation that is not { "proactiveEventsSchedule": { "name", "scheduledTime" } }',
+  NOT_FOUND: 'nothing is served at that method and path',
+  TOO_MANY_CONNECTIONS: 'the client holds as many connections as it may (503, with Retry-After)',
+};
 
 /** True when `code` is a door's refusal code: the request was turned away, not failed (`INTERNAL`). */
 export function isRefusalCode(code: unknown): code is RefusalCode {
-  return typeof code === 'string' && (REFUSAL_CODES as readonly string[]).includes(code);
+  return typeof code === 'string' && Object.hasOwn(REFUSALS, code);
 }
 
 /** Why a door turned a request away: the HTTP status, a stable code, and a message for the sender. */
 export interface Refusal {
+  /** The HTTP status of the door's answer (a refused Lambda invocation has none, but says the same). */
   status: number;
   code: RefusalCode;
+  /** What was wrong, for the sender: never a body the owner did not sign, and escaped when it is logged. */
   message: string;
 }
 
@@ -169,8 +171,12 @@ export interface Refusal {
  * skill, say): `refusal` says why, as the webhook's answer would. Its message is `Refused: <code>: <message>`.
  */
 export class RefusedError extends ProactiveEventsError<'ERR_REFUSED'> {
+  /** `RefusedError`. */
   override readonly name = 'RefusedError';
-  constructor(readonly refusal: Refusal) {
+  constructor(
+    /** Why the door refused the invocation. */
+    readonly refusal: Refusal,
+  ) {
     super('ERR_REFUSED', `Refused: ${refusal.code}: ${refusal.message}`);
   }
 }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'http';
 import type { BaseApp } from 'jovo-framework';
-import { ProactiveEventsError, describeIssue, isTriggerRequest, printable, verifyTrigger, type Stage, type TriggerAudience, type VerifiedTrigger } from 'alexa-proactive-events';
+import { OptionsError, describeIssue, isTriggerRequest, printable, verifyTrigger, type Issue, type Stage, type TriggerAudience, type VerifiedTrigger } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { triggerRefusalReason } from '../hints';
 import { localSkillId } from '../trigger/audience';
@@ -43,13 +43,15 @@ export interface GateOptions extends Omit<DoorOptions, 'stage'> {
 export function triggerGate(app: BaseApp, options: Omit<DoorOptions, 'signatures'>): Pick<GateOptions, 'triggerSecret' | 'audience'> {
   const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
   const pluginSecret = plugin?.options.triggerSecret;
+  const issues: Issue[] = [];
   if (options.triggerSecret !== undefined && pluginSecret !== undefined && options.triggerSecret !== pluginSecret) {
     // Neither secret is shown: the message may be logged.
-    throw new ProactiveEventsError('ERR_OPTIONS', "The door's triggerSecret differs from the ProactiveEvents plugin's: give it once, to the door (createWebhook, createLambdaHandler)");
+    issues.push({ path: 'triggerSecret', message: "differs from the ProactiveEvents plugin's triggerSecret: give it once, to the door" });
   }
   if (options.stage !== undefined && plugin && options.stage !== plugin.stage) {
-    throw new ProactiveEventsError('ERR_OPTIONS', `The door's stage ${options.stage} differs from the ProactiveEvents plugin's stage ${plugin.stage}: a trigger must be signed for the stage the skill sends at`);
+    issues.push({ path: 'stage', message: `differs from the ProactiveEvents plugin's stage ${plugin.stage}: a trigger must be signed for the stage the skill sends at`, value: options.stage });
   }
+  if (issues.length > 0) throw new OptionsError("The door (createWebhook, createLambdaHandler)", issues);
   const skillId = options.skillId ?? options.localSkillId ?? localSkillId(process.cwd());
   const stage = options.stage ?? plugin?.stage ?? 'development';
   return { triggerSecret: options.triggerSecret ?? pluginSecret, audience: { skillId, stage } };
