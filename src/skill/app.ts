@@ -5,7 +5,7 @@ import type { Db } from 'jovo-framework';
 import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
 import { ProactiveEventsSender, TokenClient, recordLines, type RecordHooks } from 'alexa-proactive-events';
-import { ProactiveEvents, SerialFileDb, pluginOptions, type DynamoDbSettings, type Settings } from 'jovo-plugin-proactive-events';
+import { ProactiveEvents, SerialFileDb, pluginOptions, type Settings } from 'jovo-plugin-proactive-events';
 import { handlers, intentMap } from './handlers';
 import { FALLBACK_LOCALE, resources } from './i18n';
 
@@ -73,7 +73,7 @@ function defaultRecords({ logFormat }: Settings): RecordHooks | undefined {
  * Users in DynamoDB, loaded only when used: it brings the AWS SDK, which a skill on FileDb never needs. The plugin
  * rebases a save that lost a race for the same user, and keeps its replay guard in the same table.
  */
-function dynamoDb(settings: DynamoDbSettings): Db {
+function dynamoDb(settings: NonNullable<Settings['dynamoDb']>): Db {
   const { DynamoDb } = require('jovo-plugin-proactive-events/dynamodb') as typeof import('jovo-plugin-proactive-events/dynamodb');
   return new DynamoDb(settings);
 }

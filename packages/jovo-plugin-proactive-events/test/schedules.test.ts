@@ -10,13 +10,13 @@ import {
   SettingsError,
   awsExpression,
   nextRuns,
-  parseOrThrow,
   runSchedule,
   scheduleReferenceId,
   type RunnerClock,
   type Schedule,
 } from '../src';
 import { runTrigger } from '../src/cli';
+import { parseOrThrow } from '../src/config/project';
 import { planDeployment, scheduleInput } from '../src/schedules/deploy';
 import { createApp, lambdaFor, testSettings } from './helpers/app';
 import { startDynalite, type LocalDynamoDb } from './helpers/dynalite';
