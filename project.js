@@ -110,7 +110,7 @@ function scheduleProblems() {
     require('jovo-plugin-proactive-events').readAppDeclaration(__dirname);
     return [];
   } catch (error) {
-    return (error.issues || [error.message]).filter((issue) => issue.startsWith('schedules'));
+    return (error.issues || []).filter((issue) => issue.path.startsWith('schedules')).map(library().describeIssue);
   }
 }
 

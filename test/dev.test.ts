@@ -244,13 +244,26 @@ const sessionFile = path.join(root, DEV_SESSION_FILE);
   }, 30_000);
 
   it("passes the skill's output on as text alone: no line forged with NEL, no C1 sequence", async () => {
-    // The skill, refusing a SKILL_ID that is no skill id, prints it back as given.
-    const dev = startDev({ SKILL_ID: 'amzn1.ask.skill.\u0085[amazon] POST /v1/proactiveEvents 202\u009b2J' });
+    // The skill, refusing to run as a Lambda function without a table, prints the function's name back as given.
+    const dev = startDev({ AWS_LAMBDA_FUNCTION_NAME: 'skill\u0085[amazon] POST /v1/proactiveEvents 202\u009b2J' });
     running.add(dev.child);
     await expect(dev.exited).resolves.toBe(EXIT.failed);
     const out = dev.output.text;
     expect(out).toContain('[skill]');
     expect(out).toContain('\\u0085[amazon] POST');
+    const lines = out.split('\n');
+    expect(lines.filter(hasControls)).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('[amazon]'))).toEqual([]);
+  });
+
+  it('refuses a SKILL_ID that is no skill id before it starts anything, saying so as text alone', async () => {
+    const dev = startDev({ SKILL_ID: 'amzn1.ask.skill.\u0085[amazon] POST /v1/proactiveEvents 202\u009b2J' });
+    running.add(dev.child);
+    await expect(dev.exited).resolves.toBe(EXIT.failed);
+    const out = dev.output.text;
+    expect(out).toMatch(/^npm run dev could not start: The environment is invalid:\n {2}- SKILL_ID: expected a skill id like amzn1\.ask\.skill\./);
+    expect(out).toContain('\\u0085[amazon] POST');
+    expect(out).not.toContain('[skill]');
     const lines = out.split('\n');
     expect(lines.filter(hasControls)).toEqual([]);
     expect(lines.filter((line) => line.startsWith('[amazon]'))).toEqual([]);

@@ -1,9 +1,8 @@
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { createWebhook, listen } from 'jovo-plugin-proactive-events';
+import { createWebhook, doorOptions, listen } from 'jovo-plugin-proactive-events';
 import { handler } from '../src/entry/lambda';
-import { gateOptions } from '../src/settings';
 import { createApp } from '../src/skill/app';
 import { WITHOUT_DOTENV } from './helpers/environment';
 import { close, launchRequest } from './helpers/plugin';
@@ -32,7 +31,7 @@ describe('the webhook, with verification off', () => {
   const logged: string[] = [];
   beforeAll(async () => {
     const settings = testSettings();
-    server = await listen(createWebhook(createApp(settings), { ...gateOptions(settings), log: (line) => logged.push(line) }), 0, '127.0.0.1');
+    server = await listen(createWebhook(createApp(settings), { ...doorOptions(settings), log: (line) => logged.push(line) }), 0, '127.0.0.1');
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
   });
   afterAll(() => close(server));

@@ -149,7 +149,7 @@ describe("who may talk to the skill as Alexa", () => {
 
   it.each(['127.0.0.1', '::1', 'localhost'])('listens on %s without SKILL_ID when nothing is verified', (host) => {
     expect(loadSettings({ HOST: host, ALEXA_VERIFY_REQUESTS: 'false' }).server.host).toBe(host);
-    expect(loadSettings({ HOST: host }, undefined, { signatures: false }).server.host).toBe(host);
+    expect(loadSettings({ HOST: host }, { signatures: false }).server.host).toBe(host);
   });
 
   it("requires SKILL_ID while Alexa's signatures are verified, on loopback too, saying why", () => {
@@ -200,9 +200,9 @@ it('names an unknown event, with the allowed ones, and every other problem in ap
     expect.objectContaining({
       code: 'ERR_SETTINGS',
       issues: [
-        expect.stringMatching(/^events\[1\]: expected one of AMAZON\.WeatherAlert\.Activated, .*, AMAZON\.SocialGameInvite\.Available \(given "AMAZON\.Weather\.Alert"\)$/),
-        'locales[0]: expected a locale like "en-US" (given "english")',
-        'expiresInMinutes: expected at least 5 (given 2)',
+        { path: 'events[1]', message: expect.stringMatching(/^expected one of AMAZON\.WeatherAlert\.Activated, .*, AMAZON\.SocialGameInvite\.Available$/), value: 'AMAZON.Weather.Alert' },
+        { path: 'locales[0]', message: 'expected a locale like "en-US"', value: 'english' },
+        { path: 'expiresInMinutes', message: 'expected at least 5', value: 2 },
       ],
     }),
   );

@@ -11,14 +11,73 @@ const root = path.join(__dirname, '..');
 const LIBRARY = path.join('packages', 'alexa-proactive-events', 'src');
 const PLUGIN = path.join('packages', 'jovo-plugin-proactive-events', 'src');
 
-it('has no import cycles, type-only imports included', async () => {
-  const graph = await madge([path.join(root, 'src'), path.join(root, LIBRARY), path.join(root, PLUGIN)], {
+/** Every module of the template and the two packages, with what it imports (type-only imports included), once. */
+let graph: Awaited<ReturnType<typeof madge>>;
+beforeAll(async () => {
+  graph = await madge([path.join(root, 'src'), path.join(root, LIBRARY), path.join(root, PLUGIN)], {
     fileExtensions: ['ts'],
     tsConfig: path.join(root, 'tsconfig.json'),
     detectiveOptions: { ts: { skipTypeImports: false } },
   });
+}, 60_000);
+
+it('has no import cycles, type-only imports included', () => {
   expect(Object.keys(graph.obj()).length).toBeGreaterThan(70);
   expect(graph.circular()).toEqual([]);
+});
+
+/**
+ * The floors of each source tree, lowest first: a module imports modules of its own floor and the floors below,
+ * never one above. A floor is folders (`events/`) and files at the tree's root (`errors.ts`); every module is on
+ * one, so a new folder or root file has to be given its place. At the bottom of each package are its shared basics
+ * (errors, issues, the plugin's project words); the plugin's doors stand on the plugin they serve, its settings on
+ * everything they configure, its trigger script on the settings; each tree's entries are its top.
+ */
+const FLOORS: Record<string, string[][]> = {
+  [LIBRARY]: [['errors.ts', 'issues.ts', 'json.ts', 'logSafe.ts'], ['events/'], ['request/'], ['send/'], ['subscriptions.ts'], ['emulator/'], ['trigger/'], ['cli/'], ['index.ts']],
+  [PLUGIN]: [['errors.ts', 'hints.ts', 'trigger/'], ['schedules/'], ['stores/'], ['plugin/', 'handlers.ts'], ['doors/'], ['config/'], ['cli/'], ['index.ts', 'dynamodb.ts', 'powertools.ts']],
+  src: [['settings.ts'], ['skill/'], ['entry/'], ['index.ts']],
+};
+
+/** The tree of `file` (a path from the repository's root) and its floor there; floor -1: on none. */
+function placeOf(file: string): { tree: string; floor: number } | undefined {
+  const tree = Object.keys(FLOORS).find((dir) => file.startsWith(`${dir}${path.sep}`));
+  if (!tree) return undefined;
+  const inTree = file.slice(tree.length + 1).split(path.sep).join('/');
+  const floor = FLOORS[tree].findIndex((members) => members.some((member) => (member.endsWith('/') ? inTree.startsWith(member) : inTree === member)));
+  return { tree, floor };
+}
+
+it('places every module of the template and the packages on a floor', () => {
+  const unplaced = Object.keys(graph.obj()).filter((file) => placeOf(file)?.floor === -1);
+  expect(unplaced).toEqual([]);
+  // Each tree has modules on every floor it names: a floor that no longer holds anything goes.
+  for (const [tree, floors] of Object.entries(FLOORS)) {
+    const used = new Set(Object.keys(graph.obj()).map(placeOf).filter((place) => place?.tree === tree).map((place) => place!.floor));
+    expect(floors.filter((_, floor) => !used.has(floor))).toEqual([]);
+  }
+});
+
+it('has no import that runs up a floor, in the library, the plugin or the template', () => {
+  const upward = Object.entries(graph.obj()).flatMap(([file, imported]) => {
+    const from = placeOf(file);
+    return imported
+      .filter((dependency) => {
+        const to = placeOf(dependency);
+        return from && to && to.tree === from.tree && to.floor > from.floor;
+      })
+      .map((dependency) => `${file} -> ${dependency}`);
+  });
+  expect(upward).toEqual([]);
+});
+
+it('lets the library import nothing of the plugin, the template or Jovo', () => {
+  const outside = Object.entries(graph.obj())
+    .filter(([file]) => file.startsWith(`${LIBRARY}${path.sep}`))
+    .flatMap(([file, imported]) => imported.filter((dependency) => !dependency.startsWith(`${LIBRARY}${path.sep}`)).map((dependency) => `${file} -> ${dependency}`));
+  expect(outside).toEqual([]);
+  // Jovo's packages are not in the graph (it follows this repository's files): by their names, then.
+  expect(imports(LIBRARY).filter(({ specifier }) => /^jovo-/.test(specifier))).toEqual([]);
 });
 
 /** Every import of every source file below `dir`, as written: `from '…'`, `require('…')`, `import('…')`. */

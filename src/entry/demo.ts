@@ -6,9 +6,9 @@ import * as path from 'path';
 import { EVENT_DEFINITIONS, eventFromInputs, hiddenIntentName, type AnyEventDefinition, type EventInputs } from 'alexa-proactive-events';
 import { EXIT } from 'alexa-proactive-events/cli';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import { createWebhook, listen, triggerEvent } from 'jovo-plugin-proactive-events';
+import { createWebhook, doorOptions, listen, triggerAudience, triggerEvent } from 'jovo-plugin-proactive-events';
 import { createApp } from '../skill/app';
-import { PROJECT_ROOT, gateOptions, loadSettings, triggerAudience } from '../settings';
+import { PROJECT_ROOT, loadSettings } from '../settings';
 
 /**
  * `npm run demo`: the tutorial's flow on this machine, offline, with no configuration. Starts the emulator of
@@ -38,7 +38,7 @@ async function demo(keep: boolean): Promise<number> {
     // The demo prints its own line per notification.
     LOG_FORMAT: 'off',
   });
-  const server = await listen(createWebhook(createApp(settings), gateOptions(settings)), 0, '127.0.0.1');
+  const server = await listen(createWebhook(createApp(settings), doorOptions(settings)), 0, '127.0.0.1');
   const webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
   const stop = () => Promise.all([emulator.close(), new Promise((resolve) => server.close(resolve))]).then(() => fs.rmSync(folder, { recursive: true, force: true }));
 

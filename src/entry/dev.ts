@@ -5,8 +5,8 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import { printable } from 'alexa-proactive-events';
 import { EXIT } from 'alexa-proactive-events/cli';
 import { createEmulator } from 'alexa-proactive-events/emulator';
-import { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, removeDevSession, writeDevSession } from 'jovo-plugin-proactive-events';
-import { PROJECT_ROOT, projectEnvironment } from '../settings';
+import { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, readEnvironment, readSettings, removeDevSession, writeDevSession } from 'jovo-plugin-proactive-events';
+import { PROJECT_ROOT } from '../settings';
 
 /**
  * `npm run dev`: the emulator of Amazon's API and the skill, on this machine alone, for development. The skill runs
@@ -24,9 +24,11 @@ const FRESH = path.join(PROJECT_ROOT, 'scripts', 'fresh.js');
 async function dev(): Promise<void> {
   const running = readDevSession(PROJECT_ROOT);
   if (running) throw new Error(`npm run dev is already running (process ${running.pid}): the skill at ${running.webhook}`);
-  const env = projectEnvironment();
-  const port = portOf(env.JOVO_PORT, 3000, 'JOVO_PORT');
-  const skillId = env.SKILL_ID || DEV_SKILL_ID;
+  const env = readEnvironment(PROJECT_ROOT);
+  // Read as the trigger script reads them: the skill's own requirements are met below (loopback, no signatures).
+  const settings = readSettings({ projectRoot: PROJECT_ROOT, env, purpose: 'command' });
+  const port = settings.server.port;
+  const skillId = settings.alexa.skillId ?? DEV_SKILL_ID;
   const secret = randomBytes(32).toString('hex');
   const emulator = await createEmulator({
     port: portOf(env.EMULATOR_PORT, 3001, 'EMULATOR_PORT'),
@@ -199,7 +201,8 @@ function write(text: string): void {
 
 if (require.main === module) {
   dev().catch((error: Error) => {
-    process.stderr.write(`npm run dev could not start: ${error.message}\n`);
+    // Each line as text alone: a message may quote a variable, whatever it holds.
+    process.stderr.write(`npm run dev could not start: ${error.message.split('\n').map(printable).join('\n')}\n`);
     process.exit(EXIT.failed);
   });
 }

@@ -1,7 +1,7 @@
-import { createLambdaHandler, type LambdaHandler } from 'jovo-plugin-proactive-events';
+import { createLambdaHandler, doorOptions, type LambdaHandler } from 'jovo-plugin-proactive-events';
 import { powertoolsTelemetry } from 'jovo-plugin-proactive-events/powertools';
 import { createApp } from '../skill/app';
-import { gateOptions, loadSettings, projectEnvironment } from '../settings';
+import { loadSettings } from '../settings';
 
 let lambda: LambdaHandler | undefined;
 
@@ -12,9 +12,9 @@ let lambda: LambdaHandler | undefined;
  */
 export const handler: LambdaHandler = (event, context, callback) => {
   if (!lambda) {
-    const settings = loadSettings(projectEnvironment(), undefined, { signatures: false });
+    const settings = loadSettings(undefined, { signatures: false });
     const telemetry = powertoolsTelemetry({ log: settings.logFormat });
-    lambda = createLambdaHandler({ app: () => createApp(settings, { records: telemetry }), gate: gateOptions(settings), telemetry });
+    lambda = createLambdaHandler({ app: () => createApp(settings, { records: telemetry }), gate: doorOptions(settings), telemetry });
   }
   return lambda(event, context, callback);
 };

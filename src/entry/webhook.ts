@@ -1,6 +1,6 @@
-import { LISTEN_DEFAULTS, SettingsError, createWebhook, listen, runSchedulesLocally } from 'jovo-plugin-proactive-events';
+import { LISTEN_DEFAULTS, SettingsError, createWebhook, doorOptions, listen, readEnvironment, runSchedulesLocally, type Settings } from 'jovo-plugin-proactive-events';
 import { createApp } from '../skill/app';
-import { gateOptions, loadSettings, projectEnvironment, type Settings } from '../settings';
+import { PROJECT_ROOT, loadSettings } from '../settings';
 
 /**
  * `npm start`: serves POST /webhook on JOVO_PORT (default 3000), bound to HOST (default 127.0.0.1), verifying
@@ -9,12 +9,12 @@ import { gateOptions, loadSettings, projectEnvironment, type Settings } from '..
  */
 export async function startWebhook(argv: readonly string[]): Promise<void> {
   const parented = process.channel !== undefined;
-  const environment = projectEnvironment();
+  const environment = readEnvironment(PROJECT_ROOT);
   const portFlag = argv.indexOf('--port');
   if (portFlag >= 0) environment.JOVO_PORT = argv[portFlag + 1];
   const relayed = argv.includes('--jovo-webhook');
-  const settings = loadSettings(environment, undefined, { signatures: !relayed });
-  const doors = { ...gateOptions(settings), signatures: settings.alexa.verifyRequests && !relayed };
+  const settings = loadSettings(environment, { signatures: !relayed });
+  const doors = { ...doorOptions(settings), signatures: settings.alexa.verifyRequests && !relayed };
   const { port, host, limits } = settings.server;
   const app = createApp(settings);
   const server = await listen(createWebhook(app, doors), port, host, limits);

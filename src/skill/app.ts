@@ -5,8 +5,7 @@ import type { Db } from 'jovo-framework';
 import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
 import { ProactiveEventsSender, TokenClient, recordLines, type RecordHooks } from 'alexa-proactive-events';
-import { ProactiveEvents, SerialFileDb } from 'jovo-plugin-proactive-events';
-import type { DynamoDbSettings, Settings } from '../settings';
+import { ProactiveEvents, SerialFileDb, pluginOptions, type Settings } from 'jovo-plugin-proactive-events';
 import { handlers, intentMap } from './handlers';
 import { FALLBACK_LOCALE, resources } from './i18n';
 
@@ -46,18 +45,8 @@ export function createApp(settings: Settings, { db, records = defaultRecords(set
   app.use(
     new Alexa(),
     db ?? (settings.dynamoDb ? dynamoDb(settings.dynamoDb) : new SerialFileDb({ pathToFile: settings.fileDbPath })),
-    new ProactiveEvents({
-      events: settings.app.events,
-      expiresInMinutes: settings.app.expiresInMinutes,
-      sender: createSender(settings, records),
-      stage: settings.sending.stage,
-      triggerSecret: settings.triggerSecret,
-      apiEndpoints: settings.sending.allowedOrigins,
-      schedules: settings.app.schedules,
-      scheduleEndpoint: settings.sending.scheduleEndpoint,
-      userScheduler: settings.userScheduler,
-      onSummary: records?.onSummary,
-    }),
+    // The trigger secret is the doors' (doorOptions): they alone verify triggers.
+    new ProactiveEvents({ ...pluginOptions(settings), sender: createSender(settings, records), onSummary: records?.onSummary }),
   );
   app.setHandler(handlers);
   return app;
@@ -84,7 +73,7 @@ function defaultRecords({ logFormat }: Settings): RecordHooks | undefined {
  * Users in DynamoDB, loaded only when used: it brings the AWS SDK, which a skill on FileDb never needs. The plugin
  * rebases a save that lost a race for the same user, and keeps its replay guard in the same table.
  */
-function dynamoDb(settings: DynamoDbSettings): Db {
+function dynamoDb(settings: NonNullable<Settings['dynamoDb']>): Db {
   const { DynamoDb } = require('jovo-plugin-proactive-events/dynamodb') as typeof import('jovo-plugin-proactive-events/dynamodb');
   return new DynamoDb(settings);
 }

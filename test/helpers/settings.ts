@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readAppDeclaration } from 'jovo-plugin-proactive-events';
-import { PROJECT_ROOT, type Settings } from '../../src/settings';
+import { readAppDeclaration, type Settings } from 'jovo-plugin-proactive-events';
+import { PROJECT_ROOT } from '../../src/settings';
 
 /**
  * Settings as `npm start` would read them, with the FileDb in a fresh temporary folder, and Alexa's signature

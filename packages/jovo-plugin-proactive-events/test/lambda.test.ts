@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
-import { eventFromInputs, triggerRequest, type TriggerData } from 'alexa-proactive-events';
+import { eventFromInputs, isProactiveEventsError, triggerRequest, type TriggerData } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import { createLambdaHandler, type HttpResponse, type LambdaHandler, type LambdaOptions } from '../src/doors/lambda';
+import { RefusedError, createLambdaHandler, type HttpResponse, type LambdaHandler, type LambdaOptions } from '../src';
+import { isRefusalCode } from '../src/doors/envelope';
 import { lambdaFor, testSettings } from './helpers/app';
 import { TRIGGER_SECRET, eventRequests, trigger } from './helpers/pipeline';
 import { APPLICATION_ID, launchRequest } from './helpers/requests';
@@ -79,6 +80,16 @@ it("refuses Alexa's invocation for another skill than SKILL_ID, before the app r
   const other = launchRequest({ userId: 'amzn1.ask.account.LAMBDA', applicationId: 'amzn1.ask.skill.99999999-9999-9999-9999-999999999999' });
   await expect(handler(other, {})).rejects.toThrow(/^Refused: WRONG_SKILL: The request is for the skill "amzn1\.ask\.skill\.9{8}-/);
   await expect(new Promise((resolve, reject) => void handler(other, {}, (error, result) => (error ? reject(error) : resolve(result))))).rejects.toThrow(/WRONG_SKILL/);
+});
+
+it('fails a refused invocation with a RefusedError, one of the library\'s errors, whose refusal has a code of the doors\' list', async () => {
+  const other = launchRequest({ userId: 'amzn1.ask.account.LAMBDA', applicationId: 'amzn1.ask.skill.99999999-9999-9999-9999-999999999999' });
+  const error: unknown = await handler(other, {}).catch((thrown: unknown) => thrown);
+  expect(error).toBeInstanceOf(RefusedError);
+  expect(error).toMatchObject({ name: 'RefusedError', code: 'ERR_REFUSED', refusal: { status: 403, code: 'WRONG_SKILL' } });
+  expect(isProactiveEventsError(error, 'ERR_REFUSED')).toBe(true);
+  expect(isRefusalCode((error as RefusedError).refusal.code)).toBe(true);
+  expect([isRefusalCode('INTERNAL'), isRefusalCode('wrong_skill'), isRefusalCode(403)]).toEqual([false, false, false]);
 });
 
 it('refuses an invocation with a "__proto__" field, before the app runs', async () => {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'net';
 import { triggerRequest, userHash, type OrderStatusUpdatedPayload, type SendResult, type SummaryRecord, type TriggerData } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { Log } from 'jovo-core';
-import type { Jovo } from 'jovo-framework';
+import type { HandleRequest, Jovo } from 'jovo-framework';
 import { DEV_SKILL_ID, ProactiveEvents, describeRun, type EventToSend, type ProactiveEventsOptions } from '../src';
 import { runTrigger } from '../src/cli';
 import { createWebhook, listen } from '../src/doors/webhook';
@@ -143,6 +143,41 @@ it('sends nothing for a trigger no door admitted, and says once how to serve the
     warn.mockRestore();
     skill.close();
   }
+});
+
+it("trusts a trigger on the host its door made alone: the very request the door let in, handed to the app on another host, sends nothing", async () => {
+  const settings = testSettings();
+  settings.sending = { credentials: { clientId: 'id', clientSecret: 'secret' }, tokenUrl: `${amazon.url}/auth/o2/token`, allowedOrigins: [amazon.url], stage: 'development' };
+  settings.triggerSecret = TRIGGER_SECRET;
+  const app = createApp(settings);
+  const requests: object[] = [];
+  app.middleware('request')!.use(({ host }: HandleRequest) => void requests.push(host.getRequestObject()));
+  const server = await listen(createWebhook(app, { ...gateOptions(settings), log: () => undefined }), 0, '127.0.0.1');
+  servers.push(server);
+  const data = { event: { name: ORDER, payload: shipped }, localizedAttributes: sellers, referenceId: 'host-only', stage: 'development' as const, explicitEndpoint: true };
+  const trigger = triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'OrderStatusIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET });
+  const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, { method: 'POST', body: JSON.stringify(trigger) });
+  expect(((await response.json()) as { proactiveEvents: SendResult[] }).proactiveEvents).toEqual([expect.objectContaining({ status: 'accepted' })]);
+  // The same request object, as Jovo got it from the door, on a host no door made (a middleware that kept it, say).
+  const answers: unknown[] = [];
+  const host = {
+    hasWriteFileAccess: true,
+    headers: {},
+    $request: requests[0],
+    getRequestObject: () => requests[0],
+    getQueryParams: () => ({}),
+    setResponse: async (answer: unknown) => void answers.push(answer),
+    fail: (error: Error) => void answers.push(error),
+  };
+  const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
+  try {
+    await app.handle(host);
+  } finally {
+    warn.mockRestore();
+  }
+  const [again] = (answers[0] as { proactiveEvents: SendResult[] }).proactiveEvents;
+  expect(again).toMatchObject({ status: 'rejected', errors: [{ message: expect.stringContaining('no signed trigger came in with this request') }] });
+  expect(amazon.accepted).toHaveLength(1);
 });
 
 it('says so when a Unicast goes to a user the skill has never heard from, for whom no region is stored', async () => {

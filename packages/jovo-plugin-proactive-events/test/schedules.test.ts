@@ -3,20 +3,20 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import * as os from 'os';
 import * as path from 'path';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import { MAX_TRIGGER_BATCH, ReplayGuard, checkReplay, type SummaryRecord, type TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
+import { MAX_TRIGGER_BATCH, ReplayGuard, checkReplay, describeIssue, type SummaryRecord, type TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
 import {
   AppDeclarationSchema,
   ScheduleRunner,
   SettingsError,
   awsExpression,
   nextRuns,
-  parseOrThrow,
   runSchedule,
   scheduleReferenceId,
   type RunnerClock,
   type Schedule,
 } from '../src';
 import { runTrigger } from '../src/cli';
+import { parseOrThrow } from '../src/config/project';
 import { planDeployment, scheduleInput } from '../src/schedules/deploy';
 import { createApp, lambdaFor, testSettings } from './helpers/app';
 import { startDynalite, type LocalDynamoDb } from './helpers/dynalite';
@@ -38,7 +38,7 @@ function problems(...schedules: Array<Record<string, unknown>>): string[] {
   try {
     declare(...schedules);
   } catch (error) {
-    return (error as SettingsError).issues as string[];
+    return (error as SettingsError).issues.map(describeIssue);
   }
   return [];
 }
@@ -268,8 +268,8 @@ describe('a run, through the path of a trigger', () => {
     it('refuses an unknown name, a malformed invocation, and the same payload through a function URL, sending nothing', async () => {
       const lambda = handler();
       await expect(lambda({ proactiveEventsSchedule: { name: 'other', scheduledTime: '2026-12-08T17:00:00Z' } })).rejects.toThrow('No schedule named "other"');
-      await expect(lambda({ proactiveEventsSchedule: { name: 'trash-day', scheduledTime: 'tuesday' } })).rejects.toThrow(/^Refused: a scheduled invocation must be .*scheduledTime/);
-      await expect(lambda({ ...invocation, event: {} })).rejects.toThrow(/^Refused: a scheduled invocation must be/);
+      await expect(lambda({ proactiveEventsSchedule: { name: 'trash-day', scheduledTime: 'tuesday' } })).rejects.toThrow(/^Refused: BAD_SCHEDULE: a scheduled invocation must be .*scheduledTime/);
+      await expect(lambda({ ...invocation, event: {} })).rejects.toThrow(/^Refused: BAD_SCHEDULE: a scheduled invocation must be/);
       const overUrl = { requestContext: { http: { method: 'POST' } }, headers: { 'content-type': 'application/json' }, body: JSON.stringify(invocation), isBase64Encoded: false };
       await expect(lambda(overUrl)).resolves.toMatchObject({ statusCode: 403 });
       expect(amazon.accepted).toEqual([]);

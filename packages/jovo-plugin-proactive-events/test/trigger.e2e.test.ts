@@ -171,6 +171,57 @@ describe('what a trigger carries beyond its signature', () => {
   });
 });
 
+describe('the secret and stage the doors verify triggers with', () => {
+  let n = 0;
+  const signedFor = (stage: 'development' | 'live' = 'development') =>
+    triggerRequest({
+      skillId: LOCAL_TEST_SKILL,
+      intent: 'WeatherAlertIntent',
+      data: { event: { name: WEATHER, payload: { weatherAlert: { alertType: 'TORNADO', source: 'Weather Knows' } } }, referenceId: `door-secret-${n++}`, stage, explicitEndpoint: true },
+      apiEndpoint: amazon.url,
+      locale: 'en-US',
+      secret: SECRET,
+    });
+  async function serve(app: ReturnType<typeof createApp>, door: Parameters<typeof createWebhook>[1]): Promise<string> {
+    const server = await listen(createWebhook(app, { log: () => undefined, localSkillId: LOCAL_TEST_SKILL, ...door }), 0, '127.0.0.1');
+    skills.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+  }
+
+  it("are the door's own: a skill whose plugin was given no secret takes a trigger signed with the door's, at the door's stage", async () => {
+    const settings = skillSettings([amazon, amazonEu]);
+    const url = await serve(createApp(settings), { signatures: false, triggerSecret: SECRET, stage: 'development' });
+    await expect(post(signedFor(), url)).resolves.toMatchObject({ status: 'accepted' });
+    await expect(refusedAtTheDoor(signedFor('live'), url)).resolves.toContain('another stage');
+  });
+
+  it("are the plugin's when the door is given none, for apps that give the secret to the plugin alone", async () => {
+    const settings = skillSettings([amazon, amazonEu]);
+    const url = await serve(createApp(settings, { plugin: { triggerSecret: SECRET } }), { signatures: false });
+    await expect(post(signedFor(), url)).resolves.toMatchObject({ status: 'accepted' });
+  });
+
+  it("refuse to make a door whose secret or stage is not the plugin's, naming neither secret", () => {
+    const settings = skillSettings([amazon, amazonEu]);
+    const app = createApp(settings, { plugin: { triggerSecret: SECRET } });
+    const other = 'another-trigger-secret-of-enough-length';
+    const thrown = (() => {
+      try {
+        createWebhook(app, { signatures: false, triggerSecret: other });
+      } catch (error) {
+        return error as Error & { code?: string };
+      }
+      throw new Error('expected an error');
+    })();
+    expect(thrown).toMatchObject({ name: 'OptionsError', code: 'ERR_INVALID_OPTIONS', issues: [{ path: 'triggerSecret', message: expect.stringContaining("differs from the ProactiveEvents plugin's triggerSecret") }] });
+    expect(thrown.message).not.toContain(other);
+    expect(thrown.message).not.toContain(SECRET);
+    expect(() => createWebhook(app, { signatures: false, stage: 'live' })).toThrow(
+      "stage: differs from the ProactiveEvents plugin's stage development: a trigger must be signed for the stage the skill sends at (given \"live\")",
+    );
+  });
+});
+
 describe('Unicast', () => {
   it("goes to the region the skill stored for the user, unless the trigger names one", async () => {
     const user = 'amzn1.ask.account.IN-THE-OTHER-REGION';

@@ -341,7 +341,7 @@ describe('on AWS: each one a schedule of the group in EventBridge Scheduler', ()
     await expect(handler(invocation)).resolves.toMatchObject({ missing: true, results: [{ status: 'rejected' }] });
     expect(scheduler.sent).toEqual([{ command: 'DeleteSchedule', input: { Name: key, GroupName: 'skill' } }]);
     expect(amazon.accepted).toEqual([]);
-    await expect(handler({ proactiveEventsSchedule: { ...invocation.proactiveEventsSchedule, user: 42 } })).rejects.toThrow(/^Refused: a scheduled invocation must be .*user/);
+    await expect(handler({ proactiveEventsSchedule: { ...invocation.proactiveEventsSchedule, user: 42 } })).rejects.toThrow(/^Refused: BAD_SCHEDULE: a scheduled invocation must be .*user/);
   });
 
   it("shares the bound on users' schedules across containers, and fails a run past it so that Scheduler tries it again", async () => {

@@ -19,14 +19,15 @@ import {
   type TokenErrorCode,
 } from 'alexa-proactive-events';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
-import { findProjectRoot, readAppDeclaration, readEnvironment, type AppDeclaration, type Environment } from '../config/project';
+import { SettingsError, findProjectRoot, type AppDeclaration } from '../config/project';
+import type { CommandSettings } from '../config/settings';
 import { PROJECT_CREDENTIALS_HINT, credentialsFix } from '../hints';
 import { regionName } from '../stores/subscribers';
 import type { CheckReport } from '../trigger/check';
 import { checkSkill } from '../trigger/client';
 import { didYouMean } from './args';
 import { readDevSession } from './devSession';
-import { DEFAULT_ENDPOINT, addAudienceOptions, addEndpointOptions, resolveEndpoint, triggerAudience } from './sendOptions';
+import { DEFAULT_ENDPOINT, addAudienceOptions, addEndpointOptions, chosenAudience, commandSettings, resolveEndpoint } from './sendOptions';
 
 /** One line of `doctor`: what was checked, whether it holds, and what to do when it does not. */
 export interface DoctorCheck {
@@ -90,17 +91,18 @@ function checkLine({ check, ok, message, fix }: DoctorCheck): string {
 /** Runs the checks in order, giving each to `report` as it ends. */
 export async function runDoctor(options: DoctorOptions, io: Io, report: (check: DoctorCheck) => void): Promise<void> {
   const root = findProjectRoot(io.cwd);
-  const env = readEnvironment(root ?? io.cwd, io.env ?? {});
-  const app = checkApp(root, report);
+  const settings = checkSettings(io, report);
+  if (!settings) return;
+  const { app } = settings;
   const dev = options.endpoint === DEFAULT_ENDPOINT ? readDevSession(root, (why) => io.err(`${why}\n`)) : undefined;
   report(checkManifest(root, app, dev !== undefined));
-  report(await checkCredentials(env, dev !== undefined));
-  const audience = triggerAudience(options, { root, cwd: io.cwd, env, dev, app }, io);
-  report(checkStage(audience.stage, options.stage === undefined ? stageSource(env) : '--stage'));
+  report(await checkCredentials(settings, dev !== undefined));
+  const audience = chosenAudience(options, settings, dev);
+  report(checkStage(audience.stage, options.stage === undefined ? "as the skill reads it: PROACTIVE_STAGE, else app.json's stage" : '--stage'));
 
   const endpoint = dev?.webhook ?? resolveEndpoint(options.endpoint, io);
   const apiEndpoint = options.apiEndpoint ?? (options.region || !dev ? REGION_ORIGINS[options.region ?? 'NA'] : dev.emulator);
-  const secret = options.secret ?? dev?.secret ?? env.TRIGGER_SECRET;
+  const secret = options.secret ?? dev?.secret ?? settings.triggerSecret;
   const definition = chosenEvent(options.event, app, io);
   if (!secret) {
     return report({
@@ -150,19 +152,29 @@ function chosenEvent(given: string | undefined, app: AppDeclaration | undefined,
   return definition;
 }
 
-function checkApp(root: string | undefined, report: (check: DoctorCheck) => void): AppDeclaration | undefined {
-  if (!root) {
-    report({ check: 'app.json', ok: false, message: 'no app.json in this folder or above it', fix: "run doctor in the skill's folder" });
-    return undefined;
-  }
+/**
+ * The project's settings as the skill reads them (`commandSettings`), and the app.json check; undefined, after a
+ * failed check naming the file or variable, when they cannot be read: nothing after it could be trusted.
+ */
+function checkSettings(io: Io, report: (check: DoctorCheck) => void): CommandSettings | undefined {
+  let settings: CommandSettings;
   try {
-    const app = readAppDeclaration(root);
-    report({ check: 'app.json', ok: true, message: `${app.events.length} event(s), ${app.locales.join(', ')}, ${app.schedules.length} schedule(s)` });
-    return app;
+    settings = commandSettings(io);
   } catch (error) {
-    report({ check: 'app.json', ok: false, message: (error as Error).message, fix: 'correct app.json (npx proactive-events validate app.json)' });
+    if (!(error instanceof SettingsError)) throw error;
+    const environment = error.source === 'The environment';
+    report({
+      check: environment ? 'environment' : 'app.json',
+      ok: false,
+      message: error.message,
+      fix: environment ? 'correct the variable in .env or the environment, as the skill would refuse it too' : 'correct app.json (npx proactive-events validate app.json)',
+    });
     return undefined;
   }
+  const { app } = settings;
+  if (!app) report({ check: 'app.json', ok: false, message: 'no app.json in this folder or above it', fix: "run doctor in the skill's folder" });
+  else report({ check: 'app.json', ok: true, message: `${app.events.length} event(s), ${app.locales.join(', ')}, ${app.schedules.length} schedule(s)` });
+  return settings;
 }
 
 /**
@@ -224,15 +236,14 @@ function isPlaceholder(uri: string): boolean {
 }
 
 /** ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET, tried at Login with Amazon (LWA_TOKEN_URL: the emulator's, locally). */
-async function checkCredentials(env: Environment, dev: boolean): Promise<DoctorCheck> {
+async function checkCredentials({ sending: { credentials, tokenUrl } }: CommandSettings, dev: boolean): Promise<DoctorCheck> {
   const check = 'credentials';
-  const { ALEXA_CLIENT_ID: clientId, ALEXA_CLIENT_SECRET: clientSecret } = env;
-  if (!clientId || !clientSecret) {
+  if (!credentials) {
     if (dev) return { check, ok: true, message: "not set here; npm run dev's skill gets its token from the emulator (checked at the skill below)" };
-    const missing = [!clientId && 'ALEXA_CLIENT_ID', !clientSecret && 'ALEXA_CLIENT_SECRET'].filter(Boolean).join(' and ');
-    return { check, ok: false, message: `${missing} not set (in .env or the environment)`, fix: PROJECT_CREDENTIALS_HINT };
+    // The settings refuse one of the two without the other: here neither is set.
+    return { check, ok: false, message: 'ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET not set (in .env or the environment)', fix: PROJECT_CREDENTIALS_HINT };
   }
-  const tokenUrl = env.LWA_TOKEN_URL || LWA_TOKEN_URL;
+  const { clientId, clientSecret } = credentials;
   try {
     await new TokenClient({ clientId, clientSecret, tokenUrl }).token();
   } catch (error) {
@@ -249,11 +260,6 @@ function checkStage(stage: Stage, source: string): DoctorCheck {
     return { check: 'stage', ok: true, message: `live (${source}): Amazon takes live sends only for a certified, published skill; until then use development` };
   }
   return { check: 'stage', ok: true, message: `development (${source}): notifications reach the developer account's devices that have the skill enabled for testing` };
-}
-
-/** Where the skill's stage was read: where the skill itself reads it. */
-function stageSource(env: Environment): string {
-  return env.PROACTIVE_STAGE ? 'PROACTIVE_STAGE' : "app.json's stage";
 }
 
 /** What the skill's report says: its credentials, the event it built, and its subscribers where a send would go. */

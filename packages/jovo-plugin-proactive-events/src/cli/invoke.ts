@@ -4,8 +4,10 @@ import { eventOfHiddenIntent } from 'alexa-proactive-events';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import type { AcceptedEvent, RefusedEvent } from 'alexa-proactive-events/emulator';
 import { didYouMean, fetchFailure, localeArg, modelIntents } from './args';
-import { findProjectRoot, readAppDeclaration } from '../config/project';
+import { SettingsError, findProjectRoot, type AppDeclaration } from '../config/project';
+import { commandSettings } from './sendOptions';
 import { DEV_SKILL_ID, readDevSession, type DevSession } from './devSession';
+import { isRefusalCode, type RefusalCode } from '../doors/envelope';
 
 /** The user of invoked requests unless --user names one. */
 export const DEV_USER = 'amzn1.ask.account.DEV';
@@ -60,7 +62,15 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
     io.err(`✗ ${target} is a hidden intent: only signed triggers reach it; send its event with the trigger script (npx proactive-events --help)\n`);
     return EXIT.usage;
   }
-  const requestLocale = options.locale ?? (root ? readAppDeclaration(root).locales[0] : 'en-US');
+  let app: AppDeclaration | undefined;
+  try {
+    app = commandSettings(io).app;
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    io.err(`✗ ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const requestLocale = options.locale ?? app?.locales[0] ?? 'en-US';
   const intents = target === 'launch' || !root ? undefined : modelIntents(root, requestLocale);
   if (intents && !intents.includes(target)) {
     io.err(`⚠ ${target} is in no intent of models/${requestLocale}.json, so Alexa would never send it${didYouMean(target, intents)}; sending it anyway\n`);
@@ -78,11 +88,12 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
   const body = (await response.json().catch(() => ({}))) as { response?: Record<string, any>; error?: { code?: string; message?: string } };
   if (!response.ok) {
     const why = body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
-    const hints: Record<string, string> = {
+    const hints: Partial<Record<RefusalCode, string>> = {
       SIGNATURE_INVALID: "This skill checks Alexa's signatures, so it refuses requests made up here: run npm run dev, whose skill takes them",
       WRONG_SKILL: "This skill admits another skill id (SKILL_ID): is it npm run dev's skill? (npm run dev uses .env's SKILL_ID)",
     };
-    const hint = hints[body.error?.code ?? ''] ? `\n  ${hints[body.error!.code!]}\n` : '\n';
+    const code = body.error?.code;
+    const hint = isRefusalCode(code) && hints[code] ? `\n  ${hints[code]}\n` : '\n';
     io.err(`✗ the skill refused the request (${why})${hint}`);
     return EXIT.refused;
   }

@@ -3,10 +3,11 @@ import * as path from 'path';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
-import { findProjectRoot, readAppDeclaration } from '../config/project';
+import { SettingsError, findProjectRoot } from '../config/project';
 import { regionsOf, type Schedule } from '../schedules/declaration';
 import { DEPLOY_ARNS, GROUP_NAME, applyDeployment, planDeployment, readDeployed, scheduleInput, type DeployCall, type DeployTarget } from '../schedules/deploy';
 import { awsExpression, nextRuns } from '../schedules/times';
+import { commandSettings } from './sendOptions';
 
 /** The command line's access to EventBridge Scheduler; tests pass their own client. */
 export interface SchedulerAccess {
@@ -59,7 +60,7 @@ function arn(kind: keyof typeof DEPLOY_ARNS): (value: string) => string {
   };
 }
 
-/** app.json's schedules and the project's default group, or a usage error. */
+/** app.json's schedules (from the project's settings) and the project's default group, or a usage error. */
 function project(io: Io): { schedules: Schedule[]; group: string } | undefined {
   const root = findProjectRoot(io.cwd);
   if (!root) {
@@ -67,9 +68,10 @@ function project(io: Io): { schedules: Schedule[]; group: string } | undefined {
     return undefined;
   }
   try {
-    return { schedules: readAppDeclaration(root).schedules, group: defaultGroup(root) };
+    return { schedules: commandSettings(io).app?.schedules ?? [], group: defaultGroup(root) };
   } catch (error) {
-    io.err(`✗ ${(error as Error).message}\n`);
+    if (!(error instanceof SettingsError)) throw error;
+    io.err(`✗ ${error.message}\n`);
     return undefined;
   }
 }

@@ -17,8 +17,8 @@ import {
   type Stage,
   type TriggerAudience,
 } from 'alexa-proactive-events';
-import { findProjectRoot, readAppDeclaration, readEnvironment, type AppDeclaration, type Environment } from '../config/project';
-import { localSkillId } from '../trigger/audience';
+import { SettingsError, findProjectRoot, readEnvironment } from '../config/project';
+import { readSettings, triggerAudience, type CommandSettings } from '../config/settings';
 import type { TriggerPlan } from '../trigger/client';
 import { readDevSession, type DevSession } from './devSession';
 
@@ -65,18 +65,22 @@ export function addAudienceOptions(command: Command): Command {
 }
 
 /**
- * The deployment a trigger is for, as the skill reads its own settings: the skill id from --skill-id, `npm run dev`,
- * SKILL_ID, or else the local identity of the project; the stage from --stage, PROACTIVE_STAGE, or app.json.
+ * The settings of the project the command runs in (app.json and the environment over its `.env`, as the skill
+ * reads them: `readSettings`), found from the command's folder up; outside any project, the environment alone.
+ * Throws the SettingsError that names what is wrong.
  */
-export function triggerAudience(
-  given: { skillId?: string; stage?: Stage },
-  { root, cwd, env, dev, app }: { root: string | undefined; cwd: string; env: Environment; dev?: DevSession; app?: AppDeclaration },
-  io: Io,
-): TriggerAudience {
-  const skillId = given.skillId ?? dev?.skillId ?? (env.SKILL_ID || undefined) ?? localSkillId(root ?? cwd);
-  const fromEnv = env.PROACTIVE_STAGE || undefined;
-  if (fromEnv !== undefined && !(STAGES as readonly string[]).includes(fromEnv)) usage(io, `PROACTIVE_STAGE ${JSON.stringify(fromEnv)}: expected ${STAGES.join(' or ')}`);
-  return { skillId, stage: given.stage ?? (fromEnv as Stage | undefined) ?? app?.stage ?? 'development' };
+export function commandSettings(io: Io): CommandSettings {
+  const root = findProjectRoot(io.cwd);
+  return readSettings({ projectRoot: root, cwd: io.cwd, env: readEnvironment(root ?? io.cwd, io.env ?? process.env), purpose: 'command' });
+}
+
+/**
+ * The deployment a trigger is for: --skill-id and --stage where given, else `npm run dev`'s skill, else the one the
+ * settings make (`triggerAudience`: SKILL_ID or the project's local identity, at PROACTIVE_STAGE or app.json's stage).
+ */
+export function chosenAudience(given: { skillId?: string; stage?: Stage }, settings: CommandSettings, dev: DevSession | undefined): TriggerAudience {
+  const audience = triggerAudience(settings);
+  return { skillId: given.skillId ?? dev?.skillId ?? audience.skillId, stage: given.stage ?? audience.stage };
 }
 
 /** --endpoint (the skill), and --region or --api-endpoint (where the skill sends). */
@@ -104,8 +108,9 @@ export function addSendOptions(command: Command): Command {
 }
 
 /**
- * Checks the options and reads what they point to: the project's app.json (its locales) and .env (TRIGGER_SECRET),
- * found from the current folder up. A problem ends the command with a usage error.
+ * Checks the options and reads what they point to: the project's settings (app.json's locales, TRIGGER_SECRET,
+ * the skill id and stage: `commandSettings`), found from the current folder up. A problem ends the command with a
+ * usage error.
  */
 export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   const root = findProjectRoot(io.cwd);
@@ -114,22 +119,24 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   if (dev && !options.json) io.err(`(npm run dev: the skill at ${dev.webhook}, the emulator at ${dev.emulator} as Amazon)\n`);
   // Where the trigger goes, first: a mistyped --endpoint is named before anything that depends on it.
   const endpoint = dev?.webhook ?? resolveEndpoint(options.endpoint, io);
-  const env = readEnvironment(root ?? io.cwd);
-  const secret = options.secret ?? dev?.secret ?? env.TRIGGER_SECRET;
-  if (!secret) usage(io, 'No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), pass --secret, or run npm run dev, whose skill the script finds by itself');
-  const weak = triggerSecretProblem(secret);
-  if (weak) usage(io, `The trigger secret (${options.secret === undefined ? 'TRIGGER_SECRET' : '--secret'}) is ${weak}`);
-  const users = [...(options.user ?? []), ...(options.usersFile ? readUsers(options.usersFile, io) : [])];
-  let app: AppDeclaration | undefined;
+  let settings: CommandSettings;
   try {
-    if (root) app = readAppDeclaration(root);
+    settings = commandSettings(io);
   } catch (error) {
-    return usage(io, (error as Error).message);
+    if (error instanceof SettingsError) return usage(io, error.message);
+    throw error;
   }
+  // TRIGGER_SECRET was checked with the settings; a secret from the command line is checked here.
+  const secret = options.secret ?? dev?.secret ?? settings.triggerSecret;
+  if (!secret) usage(io, 'No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), pass --secret, or run npm run dev, whose skill the script finds by itself');
+  const weak = options.secret === undefined ? undefined : triggerSecretProblem(options.secret);
+  if (weak) usage(io, `The trigger secret (--secret) is ${weak}`);
+  const users = [...(options.user ?? []), ...(options.usersFile ? readUsers(options.usersFile, io) : [])];
+  const { app } = settings;
   const locales = app?.locales ?? ['en-US'];
   for (const locale of options.locale ?? []) {
     if (!LOCALE_PATTERN.test(locale)) usage(io, `--locale ${JSON.stringify(locale)}: expected a locale like en-US`);
-    if (root && !locales.includes(locale)) usage(io, `--locale ${locale}: not one of this skill's locales (app.json): ${locales.join(', ')}`);
+    if (app && !locales.includes(locale)) usage(io, `--locale ${locale}: not one of this skill's locales (app.json): ${locales.join(', ')}`);
   }
   const chosen = options.locale ?? locales;
   return {
@@ -139,7 +146,7 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
     users: users.length > 0 ? [...new Set(users)] : undefined,
     locales: chosen,
     locale: chosen[0],
-    ...triggerAudience(options, { root, cwd: io.cwd, env, dev, app }, io),
+    ...chosenAudience(options, settings, dev),
     expiresInMinutes: options.expiresIn,
     referenceId: options.referenceId ?? randomUUID(),
     secret,

@@ -3,7 +3,6 @@ import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import {
-  DEFAULT_EXPIRY_MINUTES,
   EVENT_NAMES,
   LOCALE_PATTERN,
   MAX_EXPIRY_MINUTES,
@@ -13,8 +12,11 @@ import {
   fromZod,
   ProactiveEventsError,
   jsonSyntaxError,
+  printable,
+  type Issue,
 } from 'alexa-proactive-events';
 import { ScheduleSchema, scheduleIssues } from '../schedules/declaration';
+import { SETTINGS_DEFAULTS } from './defaults';
 
 /**
  * What the skill publishes, declared once in its project's `app.json`: the events (the manifest's publications),
@@ -30,8 +32,8 @@ export const AppDeclarationSchema = z
       .array(z.string().regex(LOCALE_PATTERN, 'expected a locale like "en-US"'))
       .min(1)
       .refine((locales) => new Set(locales).size === locales.length, 'must not list a locale twice'),
-    stage: z.enum(STAGES).default('development'),
-    expiresInMinutes: z.number().int().min(MIN_EXPIRY_MINUTES).max(MAX_EXPIRY_MINUTES).default(DEFAULT_EXPIRY_MINUTES),
+    stage: z.enum(STAGES).default(SETTINGS_DEFAULTS.stage),
+    expiresInMinutes: z.number().int().min(MIN_EXPIRY_MINUTES).max(MAX_EXPIRY_MINUTES).default(SETTINGS_DEFAULTS.expiresInMinutes),
     /** Events that go out on their own (docs/schedules.md). */
     schedules: z.array(ScheduleSchema).default([]),
   })
@@ -44,16 +46,27 @@ export const AppDeclarationSchema = z
 /** app.json as read, with its defaults. */
 export type AppDeclaration = z.infer<typeof AppDeclarationSchema>;
 
-/** Thrown when app.json or the environment is invalid; `issues` names each field, its value and what is allowed. */
+/**
+ * Thrown when app.json or the environment is invalid: `issues` names each field (a key of app.json, a variable),
+ * its value when showing it is safe, and what is allowed; the message lists them, one a line.
+ */
 export class SettingsError extends ProactiveEventsError<'ERR_SETTINGS'> {
   override readonly name = 'SettingsError';
   constructor(
-    /** The file or `The environment`. */
+    /** The file, or `The environment`. */
     readonly source: string,
-    readonly issues: readonly string[],
+    readonly issues: readonly Issue[],
   ) {
-    super('ERR_SETTINGS', `${source} is invalid:\n  - ${issues.join('\n  - ')}`);
+    super('ERR_SETTINGS', `${source} is invalid:\n  - ${issues.map(describeSetting).join('\n  - ')}`);
   }
+}
+
+/**
+ * `field: message (given value)`; a problem of the whole file (one that is no JSON) is its message alone. A value
+ * is escaped: it may be anyone's (a variable set by a script, a file from elsewhere), and the message is printed.
+ */
+function describeSetting(issue: Issue): string {
+  return issue.path === '' && issue.value === undefined ? issue.message : printable(describeIssue(issue));
 }
 
 /** The nearest folder from `dir` up that holds an app.json, or undefined. */
@@ -71,13 +84,13 @@ export function readAppDeclaration(root: string): AppDeclaration {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new SettingsError(file, [(error as Error).message]);
+    throw new SettingsError(file, [{ path: '', message: (error as Error).message }]);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SettingsError(file, [jsonSyntaxError(text, error as Error)]);
+    throw new SettingsError(file, [{ path: '', message: jsonSyntaxError(text, error as Error) }]);
   }
   return parseOrThrow(AppDeclarationSchema, json, file);
 }
@@ -86,7 +99,7 @@ export function readAppDeclaration(root: string): AppDeclaration {
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, source: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new SettingsError(source, fromZod(result.error.issues, value).map(describeIssue));
+  throw new SettingsError(source, fromZod(result.error.issues, value));
 }
 
 /** Variables by name. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOCALE_PATTERN, MAX_TRIGGER_BYTES, UserIdSchema, describeIssue, fromZod, printable, quoted, type Issue } from 'alexa-proactive-events';
+import { LOCALE_PATTERN, MAX_TRIGGER_BYTES, ProactiveEventsError, UserIdSchema, describeIssue, fromZod, printable, quoted, type Issue } from 'alexa-proactive-events';
 import { reservedUserIdProblem } from '../stores/keys';
 
 /** A user id as the doors take it: Alexa's, and never in the replay guard's key space. */
@@ -111,14 +111,80 @@ export function withoutTestHeader<Headers extends Record<string, unknown>>(heade
   return rest as Headers;
 }
 
+/**
+ * Why a door refused a request: the `error.code` of its JSON answer (webhook, function URL) and the `refusal.code`
+ * of the RefusedError a refused Lambda invocation fails with. One list, so that a client can tell a refusal from
+ * the app failing (`INTERNAL`), and a new code is a change of this type.
+ */
+export type RefusalCode =
+  | 'BROWSER_REFUSED'
+  | 'BODY_TOO_LARGE'
+  | 'TOO_DEEP'
+  | 'BAD_FIELD'
+  | 'INVALID_JSON'
+  | 'BAD_REQUEST'
+  | 'NOT_ALEXA_REQUEST'
+  | 'TRIGGERS_ONLY'
+  | 'TRIGGER_REFUSED'
+  | 'SIGNATURE_INVALID'
+  | 'TIMESTAMP_INVALID'
+  | 'WRONG_SKILL'
+  | 'BAD_SCHEDULE'
+  | 'NOT_FOUND'
+  | 'TOO_MANY_CONNECTIONS';
+
+/** What each refusal code means: a record of every code, so that none is left out of `isRefusalCode`. */
+const REFUSALS: Readonly<Record<RefusalCode, string>> = {
+  BROWSER_REFUSED: 'a browser posted (the request has an Origin header)',
+  BODY_TOO_LARGE: 'the body is larger than such a request may be (413)',
+  TOO_DEEP: 'the body nests objects and lists deeper than MAX_JSON_DEPTH',
+  BAD_FIELD: 'the body has a field no Alexa request or trigger has (__proto__)',
+  INVALID_JSON: 'the body is not JSON',
+  BAD_REQUEST: 'the body cannot be read at all (an aborted upload, a bad encoding)',
+  NOT_ALEXA_REQUEST: 'the body is neither a trigger nor an Alexa request; the message names the first field that is wrong',
+  TRIGGERS_ONLY: 'a function URL or API Gateway got something other than a signed trigger',
+  TRIGGER_REFUSED: "a trigger's signature, intent, age, audience or shape is wrong, or the skill has no trigger secret",
+  SIGNATURE_INVALID: "Alexa's signature or certificate does not verify",
+  TIMESTAMP_INVALID: 'request.timestamp is missing, malformed, too old or too far ahead',
+  WRONG_SKILL: 'the request is for another skill than SKILL_ID',
+  BAD_SCHEDULE: 'an EventBridge Scheduler invocation that is not { "proactiveEventsSchedule": { "name", "scheduledTime" } }',
+  NOT_FOUND: 'nothing is served at that method and path',
+  TOO_MANY_CONNECTIONS: 'the client holds as many connections as it may (503, with Retry-After)',
+};
+
+/** True when `code` is a door's refusal code: the request was turned away, not failed (`INTERNAL`). */
+export function isRefusalCode(code: unknown): code is RefusalCode {
+  return typeof code === 'string' && Object.hasOwn(REFUSALS, code);
+}
+
 /** Why a door turned a request away: the HTTP status, a stable code, and a message for the sender. */
 export interface Refusal {
+  /** The HTTP status of the door's answer (a refused Lambda invocation has none, but says the same). */
   status: number;
-  code: string;
+  code: RefusalCode;
+  /** What was wrong, for the sender: never a body the owner did not sign, and escaped when it is logged. */
   message: string;
 }
 
+/**
+ * The error a door fails an invocation with when it refuses it (an Alexa invocation of a Lambda function for another
+ * skill, say): `refusal` says why, as the webhook's answer would. Its message is `Refused: <code>: <message>`.
+ */
+export class RefusedError extends ProactiveEventsError<'ERR_REFUSED'> {
+  /** `RefusedError`. */
+  override readonly name = 'RefusedError';
+  constructor(
+    /** Why the door refused the invocation. */
+    readonly refusal: Refusal,
+  ) {
+    super('ERR_REFUSED', `Refused: ${refusal.code}: ${refusal.message}`);
+  }
+}
+
+/** The `code` of a door's JSON error body: a refusal, or `INTERNAL` when the app failed to handle the request. */
+export type DoorErrorCode = RefusalCode | 'INTERNAL';
+
 /** The JSON error body of the webhook and the Lambda entry. */
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+export function errorBody(code: DoorErrorCode, message: string): { error: { code: DoorErrorCode; message: string } } {
   return { error: { code, message } };
 }

@@ -1,14 +1,13 @@
 import type { IncomingHttpHeaders } from 'http';
 import type { BaseApp } from 'jovo-framework';
-import { describeIssue, isTriggerRequest, printable, verifyTrigger, type TriggerAudience } from 'alexa-proactive-events';
+import { OptionsError, describeIssue, isTriggerRequest, printable, verifyTrigger, type Issue, type Stage, type TriggerAudience, type VerifiedTrigger } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { triggerRefusalReason } from '../hints';
 import { localSkillId } from '../trigger/audience';
-import { handOn } from './admitted';
 import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
-import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperThan, readEnvelope, tooLarge, type Refusal } from './envelope';
+import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperThan, readEnvelope, tooLarge, type Refusal, type RefusalCode } from './envelope';
 
-/** Who may come in at the plugin's doors (`createWebhook`, `createLambdaHandler`). */
+/** Who may come in at the plugin's doors (`createWebhook`, `createLambdaHandler`), and what triggers are verified against. */
 export interface DoorOptions extends AlexaVerifierOptions {
   /** Where refusals are reported, one line each, never with the body. Default: stderr. */
   log?: (line: string) => void;
@@ -17,27 +16,48 @@ export interface DoorOptions extends AlexaVerifierOptions {
    * Default: `localSkillId` of the working folder, as the trigger script run there computes it.
    */
   localSkillId?: string;
+  /**
+   * TRIGGER_SECRET, which signed triggers are verified with; without one every trigger is refused. Default: the
+   * `triggerSecret` the app's ProactiveEvents plugin was given, for apps that give it there alone.
+   */
+  triggerSecret?: string | undefined;
+  /**
+   * The stage this deployment sends at (PROACTIVE_STAGE): a trigger signed for another stage is refused. Default:
+   * the `stage` of the app's ProactiveEvents plugin.
+   */
+  stage?: Stage;
 }
 
-/** A door's options, with what triggers are verified against: the app's ProactiveEvents plugin's secret and stage. */
-export interface GateOptions extends DoorOptions {
-  /** TRIGGER_SECRET; without it every trigger is refused. */
-  triggerSecret?: string;
+/** A door's options, with what triggers are verified against, settled. */
+export interface GateOptions extends Omit<DoorOptions, 'stage'> {
   /** The deployment a trigger must be signed for: the skill (`skillId`, or the local identity) and its stage. */
   audience: TriggerAudience;
 }
 
 /**
- * What the doors of `app` verify triggers against: the secret of its ProactiveEvents plugin, and this deployment,
- * the skill id (or the local identity without one) at the plugin's stage.
+ * What the doors of `app` verify triggers against: the secret and stage of `options`, for the skill id (or the
+ * local identity without one). What `options` leaves out is the app's ProactiveEvents plugin's, as it was given
+ * there; given in both places, the two must agree, so that no trigger is verified with a secret or stage that the
+ * skill does not have.
  */
-export function triggerGate(app: BaseApp, options: Pick<DoorOptions, 'skillId' | 'localSkillId'>): Pick<GateOptions, 'triggerSecret' | 'audience'> {
+export function triggerGate(app: BaseApp, options: Omit<DoorOptions, 'signatures'>): Pick<GateOptions, 'triggerSecret' | 'audience'> {
   const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
+  const pluginSecret = plugin?.options.triggerSecret;
+  const issues: Issue[] = [];
+  if (options.triggerSecret !== undefined && pluginSecret !== undefined && options.triggerSecret !== pluginSecret) {
+    // Neither secret is shown: the message may be logged.
+    issues.push({ path: 'triggerSecret', message: "differs from the ProactiveEvents plugin's triggerSecret: give it once, to the door" });
+  }
+  if (options.stage !== undefined && plugin && options.stage !== plugin.stage) {
+    issues.push({ path: 'stage', message: `differs from the ProactiveEvents plugin's stage ${plugin.stage}: a trigger must be signed for the stage the skill sends at`, value: options.stage });
+  }
+  if (issues.length > 0) throw new OptionsError("The door (createWebhook, createLambdaHandler)", issues);
   const skillId = options.skillId ?? options.localSkillId ?? localSkillId(process.cwd());
-  return { triggerSecret: plugin?.options.triggerSecret, audience: { skillId, stage: plugin?.stage ?? 'development' } };
+  const stage = options.stage ?? plugin?.stage ?? 'development';
+  return { triggerSecret: options.triggerSecret ?? pluginSecret, audience: { skillId, stage } };
 }
 
-type Refuse = (status: number, code: string, message: string) => Admission;
+type Refuse = (status: number, code: RefusalCode, message: string) => Admission;
 const refuseWith = (refuse: Refuse, { status, code, message }: Refusal) => refuse(status, code, message);
 
 /**
@@ -64,8 +84,11 @@ function hasProtoField(value: unknown): boolean {
   return false;
 }
 
-/** A request let in, with its parsed body (a verified trigger's is handed on: see `admittedTrigger`), or why not. */
-export type Admission = { ok: true; body: unknown } | { ok: false; refusal: Refusal };
+/**
+ * A request let in, with the body to hand to Jovo and, for a trigger, the trigger verified (the door makes Jovo's
+ * host with it: see `admittedTrigger`); or why not.
+ */
+export type Admission = { ok: true; body: unknown; trigger?: VerifiedTrigger } | { ok: false; refusal: Refusal };
 
 /**
  * Who may come in, decided before Jovo or any storage sees a request:
@@ -74,7 +97,7 @@ export type Admission = { ok: true; body: unknown } | { ok: false; refusal: Refu
  * - Alexa's direct invocation of the function is protected by the function's permission, and checked for
  *   `applicationId`.
  * A trigger is verified here, once (`verifyTrigger`: its HMAC before anything else of it is read, then its intent,
- * age and shape), and handed on as the request of its signed parts alone; a refusal carries nothing of a body the
+ * age and shape), and handed on as the request of its signed parts alone, with the trigger for the door's host; a refusal carries nothing of a body the
  * owner did not sign. A replay is the plugin's to catch: it needs the skill's memory.
  * Every body is bounded in size and nesting first, so that whatever reads it next cannot hang or overflow.
  */
@@ -140,10 +163,10 @@ export class Gate {
     }
     // What Jovo gets is the trigger rebuilt from what the signature covers: no unsigned field of the body (a
     // session's attributes, which Jovo routes by, a user) goes further.
-    return { ok: true, body: handOn(verified.trigger) };
+    return { ok: true, body: verified.trigger.request, trigger: verified.trigger };
   }
 
-  #refuse(status: number, code: string, message: string): Admission {
+  #refuse(status: number, code: RefusalCode, message: string): Admission {
     // Messages quote what a sender chose (an applicationId, a certificate URL): one log line each, whatever it holds.
     this.#log(`Refused a request: ${status} ${code}: ${printable(message)}`);
     return { ok: false, refusal: { status, code, message } };

@@ -3,11 +3,12 @@ import type { App } from 'jovo-framework';
 // Lambda bundle has no use for.
 import { Lambda } from 'jovo-framework/dist/src/hosts/Lambda';
 import { z } from 'zod';
-import { UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events';
+import { UserIdSchema, describeIssue, fromZod, type VerifiedTrigger } from 'alexa-proactive-events';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { MAX_SCHEDULE_NAME_LENGTH } from '../schedules/declaration';
 import { describeRun, runSchedule, runUserSchedule, type ScheduleRun } from '../schedules/run';
-import { errorBody, withoutTestHeader, type Refusal } from './envelope';
+import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
+import { RefusedError, errorBody, withoutTestHeader, type Refusal } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
 
 /** The HTTP proxy event of API Gateway (payload 1.0 or 2.0) or a Lambda function URL. */
@@ -30,9 +31,10 @@ export interface LambdaOptions {
   /** The app to serve, made on the first invocation and kept for the container's life. */
   app: () => App;
   /**
-   * Who may come in (SKILL_ID, required: triggers are verified with the plugin's secret, for this skill). `signatures` is always off here:
-   * nothing Lambda receives carries Amazon's signature (Alexa's direct invocations need none, and HTTP events are
-   * triggers).
+   * Who may come in (SKILL_ID, required: Alexa's invocations for another skill are refused, and triggers must be
+   * signed for this one) and what triggers are verified against (`triggerSecret`, `stage`). `signatures` is always
+   * off here: nothing Lambda receives carries Amazon's signature (Alexa's direct invocations need none, and HTTP
+   * events are triggers).
    */
   gate: Omit<DoorOptions, 'signatures'>;
   /** Told of each invocation's start and end: records and metrics (`jovo-plugin-proactive-events/powertools`). */
@@ -57,8 +59,8 @@ export type LambdaHandler = (event: unknown, context?: unknown, callback?: (erro
  * schedule of app.json (`{ proactiveEventsSchedule: { name, scheduledTime } }`, IAM vouching), and signed triggers arriving through
  * API Gateway or a function URL, which admit nothing else: any other HTTP event gets 403 before Jovo or the
  * database are touched. The app is created on the first invocation and kept for the container's life, and with it
- * the access token cache and the replay guard; an HTTP event that is refused is refused before it reaches either. A failure (inside Jovo, or a refused invocation) is the callback's
- * error, or else a rejection.
+ * the access token cache and the replay guard; an HTTP event that is refused is refused before it reaches either. A failure (inside Jovo, or a refused invocation: a
+ * `RefusedError` naming its code) is the callback's error, or else a rejection.
  */
 export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaOptions): LambdaHandler {
   if (!gate.skillId && !gate.localSkillId) {
@@ -86,12 +88,12 @@ export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaO
         else {
           // Jovo's Lambda host treats an event with a body as API Gateway's and answers with statusCode and body.
           const forJovo = { ...event, body: admission.body, isBase64Encoded: false, headers: withoutTestHeader(headers) };
-          result = await handleAlexa(app, forJovo, context);
+          result = await handleAlexa(app, forJovo, context, admission.trigger);
         }
       } else {
         const admission = door.admitInvocation(event);
-        if (!admission.ok) throw new Error(`Refused: ${admission.refusal.code}: ${admission.refusal.message}`);
-        result = await handleAlexa(app, admission.body, context);
+        if (!admission.ok) throw new RefusedError(admission.refusal);
+        result = await handleAlexa(app, admission.body, context, admission.trigger);
       }
     } catch (error) {
       quietly(() => telemetry?.flush());
@@ -127,7 +129,7 @@ function scheduledInvocation(event: unknown): ScheduledInvocation | undefined {
   const parsed = ScheduledInvocationSchema.safeParse(event);
   if (!parsed.success) {
     const issue = fromZod(parsed.error.issues, event)[0];
-    throw new Error(`Refused: a scheduled invocation must be { "proactiveEventsSchedule": { "name", "scheduledTime" } }: ${describeIssue(issue)}`);
+    throw new RefusedError({ status: 400, code: 'BAD_SCHEDULE', message: `a scheduled invocation must be { "proactiveEventsSchedule": { "name", "scheduledTime" } }: ${describeIssue(issue)}` });
   }
   const { name, user, scheduledTime } = parsed.data.proactiveEventsSchedule;
   return { name, ...(user !== undefined && { user }), scheduledTime: new Date(scheduledTime) };
@@ -161,11 +163,24 @@ function quietly(telling: () => void): void {
   }
 }
 
-function handleAlexa(app: App, event: unknown, context: unknown): Promise<unknown> {
+/** Jovo's Lambda host, carrying the trigger the gate admitted with the event (the plugin reads it there). */
+class LambdaHost extends Lambda implements TriggerCarrier {
+  constructor(
+    event: unknown,
+    context: unknown,
+    callback: (error: unknown, result: unknown) => void,
+    readonly admittedTrigger?: AdmittedTrigger,
+  ) {
+    super(event, context, callback);
+  }
+}
+
+function handleAlexa(app: App, event: unknown, context: unknown, trigger?: VerifiedTrigger): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const admitted = trigger && ({ trigger, via: 'door' } as const);
     // Jovo answers through the callback before `handle` settles; if `handle` ends without an answer, or throws
     // past its own error handling, the invocation fails instead of never settling.
-    app.handle(new Lambda(event, context, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)))).then(
+    app.handle(new LambdaHost(event, context, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)), admitted)).then(
       () => reject(new Error('The skill gave no response')),
       reject,
     );

@@ -3,13 +3,15 @@ import type { Socket } from 'net';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
 import { printable } from 'alexa-proactive-events';
-import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader } from './envelope';
+import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
+import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader, type DoorErrorCode } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
 
 /**
  * The webhook: `POST /webhook` lets in what the gate admits (Alexa's verified requests, and triggers signed with
- * the secret of the app's ProactiveEvents plugin) and hands it to the Jovo app. Unlike Jovo's shared `Webhook` it is a new Express app per call, and every request gets
- * a JSON answer: a 4xx for bad input, a 500 when the app fails, never an HTML page or silence.
+ * `options.triggerSecret` for this skill and stage) and hands it to the Jovo app. Unlike Jovo's shared `Webhook` it
+ * is a new Express app per call, and every request gets a JSON answer: a 4xx for bad input, a 500 when the app
+ * fails, never an HTML page or silence.
  */
 export function createWebhook(app: App, options: DoorOptions): RequestListener {
   const door = new Gate({ ...options, ...triggerGate(app, options) });
@@ -28,7 +30,7 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
       if (!admission.ok) return reply(res, admission.refusal.status, admission.refusal.code, admission.refusal.message);
       req.body = admission.body;
       req.headers = withoutTestHeader(req.headers);
-      await app.handle(new WebhookHost(req, res));
+      await app.handle(new WebhookHost(req, res, admission.trigger && { trigger: admission.trigger, via: 'door' }));
       if (!res.headersSent) throw new Error('the app gave no response');
     } catch (error) {
       log(`The webhook failed: ${printable(String((error as Error)?.message).slice(0, 300))}`);
@@ -40,8 +42,19 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
   return server;
 }
 
-/** Jovo's Express host, answering a failure with the webhook's JSON error instead of Jovo's message (and stack). */
-class WebhookHost extends ExpressJS {
+/**
+ * Jovo's Express host, carrying the trigger the gate admitted with the request (the plugin reads it there), and
+ * answering a failure with the webhook's JSON error instead of Jovo's message (and stack).
+ */
+class WebhookHost extends ExpressJS implements TriggerCarrier {
+  constructor(
+    req: Request,
+    res: Response,
+    readonly admittedTrigger?: AdmittedTrigger,
+  ) {
+    super(req, res);
+  }
+
   override fail(): void {
     if (!this.res.headersSent) reply(this.res as Response, 500, 'INTERNAL', 'The skill failed to handle the request; its log has the cause');
   }
@@ -167,6 +180,6 @@ const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number
   reply(res, 500, 'INTERNAL', 'Internal error');
 };
 
-function reply(res: Response, status: number, code: string, message: string): void {
+function reply(res: Response, status: number, code: DoorErrorCode, message: string): void {
   res.status(status).json(errorBody(code, message));
 }

@@ -15,11 +15,12 @@ import {
   type SubscriberPolicy,
   type SummaryRecord,
 } from 'alexa-proactive-events';
-import { admittedTrigger } from '../doors/admitted';
+import { admittedTrigger } from '../trigger/admitted';
 import { CHECK_REPORT_KEY } from '../trigger/check';
 import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules/declaration';
 import { DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE, MinuteBudget, type SendBudget } from '../schedules/budget';
 import { RemoteUserSchedules, type UserSchedulerOptions } from '../schedules/remote';
+import type { ScheduleServices } from '../schedules/run';
 import { storedUserSchedules } from '../schedules/users';
 import { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, type SubscriberCounts, type SubscriberRecord } from '../stores/subscribers';
 import { atomicStore, type AtomicUserStore } from '../stores/userChanges';
@@ -43,8 +44,9 @@ export interface ProactiveEventsOptions {
    */
   stage?: Stage;
   /**
-   * TRIGGER_SECRET, which signed triggers are verified with at the plugin's doors (`createWebhook`,
-   * `createLambdaHandler`). Without one every trigger is refused.
+   * TRIGGER_SECRET, for apps that give it here rather than to the doors: the plugin's doors (`createWebhook`,
+   * `createLambdaHandler`), which alone verify triggers, take it when their own `triggerSecret` is not given.
+   * Without one anywhere every trigger is refused.
    */
   triggerSecret?: string | undefined;
   /**
@@ -101,7 +103,7 @@ declare module 'jovo-core/dist/src/core/Jovo' {
  * database the app uses stores them. The hidden intents and skill events are handled by `hiddenIntentHandlers`
  * and `skillEventHandlers`.
  */
-export class ProactiveEvents implements Plugin, PluginServices {
+export class ProactiveEvents implements Plugin, PluginServices, ScheduleServices {
   readonly name = 'ProactiveEvents';
   readonly events: readonly EventName[];
   readonly expiresInMinutes: number;
@@ -113,6 +115,8 @@ export class ProactiveEvents implements Plugin, PluginServices {
   /** Sends users' own schedules may start in a minute, for the whole skill. */
   readonly userScheduleSendsPerMinute: number;
   readonly scheduleEndpoint?: string;
+  /** Fills in or changes a scheduled event before it is validated and sent. */
+  readonly prepareScheduledEvent?: PrepareScheduledEvent;
   /** Users' own schedules in EventBridge Scheduler, when `userScheduler` says where. */
   readonly remoteUserSchedules?: RemoteUserSchedules;
   readonly #origins: ReadonlySet<string>;
@@ -137,6 +141,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
     this.#replays = options.replays;
     this.#origins = origins(options);
     this.schedules = options.schedules ?? [];
+    this.prepareScheduledEvent = options.prepareScheduledEvent;
     const perMinute = options.userScheduleSendsPerMinute ?? DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE;
     if (!(Number.isInteger(perMinute) && perMinute >= 1)) {
       throw new Error(`ProactiveEvents: userScheduleSendsPerMinute is ${perMinute}; expected a whole number of at least 1`);
@@ -282,7 +287,7 @@ export class ProactiveEvents implements Plugin, PluginServices {
 
   /** A trigger does not come from a user: nothing of "its" user is read or stored. */
   #skipUserStorageForTriggers(handleRequest: HandleRequest): void {
-    if (admittedTrigger(handleRequest.host.getRequestObject())) {
+    if (admittedTrigger(handleRequest.host)) {
       handleRequest.excludedMiddlewareNames = [...(handleRequest.excludedMiddlewareNames ?? []), 'user.load', 'user.save'];
     }
   }
@@ -293,21 +298,21 @@ export class ProactiveEvents implements Plugin, PluginServices {
    */
   #attach({ jovo, app, host }: HandleRequest): void {
     if (!jovo?.$alexaSkill) return;
-    const trigger = admittedTrigger(host.getRequestObject());
-    const context = new ProactiveEventsContext(jovo, this, trigger);
+    const admitted = admittedTrigger(host);
+    const context = new ProactiveEventsContext(jovo, this, admitted);
     jovo.$proactiveEvents = context;
     if (app.$db?.needsWriteFileAccess && !host.hasWriteFileAccess && !this.#warnedNoStore) {
       // Jovo skips a file database on hosts without a writable disk (Lambda): nothing would be stored.
       this.#warnedNoStore = true;
       Log.warn('ProactiveEvents: this host cannot write files, so FileDb is off and subscriptions are not stored. Use DynamoDb on Lambda.');
     }
-    if (!trigger && !this.#warnedNoDoor && isTriggerRequest(host.getRequestObject())) {
+    if (!admitted && !this.#warnedNoDoor && isTriggerRequest(host.getRequestObject())) {
       // Only the plugin's doors verify triggers: behind any other host, one is an ordinary request and sends nothing.
       this.#warnedNoDoor = true;
       Log.warn('ProactiveEvents: a request carried a trigger that no door of this plugin admitted, so it sends nothing: serve the app with createWebhook or createLambdaHandler');
     }
     const request = jovo.$request as AlexaRequest;
-    if (!trigger && !request.request?.type.startsWith('AlexaSkillEvent.')) {
+    if (!admitted && !request.request?.type.startsWith('AlexaSkillEvent.')) {
       context.apply({ kind: 'request', apiEndpoint: request.getApiEndpoint(), locale: request.request?.locale });
     }
   }

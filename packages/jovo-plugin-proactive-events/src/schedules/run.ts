@@ -11,18 +11,48 @@ import {
   summaryRecord,
   triggerEnvelope,
   type SendResult,
+  type Stage,
+  type SummaryRecord,
   type TriggerData,
   type Region,
   type VerifiedTrigger,
   printable,
   userHash,
 } from 'alexa-proactive-events';
-import { handOnScheduled } from '../doors/admitted';
 import type { PluginErrorCode } from '../errors';
-import type { ProactiveEvents } from '../plugin/ProactiveEvents';
+import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
+import type { SendBudget } from './budget';
 import { regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
 import { ScheduleRunner } from './runner';
 import { userScheduleKey } from './users';
+
+/**
+ * What running schedules needs of the app's ProactiveEvents plugin (which has it all): the schedules, where and at
+ * which stage they send, the users' own schedules in the app's database, and the bound on their sends.
+ */
+export interface ScheduleServices {
+  /** app.json's schedules. */
+  readonly schedules: readonly Schedule[];
+  /** The stage a schedule without its own sends at. */
+  readonly stage: Stage;
+  /** PROACTIVE_API_ENDPOINT: where every scheduled send goes instead of Amazon's regional hosts. */
+  readonly scheduleEndpoint?: string;
+  /** Fills in or changes a scheduled event before it is validated and sent. */
+  readonly prepareScheduledEvent?: PrepareScheduledEvent;
+  /** Sends users' own schedules may start in a minute, for the whole skill. */
+  readonly userScheduleSendsPerMinute: number;
+  now(): number;
+  /** The bound on the sends users' own schedules start. */
+  userScheduleBudget(): SendBudget;
+  /** A user's own schedules as the app's database holds them now, by name. */
+  readUserSchedules(userId: string): Promise<Record<string, UserSchedule>>;
+  /** Every user's own schedules, when the app's database can list its users; undefined when it cannot. */
+  listUserSchedules(): Promise<Array<{ user: string; schedules: UserSchedule[] }> | undefined>;
+  /** Calls `follower` with a user's id each time a request changed that user's schedules; returns how to stop. */
+  followUserSchedules(follower: (user: string) => void | Promise<void>): () => void;
+  /** Hands on the summary of a scheduled run. */
+  summarize(record: SummaryRecord): void;
+}
 
 /** One run of a schedule and what became of each send (one per region of a Multicast, one per user of a Unicast). */
 export interface ScheduleRun {
@@ -116,22 +146,22 @@ async function summarized(app: BaseApp, run: () => Promise<ScheduleRun>): Promis
   return done;
 }
 
-function pluginOf(app: BaseApp): ProactiveEvents {
-  const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
+function pluginOf(app: BaseApp): ScheduleServices {
+  const plugin = app.$plugins.get('ProactiveEvents') as ScheduleServices | undefined;
   if (!plugin) throw new ProactiveEventsError<PluginErrorCode>('ERR_NO_PLUGIN', 'runSchedule: the app has no ProactiveEvents plugin: app.use(new ProactiveEvents({ events, ... })) after the Alexa platform');
   return plugin;
 }
 
 /** The event of this run: the declared one, or what the plugin's hook made of it (a hook that throws sends nothing). */
-async function prepare(plugin: ProactiveEvents, run: Parameters<PrepareScheduledEvent>[0]): Promise<ScheduledEvent | { refused: string }> {
+async function prepare(plugin: ScheduleServices, run: Parameters<PrepareScheduledEvent>[0]): Promise<ScheduledEvent | { refused: string }> {
   try {
-    return plugin.options.prepareScheduledEvent ? await plugin.options.prepareScheduledEvent(run) : run.event;
+    return plugin.prepareScheduledEvent ? await plugin.prepareScheduledEvent(run) : run.event;
   } catch (error) {
     return { refused: `prepareScheduledEvent failed: ${(error as Error).message}; nothing was sent` };
   }
 }
 
-function triggerData(plugin: ProactiveEvents, schedule: Schedule | UserSchedule, content: ScheduledEvent, referenceId: string): TriggerData {
+function triggerData(plugin: ScheduleServices, schedule: Schedule | UserSchedule, content: ScheduledEvent, referenceId: string): TriggerData {
   return {
     event: content.event,
     localizedAttributes: content.localizedAttributes?.map((entry) => ({ ...entry })),
@@ -143,7 +173,7 @@ function triggerData(plugin: ProactiveEvents, schedule: Schedule | UserSchedule,
   };
 }
 
-function endpointOf(plugin: ProactiveEvents, region: Region): string {
+function endpointOf(plugin: ScheduleServices, region: Region): string {
   return plugin.scheduleEndpoint ?? REGION_ORIGINS[region];
 }
 
@@ -158,7 +188,7 @@ async function handle(app: BaseApp, data: TriggerData, apiEndpoint: string, loca
   const timestamp = new Date().toISOString();
   const request = triggerEnvelope({ skillId: SCHEDULED_RUN, intent, timestamp, requestId, apiEndpoint, data }, unsigned(data), locale);
   const trigger: VerifiedTrigger = { intent, event: data.event.name as never, data, apiEndpoint, requestId, request };
-  const host = new InProcessHost(handOnScheduled(trigger));
+  const host = new InProcessHost({ trigger, via: 'schedule' });
   await app.handle(host);
   if (host.error) throw host.error;
   const results = (host.response as { proactiveEvents?: SendResult[] } | undefined)?.proactiveEvents;
@@ -174,14 +204,17 @@ function unsigned(data: TriggerData): string {
   return `schedule:${createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16)}`;
 }
 
-/** Jovo's host for a request made in this process: no HTTP, the response kept for the caller. */
-class InProcessHost implements Host {
+/** Jovo's host for a scheduled run's request, made in this process: no HTTP, the response kept for the caller. */
+class InProcessHost implements Host, TriggerCarrier {
   readonly hasWriteFileAccess = true;
   readonly headers: Record<string, string> = {};
+  readonly $request: object;
   response?: unknown;
   error?: Error;
 
-  constructor(readonly $request: object) {}
+  constructor(readonly admittedTrigger: AdmittedTrigger) {
+    this.$request = admittedTrigger.trigger.request;
+  }
 
   getRequestObject(): object {
     return this.$request;
@@ -218,7 +251,7 @@ export function describeRun({ name, scheduledTime, results, deferred }: Schedule
  * of app.json with its next time, and how many users' schedules run; `stop()` ends all of it.
  */
 export async function runSchedulesLocally(app: BaseApp, log: (line: string) => void = console.log): Promise<{ runner: ScheduleRunner<Schedule | UserSchedule>; lines: string[]; stop: () => void }> {
-  const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
+  const plugin = app.$plugins.get('ProactiveEvents') as ScheduleServices | undefined;
   const runner = new ScheduleRunner<Schedule | UserSchedule>(plugin?.schedules ?? [], async (schedule, due) => log(describeRun(await runSchedule(app, schedule.name, due))));
   const where = plugin?.scheduleEndpoint ? ` to ${plugin.scheduleEndpoint} (PROACTIVE_API_ENDPOINT)` : '';
   const lines = runner.start().map(({ schedule, next }) => {

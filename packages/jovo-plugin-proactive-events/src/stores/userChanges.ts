@@ -24,8 +24,19 @@ export function atomicStore(db: unknown): AtomicUserStore | undefined {
   return typeof (db as Partial<AtomicUserStore> | undefined)?.updateUser === 'function' ? (db as AtomicUserStore) : undefined;
 }
 
+/**
+ * What a request offers the stores for a save that lost a race: the ProactiveEvents plugin sets it as
+ * `this.$proactiveEvents`. Declared here, as the stores need it, so that they depend on no module of the plugin.
+ */
+interface RebasingRequest {
+  $proactiveEvents?: { rebase(attempted: unknown, stored: unknown): unknown };
+}
+
 /** This request's changes made again on what another request stored (`this.$proactiveEvents.rebase`), or its data as it is. */
-export const pluginRebase: Rebase = (attempted, stored, jovo) => (jovo?.$proactiveEvents ? jovo.$proactiveEvents.rebase(attempted as never, stored as never) : attempted);
+export const pluginRebase: Rebase = (attempted, stored, jovo) => {
+  const request = jovo as RebasingRequest | undefined;
+  return request?.$proactiveEvents ? request.$proactiveEvents.rebase(attempted, stored) : attempted;
+};
 
 /**
  * A user's row as a request loaded it: null when there was none; else how many saves it has seen (`version`, 0

@@ -144,6 +144,22 @@ it('says credentials are missing, and where to find them', async () => {
   expect(failed).toEqual([{ check: 'credentials', ok: false, message: 'ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET not set (in .env or the environment)', fix: expect.stringMatching(/^Set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET .*Build > Permissions/) }]);
 });
 
+it('reads the settings as the skill does: a variable the skill would refuse is named, and nothing after it is checked', async () => {
+  const { status, checks } = await doctorJson({ env: { ALEXA_CLIENT_ID: '', PROACTIVE_STAGE: 'prod' } });
+  expect(status).toBe(1);
+  expect(checks).toEqual([
+    {
+      check: 'environment',
+      ok: false,
+      message: 'The environment is invalid:\n  - PROACTIVE_STAGE: expected one of development, live (given "prod")',
+      fix: 'correct the variable in .env or the environment, as the skill would refuse it too',
+    },
+  ]);
+  const half = await doctorJson({ env: { ALEXA_CLIENT_ID: '' } });
+  expect(half.checks).toEqual([expect.objectContaining({ check: 'environment', message: 'The environment is invalid:\n  - ALEXA_CLIENT_ID: required with ALEXA_CLIENT_SECRET' })]);
+  expect(JSON.stringify(half.checks)).not.toContain(CLIENT.secret);
+});
+
 it('names a trigger secret that is not the skill’s', async () => {
   const { status, failed, checks } = await doctorJson({ env: { TRIGGER_SECRET: 'another-secret-of-sufficient-length' } });
   expect(status).toBe(1);

@@ -56,7 +56,7 @@ export function createApp(settings: Settings, { db, plugin }: { db?: Db; plugin?
   app.use(
     new Alexa(),
     store,
-    new ProactiveEvents({ events: settings.app.events, expiresInMinutes: settings.app.expiresInMinutes, sender, triggerSecret: settings.triggerSecret, apiEndpoints: allowedOrigins, ...plugin }),
+    new ProactiveEvents({ events: settings.app.events, expiresInMinutes: settings.app.expiresInMinutes, sender, stage, apiEndpoints: allowedOrigins, ...plugin }),
   );
   app.setHandler(handlers);
   return app;
@@ -68,9 +68,9 @@ export function createApp(settings: Settings, { db, plugin }: { db?: Db; plugin?
  */
 export const LOCAL_TEST_SKILL = localSkillId(PROJECT);
 
-/** The doors' options for `settings`. */
-export function gateOptions({ alexa }: Settings): DoorOptions {
-  return { skillId: alexa.skillId, localSkillId: LOCAL_TEST_SKILL, signatures: alexa.verifyRequests };
+/** The doors' options for `settings`: who may come in, and the secret and stage triggers are verified against. */
+export function gateOptions({ alexa, triggerSecret, sending }: Settings): DoorOptions {
+  return { skillId: alexa.skillId, localSkillId: LOCAL_TEST_SKILL, signatures: alexa.verifyRequests, triggerSecret, stage: sending.stage };
 }
 
 /** The deployment of `settings`, which its triggers must be signed for. */

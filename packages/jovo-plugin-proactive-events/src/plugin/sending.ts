@@ -1,0 +1,61 @@
+import { buildRequest, refusedResult, type EventName, type LocalizedAttributes, type SendResult, type Stage } from 'alexa-proactive-events';
+import type { PluginServices } from './services';
+
+/** An event whose payload the sender's validation is yet to check (a trigger's). */
+export interface UncheckedEvent {
+  name: EventName;
+  payload: unknown;
+}
+
+/** Whom a handler's send reaches, and the rest of the request. */
+export interface SendOptions {
+  /**
+   * `user`: Unicast to the user of this request. `all`: Multicast to every subscriber, in this request's region.
+   * @default 'user'
+   */
+  to?: 'user' | 'all';
+  /** A value for every `localizedattribute:<key>` of the payload, per locale. */
+  localizedAttributes?: LocalizedAttributes | ReadonlyArray<Record<string, string>>;
+  /** The idempotency key. Default: a new UUID. */
+  referenceId?: string;
+  /** Default: the plugin's `expiresInMinutes`. */
+  expiresInMinutes?: number;
+  /** Default: the sender's stage. */
+  stage?: Stage;
+}
+
+/** Where one send goes: to `user` (Unicast) or every subscriber (without one), through `apiEndpoint`. */
+export type SendTarget = Omit<SendOptions, 'to'> & { user?: string; apiEndpoint: string };
+
+/**
+ * Sends one event with the plugin's sender: the request built with the plugin's defaults, validated and sent by
+ * the sender. Refused, sending nothing, for an event the plugin does not publish, or without a sender.
+ */
+export async function sendEvent(
+  plugin: PluginServices,
+  event: UncheckedEvent,
+  { user, apiEndpoint, localizedAttributes, referenceId, expiresInMinutes, stage }: SendTarget,
+): Promise<SendResult> {
+  const sender = plugin.sender;
+  const unpublished = unpublishedResult(plugin, event.name, referenceId ?? null);
+  if (unpublished || !sender) {
+    const result = unpublished ?? refusedResult(event.name, referenceId ?? null, 'The skill cannot send events: set ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET');
+    return user === undefined ? result : { ...result, user };
+  }
+  const body = buildRequest({
+    event,
+    localizedAttributes,
+    user,
+    referenceId,
+    expiresInMinutes: expiresInMinutes ?? plugin.expiresInMinutes,
+    now: () => new Date(plugin.now()),
+  });
+  return sender.send(body, { apiEndpoint, stage });
+}
+
+/** The refusal of an event the plugin was not told to publish (its `events`), whatever the sender would take. */
+export function unpublishedResult(plugin: PluginServices, name: string, referenceId: string | null): SendResult | undefined {
+  if ((plugin.events as readonly string[]).includes(name)) return undefined;
+  const message = `is not one of the events this skill publishes (the plugin's events: ${plugin.events.join(', ')}); add it there, and to the skill's manifest, to send it; nothing was sent`;
+  return refusedResult(name as EventName, referenceId, '', [{ path: 'event.name', message, value: name }]);
+}

@@ -1,0 +1,31 @@
+import type { VerifiedTrigger } from 'alexa-proactive-events';
+
+/**
+ * A trigger let in to the app, travelling with its request: on the Jovo host that carries the request (the
+ * webhook's host, the Lambda entry's, a scheduled run's in-process host). A door verifies a trigger once and makes
+ * the host with it; the plugin reads it from the host it handles and never verifies it again. Only the code that
+ * makes a host sets it: nothing a request body holds can.
+ */
+export interface AdmittedTrigger {
+  readonly trigger: VerifiedTrigger;
+  /**
+   * `door`: verified at one of the plugin's doors. `schedule`: a scheduled run's, made in this process from the
+   * app's own declaration, which crossed no network (nobody can replay it) and is summed up by its run.
+   */
+  readonly via: 'door' | 'schedule';
+}
+
+/** A Jovo host that carries the trigger admitted with its request. */
+export interface TriggerCarrier {
+  readonly admittedTrigger?: AdmittedTrigger;
+  getRequestObject(): unknown;
+}
+
+/**
+ * The trigger admitted with the request that `host` carries, if any. It must be that very request: a host whose
+ * request object was swapped after the door (by a middleware, say) carries no trigger.
+ */
+export function admittedTrigger(host: TriggerCarrier | undefined): AdmittedTrigger | undefined {
+  const admitted = host?.admittedTrigger;
+  return admitted && host.getRequestObject() === admitted.trigger.request ? admitted : undefined;
+}
