@@ -13,7 +13,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', SWC] },
   moduleNameMapper: {
     '^alexa-proactive-events$': path.join(packages, 'alexa-proactive-events', 'src', 'index.ts'),
-    '^alexa-proactive-events/(emulator|cli)$': path.join(packages, 'alexa-proactive-events', 'src', '$1', 'index.ts'),
+    '^alexa-proactive-events/(emulator|cli|trigger)$': path.join(packages, 'alexa-proactive-events', 'src', '$1', 'index.ts'),
+    '^alexa-proactive-events/internal$': path.join(packages, 'alexa-proactive-events', 'src', 'internal.ts'),
     '^jovo-plugin-proactive-events$': path.join(packages, 'jovo-plugin-proactive-events', 'src', 'index.ts'),
     '^jovo-plugin-proactive-events/(dynamodb|powertools)$': path.join(packages, 'jovo-plugin-proactive-events', 'src', '$1.ts'),
   },

@@ -67,7 +67,7 @@ const { EVENT_NAMES, NOTIFICATIONS_PERMISSION, SKILL_EVENT_SUBSCRIPTIONS } = lib
 
 function library() {
   try {
-    return require('alexa-proactive-events');
+    return require('alexa-proactive-events/internal');
   } catch (error) {
     report(`project.js needs the built alexa-proactive-events package: run npm install (${error.message.split('\n')[0]})`);
   }

@@ -98,12 +98,12 @@ function imports(dir: string): Array<{ file: string; specifier: string }> {
 it('lets the plugin import the library by its package name only, and nothing of the template', () => {
   const escapes = imports(PLUGIN).filter(({ file, specifier }) => specifier.startsWith('.') && !path.resolve(root, path.dirname(file), specifier).startsWith(path.join(root, PLUGIN)));
   expect(escapes).toEqual([]);
-  const deep = imports(PLUGIN).filter(({ specifier }) => /^alexa-proactive-events\/(?!cli$|emulator$)/.test(specifier));
+  const deep = imports(PLUGIN).filter(({ specifier }) => /^alexa-proactive-events\/(?!cli$|emulator$|internal$|trigger$)/.test(specifier));
   expect(deep).toEqual([]);
 });
 
 it('lets the template use the packages by their names and entries only', () => {
-  const deep = imports('src').filter(({ specifier }) => /^(alexa-proactive-events|jovo-plugin-proactive-events)\/(?!cli$|emulator$|dynamodb$|powertools$)|packages\//.test(specifier));
+  const deep = imports('src').filter(({ specifier }) => /^(alexa-proactive-events|jovo-plugin-proactive-events)\/(?!cli$|emulator$|internal$|trigger$|dynamodb$|powertools$)|packages\//.test(specifier));
   expect(deep).toEqual([]);
 });
 

@@ -39,6 +39,9 @@ export type ProactiveEvent<Name extends EventName = EventName> = Name extends Ev
   ? { name: Name; payload: Extract<z.output<typeof EventSchema>, { name: Name }>['payload'] }
   : never;
 
+/** The payload of one event: `EventPayload<'AMAZON.WeatherAlert.Activated'>` is the weather alert's (docs/events.md lists each event's fields). */
+export type EventPayload<Name extends EventName> = ProactiveEvent<Name>['payload'];
+
 /**
  * One entry per locale: the locale and a value for every `localizedattribute:<key>` the payload uses. An empty list
  * is valid: Amazon's SDK declares the field required, so its users send `[]` when nothing is localized.

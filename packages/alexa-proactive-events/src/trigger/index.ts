@@ -1,0 +1,13 @@
+/**
+ * alexa-proactive-events/trigger: signed triggers, for a skill that sends when something happens outside a
+ * session. A trigger is a synthetic Alexa `IntentRequest` naming an event's hidden intent, signed with HMAC-SHA256
+ * under a secret only the owner and the skill know, for one skill and stage; the skill verifies it before it reads
+ * anything else, and refuses a replay.
+ */
+export { hiddenIntentName, eventOfHiddenIntent } from '../events/names';
+export { MAX_TRIGGER_BATCH, MAX_TRIGGER_BYTES, MIN_TRIGGER_SECRET_LENGTH, triggerEnvelope, triggerRequest, triggerSecretProblem } from './sign';
+export type { TriggerAudience, TriggerData, TriggerRequest, TriggerRequestParts } from './sign';
+export { isTriggerRequest, verifyTrigger } from './verify';
+export type { TriggerRefusalCode, TriggerVerdict, VerifiedTrigger, VerifyTriggerOptions } from './verify';
+export { REPLAY_WINDOW_MS, ReplayGuard, checkReplay } from './replay';
+export type { ReplayStore, ReplayUse } from './replay';
