@@ -5,7 +5,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import AdmZip from 'adm-zip';
-import { buildRequest, eventDefinition, eventFromInputs, triggerRequest, type TriggerData } from 'alexa-proactive-events';
+import { buildRequest } from 'alexa-proactive-events';
+import { triggerRequest, type TriggerData } from 'alexa-proactive-events/trigger';
+import { eventDefinition, eventFromInputs } from 'alexa-proactive-events/internal';
 import { getJson, median, percentile, pool, postJson } from './client';
 import { run, start, type Running } from './processes';
 

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { createServer } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { eventDefinition } from 'alexa-proactive-events';
+import { eventDefinition } from 'alexa-proactive-events/internal';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { WITHOUT_DOTENV } from './helpers/environment';
 import { TRIGGER_SECRET, trigger } from './helpers/plugin';

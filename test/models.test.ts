@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EVENT_NAMES, hiddenIntentName } from 'alexa-proactive-events';
+import { EVENT_NAMES } from 'alexa-proactive-events';
+import { hiddenIntentName } from 'alexa-proactive-events/trigger';
 import { readAppDeclaration } from 'jovo-plugin-proactive-events';
 import { PROJECT_ROOT } from '../src/settings';
 import { handlers, intentMap } from '../src/skill/handlers';

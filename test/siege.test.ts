@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { eventFromInputs } from 'alexa-proactive-events';
+import { eventFromInputs } from 'alexa-proactive-events/internal';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { triggerEvent } from 'jovo-plugin-proactive-events';
 import {

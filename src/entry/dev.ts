@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import chokidar, { type FSWatcher } from 'chokidar';
-import { printable } from 'alexa-proactive-events';
+import { printable } from 'alexa-proactive-events/internal';
 import { EXIT } from 'alexa-proactive-events/cli';
 import { createEmulator } from 'alexa-proactive-events/emulator';
 import { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, readEnvironment, readSettings, removeDevSession, writeDevSession } from 'jovo-plugin-proactive-events';

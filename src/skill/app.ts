@@ -4,7 +4,8 @@ import type { Db } from 'jovo-framework';
 // Lambda bundle has no use for (see scripts/bundle.ts).
 import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
-import { ProactiveEventsSender, TokenClient, recordLines, type RecordHooks } from 'alexa-proactive-events';
+import { ProactiveEventsSender, TokenClient } from 'alexa-proactive-events';
+import { recordLines, type RecordHooks } from 'alexa-proactive-events/internal';
 import { ProactiveEvents, SerialFileDb, pluginOptions, type Settings } from 'jovo-plugin-proactive-events';
 import { handlers, intentMap } from './handlers';
 import { FALLBACK_LOCALE, resources } from './i18n';

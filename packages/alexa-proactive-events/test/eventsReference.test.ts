@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EVENT_DEFINITIONS, EVENT_NAMES, eventDefinition, validateRequest, type EventName } from '../src';
+import { EVENT_NAMES, validateRequest, type EventName } from '../src';
+import { EVENT_DEFINITIONS, eventDefinition } from '../src/internal';
 import { eventsReference } from '../src/request/reference';
 
 /** The command that rewrites the page, named when the committed page is out of date. */

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import addFormats from 'ajv-formats';
 import Ajv2020 from 'ajv/dist/2020';
-import { EVENT_NAMES, jsonSchemaFiles } from '../src';
+import { EVENT_NAMES } from '../src';
+import { jsonSchemaFiles } from '../src/internal';
 
 const folder = path.join(__dirname, '..', 'json-schema');
 const examples = path.join(__dirname, '..', 'examples');

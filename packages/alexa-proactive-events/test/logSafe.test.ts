@@ -1,4 +1,4 @@
-import { printable, quoted } from '../src';
+import { printable, quoted } from '../src/internal';
 
 describe('printable', () => {
   it('writes every character a terminal acts on as an escape, byte by byte', () => {

@@ -1,4 +1,5 @@
-import { TokenClient, formatSendRecord, formatSummaryRecord, recordLines, summaryRecord, userHash, type SendRecord, type SendResult, type TokenRecord } from '../src';
+import { TokenClient, type SendRecord, type SendResult, type TokenRecord } from '../src';
+import { formatSendRecord, formatSummaryRecord, recordLines, summaryRecord, userHash } from '../src/internal';
 import { example } from './helpers/fixtures';
 import { CLIENT_ID, CLIENT_SECRET, sendingSetup } from './helpers/sending';
 

@@ -1,16 +1,18 @@
 import {
   PreviewError,
-  describeIssue,
   ValidationError,
   buildRequest,
-  eventFromInputs,
-  parseRequest,
-  previewLocales,
   previewText,
   validateRequest,
   type ProactiveEvent,
   type ProactiveEventRequest,
 } from '../src';
+import {
+  describeIssue,
+  eventFromInputs,
+  parseRequest,
+  previewLocales,
+} from '../src/internal';
 
 const T0 = '2026-11-22T10:00:00.000Z';
 const weather = {

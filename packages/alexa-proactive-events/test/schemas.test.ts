@@ -1,15 +1,13 @@
 import { z } from 'zod';
 import {
   EVENT_NAMES,
-  EventSchema,
   buildRequest,
-  eventFromInputs,
   previewText,
   validateRequest,
-  type EventInputs,
   type EventName,
   type ValidationOptions,
 } from '../src';
+import { EventSchema, eventFromInputs, type EventInputs } from '../src/internal';
 
 /** Every field of every event, as CLI flags carry them, with what Alexa says in English and German. */
 const COMPLETE: Record<EventName, { inputs: EventInputs; en: string; de: string }> = {

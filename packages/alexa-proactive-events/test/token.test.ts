@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage } from 'http';
 import type { AddressInfo } from 'net';
 import { inspect } from 'util';
-import { ProactiveEventsError, TokenClient, TokenError, postJson, type PostJson } from '../src';
+import { ProactiveEventsError, TokenClient, TokenError } from '../src';
+import { postJson, type PostJson } from '../src/internal';
 import { createEmulator } from '../src/emulator';
 import { CLIENT_ID, CLIENT_SECRET, sendingSetup } from './helpers/sending';
 

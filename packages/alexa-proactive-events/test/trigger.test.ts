@@ -1,4 +1,4 @@
-import { ReplayGuard, checkReplay, triggerRequest, verifyTrigger, type TriggerAudience, type TriggerData } from '../src';
+import { ReplayGuard, checkReplay, triggerRequest, verifyTrigger, type TriggerAudience, type TriggerData } from '../src/trigger';
 
 const SECRET = 'a-trigger-secret-of-enough-length';
 const NOW = Date.parse('2026-11-22T10:00:00Z');

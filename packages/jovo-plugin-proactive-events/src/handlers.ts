@@ -1,5 +1,6 @@
 import type { Handler, Jovo } from 'jovo-framework';
-import { EVENT_NAMES, ProactiveEventsError, hiddenIntentName } from 'alexa-proactive-events';
+import { EVENT_NAMES, ProactiveEventsError } from 'alexa-proactive-events';
+import { hiddenIntentName } from 'alexa-proactive-events/trigger';
 import type { PluginErrorCode } from './errors';
 import type { ProactiveEventsContext } from './plugin/context';
 

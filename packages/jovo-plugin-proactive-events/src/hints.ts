@@ -1,4 +1,6 @@
-import { originOf, triggerSecretProblem, type SendResult, type TokenErrorCode, type TriggerRefusalCode } from 'alexa-proactive-events';
+import { type SendResult, type TokenErrorCode } from 'alexa-proactive-events';
+import { triggerSecretProblem, type TriggerRefusalCode } from 'alexa-proactive-events/trigger';
+import { originOf } from 'alexa-proactive-events/internal';
 
 /*
  * The library names its own options (a TokenClient's `clientId`, a sender's `allowedOrigins`, a verifier's

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { recordLines, type RecordHooks, type SendRecord, type SendStatus, type Stage, type SummaryRecord, type TokenRecord } from 'alexa-proactive-events';
+import { type SendRecord, type SendStatus, type Stage, type SummaryRecord, type TokenRecord } from 'alexa-proactive-events';
+import { recordLines, type RecordHooks } from 'alexa-proactive-events/internal';
 import type { InvocationTelemetry } from './doors/lambda';
 
 /** The CloudWatch namespace of the metrics, unless POWERTOOLS_METRICS_NAMESPACE names another. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { triggerRequest } from 'alexa-proactive-events';
+import { triggerRequest } from 'alexa-proactive-events/trigger';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { runTrigger } from '../src/cli';
 import { localSkillId } from '../src/trigger/audience';

@@ -1,4 +1,5 @@
-import { EVENT_NAMES, buildRequest, hiddenIntentName, triggerRequest, validateRequest, type TriggerData } from 'alexa-proactive-events';
+import { EVENT_NAMES, buildRequest, validateRequest } from 'alexa-proactive-events';
+import { hiddenIntentName, triggerRequest, type TriggerData } from 'alexa-proactive-events/trigger';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import fc from 'fast-check';
 import { TRIGGER_SECRET, close, eventRequests, startSkill } from './helpers/pipeline';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { eventDefinition } from 'alexa-proactive-events';
+import { eventDefinition } from 'alexa-proactive-events/internal';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { close, startSkill, trigger } from './helpers/pipeline';
 import { launchRequest } from './helpers/requests';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
-import { triggerRequest } from 'alexa-proactive-events';
+import { triggerRequest } from 'alexa-proactive-events/trigger';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { readSubscriber } from '../src';
 import type { HttpResponse } from '../src/doors/lambda';

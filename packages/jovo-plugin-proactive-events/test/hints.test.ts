@@ -1,4 +1,5 @@
-import { ProactiveEventsSender, TokenClient, buildRequest, triggerRequest, verifyTrigger, type TokenErrorCode } from 'alexa-proactive-events';
+import { ProactiveEventsSender, TokenClient, buildRequest, type TokenErrorCode } from 'alexa-proactive-events';
+import { triggerRequest, verifyTrigger } from 'alexa-proactive-events/trigger';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { credentialsFix, resultHints, triggerRefusalReason } from '../src/hints';
 

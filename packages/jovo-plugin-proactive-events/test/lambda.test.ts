@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
-import { eventFromInputs, isProactiveEventsError, triggerRequest, type TriggerData } from 'alexa-proactive-events';
+import { isProactiveEventsError } from 'alexa-proactive-events';
+import { triggerRequest, type TriggerData } from 'alexa-proactive-events/trigger';
+import { eventFromInputs } from 'alexa-proactive-events/internal';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { RefusedError, createLambdaHandler, type HttpResponse, type LambdaHandler, type LambdaOptions } from '../src';
 import { isRefusalCode } from '../src/doors/envelope';

@@ -4,7 +4,7 @@ import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { Log } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
 import { createWebhook, listen } from '../src/doors/webhook';
-import { triggerRequest } from 'alexa-proactive-events';
+import { triggerRequest } from 'alexa-proactive-events/trigger';
 import { LOCAL_TEST_SKILL, createApp, handlers, testSettings } from './helpers/app';
 import { TRIGGER_SECRET, close, startSkill } from './helpers/pipeline';
 import { intentRequest } from './helpers/requests';

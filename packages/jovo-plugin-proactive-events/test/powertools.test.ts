@@ -1,4 +1,5 @@
-import { ProactiveEventsSender, TokenClient, buildRequest, eventFromInputs, summaryRecord } from 'alexa-proactive-events';
+import { ProactiveEventsSender, TokenClient, buildRequest } from 'alexa-proactive-events';
+import { eventFromInputs, summaryRecord } from 'alexa-proactive-events/internal';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { METRICS_NAMESPACE, powertoolsTelemetry } from '../src/powertools';
 

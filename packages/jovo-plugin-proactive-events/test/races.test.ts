@@ -1,7 +1,7 @@
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
-import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
+import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events/internal';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { Log } from 'jovo-core';
 import type { Db, Jovo } from 'jovo-framework';

@@ -3,7 +3,9 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import * as os from 'os';
 import * as path from 'path';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import { MAX_TRIGGER_BATCH, ReplayGuard, checkReplay, describeIssue, type SummaryRecord, type TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
+import { type SummaryRecord } from 'alexa-proactive-events';
+import { MAX_TRIGGER_BATCH, ReplayGuard, checkReplay } from 'alexa-proactive-events/trigger';
+import { describeIssue, type TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events/internal';
 import {
   AppDeclarationSchema,
   ScheduleRunner,

@@ -3,7 +3,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events';
+import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events/internal';
 import { Log } from 'jovo-core';
 import type { App, Jovo } from 'jovo-framework';
 import {

@@ -95,7 +95,7 @@ describe('the validation policy', () => {
 it('says a signed trigger is a trigger, not an invalid event, and names where JSON breaks by line and column', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validate-'));
   const trigger = path.join(dir, 'trigger.json');
-  const { triggerRequest } = await import('../../src');
+  const { triggerRequest } = await import('../../src/trigger');
   const data = { event: { name: 'AMAZON.WeatherAlert.Activated', payload: { weatherAlert: { alertType: 'TORNADO' } } }, referenceId: 'r', stage: 'development', explicitEndpoint: false } as const;
   fs.writeFileSync(trigger, JSON.stringify(triggerRequest({ skillId: 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000', intent: 'WeatherAlertIntent', data, apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US', secret: 'a-secret-of-sixteen-characters' })));
   const signed = await cli('validate', trigger);

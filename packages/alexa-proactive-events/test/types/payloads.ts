@@ -3,7 +3,8 @@
  * `buildRequest`, the sender's `send` and `check`. Each `@ts-expect-error` fails the type check if its line compiles,
  * so a looser signature (a payload typed `unknown` for every event, say) shows here as an unused directive.
  */
-import { ProactiveEventsSender, buildRequest, eventFromInputs, parseRequest, type ProactiveEvent } from '../../src';
+import { ProactiveEventsSender, buildRequest, type ProactiveEvent } from '../../src';
+import { eventFromInputs, parseRequest } from '../../src/internal';
 
 declare const sender: ProactiveEventsSender;
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InvalidArgumentError } from 'commander';
 import { closest, distance } from 'fastest-levenshtein';
-import { LOCALE_PATTERN } from 'alexa-proactive-events';
+import { LOCALE_PATTERN } from 'alexa-proactive-events/internal';
 
 /** commander's parser of a `--locale` value: a locale like en-US. */
 export function localeArg(value: string): string {

@@ -2,22 +2,24 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { type Command, Option } from 'commander';
 import {
-  EVENT_DEFINITIONS,
-  LWA_TOKEN_URL,
   NOTIFICATIONS_PERMISSION,
-  PROACTIVE_EVENTS_SCOPE,
-  REGION_ORIGINS,
-  SKILL_EVENT_SUBSCRIPTIONS,
   TokenClient,
   EVENT_NAMES,
-  describeIssue,
-  eventFromInputs,
-  type AnyEventDefinition,
   type EventName,
   type Region,
   type Stage,
   type TokenErrorCode,
 } from 'alexa-proactive-events';
+import {
+  EVENT_DEFINITIONS,
+  LWA_TOKEN_URL,
+  PROACTIVE_EVENTS_SCOPE,
+  REGION_ORIGINS,
+  SKILL_EVENT_SUBSCRIPTIONS,
+  describeIssue,
+  eventFromInputs,
+  type AnyEventDefinition,
+} from 'alexa-proactive-events/internal';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import { SettingsError, findProjectRoot, type AppDeclaration } from '../config/project';
 import type { CommandSettings } from '../config/settings';

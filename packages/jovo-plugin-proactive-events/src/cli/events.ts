@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
-import { EVENT_DEFINITIONS, eventFromInputs, formatPath, isOptionalInput, type AnyEventDefinition, type EventInputs, type Issue } from 'alexa-proactive-events';
+import { type Issue } from 'alexa-proactive-events';
+import { EVENT_DEFINITIONS, eventFromInputs, formatPath, isOptionalInput, type AnyEventDefinition, type EventInputs } from 'alexa-proactive-events/internal';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import { addSendOptions, sendPlan, type SendCliOptions } from './sendOptions';
 import { sendTriggers } from './sendTriggers';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { eventOfHiddenIntent } from 'alexa-proactive-events';
+import { eventOfHiddenIntent } from 'alexa-proactive-events/trigger';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import type { AcceptedEvent, RefusedEvent } from 'alexa-proactive-events/emulator';
 import { didYouMean, fetchFailure, localeArg, modelIntents } from './args';

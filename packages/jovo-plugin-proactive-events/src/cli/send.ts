@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { MAX_EXPIRY_MINUTES, MIN_EXPIRY_MINUTES, UNKNOWN_FIELD, refusedResult, type EventName } from 'alexa-proactive-events';
+import { type EventName } from 'alexa-proactive-events';
+import { MAX_EXPIRY_MINUTES, MIN_EXPIRY_MINUTES, UNKNOWN_FIELD, refusedResult } from 'alexa-proactive-events/internal';
 import { EXAMPLES, EXIT, Exit, plural, problemLines, readRequestFile, type Io } from 'alexa-proactive-events/cli';
 import { addSendOptions, sendPlan, type SendCliOptions } from './sendOptions';
 import { resultJson, sendTriggers } from './sendTriggers';

@@ -4,19 +4,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
+import { type Region, type Stage } from 'alexa-proactive-events';
+import { MAX_TRIGGER_BATCH, triggerSecretProblem, type TriggerAudience } from 'alexa-proactive-events/trigger';
 import {
   LOCALE_PATTERN,
   MAX_EXPIRY_MINUTES,
-  MAX_TRIGGER_BATCH,
   MIN_EXPIRY_MINUTES,
   REGION_ORIGINS,
   STAGES,
   originOf,
-  triggerSecretProblem,
-  type Region,
-  type Stage,
-  type TriggerAudience,
-} from 'alexa-proactive-events';
+} from 'alexa-proactive-events/internal';
 import { SettingsError, findProjectRoot, readEnvironment } from '../config/project';
 import { readSettings, triggerAudience, type CommandSettings } from '../config/settings';
 import type { TriggerPlan } from '../trigger/client';

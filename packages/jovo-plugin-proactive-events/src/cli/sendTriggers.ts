@@ -1,4 +1,5 @@
-import { refusedResult, type Issue, type SendResult, type SendStatus } from 'alexa-proactive-events';
+import { type Issue, type SendResult, type SendStatus } from 'alexa-proactive-events';
+import { refusedResult } from 'alexa-proactive-events/internal';
 import { EXIT, issueJson, plural, problemLines, type Io } from 'alexa-proactive-events/cli';
 import { resultHints } from '../hints';
 import { checkTriggerEvent, signTriggers, triggerEvent, type EventToTrigger } from '../trigger/client';

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { EVENT_DEFINITIONS } from 'alexa-proactive-events';
+import { EVENT_DEFINITIONS } from 'alexa-proactive-events/internal';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import type { SubscribersView, SubscriptionChange } from 'alexa-proactive-events/emulator';
 import { didYouMean, fetchFailure, localeArg } from './args';

@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { DEFAULT_EXPIRY_MINUTES, LWA_TOKEN_URL, type Stage } from 'alexa-proactive-events';
+import { type Stage } from 'alexa-proactive-events';
+import { DEFAULT_EXPIRY_MINUTES, LWA_TOKEN_URL } from 'alexa-proactive-events/internal';
 
 /**
  * Every default of the skill's settings, in one place: what `readSettings` takes for a variable that is unset (or

@@ -2,19 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { EVENT_NAMES, ProactiveEventsError, type Issue } from 'alexa-proactive-events';
 import {
-  EVENT_NAMES,
   LOCALE_PATTERN,
   MAX_EXPIRY_MINUTES,
   MIN_EXPIRY_MINUTES,
   STAGES,
   describeIssue,
   fromZod,
-  ProactiveEventsError,
   jsonSyntaxError,
   printable,
-  type Issue,
-} from 'alexa-proactive-events';
+} from 'alexa-proactive-events/internal';
 import { ScheduleSchema, scheduleIssues } from '../schedules/declaration';
 import { SETTINGS_DEFAULTS } from './defaults';
 

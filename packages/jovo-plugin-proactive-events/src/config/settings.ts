@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import { STAGES, originOf, triggerSecretProblem, type Issue, type Stage, type TriggerAudience } from 'alexa-proactive-events';
+import { type Issue, type Stage } from 'alexa-proactive-events';
+import { triggerSecretProblem, type TriggerAudience } from 'alexa-proactive-events/trigger';
+import { STAGES, originOf } from 'alexa-proactive-events/internal';
 import type { DoorOptions } from '../doors/gate';
 import type { ListenOptions } from '../doors/webhook';
 import type { ProactiveEventsOptions } from '../plugin/ProactiveEvents';

@@ -1,7 +1,7 @@
 import { verify as verifySignature, type KeyObject } from 'crypto';
 import type { IncomingHttpHeaders } from 'http';
 import { rootCertificates } from 'tls';
-import { CLOCK_SKEW_MS } from 'alexa-proactive-events';
+import { CLOCK_SKEW_MS } from 'alexa-proactive-events/internal';
 import { downloadCertificate } from './certificateDownload';
 import { certificateUrl } from './certificateUrl';
 import type { AlexaEnvelope, Refusal } from './envelope';

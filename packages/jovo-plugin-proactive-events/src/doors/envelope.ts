@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { LOCALE_PATTERN, MAX_TRIGGER_BYTES, ProactiveEventsError, UserIdSchema, describeIssue, fromZod, printable, quoted, type Issue } from 'alexa-proactive-events';
+import { ProactiveEventsError, type Issue } from 'alexa-proactive-events';
+import { MAX_TRIGGER_BYTES } from 'alexa-proactive-events/trigger';
+import { LOCALE_PATTERN, UserIdSchema, describeIssue, fromZod, printable, quoted } from 'alexa-proactive-events/internal';
 import { reservedUserIdProblem } from '../stores/keys';
 
 /** A user id as the doors take it: Alexa's, and never in the replay guard's key space. */

@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'http';
 import type { BaseApp } from 'jovo-framework';
-import { OptionsError, describeIssue, isTriggerRequest, printable, verifyTrigger, type Issue, type Stage, type TriggerAudience, type VerifiedTrigger } from 'alexa-proactive-events';
+import { OptionsError, type Issue, type Stage } from 'alexa-proactive-events';
+import { isTriggerRequest, verifyTrigger, type TriggerAudience, type VerifiedTrigger } from 'alexa-proactive-events/trigger';
+import { describeIssue, printable } from 'alexa-proactive-events/internal';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { triggerRefusalReason } from '../hints';
 import { localSkillId } from '../trigger/audience';

@@ -3,7 +3,8 @@ import type { App } from 'jovo-framework';
 // Lambda bundle has no use for.
 import { Lambda } from 'jovo-framework/dist/src/hosts/Lambda';
 import { z } from 'zod';
-import { UserIdSchema, describeIssue, fromZod, type VerifiedTrigger } from 'alexa-proactive-events';
+import { type VerifiedTrigger } from 'alexa-proactive-events/trigger';
+import { UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events/internal';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { MAX_SCHEDULE_NAME_LENGTH } from '../schedules/declaration';
 import { describeRun, runSchedule, runUserSchedule, type ScheduleRun } from '../schedules/run';

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Requ
 import type { Socket } from 'net';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
-import { printable } from 'alexa-proactive-events';
+import { printable } from 'alexa-proactive-events/internal';
 import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
 import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader, type DoorErrorCode } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';

@@ -2,19 +2,20 @@ import type { BaseApp, HandleRequest, Plugin } from 'jovo-framework';
 import { Log } from 'jovo-core';
 import type { AlexaRequest } from 'jovo-platform-alexa';
 import {
-  DEFAULT_EXPIRY_MINUTES,
-  ReplayGuard,
-  isTriggerRequest,
-  originOf,
   tokenOrigins,
-  triggerSecretProblem,
   type EventName,
   type ProactiveEventsSender,
-  type ReplayStore,
   type Stage,
   type SubscriberPolicy,
   type SummaryRecord,
 } from 'alexa-proactive-events';
+import {
+  ReplayGuard,
+  isTriggerRequest,
+  triggerSecretProblem,
+  type ReplayStore,
+} from 'alexa-proactive-events/trigger';
+import { DEFAULT_EXPIRY_MINUTES, originOf } from 'alexa-proactive-events/internal';
 import { admittedTrigger } from '../trigger/admitted';
 import { CHECK_REPORT_KEY } from '../trigger/check';
 import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules/declaration';

@@ -1,6 +1,7 @@
 import type { Jovo } from 'jovo-framework';
 import { Log } from 'jovo-core';
-import { admitChange, applySubscriberChange, printable, type SubscriberChange, type SubscriberPolicy, type SubscriberState } from 'alexa-proactive-events';
+import { admitChange, applySubscriberChange, type SubscriberChange, type SubscriberPolicy, type SubscriberState } from 'alexa-proactive-events';
+import { printable } from 'alexa-proactive-events/internal';
 import { USER_SCHEDULES_KEY } from '../schedules/users';
 import { STATE_KEY, parseState } from '../stores/subscribers';
 

@@ -1,4 +1,6 @@
-import { buildRequest, originOf, validateRequest, type TriggerData } from 'alexa-proactive-events';
+import { buildRequest, validateRequest } from 'alexa-proactive-events';
+import { type TriggerData } from 'alexa-proactive-events/trigger';
+import { originOf } from 'alexa-proactive-events/internal';
 import type { CheckReport } from '../trigger/check';
 import type { UncheckedEvent } from './sending';
 import type { PluginServices } from './services';

@@ -1,6 +1,8 @@
 import type { Jovo } from 'jovo-framework';
 import type { AlexaRequest } from 'jovo-platform-alexa';
-import { checkReplay, eventOfHiddenIntent, refusedResult, summaryRecord, type SendResult, type TriggerData } from 'alexa-proactive-events';
+import { type SendResult } from 'alexa-proactive-events';
+import { checkReplay, eventOfHiddenIntent, type TriggerData } from 'alexa-proactive-events/trigger';
+import { refusedResult, summaryRecord } from 'alexa-proactive-events/internal';
 import type { AdmittedTrigger } from '../trigger/admitted';
 import type { CheckReport } from '../trigger/check';
 import { checkTriggeredEvent } from './checkTrigger';

@@ -1,6 +1,7 @@
 import type { Jovo } from 'jovo-framework';
 import { Log } from 'jovo-core';
-import { describeIssue, printable, quoted, type Issue } from 'alexa-proactive-events';
+import { type Issue } from 'alexa-proactive-events';
+import { describeIssue, printable, quoted } from 'alexa-proactive-events/internal';
 import type { UserSchedule } from '../schedules/declaration';
 import { nextRun } from '../schedules/times';
 import { USER_SCHEDULES_KEY, checkUserSchedule, storedUserSchedules, userScheduleKey, type ScheduleResult, type UserScheduleInput } from '../schedules/users';

@@ -1,5 +1,6 @@
 import { Log } from 'jovo-core';
-import { describeIssue, printable, type SendResult } from 'alexa-proactive-events';
+import { type SendResult } from 'alexa-proactive-events';
+import { describeIssue, printable } from 'alexa-proactive-events/internal';
 
 /**
  * One log line for each way sending went wrong: refused here, rejected by Amazon (with its status and reason), or

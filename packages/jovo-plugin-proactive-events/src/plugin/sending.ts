@@ -1,4 +1,5 @@
-import { buildRequest, refusedResult, type EventName, type LocalizedAttributes, type SendResult, type Stage } from 'alexa-proactive-events';
+import { buildRequest, type EventName, type LocalizedAttributes, type SendResult, type Stage } from 'alexa-proactive-events';
+import { refusedResult } from 'alexa-proactive-events/internal';
 import type { PluginServices } from './services';
 
 /** An event whose payload the sender's validation is yet to check (a trigger's). */

@@ -1,5 +1,6 @@
 import type { RemoteUserSchedules } from '../schedules/remote';
-import type { EventName, ProactiveEventsSender, ReplayStore, SubscriberPolicy, SummaryRecord } from 'alexa-proactive-events';
+import type { EventName, ProactiveEventsSender, SubscriberPolicy, SummaryRecord } from 'alexa-proactive-events';
+import type { ReplayStore } from 'alexa-proactive-events/trigger';
 import type { UserSchedule } from '../schedules/declaration';
 import type { SubscriberCounts, SubscriberRecord } from '../stores/subscribers';
 import type { AtomicUserStore } from '../stores/userChanges';

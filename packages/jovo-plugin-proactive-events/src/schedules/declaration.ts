@@ -2,17 +2,19 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import {
   EVENT_NAMES,
-  MAX_EXPIRY_MINUTES,
-  MIN_EXPIRY_MINUTES,
-  REGION_ORIGINS,
-  STAGES,
-  UserIdSchema,
   buildRequest,
   validateRequest,
   type EventName,
   type Issue,
   type Region,
 } from 'alexa-proactive-events';
+import {
+  MAX_EXPIRY_MINUTES,
+  MIN_EXPIRY_MINUTES,
+  REGION_ORIGINS,
+  STAGES,
+  UserIdSchema,
+} from 'alexa-proactive-events/internal';
 
 /**
  * A schedule of app.json (`schedules`): an event that goes out on its own, at the times of a crontab expression or

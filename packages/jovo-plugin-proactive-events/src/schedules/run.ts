@@ -3,22 +3,26 @@ import type { Host } from 'jovo-core';
 import type { BaseApp } from 'jovo-framework';
 import {
   ProactiveEventsError,
-  MAX_TRIGGER_BATCH,
-  REGION_ORIGINS,
-  countStatuses,
-  hiddenIntentName,
-  refusedResult,
-  summaryRecord,
-  triggerEnvelope,
   type SendResult,
   type Stage,
   type SummaryRecord,
-  type TriggerData,
   type Region,
+} from 'alexa-proactive-events';
+import {
+  MAX_TRIGGER_BATCH,
+  hiddenIntentName,
+  triggerEnvelope,
+  type TriggerData,
   type VerifiedTrigger,
+} from 'alexa-proactive-events/trigger';
+import {
+  REGION_ORIGINS,
+  countStatuses,
+  refusedResult,
+  summaryRecord,
   printable,
   userHash,
-} from 'alexa-proactive-events';
+} from 'alexa-proactive-events/internal';
 import type { PluginErrorCode } from '../errors';
 import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
 import type { SendBudget } from './budget';

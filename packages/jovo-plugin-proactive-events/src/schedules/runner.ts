@@ -1,4 +1,4 @@
-import { printable } from 'alexa-proactive-events';
+import { printable } from 'alexa-proactive-events/internal';
 import type { Schedule } from './declaration';
 import { nextRun } from './times';
 

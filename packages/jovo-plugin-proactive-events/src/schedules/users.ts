@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { formatPath, fromZod, userHash, type EventName, type Issue } from 'alexa-proactive-events';
+import { type EventName, type Issue } from 'alexa-proactive-events';
+import { formatPath, fromZod, userHash } from 'alexa-proactive-events/internal';
 import { UserScheduleSchema, eventIssues, type UserSchedule } from './declaration';
 import { nextRun, shortestInterval } from './times';
 

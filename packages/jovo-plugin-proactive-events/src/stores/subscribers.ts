@@ -1,5 +1,6 @@
 import type { Db } from 'jovo-framework';
-import { REGIONS, REGION_ORIGINS, SubscriberStateSchema, originOf, type SubscriberState } from 'alexa-proactive-events';
+import { type SubscriberState } from 'alexa-proactive-events';
+import { REGIONS, REGION_ORIGINS, SubscriberStateSchema, originOf } from 'alexa-proactive-events/internal';
 
 /** Where the plugin keeps a user's state inside Jovo's user data (`this.$user.$data`). */
 export const STATE_KEY = 'proactive';

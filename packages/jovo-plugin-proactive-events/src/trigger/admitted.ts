@@ -1,4 +1,4 @@
-import type { VerifiedTrigger } from 'alexa-proactive-events';
+import type { VerifiedTrigger } from 'alexa-proactive-events/trigger';
 
 /**
  * A trigger let in to the app, travelling with its request: on the Jovo host that carries the request (the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STAGES } from 'alexa-proactive-events';
+import { STAGES } from 'alexa-proactive-events/internal';
 
 /** Where a skill's answer to a check trigger carries its report, beside Alexa's `response`. */
 export const CHECK_REPORT_KEY = 'proactiveEventsCheck';

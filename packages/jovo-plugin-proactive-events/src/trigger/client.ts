@@ -2,23 +2,27 @@ import { randomUUID } from 'crypto';
 import { z } from 'zod';
 import {
   ProactiveEventsError,
-  MAX_TRIGGER_BYTES,
-  REGION_ORIGINS,
-  SendResultSchema,
   buildRequest,
-  hiddenIntentName,
-  postJson,
-  refusedResult,
-  triggerRequest,
   validateRequest,
   type EventName,
   type SendResult,
   type Stage,
-  type TriggerData,
-  type PostJson,
-  type TriggerRequest,
   type ValidationResult,
 } from 'alexa-proactive-events';
+import {
+  MAX_TRIGGER_BYTES,
+  hiddenIntentName,
+  triggerRequest,
+  type TriggerData,
+  type TriggerRequest,
+} from 'alexa-proactive-events/trigger';
+import {
+  REGION_ORIGINS,
+  SendResultSchema,
+  postJson,
+  refusedResult,
+  type PostJson,
+} from 'alexa-proactive-events/internal';
 import type { PluginErrorCode } from '../errors';
 import { CHECK_REPORT_KEY, CheckReportSchema, type CheckReport } from './check';
 
