@@ -9,17 +9,17 @@ export const REGION_ORIGINS = {
   NA: 'https://api.amazonalexa.com',
   EU: 'https://api.eu.amazonalexa.com',
   FE: 'https://api.fe.amazonalexa.com',
-} as const;
+} as const satisfies Record<Region, string>;
 
 /** `NA`, `EU` or `FE`. */
-export type Region = keyof typeof REGION_ORIGINS;
+export type Region = 'NA' | 'EU' | 'FE';
 /** NA, EU and FE: the regions of Amazon's three hosts. */
 export const REGIONS = Object.keys(REGION_ORIGINS) as Region[];
 
 /** `development` reaches only the developer's own test accounts; `live` needs a certified skill. */
-export const STAGES = ['development', 'live'] as const;
+export const STAGES = ['development', 'live'] as const satisfies readonly Stage[];
 /** `development` or `live`. */
-export type Stage = (typeof STAGES)[number];
+export type Stage = 'development' | 'live';
 
 export function isRegion(value: unknown): value is Region {
   return typeof value === 'string' && value in REGION_ORIGINS;

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { Issue } from '../issues';
 
 /** What became of one event. `accepted` and `duplicate` are success; nothing else is reported as success. */
-export const SEND_STATUSES = ['accepted', 'duplicate', 'skipped', 'rejected', 'failed'] as const;
-/** One of SEND_STATUSES. */
-export type SendStatus = (typeof SEND_STATUSES)[number];
+export const SEND_STATUSES = ['accepted', 'duplicate', 'skipped', 'rejected', 'failed'] as const satisfies readonly SendStatus[];
+/** How a send ended: delivered, delivered before, not sent by rule, refused by Amazon, or not answered in time. */
+export type SendStatus = 'accepted' | 'duplicate' | 'skipped' | 'rejected' | 'failed';
 
 /**
  * The result of sending one event, the same from the sender to a skill's response and the trigger script's

@@ -17,13 +17,12 @@ export const CREDENTIALS_HINT =
   'your skill, Build > Permissions, at the bottom; or `ask smapi get-skill-credentials -s <skillId>`. ' +
   'Not the credentials of a Login with Amazon security profile.';
 
-export interface Credentials {
-  clientId: string;
-  clientSecret: string;
-}
-
 /** The skill's credentials, and where and how tokens are fetched. */
-export interface TokenClientOptions extends Credentials {
+export interface TokenClientOptions {
+  /** The skill's Alexa Skill Messaging client id (developer console, the skill, Build > Permissions). */
+  clientId: string;
+  /** Its client secret; kept in a private field, never logged. */
+  clientSecret: string;
   /** Default LWA_TOKEN_URL; the emulator's `<url>/auth/o2/token` for local runs. */
   tokenUrl?: string | undefined;
   /** The HTTP transport, the sender's. Default: Node's http with keep-alive connections, never following a redirect. */
