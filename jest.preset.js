@@ -16,7 +16,7 @@ module.exports = {
     '^alexa-proactive-events/(emulator|cli|trigger)$': path.join(packages, 'alexa-proactive-events', 'src', '$1', 'index.ts'),
     '^alexa-proactive-events/internal$': path.join(packages, 'alexa-proactive-events', 'src', 'internal.ts'),
     '^jovo-plugin-proactive-events$': path.join(packages, 'jovo-plugin-proactive-events', 'src', 'index.ts'),
-    '^jovo-plugin-proactive-events/(dynamodb|powertools)$': path.join(packages, 'jovo-plugin-proactive-events', 'src', '$1.ts'),
+    '^jovo-plugin-proactive-events/(dynamodb|powertools|internal)$': path.join(packages, 'jovo-plugin-proactive-events', 'src', '$1.ts'),
   },
   // Servers start and stop on port 0 in many tests; 30 s rather than jest's 5 (a per-project setting needs this file).
   setupFilesAfterEnv: [path.join(__dirname, 'test', 'timeout.js')],

@@ -107,7 +107,7 @@ function checkAppJson() {
 /** The schedules, checked as the skill checks them at start (the plugin's declaration), so a build never ships a bad one. */
 function scheduleProblems() {
   try {
-    require('jovo-plugin-proactive-events').readAppDeclaration(__dirname);
+    require('jovo-plugin-proactive-events/internal').readAppDeclaration(__dirname);
     return [];
   } catch (error) {
     return (error.issues || []).filter((issue) => issue.path.startsWith('schedules')).map(library().describeIssue);

@@ -1,4 +1,5 @@
-import { findProjectRoot, readSettings, type Environment, type Settings } from 'jovo-plugin-proactive-events';
+import { readSettings, type Settings } from 'jovo-plugin-proactive-events';
+import { findProjectRoot, type Environment } from 'jovo-plugin-proactive-events/internal';
 
 // Named settings.ts, not config.ts: Jovo treats dist/src/config.js as its own config file and merges it into
 // every App (its test runtime points JOVO_CONFIG there), which would mix this module's exports into the app.

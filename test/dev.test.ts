@@ -4,7 +4,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { EXIT } from 'alexa-proactive-events/cli';
-import { DEV_SESSION_FILE, readDevSession } from 'jovo-plugin-proactive-events';
+import { DEV_SESSION_FILE, readDevSession } from 'jovo-plugin-proactive-events/internal';
 import { runTrigger } from '../packages/jovo-plugin-proactive-events/src/cli';
 import { enUS } from '../src/skill/i18n/en-US';
 import { WITHOUT_DOTENV } from './helpers/environment';

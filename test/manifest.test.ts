@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { EVENT_NAMES, NOTIFICATIONS_PERMISSION } from 'alexa-proactive-events';
-import { readAppDeclaration } from 'jovo-plugin-proactive-events';
+import { readAppDeclaration } from 'jovo-plugin-proactive-events/internal';
 import { PROJECT_ROOT } from '../src/settings';
 
 const run = promisify(execFile);

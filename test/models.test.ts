@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { EVENT_NAMES } from 'alexa-proactive-events';
 import { hiddenIntentName } from 'alexa-proactive-events/trigger';
-import { readAppDeclaration } from 'jovo-plugin-proactive-events';
+import { readAppDeclaration } from 'jovo-plugin-proactive-events/internal';
 import { PROJECT_ROOT } from '../src/settings';
 import { handlers, intentMap } from '../src/skill/handlers';
 

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SettingsError, readAppDeclaration, readEnvironment } from 'jovo-plugin-proactive-events';
+import { SettingsError } from 'jovo-plugin-proactive-events';
+import { readAppDeclaration, readEnvironment } from 'jovo-plugin-proactive-events/internal';
 import { PROJECT_ROOT, loadSettings } from '../src/settings';
 
 function projectWith(appJson: unknown, dotenv?: string): string {

@@ -7,7 +7,9 @@ import { hiddenIntentName } from 'alexa-proactive-events/trigger';
 import { EVENT_DEFINITIONS, eventFromInputs, type AnyEventDefinition, type EventInputs } from 'alexa-proactive-events/internal';
 import { EXIT } from 'alexa-proactive-events/cli';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import { createWebhook, doorOptions, listen, triggerAudience, triggerEvent } from 'jovo-plugin-proactive-events';
+import { createWebhook, doorOptions, listen } from 'jovo-plugin-proactive-events';
+import { triggerEvent } from 'jovo-plugin-proactive-events';
+import { triggerAudience } from 'jovo-plugin-proactive-events/internal';
 import { createApp } from '../skill/app';
 import { PROJECT_ROOT, loadSettings } from '../settings';
 

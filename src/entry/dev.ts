@@ -5,7 +5,8 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import { printable } from 'alexa-proactive-events/internal';
 import { EXIT } from 'alexa-proactive-events/cli';
 import { createEmulator } from 'alexa-proactive-events/emulator';
-import { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, readEnvironment, readSettings, removeDevSession, writeDevSession } from 'jovo-plugin-proactive-events';
+import { readSettings } from 'jovo-plugin-proactive-events';
+import { DEV_SESSION_FILE, DEV_SKILL_ID, readDevSession, readEnvironment, removeDevSession, writeDevSession } from 'jovo-plugin-proactive-events/internal';
 import { PROJECT_ROOT } from '../settings';
 
 /**

@@ -1,4 +1,5 @@
-import { LISTEN_DEFAULTS, SettingsError, createWebhook, doorOptions, listen, readEnvironment, runSchedulesLocally, type Settings } from 'jovo-plugin-proactive-events';
+import { SettingsError, createWebhook, doorOptions, listen, runSchedulesLocally, type Settings } from 'jovo-plugin-proactive-events';
+import { LISTEN_DEFAULTS, readEnvironment } from 'jovo-plugin-proactive-events/internal';
 import { createApp } from '../skill/app';
 import { PROJECT_ROOT, loadSettings } from '../settings';
 

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readAppDeclaration, type Settings } from 'jovo-plugin-proactive-events';
+import { type Settings } from 'jovo-plugin-proactive-events';
+import { readAppDeclaration } from 'jovo-plugin-proactive-events/internal';
 import { PROJECT_ROOT } from '../../src/settings';
 
 /**

@@ -1,5 +1,6 @@
 import type { BaseApp, Jovo } from 'jovo-framework';
-import { SerialFileDb, proactiveEvents, runSchedule } from '../src';
+import { SerialFileDb, proactiveEvents } from '../src';
+import { runSchedule } from '../src';
 
 /** What a user of the plugin can fix is a ProactiveEventsError with a code, as the library's errors are. */
 describe('the plugin throws ProactiveEventsErrors with a code', () => {

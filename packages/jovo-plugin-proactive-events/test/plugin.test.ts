@@ -9,7 +9,8 @@ import { userHash, type OrderStatusUpdatedPayload } from 'alexa-proactive-events
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { Log } from 'jovo-core';
 import type { HandleRequest, Jovo } from 'jovo-framework';
-import { DEV_SKILL_ID, ProactiveEvents, describeRun, type EventToSend, type ProactiveEventsOptions } from '../src';
+import { ProactiveEvents, type EventToSend, type ProactiveEventsOptions } from '../src';
+import { DEV_SKILL_ID, describeRun } from '../src/internal';
 import { runTrigger } from '../src/cli';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { PROJECT, createApp, gateOptions, testSettings, type Settings, LOCAL_TEST_SKILL } from './helpers/app';

@@ -5,7 +5,8 @@ import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-event
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { Log } from 'jovo-core';
 import type { Db, Jovo } from 'jovo-framework';
-import { MAX_USER_SCHEDULES, USER_SCHEDULES_KEY, readSubscriber, userScheduleKey, type ScheduleResult } from '../src';
+import { readSubscriber, type ScheduleResult } from '../src';
+import { MAX_USER_SCHEDULES, USER_SCHEDULES_KEY, userScheduleKey } from '../src/internal';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { createApp, handlers, testSettings, type Settings } from './helpers/app';
 import { close } from './helpers/pipeline';

@@ -6,17 +6,16 @@ import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { type SummaryRecord } from 'alexa-proactive-events';
 import { MAX_TRIGGER_BATCH, ReplayGuard, checkReplay } from 'alexa-proactive-events/trigger';
 import { describeIssue, type TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events/internal';
+import { SettingsError, type Schedule } from '../src';
+import { runSchedule } from '../src';
 import {
   AppDeclarationSchema,
   ScheduleRunner,
-  SettingsError,
   awsExpression,
   nextRuns,
-  runSchedule,
   scheduleReferenceId,
   type RunnerClock,
-  type Schedule,
-} from '../src';
+} from '../src/internal';
 import { runTrigger } from '../src/cli';
 import { parseOrThrow } from '../src/config/project';
 import { planDeployment, scheduleInput } from '../src/schedules/deploy';

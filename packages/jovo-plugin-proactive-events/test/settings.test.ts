@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SettingsError, doorOptions, localSkillId, pluginOptions, readSettings, triggerAudience } from '../src';
+import { SettingsError, doorOptions, pluginOptions, readSettings } from '../src';
+import { localSkillId, triggerAudience } from '../src/internal';
 import { PROJECT } from './helpers/app';
 
 /**

@@ -7,17 +7,19 @@ import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-event
 import { Log } from 'jovo-core';
 import type { App, Jovo } from 'jovo-framework';
 import {
-  MAX_USER_SCHEDULES,
-  USER_SCHEDULES_KEY,
-  describeRun,
   runSchedulesLocally,
-  runUserSchedule,
-  scheduleReferenceId,
-  userScheduleKey,
   type ProactiveEventsOptions,
   type ScheduleResult,
   type UserScheduleInput,
 } from '../src';
+import {
+  MAX_USER_SCHEDULES,
+  USER_SCHEDULES_KEY,
+  describeRun,
+  runUserSchedule,
+  scheduleReferenceId,
+  userScheduleKey,
+} from '../src/internal';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { createApp, handlers, lambdaFor, testSettings, type Settings } from './helpers/app';
 import { startDynalite, type LocalDynamoDb } from './helpers/dynalite';

@@ -5,7 +5,8 @@ import { ProactiveEventsSender, TokenClient, type EventName, type Stage } from '
 import type { Db, Handler, Jovo } from 'jovo-framework';
 import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
-import { ProactiveEvents, SerialFileDb, type ProactiveEventsOptions, createLambdaHandler, localSkillId, hiddenIntentHandlers, readAppDeclaration, skillEventHandlers, type DoorOptions, type LambdaHandler, type LambdaOptions } from '../../src';
+import { ProactiveEvents, SerialFileDb, type ProactiveEventsOptions, createLambdaHandler, hiddenIntentHandlers, skillEventHandlers, type DoorOptions, type LambdaHandler, type LambdaOptions } from '../../src';
+import { localSkillId, readAppDeclaration } from '../../src/internal';
 
 /** Amazon's schema page examples, as request bodies, which the library ships. */
 export const EXAMPLES = path.join(path.dirname(require.resolve('alexa-proactive-events/package.json')), 'examples');
