@@ -67,7 +67,8 @@ const { EVENT_NAMES, NOTIFICATIONS_PERMISSION, SKILL_EVENT_SUBSCRIPTIONS } = lib
 
 function library() {
   try {
-    return require('alexa-proactive-events/internal');
+    // The public entry and the one the template shares with the plugin (the registry's views, jsonSyntaxError).
+    return { ...require('alexa-proactive-events'), ...require('alexa-proactive-events/internal') };
   } catch (error) {
     report(`project.js needs the built alexa-proactive-events package: run npm install (${error.message.split('\n')[0]})`);
   }
