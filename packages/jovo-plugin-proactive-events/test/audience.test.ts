@@ -75,9 +75,13 @@ it('is refused by the same skill deployed at another stage', async () => {
 });
 
 describe('the trigger script signs for the skill it targets', () => {
+  const projects: string[] = [];
+  afterAll(() => projects.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
   /** A project folder of its own, with app.json and a .env. */
   function project(env: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audience-'));
+    projects.push(dir);
     fs.copyFileSync(path.join(PROJECT, 'app.json'), path.join(dir, 'app.json'));
     fs.writeFileSync(path.join(dir, '.env'), env);
     return dir;
