@@ -37,7 +37,7 @@ function signedTrigger(): object {
 }
 
 it('will not be made without the skill id, which every trigger and every Alexa invocation is checked against', () => {
-  expect(() => createLambdaHandler({ app: () => null as never, gate: {} })).toThrow(/^createLambdaHandler: gate\.skillId is required \(SKILL_ID\)/);
+  expect(() => createLambdaHandler({ app: () => null as never, gate: {} })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTIONS', message: expect.stringContaining('gate.skillId: required (SKILL_ID)') }));
 });
 
 /** API Gateway REST API, payload format 1.0. */

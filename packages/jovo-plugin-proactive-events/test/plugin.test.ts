@@ -113,8 +113,29 @@ it('refuses to send without credentials, saying which variables to set', async (
 
 it('refuses a trigger secret too short to be safe, when the plugin is made', () => {
   expect(() => new ProactiveEvents({ events: [ORDER], triggerSecret: 'hunter2' })).toThrow(
-    'ProactiveEvents: triggerSecret is too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`',
+    expect.objectContaining({
+      name: 'OptionsError',
+      code: 'ERR_INVALID_OPTIONS',
+      message: expect.stringContaining('triggerSecret: is too short (7 characters); use at least 16, e.g. the output of `openssl rand -hex 32`'),
+    }),
   );
+  expect(() => new ProactiveEvents({ events: [ORDER], triggerSecret: 'hunter2' })).not.toThrow(/hunter2/);
+});
+
+it('lists every option it cannot take at once, as an OptionsError naming each option and the value given', () => {
+  const made = () => new ProactiveEvents({ events: [ORDER], triggerSecret: 'hunter2', userScheduleSendsPerMinute: 0, apiEndpoints: ['https://api.amazonalexa.com'], scheduleEndpoint: 'http://127.0.0.1:9' });
+  expect(made).toThrow(
+    expect.objectContaining({
+      name: 'OptionsError',
+      code: 'ERR_INVALID_OPTIONS',
+      issues: [
+        expect.objectContaining({ path: 'triggerSecret' }),
+        { path: 'userScheduleSendsPerMinute', message: 'expected a whole number of at least 1', value: 0 },
+        expect.objectContaining({ path: 'scheduleEndpoint', value: 'http://127.0.0.1:9' }),
+      ],
+    }),
+  );
+  expect(made).not.toThrow(/hunter2/);
 });
 
 it("refuses to send an event outside the plugin's events, from a handler or a trigger, though the sender would take it", async () => {

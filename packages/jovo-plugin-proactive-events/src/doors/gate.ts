@@ -109,9 +109,9 @@ export class Gate {
 
   constructor(private readonly options: GateOptions) {
     if (options.signatures && !options.skillId) {
-      throw new Error(
-        "skillId is required when Alexa's signatures are checked: a valid signature proves that Alexa sent a request, not that it is for this skill",
-      );
+      throw new OptionsError('Gate', [
+        { path: 'skillId', message: "required when Alexa's signatures are checked: a valid signature proves that Alexa sent a request, not that it is for this skill" },
+      ]);
     }
     this.#alexa = new AlexaVerifier(options);
     this.#log = options.log ?? ((line) => console.error(line));

@@ -3,7 +3,8 @@ import type { App } from 'jovo-framework';
 // Lambda bundle has no use for.
 import { Lambda } from 'jovo-framework/dist/src/hosts/Lambda';
 import { z } from 'zod';
-import { type VerifiedTrigger } from 'alexa-proactive-events/trigger';
+import { OptionsError } from 'alexa-proactive-events';
+import type { VerifiedTrigger } from 'alexa-proactive-events/trigger';
 import { UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events/internal';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { MAX_SCHEDULE_NAME_LENGTH } from '../schedules/declaration';
@@ -66,7 +67,9 @@ export type LambdaHandler = (event: unknown, context?: unknown, callback?: (erro
 export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaOptions): LambdaHandler {
   if (!gate.skillId && !gate.localSkillId) {
     // Every function's working folder is /var/task: a local identity from it would be every skill's.
-    throw new Error('createLambdaHandler: gate.skillId is required (SKILL_ID): Alexa invocations for another skill are refused by it, and triggers are signed for it');
+    throw new OptionsError('createLambdaHandler', [
+      { path: 'gate.skillId', message: 'required (SKILL_ID): Alexa invocations for another skill are refused by it, and triggers are signed for it' },
+    ]);
   }
   let served: { app: App; door: Gate } | undefined;
   const serve = () => {

@@ -2,8 +2,10 @@ import type { BaseApp, HandleRequest, Plugin } from 'jovo-framework';
 import { Log } from 'jovo-core';
 import type { AlexaRequest } from 'jovo-platform-alexa';
 import {
+  OptionsError,
   tokenOrigins,
   type EventName,
+  type Issue,
   type ProactiveEventsSender,
   type Stage,
   type SubscriberPolicy,
@@ -129,13 +131,15 @@ export class ProactiveEvents implements Plugin, PluginServices, ScheduleServices
   readonly #userScheduleFollowers = new Set<(user: string) => void | Promise<void>>();
 
   constructor(readonly options: ProactiveEventsOptions) {
+    // Every option a caller can get wrong, listed at once; a secret's value is never shown.
+    const issues: Issue[] = [];
     const weak = options.triggerSecret === undefined ? undefined : triggerSecretProblem(options.triggerSecret);
-    if (weak) throw new Error(`ProactiveEvents: triggerSecret is ${weak}`);
+    if (weak) issues.push({ path: 'triggerSecret', message: `is ${weak}` });
     this.events = options.events;
     this.expiresInMinutes = options.expiresInMinutes ?? DEFAULT_EXPIRY_MINUTES;
     this.sender = options.sender;
     if (options.stage && options.sender && options.stage !== options.sender.stage) {
-      throw new Error(`ProactiveEvents: stage ${options.stage} differs from the sender's stage ${options.sender.stage}; leave stage out: the plugin takes the sender's`);
+      issues.push({ path: 'stage', message: `differs from the sender's stage ${options.sender.stage}; leave stage out: the plugin takes the sender's`, value: options.stage });
     }
     this.stage = options.stage ?? options.sender?.stage ?? 'development';
     this.now = options.now ?? Date.now;
@@ -145,17 +149,18 @@ export class ProactiveEvents implements Plugin, PluginServices, ScheduleServices
     this.prepareScheduledEvent = options.prepareScheduledEvent;
     const perMinute = options.userScheduleSendsPerMinute ?? DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE;
     if (!(Number.isInteger(perMinute) && perMinute >= 1)) {
-      throw new Error(`ProactiveEvents: userScheduleSendsPerMinute is ${perMinute}; expected a whole number of at least 1`);
+      issues.push({ path: 'userScheduleSendsPerMinute', message: 'expected a whole number of at least 1', value: perMinute });
     }
     this.userScheduleSendsPerMinute = perMinute;
     if (options.userScheduler) this.remoteUserSchedules = new RemoteUserSchedules(options.userScheduler);
     if (options.scheduleEndpoint !== undefined) {
       const origin = originOf(options.scheduleEndpoint);
       if (!origin || !this.#origins.has(origin)) {
-        throw new Error(`ProactiveEvents: scheduleEndpoint ${options.scheduleEndpoint} is not one of the allowed origins (${[...this.#origins].join(', ')}): add it to PROACTIVE_API_ENDPOINTS`);
+        issues.push({ path: 'scheduleEndpoint', message: `is not one of the allowed origins (${[...this.#origins].join(', ')}): add it to apiEndpoints (PROACTIVE_API_ENDPOINTS)`, value: options.scheduleEndpoint });
       }
-      this.scheduleEndpoint = origin;
+      this.scheduleEndpoint = origin ?? undefined;
     }
+    if (issues.length > 0) throw new OptionsError('ProactiveEvents', issues);
   }
 
   /** What may be stored of a user's state, as of now. */
@@ -326,10 +331,9 @@ function origins({ sender, apiEndpoints }: ProactiveEventsOptions): ReadonlySet<
   if (apiEndpoints) {
     const given = tokenOrigins(apiEndpoints, named);
     if (given.size !== sender.origins.size || [...given].some((origin) => !sender.origins.has(origin))) {
-      throw new Error(
-        `ProactiveEvents: apiEndpoints (${[...given].join(', ')}) differs from the sender's allowed origins (${[...sender.origins].join(', ')}); ` +
-          "leave apiEndpoints out: the plugin takes the sender's",
-      );
+      throw new OptionsError('ProactiveEvents', [
+        { path: 'apiEndpoints', message: `differs from the sender's allowed origins (${[...sender.origins].join(', ')}); leave apiEndpoints out: the plugin takes the sender's`, value: [...given] },
+      ]);
     }
   }
   return sender.origins;
