@@ -138,3 +138,27 @@ it.each(ENTRIES)('documents every name %s offers', (entry) => {
     .map((symbol) => symbol.getName());
   expect(undocumented).toEqual([]);
 });
+
+/**
+ * The option types the entries offer (names ending in `Options` or `Policy`): every optional property says what
+ * applies when it is left out, in a `@default` tag (`@default undefined` and a sentence, where nothing does), so that
+ * editors and the API reports show it where the option is written rather than only in prose or in the code.
+ */
+it.each([...ENTRIES, path.join(PLUGIN, 'powertools.ts')])('gives every optional property of the option types %s offers a @default', (entry) => {
+  const program = ts.createProgram([path.join(root, entry)], { ...ts.getDefaultCompilerOptions(), strict: true, noEmit: true, skipLibCheck: true, types: ['node'], esModuleInterop: true });
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(program.getSourceFile(path.join(root, entry))!)!;
+  const undefaulted = checker
+    .getExportsOfModule(module)
+    .filter((exported) => /(Options|Policy)$/.test(exported.getName()))
+    .map((exported) => (exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported))
+    .filter((symbol) => symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))
+    .flatMap((symbol) =>
+      checker
+        .getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol))
+        .filter((property) => property.flags & ts.SymbolFlags.Optional)
+        .filter((property) => !property.getJsDocTags(checker).some((tag) => tag.name === 'default'))
+        .map((property) => `${symbol.getName()}.${property.getName()}`),
+    );
+  expect(undefaulted).toEqual([]);
+});

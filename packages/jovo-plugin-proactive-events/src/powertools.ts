@@ -9,9 +9,15 @@ export const METRICS_NAMESPACE = 'AlexaProactiveEvents';
 
 /** What the records and metrics are called and where they go. */
 export interface PowertoolsOptions {
-  /** The `service` of every record and metric. Default: POWERTOOLS_SERVICE_NAME, else the function's name. */
+  /**
+   * The `service` of every record and metric.
+   * @default POWERTOOLS_SERVICE_NAME, else the function's name (AWS_LAMBDA_FUNCTION_NAME), else 'alexa-skill'
+   */
   serviceName?: string;
-  /** Default: POWERTOOLS_METRICS_NAMESPACE, else METRICS_NAMESPACE. */
+  /**
+   * The CloudWatch namespace of the metrics.
+   * @default POWERTOOLS_METRICS_NAMESPACE, else METRICS_NAMESPACE ('AlexaProactiveEvents')
+   */
   namespace?: string;
   /**
    * How the records are logged (LOG_FORMAT): `json`, as JSON lines of Powertools' Logger with Lambda's context;

@@ -8,41 +8,83 @@ import type { SkillDelivery, SkillTarget, Subscriber } from './subscriptions';
  * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
  */
 export interface EmulatorOptions {
-  /** Default 3001; 0 picks a free port. */
+  /**
+   * The port to listen on; 0 picks a free port.
+   * @default 3001
+   */
   port?: number;
+  /**
+   * The address to listen on; loopback unless the emulator is to be reached from other machines.
+   * @default '127.0.0.1'
+   */
   host?: string;
-  /** Client ids and their secrets; without it, any id and secret get a token. */
+  /**
+   * Client ids and their secrets; without it, any id and secret get a token.
+   * @default undefined: any client id and secret get a token
+   */
   clients?: Readonly<Record<string, string>>;
-  /** Lifetime of issued tokens; default 3600 s, as Amazon's. */
+  /**
+   * Lifetime of issued tokens in seconds, as Amazon's.
+   * @default 3600
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api.html (Get an access token)
+   */
   tokenTtlSeconds?: number;
-  /** Events the skill may send. Default: those of `skillJsonPath`, or all eight. */
+  /**
+   * Events the skill may send: those of `skillJsonPath` without it, or all eight.
+   * @default undefined: the publications of `skillJsonPath`, or every event when there is none
+   */
   publishedEvents?: readonly string[];
-  /** A built skill.json, whose `events.publications` say what the skill may send. */
+  /**
+   * A built skill.json, whose `events.publications` say what the skill may send.
+   * @default undefined: the skill may send what `publishedEvents` says, or every event
+   */
   skillJsonPath?: string;
   /**
    * Who subscribed to what, as Alexa keeps it: a Unicast to a user who has not turned on its event gets 403, and
    * a Multicast reaches the users who have. `{}` starts with nobody; users turn events on and off on the page,
    * with `PUT /subscriptions/<user>` or `setSubscriptions`. Without it, every user is subscribed to everything.
+   * @default undefined: every user is subscribed to everything
+   * @see https://developer.amazon.com/docs/smapi/skill-events-in-alexa-skills.html
    */
   subscribers?: Readonly<Record<string, readonly string[]>>;
-  /** The skill told of each subscription change (`AlexaSkillEvent.ProactiveSubscriptionChanged`), as Alexa tells it. */
+  /**
+   * The skill told of each subscription change (`AlexaSkillEvent.ProactiveSubscriptionChanged`), as Alexa tells it.
+   * @default undefined: no skill is told (one can be set later, on the page or with `setSkill`)
+   * @see https://developer.amazon.com/docs/smapi/skill-events-in-alexa-skills.html
+   */
   skill?: SkillTarget;
+  /**
+   * Trouble made on purpose (fault statuses, dropped connections, latency), so that retries can be seen and tested.
+   * @default undefined: no faults, every request is handled
+   */
   faults?: FaultOptions;
-  /** Milliseconds since the epoch, for token expiry; tests move it instead of waiting. */
+  /**
+   * Milliseconds since the epoch, for token expiry; tests move it instead of waiting.
+   * @default Date.now
+   */
   now?: () => number;
   /**
    * One line per request (but the page's polls of /events, and /stats): method, path, status, event. Never a token
    * or a secret; what a client chose (a path, a user id, the skill's answer) is escaped, so a line is one line and
    * moves no terminal's cursor.
+   * @default undefined: nothing is logged
    */
   log?: (line: string) => void;
-  /** How many of the latest requests `received` keeps; default 10,000. */
+  /**
+   * How many of the latest requests `received` keeps.
+   * @default 10_000
+   */
   receivedLimit?: number;
-  /** Client ids that may not use the scope alexa::proactive_events: Login with Amazon answers 400 invalid_scope. */
+  /**
+   * Client ids that may not use the scope alexa::proactive_events: Login with Amazon answers 400 invalid_scope.
+   * @default undefined: every client may use the scope
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api.html (Get an access token)
+   */
   clientsWithoutScope?: readonly string[];
   /**
    * Host names the emulator answers besides loopback's (127.0.0.1, localhost, ::1) and `host`: a request whose
    * `Host` names another (a page on another site whose name was rebound to this machine) gets 403.
+   * @default undefined: loopback's names and `host` only
    */
   hostnames?: readonly string[];
 }

@@ -82,11 +82,16 @@ export type ValidationResult =
 
 /** What `validateRequest` checks beyond the schemas. */
 export interface ValidationOptions {
-  /** The events the skill publishes (its manifest's `events.publications`); any other event is refused. */
+  /**
+   * The events the skill publishes (its manifest's `events.publications`); any other event is refused.
+   * @default undefined: every event name of the schemas is allowed
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api.html
+   */
   publishedEvents?: readonly EventName[];
   /**
    * When the request is sent (milliseconds since the epoch): an event whose expiryTime has passed by then is
    * refused, as Amazon would never deliver it. Without it, expiry is checked against `timestamp` only.
+   * @default undefined: expiry is checked against `timestamp` only
    */
   now?: number;
   /**
@@ -98,6 +103,8 @@ export interface ValidationOptions {
   /**
    * Refuse the forms Amazon's documentation does not settle, otherwise warnings: unknown fields, date-times in
    * other ISO 8601 forms than its examples', a Multicast payload that is not `{}`, null for a field left out.
+   * @default false
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
    */
   strict?: boolean;
 }

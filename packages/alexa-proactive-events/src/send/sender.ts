@@ -16,9 +16,13 @@ import type { Issue } from '../issues';
  * last cause. A refused access token is renewed once, without a pause.
  */
 export interface RetryPolicy {
+  /** Requests at most, the first included. @default 6 (DEFAULT_RETRY) */
   attempts: number;
+  /** No further attempt once this many milliseconds have passed since the first. @default 60_000 (DEFAULT_RETRY) */
   maxElapsedMs: number;
+  /** The longest pause after the first attempt, doubled after each next one. @default 250 (DEFAULT_RETRY) */
   baseDelayMs: number;
+  /** No pause is longer (but a longer `Retry-After` is followed). @default 8_000 (DEFAULT_RETRY) */
   maxDelayMs: number;
 }
 /** 6 attempts within 60 s, pauses of up to 250 ms × 2^(attempt−1), at most 8 s. */
@@ -41,26 +45,46 @@ export interface SenderOptions {
    * @default 'development'
    */
   stage?: Stage | undefined;
-  /** The events the skill publishes (its manifest's `events.publications`); others are refused before sending. Default: any. */
+  /**
+   * The events the skill publishes (its manifest's `events.publications`); others are refused before sending.
+   * @default undefined: every event is allowed
+   */
   publishedEvents?: readonly EventName[];
-  /** @default DEFAULT_RETRY: 6 attempts within 60 s, pauses from 250 ms up to 8 s */
+  /**
+   * Merged over DEFAULT_RETRY field by field.
+   * @default DEFAULT_RETRY: 6 attempts within 60 s, pauses from 250 ms up to 8 s
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html (Response codes)
+   */
   retry?: Partial<RetryPolicy>;
   /**
    * Per request, connection included, in milliseconds.
-   * @default 10000
+   * @default 10_000
    */
   timeoutMs?: number;
-  /** The HTTP transport. Default: Node's http with keep-alive connections, never following a redirect. */
+  /**
+   * The HTTP transport.
+   * @default postJson: Node's http with keep-alive connections, never following a redirect
+   */
   post?: PostJson;
-  /** How to pause between attempts; tests record the pauses instead. Default: setTimeout. */
+  /**
+   * How to pause between attempts; tests record the pauses instead.
+   * @default a promise of setTimeout
+   */
   sleep?: (ms: number) => Promise<void>;
-  /** A number in [0, 1), for the jitter. Default: Math.random. */
+  /**
+   * A number in [0, 1), for the jitter.
+   * @default Math.random
+   */
   random?: () => number;
-  /** Milliseconds since the epoch. Default: Date.now. */
+  /**
+   * Milliseconds since the epoch: a request's expiry is checked against it before sending.
+   * @default Date.now
+   */
   now?: () => number;
   /**
    * Gets one record per send, whatever its outcome, refusals before sending included (`formatSendRecord` makes a
    * log line of it). What it throws is ignored: a record never changes a send.
+   * @default undefined: no records are made
    */
   onSend?: (record: SendRecord) => void;
 }

@@ -23,16 +23,31 @@ export interface TokenClientOptions {
   clientId: string;
   /** Its client secret; kept in a private field, never logged. */
   clientSecret: string;
-  /** Default LWA_TOKEN_URL; the emulator's `<url>/auth/o2/token` for local runs. */
+  /**
+   * Login with Amazon's token endpoint; the emulator's `<url>/auth/o2/token` for local runs.
+   * @default LWA_TOKEN_URL ('https://api.amazon.com/auth/o2/token')
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api.html (Get an access token)
+   */
   tokenUrl?: string | undefined;
-  /** The HTTP transport, the sender's. Default: Node's http with keep-alive connections, never following a redirect. */
+  /**
+   * The HTTP transport, the sender's.
+   * @default postJson: Node's http with keep-alive connections, never following a redirect
+   */
   post?: PostJson;
-  /** Milliseconds since the epoch; tests move it instead of waiting. */
+  /**
+   * Milliseconds since the epoch; tests move it instead of waiting.
+   * @default Date.now
+   */
   now?: () => number;
+  /**
+   * A token request not answered within this many milliseconds fails (retryable).
+   * @default 10_000
+   */
   timeoutMs?: number;
   /**
    * Gets one record per request to Login with Amazon (a `TokenRecord`), whatever its outcome; never the
    * token or the secret. What it throws is ignored.
+   * @default undefined: no records are made
    */
   onRequest?: (record: TokenRecord) => void;
 }

@@ -63,7 +63,10 @@ export interface VerifyTriggerOptions {
   secret: string | undefined;
   /** This deployment: a trigger signed for another skill or stage is refused, whatever secret they share. */
   audience: TriggerAudience;
-  /** Milliseconds since the epoch; default Date.now. */
+  /**
+   * Milliseconds since the epoch: a trigger more than five minutes older or younger is refused.
+   * @default Date.now
+   */
   now?: () => number;
 }
 

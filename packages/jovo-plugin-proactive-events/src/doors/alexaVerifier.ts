@@ -18,7 +18,11 @@ export const SKILL_EVENT_MAX_AGE_MS = 60 * 60_000;
 
 /** What the verifier checks requests against. */
 export interface AlexaVerifierOptions {
-  /** SKILL_ID: a request for another skill is refused. Required when `signatures` is on; without it (signatures off), `applicationId` is not checked. */
+  /**
+   * SKILL_ID: a request for another skill is refused. Required when `signatures` is on; without it (signatures off), `applicationId` is not checked.
+   * @default undefined: `applicationId` is not checked, and triggers must name `localSkillId`
+   * @see https://developer.amazon.com/docs/custom-skills/host-a-custom-skill-as-a-web-service.html#verify-request-sent-by-alexa
+   */
   skillId?: string | undefined;
   /**
    * Check Amazon's signature, its certificate and the request's timestamp. Off only where the body cannot carry

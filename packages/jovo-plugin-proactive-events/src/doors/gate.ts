@@ -11,21 +11,25 @@ import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperTh
 
 /** Who may come in at the plugin's doors (`createWebhook`, `createLambdaHandler`), and what triggers are verified against. */
 export interface DoorOptions extends AlexaVerifierOptions {
-  /** Where refusals are reported, one line each, never with the body. Default: stderr. */
+  /**
+   * Where refusals are reported, one line each, never with the body.
+   * @default console.error: stderr
+   */
   log?: (line: string) => void;
   /**
    * The identity triggers must name when `skillId` is not set (Alexa's signatures not checked, on this machine).
-   * Default: `localSkillId` of the working folder, as the trigger script run there computes it.
+   * @default `localSkillId(process.cwd())`: the working folder's, as the trigger script run there computes it
    */
   localSkillId?: string;
   /**
-   * TRIGGER_SECRET, which signed triggers are verified with; without one every trigger is refused. Default: the
-   * `triggerSecret` the app's ProactiveEvents plugin was given, for apps that give it there alone.
+   * TRIGGER_SECRET, which signed triggers are verified with; without one every trigger is refused.
+   * @default the `triggerSecret` the app's ProactiveEvents plugin was given (for apps that give it there alone), or
+   * undefined: every trigger is refused
    */
   triggerSecret?: string | undefined;
   /**
-   * The stage this deployment sends at (PROACTIVE_STAGE): a trigger signed for another stage is refused. Default:
-   * the `stage` of the app's ProactiveEvents plugin.
+   * The stage this deployment sends at (PROACTIVE_STAGE): a trigger signed for another stage is refused.
+   * @default the `stage` of the app's ProactiveEvents plugin, or 'development' without one
    */
   stage?: Stage;
 }

@@ -39,7 +39,10 @@ export interface LambdaOptions {
    * events are triggers).
    */
   gate: Omit<DoorOptions, 'signatures'>;
-  /** Told of each invocation's start and end: records and metrics (`jovo-plugin-proactive-events/powertools`). */
+  /**
+   * Told of each invocation's start and end: records and metrics (`jovo-plugin-proactive-events/powertools`).
+   * @default undefined: no records or metrics are made
+   */
   telemetry?: InvocationTelemetry;
 }
 

@@ -39,44 +39,66 @@ export interface ProactiveEventsOptions {
    * @default 60
    */
   expiresInMinutes?: number;
-  /** Sends the events; without one (no credentials) every send is refused, saying why. */
+  /**
+   * Sends the events; without one (no credentials) every send is refused, saying why.
+   * @default undefined: every send is refused, saying why
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
+   */
   sender?: ProactiveEventsSender | undefined;
   /**
    * The stage this deployment sends at (PROACTIVE_STAGE): the plugin's doors refuse a trigger signed for another.
-   * Default: the sender's, or `development` without one; given with a sender, it must be the sender's.
+   * Given with a sender, it must be the sender's.
+   * @default the sender's stage, or 'development' without a sender
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
    */
   stage?: Stage;
   /**
    * TRIGGER_SECRET, for apps that give it here rather than to the doors: the plugin's doors (`createWebhook`,
    * `createLambdaHandler`), which alone verify triggers, take it when their own `triggerSecret` is not given.
    * Without one anywhere every trigger is refused.
+   * @default undefined: the doors' own `triggerSecret`, or every trigger is refused
    */
   triggerSecret?: string | undefined;
   /**
-   * Where accepted triggers are remembered, so that none is used twice. Default: the app's database, when it
-   * keeps them for every process (`DynamoDb`), or else this process's memory.
+   * Where accepted triggers are remembered, so that none is used twice.
+   * @default the app's database's `replays()`, when it keeps them for every process (`DynamoDb`), or else this
+   * process's memory (a `ReplayGuard`)
    */
   replays?: ReplayStore;
   /**
    * Origins besides Amazon's three hosts that a user's stored apiEndpoint may name (PROACTIVE_API_ENDPOINTS, such
-   * as the local emulator). Default: the sender's `allowedOrigins`; given with a sender, it must name the same.
+   * as the local emulator). Given with a sender, it must name the same.
+   * @default the sender's `allowedOrigins`, or none besides Amazon's hosts without a sender
+   * @see https://developer.amazon.com/docs/custom-skills/request-and-response-json-reference.html
    */
   apiEndpoints?: readonly string[] | undefined;
-  /** Milliseconds since the epoch; tests move it instead of waiting. Default: Date.now. */
+  /**
+   * Milliseconds since the epoch; tests move it instead of waiting.
+   * @default Date.now
+   */
   now?: () => number;
-  /** app.json's `schedules`: what `runSchedule` sends, for the local runner and the Lambda entry. */
+  /**
+   * app.json's `schedules`: what `runSchedule` sends, for the local runner and the Lambda entry.
+   * @default []
+   */
   schedules?: readonly Schedule[];
   /**
    * PROACTIVE_API_ENDPOINT: where scheduled events go instead of Amazon's regional hosts (the emulator, for local
    * runs). It must be one of the sender's allowed origins.
+   * @default undefined: Amazon's regional hosts, a Unicast user's stored region winning
    */
   scheduleEndpoint?: string | undefined;
-  /** Fills in or changes a scheduled event before it is validated and sent (docs/schedules.md). */
+  /**
+   * Fills in or changes a scheduled event before it is validated and sent (docs/schedules.md).
+   * @default undefined: the schedule's event is sent as declared
+   */
   prepareScheduledEvent?: PrepareScheduledEvent;
   /**
    * Where users' own schedules (`this.$proactiveEvents.schedule`) are kept on AWS: the group and the target that
    * `schedules deploy` uses (PROACTIVE_SCHEDULE_GROUP, PROACTIVE_SCHEDULE_ROLE_ARN, PROACTIVE_SCHEDULE_FUNCTION_ARN).
    * Without it they are kept with the user and run only where the local runner runs.
+   * @default undefined: users' schedules are kept with the user and run only where the local runner runs
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
    */
   userScheduler?: UserSchedulerOptions;
   /**
@@ -89,6 +111,7 @@ export interface ProactiveEventsOptions {
   /**
    * Gets one summary record when a trigger's users (a fan-out's batch) or a scheduled run have all been sent to:
    * sends by status and how long it took, never a user id. What it throws is ignored.
+   * @default undefined: no summaries are made
    */
   onSummary?: (record: SummaryRecord) => void;
 }

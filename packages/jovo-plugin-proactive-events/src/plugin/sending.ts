@@ -15,13 +15,29 @@ export interface SendOptions {
    * @default 'user'
    */
   to?: 'user' | 'all';
-  /** A value for every `localizedattribute:<key>` of the payload, per locale. */
+  /**
+   * A value for every `localizedattribute:<key>` of the payload, per locale.
+   * @default undefined: the request has no localizedAttributes, so the payload may refer to none
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
+   */
   localizedAttributes?: LocalizedAttributes | ReadonlyArray<Record<string, string>>;
-  /** The idempotency key. Default: a new UUID. */
+  /**
+   * The idempotency key.
+   * @default a new UUID (`randomUUID()`)
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
+   */
   referenceId?: string;
-  /** Default: the plugin's `expiresInMinutes`. */
+  /**
+   * How long the event may be delivered for, from now, in minutes: the request's `expiryTime`.
+   * @default the plugin's `expiresInMinutes` (60 unless set)
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
+   */
   expiresInMinutes?: number;
-  /** Default: the sender's stage. */
+  /**
+   * The stage the event is sent at.
+   * @default the sender's stage
+   * @see https://developer.amazon.com/docs/smapi/proactive-events-api-reference.html
+   */
   stage?: Stage;
 }
 

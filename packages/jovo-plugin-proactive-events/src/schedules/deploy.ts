@@ -31,9 +31,12 @@ export interface DeployTarget {
   /** The role Scheduler assumes to invoke it (trusts scheduler.amazonaws.com, may lambda:InvokeFunction). */
   roleArn: string;
   group: string;
-  /** An SQS queue for invocations that failed every retry. */
+  /**
+   * An SQS queue for invocations that failed every retry.
+   * @default undefined: an invocation that failed every retry is dropped
+   */
   deadLetterArn?: string;
-  /** @default 3 */
+  /** Scheduler's retries of a failed invocation. @default 3 */
   maximumRetryAttempts?: number;
   /** An invocation not made within this is dropped (or sent to the dead-letter queue). @default 3600 */
   maximumEventAgeInSeconds?: number;

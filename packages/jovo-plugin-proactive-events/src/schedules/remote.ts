@@ -10,7 +10,10 @@ import { userScheduleKey } from './users';
  * the user's stored data, never from the invocation.
  */
 export interface UserSchedulerOptions extends DeployTarget {
-  /** Default: a SchedulerClient in the function's region (from `functionArn`), with the Lambda role's credentials. */
+  /**
+   * The EventBridge Scheduler client the schedules are kept with; tests pass a stand-in.
+   * @default a SchedulerClient in the function's region (from `functionArn`), with the Lambda role's credentials
+   */
   client?: SchedulerClient;
 }
 

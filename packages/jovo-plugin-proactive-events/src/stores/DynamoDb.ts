@@ -14,15 +14,21 @@ import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type Loaded
 export interface DynamoDbOptions {
   /** The table: partition key `userId` (String); TTL on `expiresAt` for the replay guard's items. */
   tableName: string;
-  /** Another DynamoDB than AWS's: DynamoDB Local, dynalite. */
+  /**
+   * Another DynamoDB than AWS's: DynamoDB Local, dynalite.
+   * @default undefined: the SDK's endpoint for the region
+   */
   endpoint?: string;
-  /** Default: the SDK's (AWS_REGION). */
+  /**
+   * The table's AWS region.
+   * @default undefined: the SDK's (AWS_REGION)
+   */
   region?: string;
   /**
    * What to save when another request saved the same user after this one loaded it: given this request's data
-   * and the data now stored, the data to save on top of it, or undefined to save nothing. Default: the plugin's
-   * changes of this request made again on the stored data (`this.$proactiveEvents.rebase`), or this request's
-   * data as it is.
+   * and the data now stored, the data to save on top of it, or undefined to save nothing.
+   * @default pluginRebase: the plugin's changes of this request made again on the stored data
+   * (`this.$proactiveEvents.rebase`), or this request's data as it is
    */
   rebase?: Rebase;
   /**
