@@ -374,6 +374,18 @@ describe('subscribers, as Alexa keeps them', () => {
     expect(emulator.subscribers()).toEqual([]);
   });
 
+  it('refuses the same changes from code with a ValidationError naming each field, and a change to an emulator that tracks no one with an OptionsError', async () => {
+    await start({ subscribers: {}, skillJsonPath: SKILL_JSON });
+    await expect(emulator.setSubscriptions(ME, [WEATHER, 'AMAZON.Weather.Changed'])).rejects.toMatchObject({
+      name: 'ValidationError',
+      code: 'ERR_VALIDATION',
+      issues: [{ path: 'events[1]', message: expect.stringMatching(/^"AMAZON\.Weather\.Changed" is not an event this skill publishes/) }],
+    });
+    await emulator.close();
+    await start();
+    await expect(emulator.setSubscriptions(ME, [WEATHER])).rejects.toMatchObject({ code: 'ERR_INVALID_OPTIONS', issues: [{ path: 'subscribers' }] });
+  });
+
   it('counts every user as subscribed without subscribers, and says so to a change', async () => {
     await start();
     expect((await send(unicast(ME), await accessToken())).status).toBe(202);

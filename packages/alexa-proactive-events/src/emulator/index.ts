@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { EVENT_NAMES } from '../events/names';
+import { OptionsError, ValidationError } from '../issues';
 import { closeWhenAnswered } from './closing';
 import { eventsApi } from './eventsApi';
 import { serve } from './exchange';
@@ -86,8 +87,17 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     subscribers: () => subscribers.subscriptions.list(),
     setSubscriptions: async (user, events, locale) => {
       const result = await changeSubscriptions(subscribers, user, { events, ...(locale !== undefined && { locale }) });
-      if (!result.ok) throw new Error(result.problems.join('; '));
-      return result.change;
+      if (result.ok) return result.change;
+      // Not tracking subscriptions is how the emulator was made; anything else is the change itself.
+      if (result.status === 409) throw new OptionsError('createEmulator', [{ path: 'subscribers', message: result.problems.join('; ') }]);
+      throw new ValidationError(
+        result.problems.map((problem) => {
+          const [, path = '', message = problem] = /^([\w.[\]]+): (.*)$/s.exec(problem) ?? [];
+          return { path, message };
+        }),
+        [],
+        'The subscription change',
+      );
     },
     setSkill: (next) => (skill = next),
   };
