@@ -17,7 +17,7 @@ import {
   triggerSecretProblem,
   type ReplayStore,
 } from 'alexa-proactive-events/trigger';
-import { DEFAULT_EXPIRY_MINUTES, originOf } from 'alexa-proactive-events/internal';
+import { DEFAULT_EXPIRY_MINUTES, originOf, type Holds } from 'alexa-proactive-events/internal';
 import { admittedTrigger } from '../trigger/admitted';
 import { CHECK_REPORT_KEY } from '../trigger/check';
 import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules/declaration';
@@ -106,7 +106,9 @@ declare module 'jovo-core/dist/src/core/Jovo' {
  * database the app uses stores them. The hidden intents and skill events are handled by `hiddenIntentHandlers`
  * and `skillEventHandlers`.
  */
-export class ProactiveEvents implements Plugin, PluginServices, ScheduleServices {
+// PluginServices and ScheduleServices are what the context and the schedule runner use of the plugin, not the
+// entry's; the check after the class keeps it both, instead of an `implements` that the API report would name.
+export class ProactiveEvents implements Plugin {
   readonly name = 'ProactiveEvents';
   readonly events: readonly EventName[];
   readonly expiresInMinutes: number;
@@ -338,3 +340,6 @@ function origins({ sender, apiEndpoints }: ProactiveEventsOptions): ReadonlySet<
   }
   return sender.origins;
 }
+
+/** Fails to compile when the plugin no longer serves its context and the schedule runner. */
+export type ProactiveEventsServes = Holds<[ProactiveEvents] extends [PluginServices & ScheduleServices] ? true : false>;
