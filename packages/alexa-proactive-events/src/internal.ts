@@ -43,3 +43,6 @@ export { REGIONS, REGION_ORIGINS, STAGES, originOf } from './send/regions';
 
 // Subscriptions.
 export { CLOCK_SKEW_MS, SubscriberStateSchema, UserIdSchema } from './subscriptions';
+
+// Compile-time checks that a type written out by hand stays its schema's.
+export type { Holds, SameType } from './typeCheck';

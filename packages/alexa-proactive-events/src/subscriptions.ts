@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Holds, SameType } from './typeCheck';
 import { LOCALE_PATTERN } from './request/validate';
 import { ValidationError, type Issue } from './issues';
 import { quoted } from './logSafe';
@@ -38,8 +39,21 @@ export const SubscriberStateSchema = z.object({
    */
   disabledAt: z.string().optional(),
 });
-/** What the skill knows about one user's notifications (see SubscriberStateSchema). */
-export type SubscriberState = z.infer<typeof SubscriberStateSchema>;
+/** What the skill knows about one user's notifications (see SubscriberStateSchema, which it is kept equal to). */
+export interface SubscriberState {
+  /** Events the user is subscribed to, as Amazon last reported them; empty when none; absent if never reported. */
+  subscriptions?: string[] | undefined;
+  /** `request.timestamp` of the newest subscription or enable/disable event applied. */
+  updatedAt?: string | undefined;
+  /** The user's Alexa API host (`context.System.apiEndpoint`), which decides the region events go to. */
+  apiEndpoint?: string | undefined;
+  /** The locale of the user's latest request, e.g. `en-US`. */
+  locale?: string | undefined;
+  /** `request.timestamp` of the newest SkillDisabled applied: the tombstone of the user's data. */
+  disabledAt?: string | undefined;
+}
+/** Keeps `SubscriberState` the schema's output. */
+export type SubscriberStateMatchesSchema = Holds<SameType<SubscriberState, z.output<typeof SubscriberStateSchema>>>;
 
 /**
  * Something that changes a user's state. The first three are Alexa skill events, which Amazon may deliver out of

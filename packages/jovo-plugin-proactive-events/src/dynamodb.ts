@@ -4,3 +4,4 @@
  */
 export { DynamoDb } from './stores/DynamoDb';
 export type { DynamoDbOptions } from './stores/DynamoDb';
+export type { Rebase } from './stores/userChanges';

@@ -4,6 +4,9 @@ import { type SendRecord, type SendStatus, type Stage, type SummaryRecord, type 
 import { recordLines, type RecordHooks } from 'alexa-proactive-events/internal';
 import type { InvocationTelemetry } from './doors/lambda';
 
+// The main entry's type that LambdaTelemetry extends, so that it can be named from here too.
+export type { InvocationTelemetry } from './doors/lambda';
+
 /** The CloudWatch namespace of the metrics, unless POWERTOOLS_METRICS_NAMESPACE names another. */
 export const METRICS_NAMESPACE = 'AlexaProactiveEvents';
 

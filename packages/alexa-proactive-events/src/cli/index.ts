@@ -17,6 +17,9 @@ export { readRequestFile } from './requestFile';
 export { emulatorCommand, findSkillJson } from './emulator';
 export { previewCommand } from './preview';
 export { validateCommand } from './validate';
+// Types of the other entries that this entry's signatures name, so that its users can name them from here too.
+export type { Issue } from '../issues';
+export type { ValidationOptions, ValidationResult } from '../request/validate';
 
 /** What a run did: its exit status, and the emulator it started, which keeps running. */
 export interface CliRun {

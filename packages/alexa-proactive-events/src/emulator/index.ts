@@ -20,6 +20,7 @@ export { MAX_REFUSED } from './records';
 export { MAX_SUBSCRIBERS } from './subscriptions';
 export { MAX_LIVE_TOKENS } from './tokens';
 export type { SkillDelivery, SkillTarget, Subscriber } from './subscriptions';
+export type { FaultOptions } from './faults';
 export type { AcceptedEvent, Emulator, EmulatorOptions, ReceivedRequest, RefusedEvent, SubscribersView, SubscriptionChange } from './types';
 
 /**

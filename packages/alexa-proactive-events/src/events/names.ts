@@ -1,7 +1,19 @@
 import { EVENT_DEFINITIONS, type AnyEventDefinition } from './registry';
+import type { Holds, SameType } from '../typeCheck';
 
 /** One of the eight event names: `AMAZON.WeatherAlert.Activated`, …. */
-export type EventName = AnyEventDefinition['name'];
+// Written out so that users read the names; the check below keeps it the registry's.
+export type EventName =
+  | 'AMAZON.WeatherAlert.Activated'
+  | 'AMAZON.SportsEvent.Updated'
+  | 'AMAZON.MessageAlert.Activated'
+  | 'AMAZON.OrderStatus.Updated'
+  | 'AMAZON.Occasion.Updated'
+  | 'AMAZON.TrashCollectionAlert.Activated'
+  | 'AMAZON.MediaContent.Available'
+  | 'AMAZON.SocialGameInvite.Available';
+/** Fails to compile when an event is added to or removed from the registry without its name here. */
+export type EventNameMatchesRegistry = Holds<SameType<EventName, AnyEventDefinition['name']>>;
 
 /** The eight event names, in the order of Amazon's catalog (from the registry). */
 export const EVENT_NAMES = EVENT_DEFINITIONS.map((definition) => definition.name) as [EventName, ...EventName[]];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { eventDefinition, type EventName } from '../events/names';
-import type { LocalizedAttributes, ProactiveEvent, RelevantAudience } from './validate';
+import type { LocalizedAttributes, ProactiveEvent, ProactiveEventRequest } from './validate';
 import { LOCALIZED_ATTRIBUTE_PREFIX, type EventInputs } from '../events/common';
 
 /** How long an event lives unless its sender says otherwise, in minutes. */
@@ -19,7 +19,7 @@ export interface UntypedEvent {
  * Like the request's fields, but unchecked: `validateRequest` checks the draft. `Event` is the event's type: typed by
  * its name (`ProactiveEvent<Name>`, the default any of the eight) or an `UntypedEvent`.
  */
-export interface RequestParts<Event extends UntypedEvent = ProactiveEvent> {
+export interface RequestParts<Event extends { name: string; payload: unknown } = ProactiveEvent> {
   event: Event;
   localizedAttributes?: LocalizedAttributes | ReadonlyArray<Record<string, string>>;
   /** A user id for Unicast; without one, Multicast to every subscriber. */
@@ -32,13 +32,13 @@ export interface RequestParts<Event extends UntypedEvent = ProactiveEvent> {
 }
 
 /** A request body with the defaults filled in; it still has to pass `validateRequest`. */
-export interface RequestDraft<Event extends UntypedEvent = ProactiveEvent> {
+export interface RequestDraft<Event extends { name: string; payload: unknown } = ProactiveEvent> {
   timestamp: string;
   referenceId: string;
   expiryTime: string;
   event: Event;
   localizedAttributes?: RequestParts['localizedAttributes'];
-  relevantAudience: RelevantAudience;
+  relevantAudience: ProactiveEventRequest['relevantAudience'];
 }
 
 /**
@@ -57,7 +57,7 @@ export function buildRequest<Name extends EventName>(parts: RequestParts<Proacti
  */
 // `unknown extends Payload` holds only for `unknown` and `any`: a payload typed otherwise, but wrongly, fails here
 // too instead of slipping through the looser signature.
-export function buildRequest<Payload>(parts: RequestParts<{ name: string; payload: unknown extends Payload ? Payload : never }>): RequestDraft<UntypedEvent>;
+export function buildRequest<Payload>(parts: RequestParts<{ name: string; payload: unknown extends Payload ? Payload : never }>): RequestDraft<{ name: string; payload: unknown }>;
 export function buildRequest({ event, localizedAttributes, user, referenceId, expiresInMinutes = DEFAULT_EXPIRY_MINUTES, now = () => new Date() }: RequestParts<UntypedEvent>): RequestDraft<UntypedEvent> {
   const timestamp = now();
   return {

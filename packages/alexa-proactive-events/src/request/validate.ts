@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EVENT_NAMES, type EventName } from '../events/names';
 import { formatPath, fromZod, type Issue, ValidationError, valueAt, withValue } from '../issues';
 import { EVENT_DEFINITIONS, type AnyEventDefinition } from '../events/registry';
+import type { Holds, SameType } from '../typeCheck';
 import { LOCALIZED_ATTRIBUTE_PREFIX, dateTime, readDateTime, strictObject, type EventDefinition } from '../events/common';
 
 /**
@@ -50,8 +51,10 @@ export const LocalizedAttributesSchema = z.array(
   // A value's length matters only where the payload uses it (checkLocalizedAttributes).
   z.object({ locale: z.string().regex(LOCALE_PATTERN, 'expected a locale like "en-US"') }).catchall(z.string()),
 );
-/** The localizedAttributes of a request: one entry per locale. */
-export type LocalizedAttributes = z.output<typeof LocalizedAttributesSchema>;
+/** The localizedAttributes of a request: one entry per locale, its `locale` and a string per attribute key. */
+export type LocalizedAttributes = Array<{ locale: string; [key: string]: string }>;
+/** Keeps `LocalizedAttributes` the schema's output. */
+export type LocalizedAttributesMatchSchema = Holds<SameType<LocalizedAttributes, z.output<typeof LocalizedAttributesSchema>>>;
 
 /** Multicast: every user subscribed to the event. Unicast: one user, by the skill's user id. */
 export const RelevantAudienceSchema = z.discriminatedUnion('type', [
@@ -60,7 +63,9 @@ export const RelevantAudienceSchema = z.discriminatedUnion('type', [
   strictObject({ type: z.literal('Unicast'), payload: strictObject({ user: z.string().min(1) }) }),
 ]);
 /** Who gets the event: `{ type: 'Multicast', payload: {} }`, or `{ type: 'Unicast', payload: { user } }`. */
-export type RelevantAudience = z.output<typeof RelevantAudienceSchema>;
+export type RelevantAudience = ProactiveEventRequest['relevantAudience'];
+/** Keeps `RelevantAudience` the schema's output. */
+export type RelevantAudienceMatchesSchema = Holds<SameType<RelevantAudience, z.output<typeof RelevantAudienceSchema>>>;
 
 /** The request body's runtime schema; `validateRequest` adds the checks across fields and the validation policy. */
 export const ProactiveEventRequestSchema = strictObject({
@@ -73,7 +78,20 @@ export const ProactiveEventRequestSchema = strictObject({
   relevantAudience: RelevantAudienceSchema,
 });
 /** A valid request body, as `validateRequest` returns it. */
-export type ProactiveEventRequest = z.output<typeof ProactiveEventRequestSchema>;
+export interface ProactiveEventRequest {
+  /** ISO 8601 date-time. */
+  timestamp: string;
+  /** The idempotency key: Amazon answers 409 to the same referenceId for the same audience. */
+  referenceId: string;
+  /** ISO 8601 date-time. */
+  expiryTime: string;
+  event: ProactiveEvent;
+  localizedAttributes?: LocalizedAttributes | undefined;
+  /** Multicast: every user subscribed to the event. Unicast: one user, by the skill's user id. */
+  relevantAudience: { type: 'Multicast'; payload: Record<string, never> } | { type: 'Unicast'; payload: { user: string } };
+}
+/** Keeps `ProactiveEventRequest` the schema's output. */
+export type ProactiveEventRequestMatchesSchema = Holds<SameType<ProactiveEventRequest, z.output<typeof ProactiveEventRequestSchema>>>;
 
 /** The request in the documented form and the warnings, or every problem found. */
 export type ValidationResult =

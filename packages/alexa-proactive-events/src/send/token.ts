@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ProactiveEventsError, type ProactiveEventsErrorCode } from '../errors';
 import { OptionsError, type Issue } from '../issues';
+import type { IncomingHttpHeaders } from 'http';
 import { networkCause, postJson, type PostJson } from './http';
+import type { Holds, SameType } from '../typeCheck';
 
 /**
  * Access tokens for the Proactive Events API: Login with Amazon's client-credentials grant.
@@ -17,6 +19,9 @@ export const CREDENTIALS_HINT =
   'your skill, Build > Permissions, at the bottom; or `ask smapi get-skill-credentials -s <skillId>`. ' +
   'Not the credentials of a Login with Amazon security profile.';
 
+/** Keeps the `post` option's written-out type the transport's. */
+export type PostOptionMatchesPostJson = Holds<SameType<NonNullable<TokenClientOptions['post']>, PostJson>>;
+
 /** The skill's credentials, and where and how tokens are fetched. */
 export interface TokenClientOptions {
   /** The skill's Alexa Skill Messaging client id (developer console, the skill, Build > Permissions). */
@@ -30,10 +35,16 @@ export interface TokenClientOptions {
    */
   tokenUrl?: string | undefined;
   /**
-   * The HTTP transport, the sender's.
+   * The HTTP transport, the sender's. It resolves for every HTTP status (`data`: the body, parsed when it is JSON),
+   * and rejects only when no answer came.
    * @default postJson: Node's http with keep-alive connections, never following a redirect
    */
-  post?: PostJson;
+  // PostJson written out, so that the entry's users can read and implement it.
+  post?: (
+    url: string,
+    body: unknown,
+    options: { headers?: Record<string, string>; timeoutMs: number },
+  ) => Promise<{ status: number; headers: IncomingHttpHeaders; data: unknown }>;
   /**
    * Milliseconds since the epoch; tests move it instead of waiting.
    * @default Date.now

@@ -5,8 +5,12 @@
  * anything else, and refuses a replay.
  */
 export { hiddenIntentName, eventOfHiddenIntent } from '../events/names';
+// Types of the main entry that this entry's signatures name, so that its users can name them from here too.
+export type { EventName } from '../events/names';
+export type { Stage } from '../send/regions';
+export type { Issue } from '../issues';
 export { MAX_TRIGGER_BATCH, MAX_TRIGGER_BYTES, MIN_TRIGGER_SECRET_LENGTH, triggerEnvelope, triggerRequest, triggerSecretProblem } from './sign';
-export type { TriggerAudience, TriggerData, TriggerRequest, TriggerRequestParts } from './sign';
+export type { SignedParts, TriggerAudience, TriggerData, TriggerRequest, TriggerRequestParts } from './sign';
 export { isTriggerRequest, verifyTrigger } from './verify';
 export type { TriggerRefusalCode, TriggerVerdict, VerifiedTrigger, VerifyTriggerOptions } from './verify';
 export { REPLAY_WINDOW_MS, ReplayGuard, checkReplay } from './replay';

@@ -2,6 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
 import { z } from 'zod';
 import { STAGES, type Stage } from '../send/regions';
 import { UserIdSchema } from '../subscriptions';
+import type { Holds, SameType } from '../typeCheck';
 
 /**
  * Signed triggers: a synthetic Alexa IntentRequest that names a hidden intent (`WeatherAlertIntent`) and carries
@@ -55,8 +56,27 @@ export const TriggerDataSchema = z.strictObject({
    */
   check: z.literal(true).optional(),
 });
-/** What a trigger asks the skill to send (see TriggerDataSchema). */
-export type TriggerData = z.output<typeof TriggerDataSchema>;
+/** What a trigger asks the skill to send (see TriggerDataSchema, which the check below keeps it equal to). */
+export interface TriggerData {
+  event: { name: string; payload: unknown };
+  localizedAttributes?: Array<Record<string, string>> | undefined;
+  /** Unicast to each of these users (a batch of a fan-out); Multicast without. */
+  users?: string[] | undefined;
+  /** Set by the sender of the trigger, so that a re-sent trigger is a duplicate, never a second notification. */
+  referenceId: string;
+  expiresInMinutes?: number | undefined;
+  /** The stage the trigger is for, and sends at: the skill refuses a trigger for a stage it does not send at. */
+  stage: Stage;
+  /**
+   * True when the sender chose the region (--region, --api-endpoint). Otherwise a Unicast event goes to the
+   * region the skill has stored for the user.
+   */
+  explicitEndpoint: boolean;
+  /** A check trigger (`doctor`): validated and built, a token got, subscribers counted, nothing sent. */
+  check?: true | undefined;
+}
+/** Keeps `TriggerData` the schema's output. */
+export type TriggerDataMatchesSchema = Holds<SameType<TriggerData, z.output<typeof TriggerDataSchema>>>;
 
 /** The part of an Alexa request the signature covers, and where the trigger sits. */
 export interface TriggerRequest {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import { type Issue, type Stage } from 'alexa-proactive-events';
 import { triggerSecretProblem, type TriggerAudience } from 'alexa-proactive-events/trigger';
-import { STAGES, originOf } from 'alexa-proactive-events/internal';
+import { STAGES, originOf, type Holds, type SameType } from 'alexa-proactive-events/internal';
 import type { DoorOptions } from '../doors/gate';
 import type { ListenOptions } from '../doors/webhook';
 import type { ProactiveEventsOptions } from '../plugin/ProactiveEvents';
@@ -25,54 +25,72 @@ export interface Settings {
   /** FILEDB_PATH, absolute: the embedded default store. */
   fileDbPath: string;
   /** DYNAMODB_TABLE (DYNAMODB_ENDPOINT, AWS_REGION): users in DynamoDB instead of FileDb. */
-  dynamoDb?: DynamoDbSettings;
-  sending: SendingSettings;
+  dynamoDb?: {
+    tableName: string;
+    /** Another DynamoDB than AWS's, e.g. DynamoDB Local or dynalite. */
+    endpoint?: string;
+    /** Default: AWS_REGION, as the AWS SDK reads it. */
+    region?: string;
+  };
+  /** How the skill sends events. Credentials are absent until ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET are set. */
+  sending: {
+    credentials?: { clientId: string; clientSecret: string };
+    /** LWA_TOKEN_URL. */
+    tokenUrl: string;
+    /** PROACTIVE_API_ENDPOINTS: origins besides Amazon's that may receive the access token. */
+    allowedOrigins: string[];
+    /** PROACTIVE_API_ENDPOINT: where scheduled events go instead of Amazon's regional hosts (one of allowedOrigins). */
+    scheduleEndpoint?: string;
+    /** PROACTIVE_STAGE, else app.json's `stage`. */
+    stage: Stage;
+  };
   /** TRIGGER_SECRET, shared by the skill and the trigger script; without it the doors refuse every trigger. */
   triggerSecret?: string;
-  alexa: AlexaSettings;
+  /** Who may talk to the skill as Alexa. */
+  alexa: {
+    /** SKILL_ID: requests for another skill are refused; required beyond loopback, on Lambda, and where signatures are checked. */
+    skillId?: string;
+    /** Without SKILL_ID, the identity triggers name instead: `localSkillId` of the project folder. */
+    localSkillId: string;
+    /** ALEXA_VERIFY_REQUESTS: check Alexa's signature, certificate and timestamp. */
+    verifyRequests: boolean;
+  };
+  // A DeployTarget, written out for the main entry's users; the check below keeps it one.
   /**
    * PROACTIVE_SCHEDULE_GROUP, _ROLE_ARN, _FUNCTION_ARN (and _DEAD_LETTER_ARN): where users' own schedules are kept
    * in EventBridge Scheduler, on AWS. Without them they run only where `npm start` runs.
    */
-  userScheduler?: DeployTarget;
+  userScheduler?: {
+    /** The skill's Lambda function. */
+    functionArn: string;
+    /** The role Scheduler assumes to invoke it (trusts scheduler.amazonaws.com, may lambda:InvokeFunction). */
+    roleArn: string;
+    group: string;
+    /** An SQS queue for invocations that failed every retry. */
+    deadLetterArn?: string;
+    /** @default 3 */
+    maximumRetryAttempts?: number;
+    /** An invocation not made within this is dropped (or sent to the dead-letter queue). @default 3600 */
+    maximumEventAgeInSeconds?: number;
+  };
   /** LOG_FORMAT: one record per send as a JSON line (default on Lambda), as words (default elsewhere), or none. */
   logFormat: 'json' | 'text' | 'off';
 }
 
+/** Keeps Settings' `userScheduler` a DeployTarget. */
+export type UserSchedulerMatchesDeployTarget = Holds<SameType<NonNullable<Settings['userScheduler']>, DeployTarget>>;
+
 /** The settings as the trigger script reads them: a command may run outside any project, without an app.json. */
 export type CommandSettings = Omit<Settings, 'app'> & { app?: AppDeclaration };
 
-/** Who may talk to the skill as Alexa. */
-export interface AlexaSettings {
-  /** SKILL_ID: requests for another skill are refused; required beyond loopback, on Lambda, and where signatures are checked. */
-  skillId?: string;
-  /** Without SKILL_ID, the identity triggers name instead: `localSkillId` of the project folder. */
-  localSkillId: string;
-  /** ALEXA_VERIFY_REQUESTS: check Alexa's signature, certificate and timestamp. */
-  verifyRequests: boolean;
-}
+/** Who may talk to the skill as Alexa (Settings' `alexa`). */
+export type AlexaSettings = Settings['alexa'];
 
-/** Where users are kept in DynamoDB. */
-export interface DynamoDbSettings {
-  tableName: string;
-  /** Another DynamoDB than AWS's, e.g. DynamoDB Local or dynalite. */
-  endpoint?: string;
-  /** Default: AWS_REGION, as the AWS SDK reads it. */
-  region?: string;
-}
+/** Where users are kept in DynamoDB (Settings' `dynamoDb`). */
+export type DynamoDbSettings = NonNullable<Settings['dynamoDb']>;
 
-/** How the skill sends events. Credentials are absent until ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET are set. */
-export interface SendingSettings {
-  credentials?: { clientId: string; clientSecret: string };
-  /** LWA_TOKEN_URL. */
-  tokenUrl: string;
-  /** PROACTIVE_API_ENDPOINTS: origins besides Amazon's that may receive the access token. */
-  allowedOrigins: string[];
-  /** PROACTIVE_API_ENDPOINT: where scheduled events go instead of Amazon's regional hosts (one of allowedOrigins). */
-  scheduleEndpoint?: string;
-  /** PROACTIVE_STAGE, else app.json's `stage`. */
-  stage: Stage;
-}
+/** How the skill sends events (Settings' `sending`). */
+export type SendingSettings = Settings['sending'];
 
 /** Where `readSettings` reads, and for what. */
 export interface ReadSettingsOptions {
@@ -161,7 +179,7 @@ function unsetIfEmpty<T extends z.ZodType>(schema: T) {
  * without the skill's requirements (a command signs for the local identity without SKILL_ID), and without app.json
  * outside any project.
  */
-export function readSettings(options: ReadSettingsOptions & { purpose: 'command' }): CommandSettings;
+export function readSettings(options: ReadSettingsOptions & { purpose: 'command' }): Omit<Settings, 'app'> & { app?: Settings['app'] };
 /**
  * The settings of a skill's project: its app.json and the environment (by default the process's over the
  * project's `.env`), each value checked here, once, with every default in SETTINGS_DEFAULTS. A SettingsError names

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProactiveEventsError, type Issue } from 'alexa-proactive-events';
 import { MAX_TRIGGER_BYTES } from 'alexa-proactive-events/trigger';
-import { LOCALE_PATTERN, UserIdSchema, describeIssue, fromZod, printable, quoted } from 'alexa-proactive-events/internal';
+import { type Holds, type SameType, LOCALE_PATTERN, UserIdSchema, describeIssue, fromZod, printable, quoted } from 'alexa-proactive-events/internal';
 import { reservedUserIdProblem } from '../stores/keys';
 
 /** A user id as the doors take it: Alexa's, and never in the replay guard's key space. */
@@ -168,6 +168,9 @@ export interface Refusal {
   message: string;
 }
 
+/** Keeps `RefusedError`'s written-out refusal a `Refusal`. */
+export type RefusedErrorRefusalMatches = Holds<SameType<RefusedError['refusal'], Refusal>>;
+
 /**
  * The error a door fails an invocation with when it refuses it (an Alexa invocation of a Lambda function for another
  * skill, say): `refusal` says why, as the webhook's answer would. Its message is `Refused: <code>: <message>`.
@@ -176,8 +179,8 @@ export class RefusedError extends ProactiveEventsError<'ERR_REFUSED'> {
   /** `RefusedError`. */
   override readonly name = 'RefusedError';
   constructor(
-    /** Why the door refused the invocation. */
-    readonly refusal: Refusal,
+    /** Why the door refused the invocation (a `Refusal`, written out for the main entry's users). */
+    readonly refusal: { status: number; code: RefusalCode; message: string },
   ) {
     super('ERR_REFUSED', `Refused: ${refusal.code}: ${refusal.message}`);
   }

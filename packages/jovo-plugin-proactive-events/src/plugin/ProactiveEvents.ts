@@ -17,7 +17,7 @@ import {
   triggerSecretProblem,
   type ReplayStore,
 } from 'alexa-proactive-events/trigger';
-import { DEFAULT_EXPIRY_MINUTES, originOf } from 'alexa-proactive-events/internal';
+import { DEFAULT_EXPIRY_MINUTES, originOf, type Holds, type SameType } from 'alexa-proactive-events/internal';
 import { admittedTrigger } from '../trigger/admitted';
 import { CHECK_REPORT_KEY } from '../trigger/check';
 import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules/declaration';
@@ -129,7 +129,9 @@ declare module 'jovo-core/dist/src/core/Jovo' {
  * database the app uses stores them. The hidden intents and skill events are handled by `hiddenIntentHandlers`
  * and `skillEventHandlers`.
  */
-export class ProactiveEvents implements Plugin, PluginServices, ScheduleServices {
+// PluginServices and ScheduleServices are what the context and the schedule runner use of the plugin, not the
+// entry's; the check after the class keeps it both, instead of an `implements` that the API report would name.
+export class ProactiveEvents implements Plugin {
   readonly name = 'ProactiveEvents';
   readonly events: readonly EventName[];
   readonly expiresInMinutes: number;
@@ -272,7 +274,10 @@ export class ProactiveEvents implements Plugin, PluginServices, ScheduleServices
    * What the app's database knows of the skill's subscribers, as counts (for a check trigger): SerialFileDb lists
    * its users, DynamoDb scans its table (at most MAX_COUNTED_USERS); undefined for a database that can do neither.
    */
-  async countSubscribers(): Promise<SubscriberCounts | undefined> {
+  // SubscriberCounts written out, so that the report names no unexported type; the check after the class keeps it one.
+  async countSubscribers(): Promise<
+    { users: number; events: Record<string, Record<string, number>>; withoutRegion: number; truncated: boolean } | undefined
+  > {
     const db = this.#app?.$db as
       | { all?: () => Promise<Array<Record<string, unknown>>>; scanUsers?: (path: readonly string[], limit: number) => Promise<{ values: unknown[]; truncated: boolean }> }
       | undefined;
@@ -361,3 +366,9 @@ function origins({ sender, apiEndpoints }: ProactiveEventsOptions): ReadonlySet<
   }
   return sender.origins;
 }
+
+/** Fails to compile when the plugin no longer serves its context and the schedule runner. */
+export type ProactiveEventsServes = Holds<[ProactiveEvents] extends [PluginServices & ScheduleServices] ? true : false>;
+
+/** Keeps `countSubscribers`' written-out result a SubscriberCounts. */
+export type CountSubscribersMatches = Holds<SameType<Awaited<ReturnType<ProactiveEvents['countSubscribers']>>, SubscriberCounts | undefined>>;

@@ -7,8 +7,11 @@ import {
   type EventName,
   type Issue,
   type Region,
+  type Stage,
 } from 'alexa-proactive-events';
 import {
+  type Holds,
+  type SameType,
   MAX_EXPIRY_MINUTES,
   MIN_EXPIRY_MINUTES,
   REGION_ORIGINS,
@@ -94,11 +97,34 @@ export const UserScheduleSchema = z
   .strictObject({ name: nameSchema(MAX_USER_SCHEDULE_NAME_LENGTH), ...SCHEDULE_FIELDS })
   .superRefine(oneTiming);
 
-/** A user's own schedule, as stored with the user. */
-export type UserSchedule = z.output<typeof UserScheduleSchema>;
+// Schedule and UserSchedule are written out, so that users read their fields; the checks below keep them the
+// schemas' output.
 
-/** A schedule as declared in app.json, with its defaults. */
-export type Schedule = z.output<typeof ScheduleSchema>;
+/** A user's own schedule, as stored with the user. */
+export interface UserSchedule {
+  name: string;
+  /** A crontab expression (recurring); either it or `at`. */
+  cron?: string | undefined;
+  /** A local date-time without offset, e.g. `2026-12-24T18:00` (once); either it or `cron`. */
+  at?: string | undefined;
+  /** An IANA time zone, e.g. `Europe/Berlin`. */
+  timezone: string;
+  event: { name: EventName; payload: unknown };
+  localizedAttributes?: Array<Record<string, string>> | undefined;
+  expiresInMinutes?: number | undefined;
+  stage?: Stage | undefined;
+}
+/** Keeps `UserSchedule` the schema's output. */
+export type UserScheduleMatchesSchema = Holds<SameType<UserSchedule, z.output<typeof UserScheduleSchema>>>;
+
+/** A schedule as declared in app.json, with its defaults: a user's fields, its audience and its regions. */
+export interface Schedule extends UserSchedule {
+  /** `'all'` (Multicast), or the users it goes to (Unicast). */
+  to: 'all' | { users: string[] };
+  region: Region | Region[];
+}
+/** Keeps `Schedule` the schema's output. */
+export type ScheduleMatchesSchema = Holds<SameType<Schedule, z.output<typeof ScheduleSchema>>>;
 
 /** The regions a schedule's Multicast goes to; a Unicast's fallback is the first (each user's stored one wins). */
 export function regionsOf(schedule: Pick<Schedule, 'region'>): Region[] {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type EventName, type Issue } from 'alexa-proactive-events';
-import { formatPath, fromZod, userHash } from 'alexa-proactive-events/internal';
+import { formatPath, fromZod, userHash, type Holds, type SameType } from 'alexa-proactive-events/internal';
 import { UserScheduleSchema, eventIssues, type UserSchedule } from './declaration';
 import { nextRun, shortestInterval } from './times';
 
@@ -19,7 +19,10 @@ export const MIN_USER_SCHEDULE_INTERVAL_MS = 15 * 60_000;
 export const USER_SCHEDULES_KEY = 'proactiveSchedules';
 
 /** A user's own schedule as a handler gives it: app.json's fields without `to` and `region`. */
-export type UserScheduleInput = z.input<typeof UserScheduleSchema>;
+// What the schema takes is what it gives (no defaults, no transforms): a UserSchedule, kept so by the check below.
+export type UserScheduleInput = UserSchedule;
+/** Keeps `UserScheduleInput` what the schema takes. */
+export type UserScheduleInputMatchesSchema = Holds<SameType<UserScheduleInput, z.input<typeof UserScheduleSchema>>>;
 
 /** What `this.$proactiveEvents.schedule(...)` made of a schedule: kept with its next run, or refused and why. */
 export type ScheduleResult =

@@ -8,7 +8,7 @@ import { quoted } from 'alexa-proactive-events/internal';
 import type { PluginErrorCode } from '../errors';
 import { minuteOf, type SendBudget } from '../schedules/budget';
 import { LIMIT_KEY_PREFIX, REPLAY_KEY_PREFIX, reservedUserIdProblem } from './keys';
-import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion, type Rebase, type UserChange } from './userChanges';
+import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion, type Rebase } from './userChanges';
 
 /** The table, and how saves that lose a race are made again. */
 export interface DynamoDbOptions {
@@ -112,7 +112,8 @@ export class DynamoDb implements Db, AtomicUserStore {
   }
 
   /** Reads the user's column, applies `change` and writes the result, as one step; resolves with what is stored. */
-  async updateUser(userId: string, key: string, change: UserChange): Promise<unknown> {
+  // `change` is a UserChange, written out so that the entry's report names no unexported type.
+  async updateUser(userId: string, key: string, change: (stored: unknown) => unknown): Promise<unknown> {
     const maxAttempts = this.options.maxAttempts ?? 25;
     for (let attempt = 1; ; attempt++) {
       const { item, version } = await this.#get(userId);

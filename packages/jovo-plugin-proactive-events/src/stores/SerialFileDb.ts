@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { BaseApp, Jovo } from 'jovo-framework';
 import { FileDb } from 'jovo-db-filedb';
 import { OptionsError } from 'alexa-proactive-events';
-import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion, type UserChange } from './userChanges';
+import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion } from './userChanges';
 
 /** One queue per file, shared by every instance in the process that uses that file. */
 const queues = new Map<string, Promise<unknown>>();
@@ -87,7 +87,8 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
   }
 
   /** Reads the user's column, applies `change` and writes the result, as one step; resolves with what is stored. */
-  updateUser(primaryKey: string, key: string, change: UserChange): Promise<unknown> {
+  // `change` is a UserChange, written out so that the entry's report names no unexported type.
+  updateUser(primaryKey: string, key: string, change: (stored: unknown) => unknown): Promise<unknown> {
     return this.#serially(async () => {
       const table = await this.#read();
       let row = table.byKey.get(primaryKey);
@@ -113,7 +114,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
   }
 
   /** Every row (copies), for what looks at all users outside a request: the local runner of users' schedules. */
-  all(): Promise<Row[]> {
+  all(): Promise<Array<Record<string, unknown>>> {
     return this.#serially(async () => structuredClone((await this.#read()).rows));
   }
 
