@@ -2,22 +2,26 @@ import { createHash } from 'crypto';
 
 /** Trouble the emulator makes on purpose, so that retries can be seen and tested. */
 export interface FaultOptions {
-  /** Share (0 to 1) of event requests answered with one of `statuses` instead of being handled. */
+  /** Share (0 to 1) of event requests answered with one of `statuses` instead of being handled. @default 0 */
   rate?: number;
-  /** The fault statuses to choose from; default 429, 500 and 503. */
+  /** The fault statuses to choose from. @default [429, 500, 503] */
   statuses?: readonly number[];
-  /** Answers for the next event requests, in order, before `rate` applies: a status, or 'drop' to close the connection. */
+  /**
+   * Answers for the next event requests, in order, before `rate` applies: a status, or 'drop' to close the connection.
+   * @default []
+   */
   script?: ReadonlyArray<number | 'drop'>;
-  /** `Retry-After` seconds sent with a 429; default 1. */
+  /** `Retry-After` seconds sent with a 429. @default 1 */
   retryAfterSeconds?: number;
-  /** Added before every answer of the events API, in milliseconds. */
+  /** Added before every answer of the events API, in milliseconds. @default 0 */
   latencyMs?: number;
-  /** Share (0 to 1) of event requests whose connection is closed without an answer. */
+  /** Share (0 to 1) of event requests whose connection is closed without an answer. @default 0 */
   dropRate?: number;
   /**
    * Seed of the random choices. A request's fault depends only on the seed, the event (referenceId and audience)
    * and how often that event was sent before, not on the order requests arrive in: the same seed and the same
    * events give the same faults, however concurrent the sender.
+   * @default 1
    */
   seed?: number;
 }
