@@ -17,8 +17,8 @@ const root = path.join(__dirname, '..');
  * no report and no limit. Lower a limit when names leave; a name added shows in the entry's API report.
  */
 const EXPORT_LIMITS: Record<string, number> = {
-  'alexa-proactive-events': 43,
-  'jovo-plugin-proactive-events': 42,
+  'alexa-proactive-events': 44,
+  'jovo-plugin-proactive-events': 43,
 };
 
 /** The entry of a package's `exports` that only the packages themselves import: no report, no limit. */

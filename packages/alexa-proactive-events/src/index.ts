@@ -27,7 +27,7 @@ export type { Issue } from './issues';
 export { TokenClient, TokenError } from './send/token';
 export type { TokenClientOptions, TokenErrorCode, TokenRecord } from './send/token';
 export { ProactiveEventsSender } from './send/sender';
-export type { RetryPolicy, SendTarget, SenderOptions } from './send/sender';
+export type { RetryPolicy, SendCheck, SendTarget, SenderOptions } from './send/sender';
 export type { SendResult, SendStatus } from './send/result';
 export type { SendRecord, SummaryRecord } from './send/record';
 export { tokenOrigins } from './send/regions';

@@ -33,7 +33,6 @@ export { printable, quoted } from './logSafe';
 // Sending: defaults, transport, records.
 export { CREDENTIALS_HINT, LWA_TOKEN_URL, PROACTIVE_EVENTS_SCOPE } from './send/token';
 export { DEFAULT_RETRY } from './send/sender';
-export type { SendCheck } from './send/sender';
 export { SendResultSchema, refusedResult } from './send/result';
 export { countStatuses, formatSendRecord, formatSummaryRecord, formatTokenRecord, recordLines, sendRecord, summaryRecord, userHash } from './send/record';
 export type { RecordHooks } from './send/record';

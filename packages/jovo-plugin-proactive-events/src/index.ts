@@ -19,6 +19,7 @@ export type { ListenOptions } from './doors/webhook';
 export { createLambdaHandler } from './doors/lambda';
 export type { HttpResponse, InvocationTelemetry, LambdaHandler, LambdaOptions } from './doors/lambda';
 export type { DoorOptions } from './doors/gate';
+export type { AlexaVerifierOptions } from './doors/alexaVerifier';
 export { RefusedError } from './doors/envelope';
 export type { RefusalCode } from './doors/envelope';
 
@@ -33,7 +34,7 @@ export type { SubscriberRecord } from './stores/subscribers';
 
 // Schedules.
 export type { PrepareScheduledEvent, Schedule, ScheduledEvent, UserSchedule } from './schedules/declaration';
-export type { UserSchedulerOptions } from './schedules/remote';
+export type { UserSchedulerOptions } from './schedules/target';
 export { runSchedule, runSchedulesLocally } from './schedules/run';
 export type { ScheduleRun } from './schedules/run';
 

@@ -7,7 +7,6 @@ import { validateRequest, type ProactiveEvent } from '../request/validate';
 import type { SendResult } from './result';
 import { sendRecord, type SendRecord } from './record';
 import { TokenError, type TokenClient, type TokenClientOptions, type TokenErrorCode } from './token';
-import type { Holds, SameType } from '../typeCheck';
 import type { Issue } from '../issues';
 
 /**
@@ -124,10 +123,6 @@ export interface SendCheck {
   token: { ok: true } | { ok: false; code: TokenErrorCode; message: string };
 }
 
-// `check`'s signatures write SendCheck out, so that they name no type the main entry leaves out; this keeps them equal.
-/** Fails to compile when `check`'s written-out result and `SendCheck` part. */
-export type SendCheckMatchesSignature = Holds<SameType<SendCheck, Awaited<ReturnType<ProactiveEventsSender['check']>>>>;
-
 /**
  * Sends Proactive Events: validates each before anything leaves, sends the access token only to allowed
  * origins, maps Amazon's answer through one table, and retries what is worth retrying. `send` never throws for
@@ -209,24 +204,12 @@ export class ProactiveEventsSender {
    * that the target may receive the access token, and gets a token (from the cache, or one request). Nothing is
    * sent and no record is made; the token itself is never in the answer.
    */
-  check<Name extends EventName>(body: RequestDraft<ProactiveEvent<Name>>, target?: SendTarget): Promise<{
-    errors: Issue[];
-    warnings: Issue[];
-    origin: string | null;
-    stage: Stage;
-    token: { ok: true } | { ok: false; code: TokenErrorCode; message: string };
-  }>;
+  check<Name extends EventName>(body: RequestDraft<ProactiveEvent<Name>>, target?: SendTarget): Promise<SendCheck>;
   /** `check` of a body whose type says nothing of its payload (see `UntypedBody`). */
   check<Body>(
     body: unknown extends Body ? Body : Body extends { event: { payload: infer Payload } } ? (unknown extends Payload ? Body : never) : never,
     target?: SendTarget,
-  ): Promise<{
-      errors: Issue[];
-      warnings: Issue[];
-      origin: string | null;
-      stage: Stage;
-      token: { ok: true } | { ok: false; code: TokenErrorCode; message: string };
-    }>;
+  ): Promise<SendCheck>;
   async check(body: unknown, target: SendTarget = {}): Promise<SendCheck> {
     const stage = target.stage ?? this.#stage;
     const origin = targetOrigin(target);

@@ -3,11 +3,12 @@ import * as path from 'path';
 import { z } from 'zod';
 import { type Issue, type Stage } from 'alexa-proactive-events';
 import { triggerSecretProblem, type TriggerAudience } from 'alexa-proactive-events/trigger';
-import { STAGES, originOf, type Holds, type SameType } from 'alexa-proactive-events/internal';
+import { STAGES, originOf } from 'alexa-proactive-events/internal';
 import type { DoorOptions } from '../doors/gate';
 import type { ListenOptions } from '../doors/webhook';
 import type { ProactiveEventsOptions } from '../plugin/ProactiveEvents';
-import { DEPLOY_ARNS, GROUP_NAME, type DeployTarget } from '../schedules/deploy';
+import { DEPLOY_ARNS, GROUP_NAME } from '../schedules/deploy';
+import type { UserSchedulerOptions } from '../schedules/target';
 import { localSkillId } from '../trigger/audience';
 import { SETTINGS_DEFAULTS } from './defaults';
 import { SettingsError, findProjectRoot, parseOrThrow, readAppDeclaration, readEnvironment, type AppDeclaration, type Environment } from './project';
@@ -55,30 +56,14 @@ export interface Settings {
     /** ALEXA_VERIFY_REQUESTS: check Alexa's signature, certificate and timestamp. */
     verifyRequests: boolean;
   };
-  // A DeployTarget, written out for the main entry's users; the check below keeps it one.
   /**
    * PROACTIVE_SCHEDULE_GROUP, _ROLE_ARN, _FUNCTION_ARN (and _DEAD_LETTER_ARN): where users' own schedules are kept
    * in EventBridge Scheduler, on AWS. Without them they run only where `npm start` runs.
    */
-  userScheduler?: {
-    /** The skill's Lambda function. */
-    functionArn: string;
-    /** The role Scheduler assumes to invoke it (trusts scheduler.amazonaws.com, may lambda:InvokeFunction). */
-    roleArn: string;
-    group: string;
-    /** An SQS queue for invocations that failed every retry. */
-    deadLetterArn?: string;
-    /** @default 3 */
-    maximumRetryAttempts?: number;
-    /** An invocation not made within this is dropped (or sent to the dead-letter queue). @default 3600 */
-    maximumEventAgeInSeconds?: number;
-  };
+  userScheduler?: Omit<UserSchedulerOptions, 'client'>;
   /** LOG_FORMAT: one record per send as a JSON line (default on Lambda), as words (default elsewhere), or none. */
   logFormat: 'json' | 'text' | 'off';
 }
-
-/** Keeps Settings' `userScheduler` a DeployTarget. */
-export type UserSchedulerMatchesDeployTarget = Holds<SameType<NonNullable<Settings['userScheduler']>, DeployTarget>>;
 
 /** The settings as the trigger script reads them: a command may run outside any project, without an app.json. */
 export type CommandSettings = Omit<Settings, 'app'> & { app?: AppDeclaration };

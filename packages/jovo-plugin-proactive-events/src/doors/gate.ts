@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'http';
 import type { BaseApp } from 'jovo-framework';
 import { OptionsError, type Issue, type Stage } from 'alexa-proactive-events';
 import { isTriggerRequest, verifyTrigger, type TriggerAudience, type VerifiedTrigger } from 'alexa-proactive-events/trigger';
-import { describeIssue, printable, type Holds, type SameType } from 'alexa-proactive-events/internal';
+import { describeIssue, printable } from 'alexa-proactive-events/internal';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { triggerRefusalReason } from '../hints';
 import { localSkillId } from '../trigger/audience';
@@ -10,32 +10,7 @@ import { AlexaVerifier, type AlexaVerifierOptions } from './alexaVerifier';
 import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperThan, readEnvelope, tooLarge, type Refusal, type RefusalCode } from './envelope';
 
 /** Who may come in at the plugin's doors (`createWebhook`, `createLambdaHandler`), and what triggers are verified against. */
-// AlexaVerifierOptions written out, so that the entry's users read every option; the check below keeps them equal.
-export interface DoorOptions {
-  /**
-   * SKILL_ID: a request for another skill is refused. Required when `signatures` is on; without it (signatures off), `applicationId` is not checked.
-   * @default undefined: `applicationId` is not checked, and triggers must name `localSkillId`
-   * @see https://developer.amazon.com/docs/custom-skills/host-a-custom-skill-as-a-web-service.html#verify-request-sent-by-alexa
-   */
-  skillId?: string | undefined;
-  /**
-   * Check Amazon's signature, its certificate and the request's timestamp. Off only where the body cannot carry
-   * Amazon's signature: behind the Jovo Webhook relay (`jovo3 run`), which re-serializes it.
-   */
-  signatures: boolean;
-  /** Milliseconds since the epoch, for timestamps and certificates' dates alike; tests move it instead of waiting. @default Date.now */
-  now?: () => number;
-  /**
-   * Fetches the certificate chain at a `SignatureCertChainUrl` that passed Amazon's checks. Tests serve their own
-   * chains.
-   * @default an HTTPS GET of 64 KB at most within 5 s (`downloadCertificate`)
-   */
-  download?: (url: string) => Promise<string>;
-  /**
-   * The roots Alexa's certificate chain must lead to, PEM. Tests give their own CA's.
-   * @default Node's bundled public roots, `tls.rootCertificates`
-   */
-  trustedRoots?: readonly string[];
+export interface DoorOptions extends AlexaVerifierOptions {
   /**
    * Where refusals are reported, one line each, never with the body.
    * @default console.error: stderr
@@ -58,9 +33,6 @@ export interface DoorOptions {
    */
   stage?: Stage;
 }
-
-/** Keeps DoorOptions' verifier options the verifier's. */
-export type DoorOptionsMatchVerifier = Holds<SameType<Pick<DoorOptions, keyof AlexaVerifierOptions>, AlexaVerifierOptions>>;
 
 /** A door's options, with what triggers are verified against, settled. */
 export interface GateOptions extends Omit<DoorOptions, 'stage'> {

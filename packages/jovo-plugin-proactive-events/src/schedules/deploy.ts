@@ -1,5 +1,6 @@
 import type { CreateScheduleInput, GetScheduleOutput, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Schedule } from './declaration';
+import type { UserSchedulerOptions } from './target';
 import { awsExpression } from './times';
 
 /**
@@ -25,22 +26,7 @@ export const DEPLOY_ARNS = {
 export const GROUP_NAME = /^[0-9a-zA-Z._-]{1,64}$/;
 
 /** Where the schedules invoke, with what, and how a failed invocation is retried. */
-export interface DeployTarget {
-  /** The skill's Lambda function. */
-  functionArn: string;
-  /** The role Scheduler assumes to invoke it (trusts scheduler.amazonaws.com, may lambda:InvokeFunction). */
-  roleArn: string;
-  group: string;
-  /**
-   * An SQS queue for invocations that failed every retry.
-   * @default undefined: an invocation that failed every retry is dropped
-   */
-  deadLetterArn?: string;
-  /** Scheduler's retries of a failed invocation. @default 3 */
-  maximumRetryAttempts?: number;
-  /** An invocation not made within this is dropped (or sent to the dead-letter queue). @default 3600 */
-  maximumEventAgeInSeconds?: number;
-}
+export type DeployTarget = Omit<UserSchedulerOptions, 'client'>;
 
 /** One call the deployment makes, with the exact input it sends. */
 export type DeployCall =

@@ -1,7 +1,7 @@
 import type { CreateScheduleInput, SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { Holds, SameType } from 'alexa-proactive-events/internal';
 import type { UserSchedule } from './declaration';
 import { targetInput, type DeployTarget } from './deploy';
+import type { UserSchedulerOptions } from './target';
 import { userScheduleKey } from './users';
 
 /**
@@ -10,30 +10,6 @@ import { userScheduleKey } from './users';
  * function with `{ proactiveEventsSchedule: { name, user, scheduledTime } }`. The function reads the schedule from
  * the user's stored data, never from the invocation.
  */
-export interface UserSchedulerOptions {
-  /** The skill's Lambda function. */
-  functionArn: string;
-  /** The role Scheduler assumes to invoke it (trusts scheduler.amazonaws.com, may lambda:InvokeFunction). */
-  roleArn: string;
-  group: string;
-  /**
-   * An SQS queue for invocations that failed every retry.
-   * @default undefined: an invocation that failed every retry is dropped
-   */
-  deadLetterArn?: string;
-  /** Scheduler's retries of a failed invocation. @default 3 */
-  maximumRetryAttempts?: number;
-  /** An invocation not made within this is dropped (or sent to the dead-letter queue). @default 3600 */
-  maximumEventAgeInSeconds?: number;
-  /**
-   * The EventBridge Scheduler client the schedules are kept with; tests pass a stand-in.
-   * @default a SchedulerClient in the function's region (from `functionArn`), with the Lambda role's credentials
-   */
-  client?: SchedulerClient;
-}
-
-/** UserSchedulerOptions writes DeployTarget's fields out, so that the main entry's users read them: this keeps them equal. */
-export type UserSchedulerOptionsMatchDeployTarget = Holds<SameType<Omit<UserSchedulerOptions, 'client'>, DeployTarget>>;
 
 /** Keeps users' schedules in the group; every call waits for Scheduler's answer and throws what it refused. */
 export class RemoteUserSchedules {
