@@ -41,7 +41,7 @@ export type { JsonResponse, PostJson } from './send/http';
 export { REGIONS, REGION_ORIGINS, STAGES, originOf } from './send/regions';
 
 // Subscriptions.
-export { CLOCK_SKEW_MS, SubscriberStateSchema, UserIdSchema } from './subscriptions';
+export { CLOCK_SKEW_MS, SubscriberStateSchema, UserIdSchema, isTimeZone } from './subscriptions';
 
 // Compile-time checks that a type written out by hand stays its schema's.
 export type { Holds, SameType } from './typeCheck';

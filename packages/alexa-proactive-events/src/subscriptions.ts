@@ -38,6 +38,10 @@ export const SubscriberStateSchema = z.object({
    * before it (another request of the user, still holding what it loaded) must not bring that data back.
    */
   disabledAt: z.string().optional(),
+  /** The user's IANA time zone, as Alexa's Settings API last gave it (`System.timeZone` of their device). */
+  timeZone: z.string().optional(),
+  /** When the time zone was last read (ISO 8601), an answer without one included: it is read again a day later. */
+  timeZoneReadAt: z.string().optional(),
 });
 /** What the skill knows about one user's notifications (see SubscriberStateSchema, which it is kept equal to). */
 export interface SubscriberState {
@@ -51,6 +55,10 @@ export interface SubscriberState {
   locale?: string | undefined;
   /** `request.timestamp` of the newest SkillDisabled applied: the tombstone of the user's data. */
   disabledAt?: string | undefined;
+  /** The user's IANA time zone, as Alexa's Settings API last gave it (`System.timeZone` of their device). */
+  timeZone?: string | undefined;
+  /** When the time zone was last read (ISO 8601), an answer without one included: it is read again a day later. */
+  timeZoneReadAt?: string | undefined;
 }
 /** Keeps `SubscriberState` the schema's output. */
 export type SubscriberStateMatchesSchema = Holds<SameType<SubscriberState, z.output<typeof SubscriberStateSchema>>>;
@@ -64,7 +72,9 @@ export type SubscriberChange =
   | { kind: 'subscriptionsChanged'; timestamp: string; events: string[]; apiEndpoint?: string; locale?: string }
   | { kind: 'skillEnabled'; timestamp: string; apiEndpoint?: string; locale?: string }
   | { kind: 'skillDisabled'; timestamp: string }
-  | { kind: 'request'; apiEndpoint?: string; locale?: string };
+  | { kind: 'request'; apiEndpoint?: string; locale?: string }
+  /** The time zone read from Alexa's Settings API at `readAt` (ISO 8601); undefined when it had none (204). */
+  | { kind: 'timeZone'; timeZone?: string; readAt: string };
 
 /**
  * The state after `change`. An event older than the state's `updatedAt` changes nothing; an event with the same
@@ -76,6 +86,10 @@ export function applySubscriberChange(state: SubscriberState | undefined, change
   const current = state ?? {};
   if (change.kind === 'request') {
     return { ...current, ...defined({ apiEndpoint: change.apiEndpoint, locale: change.locale }) };
+  }
+  if (change.kind === 'timeZone') {
+    // No zone in the answer keeps the one known before: a device without the setting does not move the user.
+    return { ...current, ...defined({ timeZone: change.timeZone }), timeZoneReadAt: change.readAt };
   }
   if (!isAtLeastAsNew(change.timestamp, current.updatedAt)) {
     return current;
@@ -111,6 +125,11 @@ export interface SubscriberPolicy {
  * keeps only published events, once each, and an apiEndpoint or locale that is not one is not stored.
  */
 export function admitChange(change: SubscriberChange, policy: SubscriberPolicy): { change?: SubscriberChange; ignored: string[] } {
+  if (change.kind === 'timeZone') {
+    if (change.timeZone === undefined || isTimeZone(change.timeZone)) return { change, ignored: [] };
+    const { timeZone, ...rest } = change;
+    return { change: rest, ignored: [`timeZone ${quoted(timeZone, 40)} not stored: expected an IANA time zone like "Europe/Berlin"`] };
+  }
   if (change.kind !== 'request' && Date.parse(change.timestamp) > policy.now + CLOCK_SKEW_MS) {
     const clock = new Date(policy.now).toISOString();
     return { ignored: [`${change.kind} stamped ${change.timestamp}, later than the clock (${clock}) allows; nothing stored`] };
@@ -178,6 +197,17 @@ const SubscriptionChangedBodySchema = z
   .refine((body) => !ENVELOPE_FIELDS.some((field) => Object.hasOwn(body, field)));
 
 const ENVELOPE_FIELDS = ['version', 'session', 'context', 'request', 'type', 'requestId', 'timestamp', 'body', 'System', 'application', 'user', 'sessionId', 'attributes', 'new'];
+
+/** True for an IANA time zone name this runtime knows (`Europe/Berlin`, `UTC`), which Intl can compute times in. */
+export function isTimeZone(zone: string): boolean {
+  if (zone.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
 
 function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;

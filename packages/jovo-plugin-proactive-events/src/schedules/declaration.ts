@@ -17,6 +17,7 @@ import {
   REGION_ORIGINS,
   STAGES,
   UserIdSchema,
+  isTimeZone,
 } from 'alexa-proactive-events/internal';
 
 /**
@@ -198,15 +199,6 @@ export function cronProblem(expression: string): string | undefined {
     return 'restricts both the day of the month and the day of the week, which EventBridge Scheduler cannot run: keep one of them "*"';
   }
   return undefined;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
 }
 
 /** What a schedule sends at one of its times: its declared event, or what the plugin's hook made of it. */
