@@ -12,7 +12,7 @@ export function readTemplate(file = templateFile()): { Resources: Record<string,
 export function usersTableInput(tableName: string): CreateTableCommandInput {
   const table = Object.values(readTemplate().Resources).find((resource) => resource.Type === 'AWS::DynamoDB::Table');
   if (!table) throw new Error(`${templateFile()} declares no AWS::DynamoDB::Table`);
-  const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, BillingMode } = table.Properties as CreateTableCommandInput;
+  const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, BillingMode } = table.Properties as unknown as CreateTableCommandInput;
   return { TableName: tableName, KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, BillingMode };
 }
 
