@@ -17,6 +17,7 @@ export function testSettings(): Settings {
     fileDbPath: path.join(dir, 'db.json'),
     sending: { tokenUrl: 'http://127.0.0.1:9/auth/o2/token', allowedOrigins: [], stage: 'development' },
     alexa: { verifyRequests: false, localSkillId: 'local.template-test' },
+    fanOut: { batchSize: 100 },
     // The send records have their own test (app.test.ts); elsewhere they would only crowd the output.
     logFormat: 'off',
   };

@@ -43,5 +43,8 @@ export { REGIONS, REGION_ORIGINS, STAGES, originOf } from './send/regions';
 // Subscriptions.
 export { CLOCK_SKEW_MS, SubscriberStateSchema, UserIdSchema, isTimeZone } from './subscriptions';
 
+// Triggers: what a trigger's data may be, for the fan-out's queued batches.
+export { TriggerDataSchema } from './trigger/sign';
+
 // Compile-time checks that a type written out by hand stays its schema's.
 export type { Holds, SameType } from './typeCheck';

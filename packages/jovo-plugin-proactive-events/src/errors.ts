@@ -5,7 +5,10 @@
  * declare (`ERR_UNKNOWN_SCHEDULE`), or the skill answered a schedule's run without its results
  * (`ERR_SCHEDULE_UNANSWERED`); DynamoDB has no such table (`ERR_NO_TABLE`); a user id is in the store's own key
  * space (`ERR_RESERVED_USER_ID`); an event fits in no trigger a door reads (`ERR_TRIGGER_TOO_LARGE`); a door refused an
- * invocation (`ERR_REFUSED`, a RefusedError whose `refusal.code` says why).
+ * invocation (`ERR_REFUSED`, a RefusedError whose `refusal.code` says why); the fan-out queue refused batches
+ * (`ERR_FANOUT_QUEUE`); a run addressing subscribers found no subscriber index in the app's database
+ * (`ERR_NO_SUBSCRIBER_INDEX`), or could not reach them all within one invocation and has no queue
+ * (`ERR_FANOUT_UNFINISHED`).
  */
 export type PluginErrorCode =
   | 'ERR_SETTINGS'
@@ -15,4 +18,7 @@ export type PluginErrorCode =
   | 'ERR_NO_TABLE'
   | 'ERR_RESERVED_USER_ID'
   | 'ERR_TRIGGER_TOO_LARGE'
-  | 'ERR_REFUSED';
+  | 'ERR_REFUSED'
+  | 'ERR_FANOUT_QUEUE'
+  | 'ERR_NO_SUBSCRIBER_INDEX'
+  | 'ERR_FANOUT_UNFINISHED';

@@ -41,7 +41,10 @@ export interface LambdaTelemetry extends RecordHooks, InvocationTelemetry {}
  * - `Sends` (Count), `SendLatency` (Milliseconds), `SendRetries` (Count: requests after a send's first),
  *   `Throttles` (Count: 429 answers) and `NotificationLimitRefusals` (Count: 432 answers), by `service`, `stage`
  *   and `status` (accepted, duplicate, skipped, rejected, failed);
- * - `TokenRequests` and `TokenFailures` (Count), by `service`.
+ * - `TokenRequests` and `TokenFailures` (Count), by `service`;
+ * - for each summary of a run, trigger or batch that addressed subscribers: `FanOutUsersDue`, `FanOutEnqueued`,
+ *   `FanOutThrottled`, `FanOutDeadLettered` and `FanOutAccepted`, `…Duplicate`, `…Skipped`, `…Rejected`,
+ *   `…Failed` (Count), by `service`: summed over a run's batches, its progress and its end.
  *
  * Only these low-cardinality dimensions: never an event's referenceId, a user or a region per user.
  */
@@ -64,6 +67,8 @@ export function powertoolsTelemetry({ serviceName, namespace, log = 'json' }: Po
   };
   let tokenMetrics: Metrics | undefined;
   const tokens = () => (tokenMetrics ??= new (powertools().Metrics)({ namespace: ns, serviceName: service }));
+  let fanOutSet: Metrics | undefined;
+  const fanOutMetrics = () => (fanOutSet ??= new (powertools().Metrics)({ namespace: ns, serviceName: service }));
   /** One set of metrics per stage and status: a dimension's value is the same for every metric of a set. */
   const sends = new Map<string, Metrics>();
   const sendMetrics = (stage: Stage, status: SendStatus) => {
@@ -92,6 +97,15 @@ export function powertoolsTelemetry({ serviceName, namespace, log = 'json' }: Po
     onSummary(record: SummaryRecord) {
       logged('summary', record);
       lines?.onSummary(record);
+      const fan = record.fanOut;
+      if (!fan) return;
+      // A fan-out's progress: a 100,000-user run is many batches, each one summary; the sums are the run's.
+      const metrics = fanOutMetrics();
+      metrics.addMetric('FanOutUsersDue', COUNT, fan.usersDue);
+      metrics.addMetric('FanOutEnqueued', COUNT, fan.enqueued);
+      metrics.addMetric('FanOutThrottled', COUNT, fan.throttled);
+      metrics.addMetric('FanOutDeadLettered', COUNT, fan.deadLettered);
+      for (const status of ['accepted', 'duplicate', 'skipped', 'rejected', 'failed'] as const) metrics.addMetric(`FanOut${status[0].toUpperCase()}${status.slice(1)}`, COUNT, record.statuses[status] ?? 0);
     },
     start(invocation) {
       if (invocation === null || typeof invocation !== 'object' || !('awsRequestId' in invocation)) return;
@@ -101,7 +115,7 @@ export function powertoolsTelemetry({ serviceName, namespace, log = 'json' }: Po
     },
     flush() {
       // Only sets that have metrics: Powertools warns of an empty one.
-      for (const metrics of [tokenMetrics, ...sends.values()]) if (metrics?.hasStoredMetrics()) metrics.publishStoredMetrics();
+      for (const metrics of [tokenMetrics, fanOutSet, ...sends.values()]) if (metrics?.hasStoredMetrics()) metrics.publishStoredMetrics();
     },
   };
 }

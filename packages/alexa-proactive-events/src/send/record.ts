@@ -60,8 +60,11 @@ export function sendRecord(
  * sends of each status, and how long it took. Counts only: never a user id.
  */
 export interface SummaryRecord {
-  /** `trigger`: a signed trigger's users; `schedule`: a run of a schedule (a declared one, or a user's own). */
-  run: 'trigger' | 'schedule';
+  /**
+   * `trigger`: a signed trigger's users; `schedule`: a run of a schedule (a declared one, or a user's own);
+   * `batch`: one batch of users of a run or trigger that addressed subscribers, sent by the fan-out's worker.
+   */
+  run: 'trigger' | 'schedule' | 'batch';
   /** The hidden intent, or the schedule's name (a user's own is `u.<userHash>.<name>`). */
   name: string;
   event: string | null;
@@ -72,6 +75,19 @@ export interface SummaryRecord {
   latencyMs: number;
   /** The time a scheduled run was for. */
   scheduledTime?: string;
+  /** A run, trigger or batch that addressed subscribers: what became of its users. */
+  fanOut?: {
+    /** How it reached them: `multicast NA, EU` (one per region with subscribers), or `unicast` (one per user). */
+    plan: string;
+    /** Users the run addressed: its due zones' or regions' subscribers of the event (for a Multicast, not counted: 0). */
+    usersDue: number;
+    /** Users handed to the fan-out queue in batches; 0 where the batches ran in this process. */
+    enqueued: number;
+    /** Sends that Amazon answered 429 at least once (retried, or handed back to the queue). */
+    throttled: number;
+    /** Users of batches that failed their last delivery and went to the dead-letter queue. */
+    deadLettered: number;
+  };
 }
 
 /** How many of `results` had each status, in the order the statuses first came; a status none had is left out. */
@@ -124,7 +140,9 @@ export function formatSummaryRecord(record: SummaryRecord, format: 'json' | 'tex
   if (format === 'json') return JSON.stringify({ message: 'summary', ...record });
   const statuses = Object.entries(record.statuses).map(([status, n]) => `${n} ${status}`);
   const when = record.scheduledTime ? ` (${record.scheduledTime})` : '';
-  return printable(`summary ${record.run} ${record.name}${when} ${record.event ?? '(no event)'} ${record.sends} send${record.sends === 1 ? '' : 's'}: ${statuses.join(', ') || 'none'}, ${record.latencyMs} ms, referenceId ${record.referenceId ?? '-'}`);
+  const fan = record.fanOut;
+  const users = fan ? `, ${fan.plan}: ${fan.usersDue} users due, ${fan.enqueued} enqueued, ${fan.throttled} throttled, ${fan.deadLettered} dead-lettered` : '';
+  return printable(`summary ${record.run} ${record.name}${when} ${record.event ?? '(no event)'} ${record.sends} send${record.sends === 1 ? '' : 's'}: ${statuses.join(', ') || 'none'}${users}, ${record.latencyMs} ms, referenceId ${record.referenceId ?? '-'}`);
 }
 
 /**

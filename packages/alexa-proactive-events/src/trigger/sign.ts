@@ -55,7 +55,13 @@ export const TriggerDataSchema = z.strictObject({
    * its subscribers (counts only), and sends nothing.
    */
   check: z.literal(true).optional(),
-});
+  /**
+   * Unicast to every user the skill has subscribed to the event, each in their stored region, from the skill's own
+   * records (`--to subscribers`): no users travel in the trigger. Not with `users` or `check`.
+   */
+  toSubscribers: z.literal(true).optional(),
+})
+  .refine((data) => !(data.toSubscribers && (data.users || data.check)), { path: ['toSubscribers'], message: 'goes alone: not with users (it finds its own) or check' });
 /** What a trigger asks the skill to send (see TriggerDataSchema, which the check below keeps it equal to). */
 export interface TriggerData {
   event: { name: string; payload: unknown };
@@ -74,6 +80,8 @@ export interface TriggerData {
   explicitEndpoint: boolean;
   /** A check trigger (`doctor`): validated and built, a token got, subscribers counted, nothing sent. */
   check?: true | undefined;
+  /** Unicast to every user the skill has subscribed to the event, from its own records (`--to subscribers`). */
+  toSubscribers?: true | undefined;
 }
 /** Keeps `TriggerData` the schema's output. */
 export type TriggerDataMatchesSchema = Holds<SameType<TriggerData, z.output<typeof TriggerDataSchema>>>;

@@ -92,15 +92,20 @@ async function list(options: { deployed?: boolean; group?: string; json?: boolea
   if (!found) return EXIT.usage;
   const group = options.group ?? found.group;
   const now = new Date(io.now?.() ?? Date.now());
-  const rows = found.schedules.map((schedule) => ({
-    name: schedule.name,
-    when: schedule.cron ?? `at ${schedule.at}`,
-    timezone: schedule.timezone,
-    aws: awsExpression(schedule),
-    event: schedule.event.name,
-    to: schedule.to === 'all' ? `all (${regionsOf(schedule).join(', ')})` : `${schedule.to.users.length} user${schedule.to.users.length === 1 ? '' : 's'}`,
-    next: nextRuns(schedule, now, 3).map((date) => date.toISOString()),
-  }));
+  const rows = found.schedules.map((schedule) => {
+    // At each user's own time, the next runs shown are those of a subscriber in the default zone.
+    const shown = schedule.defaultTimezone ?? schedule.timezone;
+    return {
+      name: schedule.name,
+      when: schedule.cron ?? `at ${schedule.at}`,
+      timezone: schedule.defaultTimezone ? `${schedule.timezone} (default ${schedule.defaultTimezone})` : schedule.timezone,
+      aws: awsExpression(schedule),
+      event: schedule.event.name,
+      to: typeof schedule.to === 'object' ? `${schedule.to.users.length} user${schedule.to.users.length === 1 ? '' : 's'}` : schedule.to === 'all' ? `all (${regionsOf(schedule).join(', ')})` : 'subscribers',
+      shownZone: shown,
+      next: nextRuns({ ...schedule, timezone: shown }, now, 3).map((date) => date.toISOString()),
+    };
+  });
   let differences: string[] | undefined;
   if (options.deployed) {
     const region = io.env?.AWS_REGION ?? process.env.AWS_REGION;
@@ -122,7 +127,7 @@ async function list(options: { deployed?: boolean; group?: string; json?: boolea
   if (rows.length === 0) io.out('No schedules in app.json ("schedules": docs/schedules.md).\n');
   for (const row of rows) {
     io.out(`${row.name}: ${row.when} ${row.timezone} (${row.aws}), ${row.event} to ${row.to}\n`);
-    io.out(row.next.length > 0 ? row.next.map((at) => `  next ${localTime(at, row.timezone)} ${row.timezone} (${at})\n`).join('') : '  no run ahead: its time has passed\n');
+    io.out(row.next.length > 0 ? row.next.map((at) => `  next ${localTime(at, row.shownZone)} ${row.shownZone} (${at})\n`).join('') : '  no run ahead: its time has passed\n');
   }
   if (differences) {
     io.out(differences.length === 0 ? `The group ${group} holds exactly these.\n` : `The group ${group} differs (schedules deploy makes it match):\n${differences.map((line) => `  ${line}\n`).join('')}`);

@@ -31,6 +31,7 @@ export interface SendCliOptions {
   apiEndpoint?: string;
   user?: string[];
   usersFile?: string;
+  to?: 'subscribers';
   locale?: string[];
   stage?: Stage;
   skillId?: string;
@@ -94,6 +95,11 @@ export function addSendOptions(command: Command): Command {
   return addAudienceOptions(addEndpointOptions(command))
     .addOption(new Option('--user <id>', 'Unicast to this user (repeatable); without --user, Multicast').argParser(collect))
     .addOption(new Option('--users-file <file>', 'Unicast to every user in this file: one id per line, or a JSON array'))
+    .addOption(
+      new Option('--to <audience>', "subscribers: the skill sends a Unicast to every user it has subscribed to the event, from its own records (no users file)")
+        .choices(['subscribers'])
+        .conflicts(['user', 'usersFile']),
+    )
     .addOption(new Option('--locale <locale>', "a locale of the notification text, one of app.json's where the project has one (repeatable; default: app.json's, or en-US)").argParser(collect))
     .addOption(new Option('--expires-in <minutes>', `how long the notification stays, ${MIN_EXPIRY_MINUTES} to ${MAX_EXPIRY_MINUTES} minutes`).argParser(minutes))
     .addOption(new Option('--reference-id <id>', 'the idempotency key (default: a new one); re-run with it to resend safely'))
@@ -141,6 +147,7 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
     apiEndpoint: options.apiEndpoint ?? (options.region || !dev ? REGION_ORIGINS[options.region ?? 'NA'] : dev.emulator),
     explicitEndpoint: options.region !== undefined || options.apiEndpoint !== undefined,
     users: users.length > 0 ? [...new Set(users)] : undefined,
+    ...(options.to === 'subscribers' && { toSubscribers: true }),
     locales: chosen,
     locale: chosen[0],
     ...chosenAudience(options, settings, dev),

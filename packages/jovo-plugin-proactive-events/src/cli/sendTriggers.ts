@@ -3,6 +3,7 @@ import { refusedResult } from 'alexa-proactive-events/internal';
 import { EXIT, issueJson, plural, problemLines, type Io } from 'alexa-proactive-events/cli';
 import { resultHints } from '../hints';
 import { checkTriggerEvent, signTriggers, triggerEvent, type EventToTrigger } from '../trigger/client';
+import type { FanOutAnswer } from '../trigger/fanOutAnswer';
 import type { SendPlan } from './sendOptions';
 
 /** How to name a problem's field for the user: by the flag that filled it, say. */
@@ -31,7 +32,13 @@ export async function sendTriggers(event: EventToTrigger, plan: SendPlan, io: Io
   const counts: Record<SendStatus, number> = { accepted: 0, duplicate: 0, skipped: 0, rejected: 0, failed: 0 };
   const progress = new Progress(io, total);
   const many = total > 20;
+  let fanOut: FanOutAnswer | undefined;
   await triggerEvent(event, plan, {
+    onFanOut: (answer) => {
+      fanOut = answer;
+      if (plan.json) io.out(`${JSON.stringify({ event: answer.event, referenceId: answer.referenceId, fanOut: answer.fanOut, statuses: answer.statuses, ...(answer.unfinished && { unfinished: answer.unfinished }) })}\n`);
+      else io.out(`${describeFanOutAnswer(answer)}\n`);
+    },
     onResults: (results) => {
       for (const result of results) {
         counts[result.status]++;
@@ -43,7 +50,16 @@ export async function sendTriggers(event: EventToTrigger, plan: SendPlan, io: Io
   });
   progress.done();
   if (!plan.json && total > 1) io.out(`${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')}\n`);
-  return counts.failed > 0 ? EXIT.failed : counts.rejected > 0 ? EXIT.refused : EXIT.ok;
+  const fanOutFailed = fanOut !== undefined && (fanOut.unfinished !== undefined || (fanOut.statuses.failed ?? 0) > 0);
+  return counts.failed > 0 || fanOutFailed ? EXIT.failed : counts.rejected > 0 ? EXIT.refused : EXIT.ok;
+}
+
+/** The skill's summary of a trigger to every subscriber, as one line (and why it stopped short, if it did). */
+function describeFanOutAnswer({ event, fanOut, statuses, unfinished }: FanOutAnswer): string {
+  const sent = Object.entries(statuses).map(([status, n]) => `${n} ${status}`).join(', ') || 'none sent here';
+  const queued = fanOut.enqueued > 0 ? `, ${fanOut.enqueued} enqueued for the fan-out's worker` : '';
+  const mark = unfinished || (statuses.failed ?? 0) > 0 ? '✗' : '✓';
+  return `${mark} ${event ?? 'the event'} to subscribers (${fanOut.plan}): ${fanOut.usersDue} users due${queued}; ${sent}${fanOut.throttled > 0 ? `, ${fanOut.throttled} throttled` : ''}${unfinished ? `\n    unfinished: ${unfinished}` : ''}`;
 }
 
 /** Prints what the check found: the problems of an invalid event (as its result with --json), or its warnings. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import { type Issue, type Stage } from 'alexa-proactive-events';
-import { triggerSecretProblem, type TriggerAudience } from 'alexa-proactive-events/trigger';
+import { MAX_TRIGGER_BATCH, triggerSecretProblem, type TriggerAudience } from 'alexa-proactive-events/trigger';
 import { STAGES, originOf } from 'alexa-proactive-events/internal';
 import type { DoorOptions } from '../doors/gate';
 import type { ListenOptions } from '../doors/webhook';
@@ -10,6 +10,7 @@ import type { ProactiveEventsOptions } from '../plugin/ProactiveEvents';
 import { DEPLOY_ARNS, GROUP_NAME } from '../schedules/deploy';
 import type { UserSchedulerOptions } from '../schedules/target';
 import { localSkillId } from '../trigger/audience';
+import { DEFAULT_FANOUT_BATCH_SIZE } from '../fanout/batch';
 import { SETTINGS_DEFAULTS } from './defaults';
 import { SettingsError, findProjectRoot, parseOrThrow, readAppDeclaration, readEnvironment, type AppDeclaration, type Environment } from './project';
 
@@ -61,6 +62,8 @@ export interface Settings {
    * in EventBridge Scheduler, on AWS. Without them they run only where `npm start` runs.
    */
   userScheduler?: Omit<UserSchedulerOptions, 'client'>;
+  /** FANOUT_QUEUE_URL, FANOUT_BATCH_SIZE: how runs and triggers that address subscribers reach them. */
+  fanOut: { queueUrl?: string; batchSize: number };
   /** LOG_FORMAT: one record per send as a JSON line (default on Lambda), as words (default elsewhere), or none. */
   logFormat: 'json' | 'text' | 'off';
 }
@@ -141,6 +144,8 @@ const EnvironmentSchema = z.object({
   PROACTIVE_SCHEDULE_FUNCTION_ARN: unsetIfEmpty(z.string().regex(DEPLOY_ARNS.function, 'expected a Lambda function ARN like arn:aws:lambda:us-east-1:123456789012:function:skill').optional()),
   PROACTIVE_SCHEDULE_DEAD_LETTER_ARN: unsetIfEmpty(z.string().regex(DEPLOY_ARNS.queue, 'expected an SQS queue ARN like arn:aws:sqs:us-east-1:123456789012:skill-dlq').optional()),
   LOG_FORMAT: unsetIfEmpty(z.enum(['json', 'text', 'off']).optional()),
+  FANOUT_QUEUE_URL: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'expected an SQS queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/skill-fanout' }).optional()),
+  FANOUT_BATCH_SIZE: unsetIfEmpty(z.coerce.number().int().min(1).max(MAX_TRIGGER_BATCH).default(DEFAULT_FANOUT_BATCH_SIZE)),
   WEBHOOK_MAX_CONNECTIONS: limit(),
   WEBHOOK_MAX_CONNECTIONS_PER_CLIENT: limit(),
   WEBHOOK_HEADERS_TIMEOUT_MS: limit(),
@@ -212,6 +217,7 @@ export function readSettings({ projectRoot, cwd = process.cwd(), env, purpose = 
     },
     ...(vars.TRIGGER_SECRET && { triggerSecret: vars.TRIGGER_SECRET }),
     alexa: { ...(vars.SKILL_ID && { skillId: vars.SKILL_ID }), localSkillId: localSkillId(root ?? cwd), verifyRequests: vars.ALEXA_VERIFY_REQUESTS === 'true' },
+    fanOut: { ...(vars.FANOUT_QUEUE_URL && { queueUrl: vars.FANOUT_QUEUE_URL }), batchSize: vars.FANOUT_BATCH_SIZE },
     logFormat: vars.LOG_FORMAT ?? (onLambda ? SETTINGS_DEFAULTS.logFormat.lambda : SETTINGS_DEFAULTS.logFormat.elsewhere),
     ...(vars.PROACTIVE_SCHEDULE_GROUP &&
       vars.PROACTIVE_SCHEDULE_ROLE_ARN &&
@@ -299,7 +305,7 @@ export function doorOptions({ alexa, triggerSecret, sending }: Settings): DoorOp
  * the origins a stored apiEndpoint may name, and where scheduled and users' own schedules go. What is code rather
  * than settings (the sender, its record hooks) the app adds.
  */
-export function pluginOptions({ app, sending, userScheduler }: Settings): ProactiveEventsOptions {
+export function pluginOptions({ app, sending, userScheduler, fanOut }: Settings): ProactiveEventsOptions {
   return {
     events: app.events,
     expiresInMinutes: app.expiresInMinutes,
@@ -308,6 +314,7 @@ export function pluginOptions({ app, sending, userScheduler }: Settings): Proact
     schedules: app.schedules,
     scheduleEndpoint: sending.scheduleEndpoint,
     userScheduler,
+    fanOut,
   };
 }
 

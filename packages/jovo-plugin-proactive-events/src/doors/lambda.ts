@@ -3,12 +3,14 @@ import type { App } from 'jovo-framework';
 // Lambda bundle has no use for.
 import { Lambda } from 'jovo-framework/dist/src/hosts/Lambda';
 import { z } from 'zod';
-import { OptionsError } from 'alexa-proactive-events';
+import { OptionsError, ProactiveEventsError } from 'alexa-proactive-events';
+import type { PluginErrorCode } from '../errors';
 import type { VerifiedTrigger } from 'alexa-proactive-events/trigger';
 import { UserIdSchema, describeIssue, fromZod } from 'alexa-proactive-events/internal';
 import type { ProactiveEvents } from '../plugin/ProactiveEvents';
 import { MAX_SCHEDULE_NAME_LENGTH } from '../schedules/declaration';
 import { describeRun, runSchedule, runUserSchedule, type ScheduleRun } from '../schedules/run';
+import { handleQueueEvent, isQueueEvent } from '../fanout/worker';
 import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
 import { RefusedError, errorBody, withoutTestHeader, type Refusal } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
@@ -86,7 +88,8 @@ export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaO
     try {
       const { app, door } = serve();
       const scheduled = scheduledInvocation(event);
-      if (scheduled) result = await runScheduled(app, scheduled);
+      if (scheduled) result = await runScheduled(app, scheduled, deadlineOf(context));
+      else if (isQueueEvent(event)) result = await handleQueueEvent(app, pluginOf(app), event, context, deadlineOf(context));
       else if (isHttpEvent(event)) {
         const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
         const headers = lowerCaseKeys(event.headers ?? {});
@@ -146,8 +149,8 @@ function scheduledInvocation(event: unknown): ScheduledInvocation | undefined {
  * Runs it, logs one line, and fails the invocation when a send failed after retries, so Scheduler's retries apply.
  * A user's schedule the user no longer has is deleted from Scheduler instead: no retry could send it.
  */
-async function runScheduled(app: App, { name, user, scheduledTime }: ScheduledInvocation): Promise<ScheduleRun> {
-  const run = user === undefined ? await runSchedule(app, name, scheduledTime) : await runUserSchedule(app, user, name, scheduledTime);
+async function runScheduled(app: App, { name, user, scheduledTime }: ScheduledInvocation, deadline?: number): Promise<ScheduleRun> {
+  const run = user === undefined ? await runSchedule(app, name, scheduledTime, { deadline }) : await runUserSchedule(app, user, name, scheduledTime);
   if (run.missing && user !== undefined) {
     const remote = (app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined)?.remoteUserSchedules;
     await remote?.delete(user, name);
@@ -156,9 +159,27 @@ async function runScheduled(app: App, { name, user, scheduledTime }: ScheduledIn
   }
   const line = describeRun(run);
   // Failed after retries, or over the skill's bound on users' schedules: Scheduler's retry policy tries again.
-  if (run.deferred || run.results.some(({ status }) => status === 'failed')) throw new Error(line);
+  const fanOut = run.fanOut;
+  const incomplete = fanOut && (fanOut.unfinished !== undefined || (fanOut.record.statuses.failed ?? 0) > 0);
+  if (run.deferred || incomplete || run.results.some(({ status }) => status === 'failed')) throw new Error(line);
   console.log(line);
   return run;
+}
+
+/**
+ * When a run in this invocation must have stopped, to say what it did not finish before Lambda ends it: a minute
+ * before the invocation's end (at most 15 minutes), or none outside Lambda.
+ */
+function deadlineOf(context: unknown): number | undefined {
+  const remaining = (context as { getRemainingTimeInMillis?: () => number } | undefined)?.getRemainingTimeInMillis?.();
+  return typeof remaining === 'number' ? Date.now() + remaining - Math.min(60_000, remaining / 4) : undefined;
+}
+
+/** The app's ProactiveEvents plugin, which the fan-out's worker sends with. */
+function pluginOf(app: App): ProactiveEvents {
+  const plugin = app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined;
+  if (!plugin) throw new ProactiveEventsError<PluginErrorCode>('ERR_NO_PLUGIN', 'a fan-out batch came in, but the app has no ProactiveEvents plugin: app.use(new ProactiveEvents({ events, ... }))');
+  return plugin;
 }
 
 /** Telemetry never changes an invocation's outcome. */

@@ -3,6 +3,7 @@ import { Log } from 'jovo-core';
 import type { AlexaRequest } from 'jovo-platform-alexa';
 import {
   OptionsError,
+  ProactiveEventsError,
   tokenOrigins,
   type EventName,
   type Issue,
@@ -12,6 +13,7 @@ import {
   type SummaryRecord,
 } from 'alexa-proactive-events';
 import {
+  MAX_TRIGGER_BATCH,
   ReplayGuard,
   isTriggerRequest,
   triggerSecretProblem,
@@ -20,11 +22,17 @@ import {
 import { DEFAULT_EXPIRY_MINUTES, originOf, type Holds, type SameType } from 'alexa-proactive-events/internal';
 import { admittedTrigger } from '../trigger/admitted';
 import { CHECK_REPORT_KEY } from '../trigger/check';
+import { FAN_OUT_KEY } from '../trigger/fanOutAnswer';
 import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules/declaration';
 import { DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE, MinuteBudget, type SendBudget } from '../schedules/budget';
 import { RemoteUserSchedules } from '../schedules/remote';
 import type { UserSchedulerOptions } from '../schedules/target';
-import type { ScheduleServices } from '../schedules/run';
+import type { FanOutResult, ScheduleServices, SubscriberRun } from '../schedules/run';
+import { DEFAULT_FANOUT_BATCH_SIZE } from '../fanout/batch';
+import { FanOutQueue } from '../fanout/queue';
+import { reachSubscribers, type FanOutServices } from '../fanout/reach';
+import { subscriberIndex, type SubscriberIndex } from '../stores/subscriberIndex';
+import type { PluginErrorCode } from '../errors';
 import { storedUserSchedules } from '../schedules/users';
 import { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, type SubscriberCounts, type SubscriberRecord } from '../stores/subscribers';
 import { atomicStore, type AtomicUserStore } from '../stores/userChanges';
@@ -115,6 +123,28 @@ export interface ProactiveEventsOptions {
    * @default undefined: no summaries are made
    */
   onSummary?: (record: SummaryRecord) => void;
+  /**
+   * How runs and triggers that address subscribers (`to: "subscribers"`, `--to subscribers`) reach them: in batches
+   * of `batchSize` users, put on an SQS queue (`queueUrl`, FANOUT_QUEUE_URL) that invokes this same function, or
+   * sent in this process without one.
+   * @default { batchSize: 100 }: batches of 100, sent in this process
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+   */
+  fanOut?: FanOutOptions;
+}
+
+/** Where and in what batches a fan-out to subscribers goes. */
+export interface FanOutOptions {
+  /**
+   * The fan-out queue's URL (FANOUT_QUEUE_URL); the SDK reaches it there, or at AWS_ENDPOINT_URL_SQS.
+   * @default undefined: batches are sent in this process
+   */
+  queueUrl?: string | undefined;
+  /**
+   * Users per batch, 1 to 500 (FANOUT_BATCH_SIZE).
+   * @default 100
+   */
+  batchSize?: number | undefined;
 }
 
 declare module 'jovo-core/dist/src/core/Jovo' {
@@ -155,6 +185,10 @@ export class ProactiveEvents implements Plugin {
   #warnedNoStore = false;
   #warnedNoDoor = false;
   readonly #userScheduleFollowers = new Set<(user: string) => void | Promise<void>>();
+  /** The fan-out queue (FANOUT_QUEUE_URL), when there is one. */
+  readonly fanOutQueue?: FanOutQueue;
+  /** Users per batch of a fan-out. */
+  readonly fanOutBatchSize: number;
 
   constructor(readonly options: ProactiveEventsOptions) {
     // Every option a caller can get wrong, listed at once; a secret's value is never shown.
@@ -178,6 +212,14 @@ export class ProactiveEvents implements Plugin {
       issues.push({ path: 'userScheduleSendsPerMinute', message: 'expected a whole number of at least 1', value: perMinute });
     }
     this.userScheduleSendsPerMinute = perMinute;
+    this.fanOutBatchSize = options.fanOut?.batchSize ?? DEFAULT_FANOUT_BATCH_SIZE;
+    if (!(Number.isInteger(this.fanOutBatchSize) && this.fanOutBatchSize >= 1 && this.fanOutBatchSize <= MAX_TRIGGER_BATCH)) {
+      issues.push({ path: 'fanOut.batchSize', message: `expected a whole number from 1 to ${MAX_TRIGGER_BATCH}`, value: this.fanOutBatchSize });
+    }
+    if (options.fanOut?.queueUrl !== undefined) {
+      if (/^https?:\/\/[^/]+\/.+/.test(options.fanOut.queueUrl)) this.fanOutQueue = new FanOutQueue(options.fanOut.queueUrl);
+      else issues.push({ path: 'fanOut.queueUrl', message: 'expected an SQS queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/skill-fanout', value: options.fanOut.queueUrl });
+    }
     if (options.userScheduler) this.remoteUserSchedules = new RemoteUserSchedules(options.userScheduler);
     if (options.scheduleEndpoint !== undefined) {
       const origin = originOf(options.scheduleEndpoint);
@@ -223,9 +265,10 @@ export class ProactiveEvents implements Plugin {
     app.middleware('router')?.use((handleRequest: HandleRequest) => this.#attach(handleRequest));
     // After the Alexa platform built the response: the trigger script reads its result there.
     app.middleware('platform.output')?.use(({ jovo }: HandleRequest) => {
-      const { triggerResults, checkReport } = jovo?.$proactiveEvents ?? {};
+      const { triggerResults, checkReport, triggerFanOut } = jovo?.$proactiveEvents ?? {};
       const response = jovo?.$response as unknown as Record<string, unknown> | undefined;
       if (triggerResults && response) response.proactiveEvents = triggerResults;
+      if (triggerFanOut && response) response[FAN_OUT_KEY] = triggerFanOut;
       if (checkReport && response) response[CHECK_REPORT_KEY] = checkReport;
     });
     // After the user was saved, before the response goes out: whoever runs users' schedules (the local runner)
@@ -238,6 +281,22 @@ export class ProactiveEvents implements Plugin {
 
   uninstall(): void {
     this.#app = undefined;
+  }
+
+  /** The app's database's subscriber index, if it keeps one (SerialFileDb, DynamoDb). */
+  subscriberIndex(): SubscriberIndex | undefined {
+    return subscriberIndex(this.#app?.$db);
+  }
+
+  /** Every zone that has a subscriber (`unknown` for those with none stored); none without a subscriber index. */
+  async subscriberZones(): Promise<string[]> {
+    return (await this.subscriberIndex()?.subscriberZones()) ?? [];
+  }
+
+  /** Sends a run's (or trigger's) event to the subscribers it addresses: a Multicast per region, or batches of Unicasts. */
+  reachSubscribers(run: SubscriberRun): Promise<FanOutResult> {
+    if (!this.#app) throw new ProactiveEventsError<PluginErrorCode>('ERR_NO_PLUGIN', 'reachSubscribers: the plugin is not installed in an app');
+    return reachSubscribers(this.#app, this, run);
   }
 
   /** Another user's stored state, read from the app's database (for Unicast sends outside their session). */
@@ -369,7 +428,7 @@ function origins({ sender, apiEndpoints }: ProactiveEventsOptions): ReadonlySet<
 }
 
 /** Fails to compile when the plugin no longer serves its context and the schedule runner. */
-export type ProactiveEventsServes = Holds<[ProactiveEvents] extends [PluginServices & ScheduleServices] ? true : false>;
+export type ProactiveEventsServes = Holds<[ProactiveEvents] extends [PluginServices & ScheduleServices & FanOutServices] ? true : false>;
 
 /** Keeps `countSubscribers`' written-out result a SubscriberCounts. */
 export type CountSubscribersMatches = Holds<SameType<Awaited<ReturnType<ProactiveEvents['countSubscribers']>>, SubscriberCounts | undefined>>;

@@ -1,7 +1,8 @@
 import type { Jovo } from 'jovo-framework';
 import type { AlexaRequest } from 'jovo-platform-alexa';
-import type { EventName, ProactiveEvent, SendResult, SubscriberChange, SubscriberState } from 'alexa-proactive-events';
+import type { EventName, ProactiveEvent, SendResult, SubscriberChange, SubscriberState, SummaryRecord } from 'alexa-proactive-events';
 import type { UserSchedule } from '../schedules/declaration';
+import { describeFanOut } from '../schedules/run';
 import { USER_SCHEDULES_KEY, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
 import type { AdmittedTrigger } from '../trigger/admitted';
 import type { CheckReport } from '../trigger/check';
@@ -30,6 +31,8 @@ export class ProactiveEventsContext {
   triggerResults?: SendResult[];
   /** Set by a check trigger instead (`doctor`); the plugin returns it as `proactiveEventsCheck`. */
   checkReport?: CheckReport;
+  /** @internal A trigger to subscribers: its summary (counts only), for the trigger script. */
+  triggerFanOut?: SummaryRecord & { unfinished?: string };
   readonly #changes: StateChanges;
   /** This request, as its user's own schedules are changed in it. */
   readonly #request: ScheduleRequest;
@@ -126,6 +129,13 @@ export class ProactiveEventsContext {
   async sendTriggered(): Promise<SendResult[]> {
     const outcome = await answerTrigger(this.jovo, this.plugin, this.admitted);
     if ('results' in outcome) return this.#respond(outcome.name, outcome.results);
+    if ('fanOut' in outcome) {
+      const { record, problems, unfinished } = outcome.fanOut;
+      this.triggerFanOut = { ...record, ...(unfinished && { unfinished }) };
+      this.triggerResults = problems;
+      this.jovo.tell(describeFanOut(outcome.name, outcome.fanOut));
+      return problems;
+    }
     this.checkReport = outcome.report;
     this.jovo.tell(`${outcome.name}: checked, nothing sent.`);
     return [];

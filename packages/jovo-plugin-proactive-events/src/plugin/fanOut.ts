@@ -5,6 +5,7 @@ import { checkReplay, eventOfHiddenIntent, type TriggerData } from 'alexa-proact
 import { refusedResult, summaryRecord } from 'alexa-proactive-events/internal';
 import type { AdmittedTrigger } from '../trigger/admitted';
 import type { CheckReport } from '../trigger/check';
+import type { FanOutResult } from '../schedules/run';
 import { checkTriggeredEvent } from './checkTrigger';
 import { mapConcurrently } from './pool';
 import { sendEvent, unpublishedResult, type UncheckedEvent } from './sending';
@@ -14,7 +15,7 @@ import type { PluginServices } from './services';
 const SENDS_PER_TRIGGER = 8;
 
 /** What a trigger came to, under the name its answer gives: a result per user (one for a Multicast), or a check's report. */
-export type TriggerOutcome = { name: string; results: SendResult[] } | { name: string; report: CheckReport };
+export type TriggerOutcome = { name: string; results: SendResult[] } | { name: string; report: CheckReport } | { name: string; fanOut: FanOutResult };
 
 /**
  * What a hidden intent does with the trigger `admitted` with its request: sends its event to every subscriber, or
@@ -39,6 +40,12 @@ export async function answerTrigger(jovo: Jovo, plugin: PluginServices, admitted
   if (data.check) return { name, report: await checkTriggeredEvent(plugin, event, data, apiEndpoint) };
   const unpublished = unpublishedResult(plugin, name, data.referenceId);
   if (unpublished) return { name, results: data.users ? data.users.map((user) => ({ ...unpublished, user })) : [unpublished] };
+  if (data.toSubscribers) {
+    const locale = (jovo.$request as AlexaRequest).getLocale?.() ?? 'en-US';
+    const fanOut = await plugin.reachSubscribers({ kind: 'trigger', name: trigger.intent, data, apiEndpoint, locale });
+    plugin.summarize(fanOut.record);
+    return { name, fanOut };
+  }
   if (!data.users) return { name, results: [await sendEvent(plugin, event, { ...data, apiEndpoint })] };
   const startedAt = performance.now();
   const results = await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => sendToUser(plugin, event, user, data, apiEndpoint));

@@ -2,6 +2,7 @@ import type { RemoteUserSchedules } from '../schedules/remote';
 import type { EventName, ProactiveEventsSender, SubscriberPolicy, SummaryRecord } from 'alexa-proactive-events';
 import type { ReplayStore } from 'alexa-proactive-events/trigger';
 import type { UserSchedule } from '../schedules/declaration';
+import type { FanOutResult, SubscriberRun } from '../schedules/run';
 import type { SubscriberCounts, SubscriberRecord } from '../stores/subscribers';
 import type { AtomicUserStore } from '../stores/userChanges';
 
@@ -34,4 +35,6 @@ export interface PluginServices {
   summarize(record: SummaryRecord): void;
   /** Where accepted triggers are remembered. */
   replays(): ReplayStore;
+  /** Sends a trigger's event to every subscriber (`--to subscribers`), in batches, counting what became of them. */
+  reachSubscribers(run: SubscriberRun): Promise<FanOutResult>;
 }

@@ -62,13 +62,18 @@ const SCHEDULE_FIELDS = {
     stage: z.enum(STAGES).optional(),
 };
 
+/** `"timezone": "user"`: the schedule's times are read in each subscriber's own time zone. */
+export const USER_TIME_ZONE = 'user';
+
 /** One schedule of app.json's `schedules`, as `npm start`, `npm run build:platform` and `validate` check it. */
 export const ScheduleSchema = z
   .strictObject({
     name: nameSchema(MAX_SCHEDULE_NAME_LENGTH),
     ...SCHEDULE_FIELDS,
-    to: z.union([z.literal('all'), z.strictObject({ users: z.array(UserIdSchema).min(1) })], {
-      error: 'expected "all" (Multicast) or { "users": ["amzn1.ask.account…"] } (Unicast)',
+    timezone: z.string().refine((zone) => zone === USER_TIME_ZONE || isTimeZone(zone), 'expected an IANA time zone, e.g. "Europe/Berlin", or "user" (each subscriber\'s own, with a defaultTimezone)'),
+    defaultTimezone: SCHEDULE_FIELDS.timezone.optional(),
+    to: z.union([z.literal('all'), z.literal('subscribers'), z.strictObject({ users: z.array(UserIdSchema).min(1) })], {
+      error: 'expected "all" (Multicast), "subscribers" (every subscriber of the event, from the skill\'s records) or { "users": ["amzn1.ask.account…"] } (Unicast)',
     }),
     region: z.union([RegionSchema, z.array(RegionSchema).min(1)], { error: `expected ${REGIONS.slice(0, -1).join(', ')} or ${REGIONS.at(-1)}, or a list of them` }).default('NA'),
   })
@@ -76,6 +81,12 @@ export const ScheduleSchema = z
     oneTiming(schedule, context);
     const regions = regionsOf(schedule);
     if (new Set(regions).size !== regions.length) context.addIssue({ code: 'custom', path: ['region'], message: 'must not list a region twice' });
+    if (schedule.timezone === USER_TIME_ZONE) {
+      if (schedule.to !== 'subscribers') context.addIssue({ code: 'custom', path: ['to'], message: 'must be "subscribers" with "timezone": "user": only the skill\'s own subscribers have a stored time zone', input: schedule.to });
+      if (schedule.defaultTimezone === undefined) context.addIssue({ code: 'custom', path: ['defaultTimezone'], message: 'required with "timezone": "user": the IANA zone of subscribers whose zone is not known yet, e.g. "America/New_York"' });
+    } else if (schedule.defaultTimezone !== undefined && isTimeZone(schedule.timezone)) {
+      context.addIssue({ code: 'custom', path: ['defaultTimezone'], message: 'only goes with "timezone": "user"', input: schedule.defaultTimezone });
+    }
   });
 
 function oneTiming(schedule: { cron?: string; at?: string }, context: z.RefinementCtx): void {
@@ -120,8 +131,16 @@ export type UserScheduleMatchesSchema = Holds<SameType<UserSchedule, z.output<ty
 
 /** A schedule as declared in app.json, with its defaults: a user's fields, its audience and its regions. */
 export interface Schedule extends UserSchedule {
-  /** `'all'` (Multicast), or the users it goes to (Unicast). */
-  to: 'all' | { users: string[] };
+  /** An IANA time zone, or `'user'`: each subscriber's own (with `defaultTimezone` for those not known). */
+  timezone: string;
+  /** With `timezone: 'user'`: the IANA zone of subscribers whose own is not known yet. */
+  defaultTimezone?: string | undefined;
+  /**
+   * `'all'` (Multicast), `'subscribers'` (every subscriber of the event in the skill's records: a Multicast per
+   * region that has some, or a Unicast each at their own time), or the users it goes to (Unicast).
+   */
+  to: 'all' | 'subscribers' | { users: string[] };
+  /** The regions of a Multicast (`to: 'all'`); for a Unicast, the region of a user with none stored (the first). */
   region: Region | Region[];
 }
 /** Keeps `Schedule` the schema's output. */
@@ -141,11 +160,14 @@ export function scheduleIssues(schedules: readonly Schedule[], publishedEvents: 
   const issues: PathIssue[] = [];
   schedules.forEach((schedule, i) => {
     if (schedules.findIndex((other) => other.name === schedule.name) !== i) issues.push({ path: [i, 'name'], message: 'another schedule has this name', value: schedule.name });
-    const user = schedule.to === 'all' ? undefined : schedule.to.users[0];
+    const user = typeof schedule.to === 'object' ? schedule.to.users[0] : schedule.to === 'subscribers' ? EXAMPLE_USER : undefined;
     for (const issue of eventIssues(schedule, publishedEvents, user)) issues.push({ ...issue, path: [i, ...issue.path] });
   });
   return issues;
 }
+
+/** A user id to check a Unicast's event with when the users are not known until the run. */
+const EXAMPLE_USER = 'amzn1.ask.account.subscriber';
 
 /** A problem of a schedule, with its path from the schedule (or from app.json's `schedules`). */
 export interface PathIssue {

@@ -1,7 +1,7 @@
 import type { CreateScheduleInput, GetScheduleOutput, SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { Schedule } from './declaration';
+import { USER_TIME_ZONE, type Schedule } from './declaration';
 import type { UserSchedulerOptions } from './target';
-import { awsExpression } from './times';
+import { awsExpression, userTimeTicks } from './times';
 
 /**
  * `schedules deploy`: makes one EventBridge Scheduler group hold exactly app.json's schedules, each invoking the
@@ -53,11 +53,14 @@ export function targetInput(
   target: DeployTarget,
   { name, description, invocation, extra = {} }: { name: string; description: string; invocation: Record<string, string>; extra?: Partial<CreateScheduleInput> },
 ): CreateScheduleInput {
+  // At each user's own time: ticks in UTC, a one-off's only while its local time occurs somewhere.
+  const userTime = schedule.timezone === USER_TIME_ZONE ? userTimeTicks(schedule) : undefined;
   return {
     Name: name,
     GroupName: target.group,
     ScheduleExpression: awsExpression(schedule),
-    ScheduleExpressionTimezone: schedule.timezone,
+    ScheduleExpressionTimezone: userTime ? 'UTC' : schedule.timezone,
+    ...(userTime?.startAt && { StartDate: userTime.startAt, EndDate: userTime.stopAt }),
     FlexibleTimeWindow: { Mode: 'OFF' },
     State: 'ENABLED',
     ...extra,
@@ -95,6 +98,8 @@ function differs(wanted: CreateScheduleInput, held: GetScheduleOutput): boolean 
     JSON.stringify([
       input.ScheduleExpression,
       input.ScheduleExpressionTimezone,
+      input.StartDate && new Date(input.StartDate).toISOString(),
+      input.EndDate && new Date(input.EndDate).toISOString(),
       input.State,
       input.FlexibleTimeWindow?.Mode,
       input.Description,

@@ -26,7 +26,8 @@ import {
 import type { PluginErrorCode } from '../errors';
 import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
 import type { SendBudget } from './budget';
-import { regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
+import { USER_TIME_ZONE, regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
+import { dueZones } from './times';
 import { ScheduleRunner } from './runner';
 import { userScheduleKey } from './users';
 
@@ -56,6 +57,40 @@ export interface ScheduleServices {
   followUserSchedules(follower: (user: string) => void | Promise<void>): () => void;
   /** Hands on the summary of a scheduled run. */
   summarize(record: SummaryRecord): void;
+  /** Every zone that has a subscriber (`unknown` when one has none stored); none without a subscriber index. */
+  subscriberZones(): Promise<string[]>;
+  /** Sends a run's event to the subscribers it addresses (`to: "subscribers"`), in batches, counting what became of them. */
+  reachSubscribers(run: SubscriberRun): Promise<FanOutResult>;
+}
+
+/** A run (or a trigger) that addresses the skill's subscribers of its event, as the fan-out gets it. */
+export interface SubscriberRun {
+  kind: 'schedule' | 'trigger';
+  /** The schedule's name, or the trigger's hidden intent. */
+  name: string;
+  /** The time a scheduled run is for. */
+  scheduledTime?: string;
+  /** What to send and its referenceId (the run's: with each user, the idempotency key); no users. */
+  data: TriggerData;
+  /** Where a user with no stored region goes; every user, when `data.explicitEndpoint`. */
+  apiEndpoint: string;
+  locale: string;
+  /** The subscribers of these zones (a run at each user's own time; `unknown` for those with none), or all of them. */
+  zones?: readonly string[];
+  /**
+   * All get the same content at the same moment: a Multicast to each region that has subscribers, and to these
+   * regions when some subscriber has no region stored.
+   */
+  multicast?: { fallbackRegions: readonly Region[] };
+  /** Milliseconds since the epoch by which a run without a queue must stop (a Lambda invocation's end). */
+  deadline?: number;
+}
+
+/** What a fan-out came to: its summary (counts only), the first few problems, and why it stopped short, if it did. */
+export interface FanOutResult {
+  record: SummaryRecord;
+  problems: SendResult[];
+  unfinished?: string;
 }
 
 /** One run of a schedule and what became of each send (one per region of a Multicast, one per user of a Unicast). */
@@ -69,6 +104,8 @@ export interface ScheduleRun {
   missing?: true;
   /** Why a user's schedule was not run now (over the skill's bound on such sends): run it again later. */
   deferred?: string;
+  /** A run to subscribers: its users' counts instead of a result each, and why it stopped short, if it did. */
+  fanOut?: FanOutResult;
 }
 
 /**
@@ -86,11 +123,11 @@ export function scheduleReferenceId(name: string, scheduledTime: Date): string {
  * checked: the run comes from the app's own declaration (locally) or from EventBridge Scheduler invoking the
  * function directly, which IAM vouches for; nothing of it crosses a network on the way in.
  */
-export function runSchedule(app: BaseApp, name: string, scheduledTime: Date): Promise<ScheduleRun> {
-  return summarized(app, () => runDeclared(app, name, scheduledTime));
+export function runSchedule(app: BaseApp, name: string, scheduledTime: Date, options: { deadline?: number } = {}): Promise<ScheduleRun> {
+  return summarized(app, () => runDeclared(app, name, scheduledTime, options.deadline));
 }
 
-async function runDeclared(app: BaseApp, name: string, scheduledTime: Date): Promise<ScheduleRun> {
+async function runDeclared(app: BaseApp, name: string, scheduledTime: Date, deadline?: number): Promise<ScheduleRun> {
   const plugin = pluginOf(app);
   const schedule = plugin.schedules.find((declared) => declared.name === name);
   if (!schedule) throw new ProactiveEventsError<PluginErrorCode>('ERR_UNKNOWN_SCHEDULE', `No schedule named ${JSON.stringify(name)} in app.json; it has ${plugin.schedules.map((s) => s.name).join(', ') || 'none'}`);
@@ -101,7 +138,22 @@ async function runDeclared(app: BaseApp, name: string, scheduledTime: Date): Pro
   const data = triggerData(plugin, schedule, content, referenceId);
   const locale = localeOf(content);
   const results: SendResult[] = [];
-  if (schedule.to === 'all') {
+  if (schedule.to === 'subscribers') {
+    const [fallback] = regionsOf(schedule);
+    const userTime = schedule.timezone === USER_TIME_ZONE;
+    const zones = userTime ? await dueSubscriberZones(plugin, schedule, scheduledTime) : undefined;
+    const fanOut = await plugin.reachSubscribers({
+      kind: 'schedule',
+      name,
+      scheduledTime: run.scheduledTime,
+      data,
+      apiEndpoint: endpointOf(plugin, fallback),
+      locale,
+      ...(zones ? { zones } : { multicast: { fallbackRegions: regionsOf(schedule) } }),
+      ...(deadline !== undefined && { deadline }),
+    });
+    return { ...run, results: [], fanOut };
+  } else if (schedule.to === 'all') {
     // One send per host: with PROACTIVE_API_ENDPOINT every region is the same one.
     for (const apiEndpoint of new Set(regionsOf(schedule).map((region) => endpointOf(plugin, region)))) results.push(...(await handle(app, { ...data }, apiEndpoint, locale)));
   } else {
@@ -142,11 +194,25 @@ async function runOwn(app: BaseApp, user: string, name: string, scheduledTime: D
   return { ...run, results: await handle(app, data, endpointOf(plugin, 'NA'), localeOf(content)) };
 }
 
+/**
+ * The zones whose subscribers a run at each user's own time reaches at `scheduledTime`: those of the stored zones
+ * (and of `defaultTimezone`, for subscribers with none) where its time falls since the tick before.
+ */
+async function dueSubscriberZones(plugin: ScheduleServices, schedule: Schedule, scheduledTime: Date): Promise<string[]> {
+  const stored = await plugin.subscriberZones();
+  const due = new Set(dueZones(schedule, scheduledTime, [...stored.filter((zone) => zone !== UNKNOWN_ZONE), schedule.defaultTimezone!]));
+  const zones = stored.filter((zone) => due.has(zone));
+  // Subscribers whose zone is not known yet run at the default zone's time.
+  if (due.has(schedule.defaultTimezone!) && stored.includes(UNKNOWN_ZONE)) zones.push(UNKNOWN_ZONE);
+  return zones;
+}
+
 /** `run`, ended by its summary record (the plugin's `onSummary`). */
 async function summarized(app: BaseApp, run: () => Promise<ScheduleRun>): Promise<ScheduleRun> {
   const startedAt = performance.now();
   const done = await run();
-  pluginOf(app).summarize(summaryRecord('schedule', done.name, done.results, performance.now() - startedAt, done.scheduledTime));
+  const record = done.fanOut?.record ?? summaryRecord('schedule', done.name, done.results, performance.now() - startedAt, done.scheduledTime);
+  pluginOf(app).summarize(record);
   return done;
 }
 
@@ -186,7 +252,7 @@ function localeOf(content: ScheduledEvent): string {
 }
 
 /** Hands the app one trigger for the run, as a door hands on a verified one, and reads the results it answers with. */
-async function handle(app: BaseApp, data: TriggerData, apiEndpoint: string, locale: string): Promise<SendResult[]> {
+export async function handle(app: BaseApp, data: TriggerData, apiEndpoint: string, locale: string): Promise<SendResult[]> {
   const intent = hiddenIntentName(data.event.name as never);
   const requestId = `schedule.${randomUUID()}`;
   const timestamp = new Date().toISOString();
@@ -199,6 +265,9 @@ async function handle(app: BaseApp, data: TriggerData, apiEndpoint: string, loca
   if (!results) throw new ProactiveEventsError<PluginErrorCode>('ERR_SCHEDULE_UNANSWERED', `the skill answered the schedule's ${intent} without results: a handler of the app answered it instead of the plugin's`);
   return results;
 }
+
+/** The zone key of subscribers whose zone is not known (the stores' `UNKNOWN`). */
+const UNKNOWN_ZONE = 'unknown';
 
 /** The application id of a scheduled run's request: it comes from no skill's door, and names none. */
 const SCHEDULED_RUN = 'proactive-events.scheduled-run';
@@ -238,14 +307,29 @@ class InProcessHost implements Host, TriggerCarrier {
 }
 
 /** One line for a run: each status counted, then what went wrong for whom (never a token or a secret). */
-export function describeRun({ name, scheduledTime, results, deferred }: ScheduleRun): string {
+export function describeRun({ name, scheduledTime, results, deferred, fanOut }: ScheduleRun): string {
   if (deferred) return `Schedule ${name} (${scheduledTime}): deferred, nothing sent: ${deferred}`;
+  if (fanOut) return describeFanOut(`Schedule ${printable(name)} (${scheduledTime})`, fanOut);
   const summary = Object.entries(countStatuses(results)).map(([status, n]) => `${n} ${status}`).join(', ') || 'nothing sent';
-  const problems = results
+  return `Schedule ${printable(name)} (${scheduledTime}): ${results[0]?.event ?? 'its event'} ${summary}${problemLines(results)}`;
+}
+
+/** The first few problems of a run, a line each, naming the user by hash. */
+function problemLines(results: readonly SendResult[]): string {
+  return results
     .filter(({ status }) => status !== 'accepted' && status !== 'duplicate')
     .slice(0, 3)
-    .map(({ user, status, errors }) => `\n    ${user ? `user ${userHash(user)}: ` : ''}${status}: ${printable(errors.map(({ path, message }) => (path ? `${path}: ${message}` : message)).join('; '))}`);
-  return `Schedule ${printable(name)} (${scheduledTime}): ${results[0]?.event ?? 'its event'} ${summary}${problems.join('')}`;
+    .map(({ user, status, errors }) => `\n    ${user ? `user ${userHash(user)}: ` : ''}${status}: ${printable(errors.map(({ path, message }) => (path ? `${path}: ${message}` : message)).join('; '))}`)
+    .join('');
+}
+
+/** One line for a run or trigger that addressed subscribers: its plan, its users' counts, what stopped it short. */
+export function describeFanOut(what: string, { record, problems, unfinished }: FanOutResult): string {
+  const fan = record.fanOut!;
+  const statuses = Object.entries(record.statuses).map(([status, n]) => `${n} ${status}`).join(', ') || 'nothing sent yet';
+  const users = fan.plan.startsWith('multicast') ? '' : `, ${fan.usersDue} users due${fan.enqueued > 0 ? `, ${fan.enqueued} enqueued` : ''}`;
+  const more = [fan.throttled > 0 && `${fan.throttled} throttled`, fan.deadLettered > 0 && `${fan.deadLettered} dead-lettered`].filter(Boolean).join(', ');
+  return `${what}: ${record.event ?? 'its event'} to subscribers (${fan.plan}${users}): ${statuses}${more ? `, ${more}` : ''}${unfinished ? `\n    unfinished: ${printable(unfinished)}` : ''}${problemLines(problems)}`;
 }
 
 /**

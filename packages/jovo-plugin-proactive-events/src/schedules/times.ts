@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { Schedule } from './declaration';
+import { USER_TIME_ZONE, type Schedule } from './declaration';
 
 /**
  * When a schedule runs, computed here by croner in the schedule's time zone (daylight-saving changes included: a
@@ -9,9 +9,113 @@ import type { Schedule } from './declaration';
 
 type Timing = Pick<Schedule, 'cron' | 'at' | 'timezone'>;
 
-/** The next `count` runs of a schedule strictly after `after`; fewer (or none) when it ends, as a one-off does. */
+/**
+ * The next `count` runs of a schedule strictly after `after`; fewer (or none) when it ends, as a one-off does. A
+ * schedule at each user's own time (`timezone: "user"`) runs at its ticks (`userTimeTicks`), and each run sends to
+ * the zones that are due then (`dueZones`).
+ */
 export function nextRuns(schedule: Timing, after: Date, count = 1): Date[] {
+  if (schedule.timezone === USER_TIME_ZONE) {
+    const { minutes, startAt, stopAt } = userTimeTicks(schedule);
+    const runs = cronIn(`${minutes.join(',')} * * * *`, 'UTC').nextRuns(count, startAt && after < startAt ? new Date(startAt.getTime() - 1) : after);
+    return stopAt ? runs.filter((run) => run <= stopAt) : runs;
+  }
   return new Cron(pattern(schedule), { timezone: schedule.timezone, paused: true }).nextRuns(count, after);
+}
+
+/** Real time zones are whole quarter hours from UTC (Nepal +05:45, Chatham +12:45): a local minute is one of these. */
+const QUARTER_HOURS = [0, 15, 30, 45];
+/** The furthest any zone is from UTC, behind and ahead, with an hour of daylight saving's shift after a skipped time. */
+const BEHIND_MS = 12 * 3_600_000;
+const AHEAD_MS = 14 * 3_600_000;
+const SHIFT_MS = 3_600_000;
+
+/**
+ * When a schedule at each user's own time looks for due zones: every hour at the UTC minutes its local minutes can
+ * fall on in some zone (each local minute and the quarter hours from it), and at the quarter hours, where a time
+ * that daylight saving skips runs (02:30 that does not exist runs at 03:00). A one-off (`at`) looks only while its
+ * local time occurs somewhere on Earth.
+ */
+export function userTimeTicks({ cron, at }: Pick<Schedule, 'cron' | 'at'>): { minutes: number[]; startAt?: Date; stopAt?: Date } {
+  const local = at !== undefined ? [Number(at.slice(14, 16))] : minutesOf(cron!.trim().split(/\s+/)[0]);
+  return ticks(local, at);
+}
+
+function ticks(local: readonly number[], at: string | undefined): { minutes: number[]; startAt?: Date; stopAt?: Date } {
+  const minutes = new Set(QUARTER_HOURS);
+  for (const minute of local) for (const quarter of QUARTER_HOURS) minutes.add((minute + quarter) % 60);
+  const sorted = [...minutes].sort((a, b) => a - b);
+  if (at === undefined) return { minutes: sorted };
+  const asUtc = Date.parse(`${withSeconds(at)}Z`);
+  return { minutes: sorted, startAt: new Date(asUtc - AHEAD_MS), stopAt: new Date(asUtc + BEHIND_MS + SHIFT_MS) };
+}
+
+/** The minutes of the hour a crontab minute field names (croner reads the field; each minute of an hour is asked). */
+function minutesOf(field: string): number[] {
+  let minutes = minuteFields.get(field);
+  if (!minutes) {
+    const cron = cronIn(`${field} * * * *`, 'UTC');
+    const hour = Date.UTC(2000, 0, 1);
+    minutes = Array.from({ length: 60 }, (_, minute) => minute).filter((minute) => cron.match(new Date(hour + minute * 60_000)));
+    minuteFields.set(field, minutes);
+  }
+  return minutes;
+}
+const minuteFields = new Map<string, number[]>();
+
+/**
+ * Croner's parse of a pattern in a zone, with the last run it found and the time it looked from: a run at each
+ * user's own time asks every stored zone at every tick, and the answer holds until that run has passed.
+ */
+interface Parsed {
+  cron: Cron;
+  from?: number;
+  next?: Date | null;
+}
+const parsed = new Map<string, Parsed>();
+const MAX_PARSED = 10_000;
+
+function parsedIn(pattern: string, timezone: string): Parsed {
+  const key = `${timezone} ${pattern}`;
+  let entry = parsed.get(key);
+  if (!entry) {
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(key, (entry = { cron: new Cron(pattern, { timezone, paused: true }) }));
+  }
+  return entry;
+}
+
+function cronIn(pattern: string, timezone: string): Cron {
+  return parsedIn(pattern, timezone).cron;
+}
+
+/** The first run strictly after `after` (ms), or null: the one found before while it is still ahead of `after`. */
+function firstRunAfter(pattern: string, timezone: string, after: number): Date | null {
+  const entry = parsedIn(pattern, timezone);
+  const known = entry.from !== undefined && entry.from <= after && (entry.next === null || entry.next!.getTime() > after);
+  if (!known) {
+    entry.from = after;
+    entry.next = entry.cron.nextRun(new Date(after));
+  }
+  return entry.next!;
+}
+
+/**
+ * The zones (of `zones`) in which a schedule at each user's own time is due at the tick `tick`: those where a run
+ * of its cron (or its one-off) falls after the tick before and no later than this one. A tick that comes late
+ * (EventBridge Scheduler retried it) still answers for the time it names, so every zone is due at exactly one tick.
+ */
+export function dueZones(schedule: Pick<Schedule, 'cron' | 'at'>, tick: Date, zones: Iterable<string>): string[] {
+  const now = Math.floor(tick.getTime() / 60_000) * 60_000;
+  const { minutes } = userTimeTicks(schedule);
+  let previous = now - 60_000;
+  while (!minutes.includes(new Date(previous).getUTCMinutes())) previous -= 60_000;
+  const due: string[] = [];
+  for (const zone of new Set(zones)) {
+    const next = firstRunAfter(pattern({ ...schedule, timezone: zone }), zone, previous);
+    if (next && next.getTime() <= now) due.push(zone);
+  }
+  return due;
 }
 
 /** The next run after `after`, or undefined when there is none (a one-off whose time has passed). */
@@ -59,7 +163,9 @@ const FIELD_MIN = [0, 0, 1, 1, 0];
  * or `at(2026-12-24T18:00:00)`. The time zone goes beside it (`ScheduleExpressionTimezone`).
  * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
  */
-export function awsExpression({ cron, at }: Pick<Schedule, 'cron' | 'at'>): string {
+export function awsExpression({ cron, at, timezone }: Pick<Schedule, 'cron' | 'at'> & Partial<Pick<Schedule, 'timezone'>>): string {
+  // At each user's own time: the ticks, every hour in UTC (a one-off's bounded by the schedule's start and end).
+  if (timezone === USER_TIME_ZONE) return `cron(${userTimeTicks({ cron, at }).minutes.join(',')} * * * ? *)`;
   if (at !== undefined) return `at(${withSeconds(at)})`;
   const fields = cron!.trim().split(/\s+/);
   const [minute, hour, dayOfMonth, month] = fields.slice(0, 4).map((field, i) => awsField(field, i));

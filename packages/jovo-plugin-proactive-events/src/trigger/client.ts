@@ -25,6 +25,7 @@ import {
 } from 'alexa-proactive-events/internal';
 import type { PluginErrorCode } from '../errors';
 import { CHECK_REPORT_KEY, CheckReportSchema, type CheckReport } from './check';
+import { FAN_OUT_KEY, FanOutAnswerSchema, type FanOutAnswer } from './fanOutAnswer';
 
 /** The event to trigger: built from flags or read from a file. */
 export interface EventToTrigger {
@@ -51,6 +52,11 @@ export interface TriggerPlan {
   explicitEndpoint?: boolean;
   /** Unicast to each of these users; Multicast without. */
   users?: readonly string[];
+  /**
+   * Unicast to every user the skill has subscribed to the event, from its own records (`--to subscribers`): one
+   * trigger, no users in it; the skill answers with counts (`onFanOut`). Not with `users`.
+   */
+  toSubscribers?: boolean;
   /** The request's locale. @default 'en-US' */
   locale?: string;
   expiresInMinutes?: number;
@@ -64,8 +70,10 @@ export interface TriggerPlan {
 
 /** What `triggerEvent` reports as it goes, and how it posts. */
 export interface TriggerHooks {
-  /** The results of one trigger, as they come: one per user, or one for Multicast. */
+  /** The results of one trigger, as they come: one per user, or one for Multicast (the problems, for `toSubscribers`). */
   onResults?: (results: SendResult[]) => void;
+  /** A trigger to every subscriber: the skill's summary of its fan-out. */
+  onFanOut?: (answer: FanOutAnswer) => void;
   /** The HTTP transport. Default: the library's `postJson` (kept-alive connections, no redirects). */
   post?: PostJson;
 }
@@ -85,7 +93,7 @@ const RefusalSchema = z.object({ error: z.object({ code: z.string(), message: z.
  * be reached, or answers 429 or 5xx, gets a trigger again, freshly signed. Resolves with a result per user (one for
  * Multicast), in the order they came; nothing is sent when the event is invalid.
  */
-export async function triggerEvent(event: EventToTrigger, plan: TriggerPlan, { onResults, post = postJson }: TriggerHooks = {}): Promise<SendResult[]> {
+export async function triggerEvent(event: EventToTrigger, plan: TriggerPlan, { onResults, onFanOut, post = postJson }: TriggerHooks = {}): Promise<SendResult[]> {
   const referenceId = plan.referenceId ?? randomUUID();
   const checked = checkTriggerEvent(event, { ...plan, referenceId });
   if (!checked.ok) return [{ ...refusedResult(event.event.name, referenceId, '', checked.issues), warnings: checked.warnings }];
@@ -98,7 +106,10 @@ export async function triggerEvent(event: EventToTrigger, plan: TriggerPlan, { o
       while (next < groups.length) {
         const users = groups[next++];
         const sign = () => signTrigger(event, { ...plan, referenceId }, users);
-        const batch = await postTrigger(post, plan.endpoint, sign, event.event.name, referenceId, users);
+        const batch = await postTrigger(post, plan.endpoint, sign, event.event.name, referenceId, users, (data) => {
+          const answer = FanOutAnswerSchema.safeParse((data as Record<string, unknown> | undefined)?.[FAN_OUT_KEY]);
+          if (answer.success) onFanOut?.(answer.data);
+        });
         results.push(...batch);
         onResults?.(batch);
       }
@@ -171,6 +182,7 @@ function signTrigger({ event, localizedAttributes }: EventToTrigger, plan: Trigg
     event,
     ...(localizedAttributes && { localizedAttributes: [...localizedAttributes] }),
     ...(users && { users }),
+    ...(plan.toSubscribers && !users && { toSubscribers: true as const }),
     referenceId: plan.referenceId,
     ...(plan.expiresInMinutes !== undefined && { expiresInMinutes: plan.expiresInMinutes }),
     stage: plan.stage,
@@ -185,7 +197,7 @@ function signTrigger({ event, localizedAttributes }: EventToTrigger, plan: Trigg
  * Posts one trigger and returns a result per user. A door's refusal (4xx) is `rejected`; a skill that cannot be
  * reached, or answers 429 or 5xx, gets it again; after that every user of the batch has `failed`, with the cause.
  */
-async function postTrigger(post: PostJson, endpoint: string, sign: () => object, event: string, referenceId: string, users?: string[]): Promise<SendResult[]> {
+async function postTrigger(post: PostJson, endpoint: string, sign: () => object, event: string, referenceId: string, users?: string[], onAnswer?: (data: unknown) => void): Promise<SendResult[]> {
   const each = (result: SendResult): SendResult[] => (users ? users.map((user) => ({ ...result, user })) : [result]);
   let cause = '';
   for (let attempt = 1; attempt <= TRIGGER_ATTEMPTS; attempt++) {
@@ -193,7 +205,10 @@ async function postTrigger(post: PostJson, endpoint: string, sign: () => object,
     try {
       const response = await post(endpoint, sign(), { timeoutMs: TRIGGER_TIMEOUT_MS });
       const results = z.array(SendResultSchema).safeParse((response.data as { proactiveEvents?: unknown } | undefined)?.proactiveEvents);
-      if (response.status === 200 && results.success) return results.data;
+      if (response.status === 200 && results.success) {
+        onAnswer?.(response.data);
+        return results.data;
+      }
       const refusal = RefusalSchema.safeParse(response.data);
       if (response.status >= 400 && response.status < 500 && response.status !== 429 && refusal.success) {
         // The skill's door turned the trigger away before it reached the hidden intent: a refusal, not a failure.
