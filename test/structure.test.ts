@@ -35,7 +35,7 @@ it('has no import cycles, type-only imports included', () => {
  */
 const FLOORS: Record<string, string[][]> = {
   [LIBRARY]: [['errors.ts', 'issues.ts', 'json.ts', 'logSafe.ts', 'typeCheck.ts'], ['events/'], ['request/'], ['send/'], ['subscriptions.ts'], ['emulator/'], ['trigger/'], ['cli/'], ['index.ts', 'internal.ts']],
-  [PLUGIN]: [['errors.ts', 'hints.ts', 'trigger/'], ['schedules/'], ['stores/'], ['plugin/', 'handlers.ts'], ['doors/'], ['config/'], ['cli/'], ['index.ts', 'internal.ts', 'dynamodb.ts', 'powertools.ts']],
+  [PLUGIN]: [['errors.ts', 'hints.ts', 'trigger/'], ['schedules/'], ['stores/'], ['plugin/', 'fanout/', 'handlers.ts'], ['doors/'], ['config/'], ['cli/'], ['index.ts', 'internal.ts', 'dynamodb.ts', 'powertools.ts']],
   src: [['settings.ts'], ['skill/'], ['entry/'], ['index.ts']],
 };
 

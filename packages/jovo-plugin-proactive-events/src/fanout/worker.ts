@@ -39,7 +39,7 @@ export async function sendBatch(app: BaseApp, batch: FanOutBatch, tally: FanOutT
   return { failed };
 }
 
-/** How long a batch handed back for 429s waits: 30 s, doubling, at most SQS's 15 minutes. */
+/** How long a batch handed back for 429s waits on the queue: 30 s, doubling, at most SQS's 15 minutes. */
 export function handBackDelaySeconds(handBacks: number): number {
   return Math.min(MAX_DELAY_SECONDS, 30 * 2 ** handBacks);
 }

@@ -190,6 +190,7 @@ export class ProactiveEvents implements Plugin {
   /** Users per batch of a fan-out. */
   readonly fanOutBatchSize: number;
 
+
   constructor(readonly options: ProactiveEventsOptions) {
     // Every option a caller can get wrong, listed at once; a secret's value is never shown.
     const issues: Issue[] = [];
@@ -213,6 +214,7 @@ export class ProactiveEvents implements Plugin {
     }
     this.userScheduleSendsPerMinute = perMinute;
     this.fanOutBatchSize = options.fanOut?.batchSize ?? DEFAULT_FANOUT_BATCH_SIZE;
+
     if (!(Number.isInteger(this.fanOutBatchSize) && this.fanOutBatchSize >= 1 && this.fanOutBatchSize <= MAX_TRIGGER_BATCH)) {
       issues.push({ path: 'fanOut.batchSize', message: `expected a whole number from 1 to ${MAX_TRIGGER_BATCH}`, value: this.fanOutBatchSize });
     }

@@ -344,7 +344,8 @@ export async function runSchedulesLocally(app: BaseApp, log: (line: string) => v
   const where = plugin?.scheduleEndpoint ? ` to ${plugin.scheduleEndpoint} (PROACTIVE_API_ENDPOINT)` : '';
   const lines = runner.start().map(({ schedule, next }) => {
     const when = schedule.cron ? `"${schedule.cron}"` : `at ${schedule.at}`;
-    return `    ${schedule.name}: ${when} ${schedule.timezone}${where}, next ${next ? next.toISOString() : 'never (its time has passed)'}`;
+    const zone = schedule.timezone === USER_TIME_ZONE ? `in each subscriber's zone (default ${(schedule as Schedule).defaultTimezone}), looking every quarter hour` : schedule.timezone;
+    return `    ${schedule.name}: ${when} ${zone}${where}, next ${next ? next.toISOString() : 'never (its time has passed)'}`;
   });
   if (!plugin) return { runner, lines, stop: () => runner.stop() };
   const follow = (user: string, schedules: readonly UserSchedule[], quiet = false) => {
