@@ -44,7 +44,7 @@ it("answers a device's zone once set, 204 once cleared, and lists the devices se
 });
 
 it("refuses a read without an access token with 401 and the Settings API's error body", async () => {
-  for (const headers of [{}, { authorization: 'Bearer ' }, { authorization: `Basic ${TOKEN}` }]) {
+  for (const headers of [{}, { authorization: 'Bearer ' }, { authorization: `Basic ${TOKEN}` }] as Array<Record<string, string>>) {
     const response = await readZone(DEVICE, headers);
     expect(response.status).toBe(401);
     await expect(response.json()).resolves.toEqual({ code: 'INVALID_TOKEN', message: expect.stringContaining('Authorization: Bearer') });
