@@ -79,6 +79,13 @@ if (ownDev) console.warn(`npm run dev tests skipped: your own npm run dev (proce
     expect(skipped.out + skipped.err).toContain('skipped');
   });
 
+  it("sets the device's time zone with invoke --timezone, and the skill reads it from the emulator as from Alexa", async () => {
+    const from = out.length;
+    const zoned = await trigger('invoke', 'launch', '--user', `${ME}-BERLIN`, '--timezone', 'Europe/Berlin');
+    expect(zoned.status).toBe(0);
+    await until(/\[amazon\] PUT \/settings\/amzn1\.ask\.device\.DEV 200\n[^]*\[amazon\] GET \/v2\/devices\/amzn1\.ask\.device\.DEV\/settings\/System\.timeZone 200\n/, from);
+  });
+
   it("passes doctor's checks, the committed manifest's placeholder endpoint only noted (doctor.test.ts fails each alone)", async () => {
     const { status, out } = await trigger('doctor', '--event', 'AMAZON.WeatherAlert.Activated');
     expect(out).toMatch(/^✓ manifest: .*, events to a placeholder \(https:\/\/skill\.example\.com\/webhook\), enough for npm run dev: set SKILL_ENDPOINT or SKILL_LAMBDA_ARN and build before you deploy$/m);

@@ -104,6 +104,18 @@ describeInBrowser('the notifications page in headless Chromium', () => {
     }
   });
 
+  it("sets and clears a device's time zone, as the Alexa app does, and lists the devices set", async () => {
+    await page.goto(`${setup.emulator.url}/`);
+    await page.locator('#zone-device').fill('amzn1.ask.device.PAGE');
+    await page.locator('#zone-name').fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Set time zone' }).click();
+    await page.getByText('Saved for amzn1.ask.device.PAGE: Europe/Berlin').waitFor({ timeout: 10_000 });
+    expect(setup.emulator.timeZones()).toEqual([{ deviceId: 'amzn1.ask.device.PAGE', timeZone: 'Europe/Berlin' }]);
+    await page.getByRole('button', { name: 'No time zone' }).click();
+    await page.locator('#time-zones [data-device="amzn1.ask.device.PAGE"]').getByText('no time zone (204)').waitFor({ timeout: 10_000 });
+    expect(setup.emulator.timeZones()).toEqual([{ deviceId: 'amzn1.ask.device.PAGE', timeZone: null }]);
+  });
+
   it('shows a user id with markup, a line break and a terminal sequence as text, and runs none of it', async () => {
     const tracked = await sendingSetup({ subscribers: {} });
     try {

@@ -77,6 +77,15 @@ function pathOf(target: string): string {
   }
 }
 
+/** A percent-encoded segment of the path (a user id, a device id), decoded; 400 when it is not percent-encoded. */
+export function decodedSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new UnreadableRequest(400, `The ${what} in the path is not percent-encoded: ${JSON.stringify(segment.slice(0, 100))}`);
+  }
+}
+
 /** Answers `body` as JSON. */
 export function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -11,20 +11,26 @@ import { hostGuard, originGuard } from './guards';
 import { notifications } from './notifications';
 import { EventRecords } from './records';
 import { RequestLog } from './requestLog';
+import { changeTimeZone, settingsApi, type SettingsApiOptions } from './settingsApi';
 import { EmulatedSubscriptions } from './subscriptions';
 import { changeSubscriptions, subscriptionsApi, type SubscriptionsApiOptions } from './subscriptionsApi';
+import { EmulatedTimeZones } from './timeZones';
 import { IssuedTokens, tokenEndpoint } from './tokens';
 import type { Emulator, EmulatorOptions } from './types';
 
 export { MAX_REFUSED } from './records';
 export { MAX_SUBSCRIBERS } from './subscriptions';
 export { MAX_LIVE_TOKENS } from './tokens';
+export { DEFAULT_TIME_ZONE, MAX_DEVICES } from './timeZones';
+export type { DeviceTimeZone } from './timeZones';
+export type { TimeZonesView } from './settingsApi';
 export type { SkillDelivery, SkillTarget, Subscriber } from './subscriptions';
 export type { FaultOptions } from './faults';
 export type { AcceptedEvent, Emulator, EmulatorOptions, ReceivedRequest, RefusedEvent, SubscribersView, SubscriptionChange } from './types';
 
 /**
- * Starts an emulator of Amazon's token endpoint and Proactive Events API (`createEmulator({ port: 0 })` picks a free
+ * Starts an emulator of Amazon's token endpoint, Proactive Events API and Settings API (a device's time zone)
+ * (`createEmulator({ port: 0 })` picks a free
  * port) and resolves once it listens.
  */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -45,6 +51,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     now,
     log,
   };
+  const settings: SettingsApiOptions = { timeZones: new EmulatedTimeZones(), log };
   // Latency applies to Amazon's answers (tokens and events), not to the page or /events.
   const latency = () => new Promise<void>((resolve) => (faults.latencyMs > 0 ? setTimeout(resolve, faults.latencyMs) : resolve()));
   const reset = () => {
@@ -62,6 +69,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       eventsApi({ tokens, records, subscriptions: subscribers.subscriptions, published, faults: () => faults, latency, now }),
       ...notifications({ records, reset, stats: () => ({ accepted: records.accepted.length, received: requests.count, tokensIssued: tokens.count, connections }) }),
       ...subscriptionsApi(subscribers),
+      ...settingsApi(settings),
     ]),
   );
   await listen(server, options.port ?? 3001, options.host ?? '127.0.0.1');
@@ -101,6 +109,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       );
     },
     setSkill: (next) => (skill = next),
+    timeZones: () => settings.timeZones.list(),
+    setTimeZone: (deviceId, timeZone) => {
+      const result = changeTimeZone(settings, deviceId, { timeZone });
+      if (!result.ok) throw new ValidationError(result.issues, [], 'The time zone setting');
+      return result.device;
+    },
   };
   return emulator;
 }

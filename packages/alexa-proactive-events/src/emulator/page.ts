@@ -1,8 +1,9 @@
 /**
  * GET /: the accepted events shown as a user's notifications, newest first, each in every locale it carries, and
  * the subscribers: a user's events turned on and off here as in the Alexa app (PUT /subscriptions/<user>, which
- * tells the skill). The page asks GET /events and GET /subscriptions every second and redraws, so changes appear
- * without a reload. Text is set with textContent only.
+ * tells the skill), and each device's time zone as the Settings API gives it, set here as in the Alexa app (PUT
+ * /settings/<deviceId>). The page asks GET /events, GET /subscriptions and GET /settings every second and redraws, so
+ * changes appear without a reload. Text is set with textContent only.
  */
 export const NOTIFICATIONS_PAGE = `<!doctype html>
 <html lang="en">
@@ -45,6 +46,19 @@ export const NOTIFICATIONS_PAGE = `<!doctype html>
     <button>Subscribe to every event</button>
   </form>
   <div id="status" role="status"></div>
+</section>
+<section id="time-zones-section">
+  <h2>Time zones</h2>
+  <p class="meta">Each device's time zone, as a skill reads it from Alexa's Settings API (System.timeZone); a device not listed has <span id="default-zone">America/Los_Angeles</span>.</p>
+  <div id="time-zones"></div>
+  <form id="set-zone">
+    <input id="zone-device" placeholder="device id, e.g. amzn1.ask.device.DEV" size="34" required aria-label="device id">
+    <input id="zone-name" list="zone-names" placeholder="Europe/Berlin" size="20" aria-label="time zone">
+    <datalist id="zone-names"></datalist>
+    <button id="zone-set">Set time zone</button>
+    <button id="zone-clear" type="button">No time zone</button>
+  </form>
+  <div id="zone-status" role="status"></div>
 </section>
 <h2>Notifications</h2>
 <div id="notifications"><p class="empty">Loading…</p></div>
@@ -136,6 +150,49 @@ export const NOTIFICATIONS_PAGE = `<!doctype html>
     const user = document.getElementById('new-user').value.trim();
     if (user) save(user, publishedEvents, document.getElementById('new-locale').value);
   });
+  const zoneStatus = document.getElementById('zone-status');
+  async function saveZone(timeZone) {
+    const device = document.getElementById('zone-device').value.trim();
+    if (!device) return void (zoneStatus.textContent = 'Name a device first.');
+    zoneStatus.textContent = 'Saving…';
+    try {
+      const response = await fetch('settings/' + encodeURIComponent(device), {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ timeZone }),
+      });
+      const answer = await response.json();
+      zoneStatus.textContent = response.ok ? 'Saved for ' + device + ': ' + (answer.timeZone ?? 'no time zone') : 'Not saved: ' + answer.message;
+    } catch (error) {
+      zoneStatus.textContent = 'The emulator is not answering.';
+    }
+    refreshZones();
+  }
+  document.getElementById('set-zone').addEventListener('submit', (submit) => {
+    submit.preventDefault();
+    saveZone(document.getElementById('zone-name').value.trim());
+  });
+  document.getElementById('zone-clear').addEventListener('click', () => saveZone(null));
+  if (Intl.supportedValuesOf) {
+    document.getElementById('zone-names').replaceChildren(...Intl.supportedValuesOf('timeZone').map((zone) => {
+      const option = document.createElement('option');
+      option.value = zone;
+      return option;
+    }));
+  }
+  let shownZones = null;
+  async function refreshZones() {
+    const state = await (await fetch('settings', { cache: 'no-store' })).json();
+    const key = JSON.stringify(state);
+    if (key === shownZones) return;
+    shownZones = key;
+    document.getElementById('default-zone').textContent = state.default;
+    document.getElementById('time-zones').replaceChildren(...state.devices.map((device) => {
+      const row = line('user', device.deviceId + ' · ' + (device.timeZone ?? 'no time zone (204)'));
+      row.dataset.device = device.deviceId;
+      return row;
+    }));
+  }
   let shown = null; // ids of the events on screen; null until the first answer
   async function refresh() {
     try {
@@ -153,7 +210,7 @@ export const NOTIFICATIONS_PAGE = `<!doctype html>
       shown = null;
     }
   }
-  const tick = () => { refresh(); refreshSubscribers().catch(() => undefined); };
+  const tick = () => { refresh(); refreshSubscribers().catch(() => undefined); refreshZones().catch(() => undefined); };
   tick();
   setInterval(tick, 1000);
 </script>

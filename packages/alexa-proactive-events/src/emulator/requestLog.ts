@@ -3,7 +3,7 @@ import type { Handler } from './exchange';
 import type { ReceivedRequest } from './types';
 
 /** Reads that the log leaves out: the page asks for /events every second, and its polls would bury Amazon's traffic. */
-const QUIET_PATHS = ['/events', '/refused', '/stats', '/subscriptions'];
+const QUIET_PATHS = ['/events', '/refused', '/stats', '/subscriptions', '/settings'];
 
 /**
  * The requests an emulator got: the latest `limit` of them kept, all of them counted, and a line for each written

@@ -1,5 +1,5 @@
 import { printable, quoted } from '../logSafe';
-import { UnreadableRequest, apiError, json, readJson, route, type Handler } from './exchange';
+import { apiError, decodedSegment, json, readJson, route, type Handler } from './exchange';
 import { MAX_USER_LENGTH, PLACEHOLDER_SKILL_ID, subscriptionChangedRequest, tellSkill, type EmulatedSubscriptions, type SkillTarget } from './subscriptions';
 import type { SubscribersView, SubscriptionChange } from './types';
 
@@ -53,19 +53,11 @@ export function subscriptionsApi(options: SubscriptionsApiOptions): Handler[] {
   const change: Handler = async ({ method, path, req, res }) => {
     const encoded = method === 'PUT' ? USER_PATH.exec(path)?.[1] : undefined;
     if (encoded === undefined) return false;
-    const user = decoded(encoded);
+    const user = decodedSegment(encoded, 'user id');
     const result = await changeSubscriptions(options, user, await readJson(req, 16 * 1024));
     if (result.ok) json(res, 200, result.change);
     else apiError(res, result.status, result.problems.join('; '));
     return true;
   };
   return [list, change];
-}
-
-function decoded(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new UnreadableRequest(400, `The user id in the path is not percent-encoded: ${JSON.stringify(segment.slice(0, 100))}`);
-  }
 }

@@ -1,6 +1,7 @@
 import type { ProactiveEventRequest } from '../request/validate';
 import type { FaultOptions } from './faults';
 import type { SkillDelivery, SkillTarget, Subscriber } from './subscriptions';
+import type { DeviceTimeZone } from './timeZones';
 
 /**
  * A local stand-in for Amazon's Login with Amazon token endpoint and Proactive Events API, checking what Amazon
@@ -172,4 +173,13 @@ export interface Emulator {
   setSubscriptions(user: string, events: readonly string[], locale?: string): Promise<SubscriptionChange>;
   /** Names the skill told of subscription changes (the `skill` option), for a skill started after the emulator. */
   setSkill(skill: SkillTarget | undefined): void;
+  /** The devices whose time zone was set (`setTimeZone`, `PUT /settings/<deviceId>`); any other has DEFAULT_TIME_ZONE. */
+  timeZones(): DeviceTimeZone[];
+  /**
+   * Sets the time zone Alexa's Settings API gives for `deviceId` (`GET /v2/devices/<deviceId>/settings/System.timeZone`),
+   * as a user sets it in the Alexa app: an IANA zone, or null for none (the API then answers 204). Throws a
+   * ValidationError naming the value and what is allowed for anything else.
+   * @see https://developer.amazon.com/docs/smapi/alexa-settings-api-reference.html
+   */
+  setTimeZone(deviceId: string, timeZone: string | null): DeviceTimeZone;
 }

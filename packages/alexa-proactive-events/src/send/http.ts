@@ -42,23 +42,28 @@ const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new htt
  * `code`, e.g. ECONNREFUSED) when there is no connection.
  */
 export const postJson: PostJson = (url, body, { headers = {}, timeoutMs }) => {
-  const target = new URL(url);
-  const transport = target.protocol === 'https:' ? https : http;
   const form = body instanceof URLSearchParams;
   const payload = Buffer.from(form ? body.toString() : JSON.stringify(body));
+  const sent = { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', 'content-length': payload.length };
+  return exchange('POST', url, payload, { headers: { ...sent, ...headers }, timeoutMs });
+};
+
+/**
+ * GETs as `postJson` POSTs (Alexa's Settings API, say): over the same kept-alive connections, never following a
+ * redirect, resolving for every HTTP status, rejecting with a `TimeoutError` or Node's network error.
+ */
+export function getJson(url: string, { headers = {}, timeoutMs }: { headers?: Record<string, string>; timeoutMs: number }): Promise<JsonResponse> {
+  return exchange('GET', url, undefined, { headers, timeoutMs });
+}
+
+/** One request with Node's http (or https), and its answer read to the end. */
+function exchange(method: 'GET' | 'POST', url: string, payload: Buffer | undefined, { headers, timeoutMs }: { headers: Record<string, string | number>; timeoutMs: number }): Promise<JsonResponse> {
+  const target = new URL(url);
+  const transport = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const request = transport.request(
       target,
-      {
-        method: 'POST',
-        agent: agents[target.protocol as keyof typeof agents],
-        headers: {
-          'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
-          accept: 'application/json',
-          'content-length': payload.length,
-          ...headers,
-        },
-      },
+      { method, agent: agents[target.protocol as keyof typeof agents], headers: { accept: 'application/json', ...headers } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -70,7 +75,7 @@ export const postJson: PostJson = (url, body, { headers = {}, timeoutMs }) => {
     request.on('error', reject);
     request.end(payload);
   });
-};
+}
 
 /** The body parsed when its type says JSON and it parses, its text otherwise. */
 function bodyOf(response: http.IncomingMessage, raw: Buffer): unknown {

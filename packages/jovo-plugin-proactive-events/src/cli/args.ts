@@ -2,11 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InvalidArgumentError } from 'commander';
 import { closest, distance } from 'fastest-levenshtein';
-import { LOCALE_PATTERN } from 'alexa-proactive-events/internal';
+import { LOCALE_PATTERN, isTimeZone } from 'alexa-proactive-events/internal';
 
 /** commander's parser of a `--locale` value: a locale like en-US. */
 export function localeArg(value: string): string {
   if (!LOCALE_PATTERN.test(value)) throw new InvalidArgumentError(`expected a locale like "en-US", not ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** A `--timezone` value: an IANA time zone this runtime knows. */
+export function timeZoneArg(value: string): string {
+  if (!isTimeZone(value)) throw new InvalidArgumentError(`expected an IANA time zone like "Europe/Berlin" or "America/New_York", not ${JSON.stringify(value)}`);
   return value;
 }
 

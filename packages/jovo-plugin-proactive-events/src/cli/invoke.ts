@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { eventOfHiddenIntent } from 'alexa-proactive-events/trigger';
 import { EXIT, Exit, type Io } from 'alexa-proactive-events/cli';
 import type { AcceptedEvent, RefusedEvent } from 'alexa-proactive-events/emulator';
-import { didYouMean, fetchFailure, localeArg, modelIntents } from './args';
+import { didYouMean, fetchFailure, localeArg, modelIntents, timeZoneArg } from './args';
 import { SettingsError, findProjectRoot, type AppDeclaration } from '../config/project';
 import { commandSettings } from './sendOptions';
 import { DEV_SKILL_ID, readDevSession, type DevSession } from './devSession';
@@ -11,6 +11,8 @@ import { isRefusalCode, type RefusalCode } from '../doors/envelope';
 
 /** The user of invoked requests unless --user names one. */
 export const DEV_USER = 'amzn1.ask.account.DEV';
+/** The device of invoked requests (`context.System.device.deviceId`): the one whose zone --timezone sets. */
+export const DEV_DEVICE = 'amzn1.ask.device.DEV';
 
 interface InvokeOptions {
   slot?: Array<[string, string]>;
@@ -18,6 +20,7 @@ interface InvokeOptions {
   locale?: string;
   endpoint?: string;
   emulator?: string;
+  timezone?: string;
   json?: boolean;
 }
 
@@ -37,8 +40,11 @@ export function invokeCommand(program: Command, io: Io): Command {
     .addOption(new Option('--locale <locale>', "the request's locale (default: app.json's first)").argParser(localeArg))
     .addOption(new Option('--endpoint <url>', "the skill's webhook (default: npm run dev's)"))
     .addOption(new Option('--emulator <url>', "the emulator the skill sends to, as the user's region (default: npm run dev's)"))
+    .addOption(
+      new Option('--timezone <zone>', `the time zone of the request's device (${DEV_DEVICE}), set on the emulator first: an IANA zone such as Europe/Berlin (the skill reads a user's zone at their first request, then once a day)`).argParser(timeZoneArg),
+    )
     .option('--json', "print the skill's response and the events as one JSON object")
-    .addHelpText('after', '\nExamples:\n  npx proactive-events invoke launch\n  npx proactive-events invoke NotificationsInfoIntent --locale de-DE\n  npx proactive-events invoke OrderShippedIntent --slot order=1234\n')
+    .addHelpText('after', '\nExamples:\n  npx proactive-events invoke launch\n  npx proactive-events invoke launch --timezone Europe/Berlin --user amzn1.ask.account.BERLIN\n  npx proactive-events invoke NotificationsInfoIntent --locale de-DE\n  npx proactive-events invoke OrderShippedIntent --slot order=1234\n')
     .action(async (target: string, options: InvokeOptions) => {
       const status = await invoke(target, options, io);
       if (status !== EXIT.ok) throw new Exit(status);
@@ -77,6 +83,7 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
   }
   const before = await seenIds(emulator, io);
   if (!before) return EXIT.failed;
+  if (options.timezone !== undefined && !(await setDeviceTimeZone(emulator, options.timezone, io))) return EXIT.failed;
   const request = alexaRequest(target, { ...options, locale: requestLocale }, emulator, dev);
   let response: Response;
   try {
@@ -99,10 +106,12 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
   }
   const events = ((await read<AcceptedEvent>(emulator, 'events')) ?? []).filter((event) => !before.accepted.has(event.id));
   const refused = ((await read<RefusedEvent>(emulator, 'refused')) ?? []).filter((event) => !before.refused.has(event.id));
+  const device = options.timezone === undefined ? {} : { device: { deviceId: DEV_DEVICE, timeZone: options.timezone } };
   if (options.json) {
-    io.out(`${JSON.stringify({ response: body.response ?? null, events, refused })}\n`);
+    io.out(`${JSON.stringify({ response: body.response ?? null, events, refused, ...device })}\n`);
     return EXIT.ok;
   }
+  if (options.timezone !== undefined) io.out(`The device ${DEV_DEVICE} is in ${options.timezone} on the emulator (the skill reads a user's zone at their first request, then once a day).\n`);
   io.out(`${describeResponse(body.response)}\n`);
   if (events.length + refused.length === 0) io.out('No event sent.\n');
   for (const event of refused) io.out(`✗ ${event.event ?? 'an event'} refused by the emulator, as Amazon would (${event.status}): ${event.message}\n`);
@@ -115,7 +124,31 @@ async function invoke(target: string, options: InvokeOptions, io: Io): Promise<n
   return EXIT.ok;
 }
 
-/** The request Alexa sends for a launch or an intent, in a new session, the emulator as the user's region. */
+/**
+ * Sets the device's time zone on the emulator (`PUT /settings/<deviceId>`), as a user sets it in the Alexa app, for
+ * the skill to read with the request's token; false, said on stderr, when the emulator did not take it.
+ */
+async function setDeviceTimeZone(emulator: string, timeZone: string, io: Io): Promise<boolean> {
+  try {
+    const response = await fetch(`${emulator}/settings/${encodeURIComponent(DEV_DEVICE)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ timeZone }),
+    });
+    if (response.ok) return true;
+    const { message } = (await response.json().catch(() => ({}))) as { message?: string };
+    const hint = response.status === 404 ? ': an emulator older than its Settings API; update alexa-proactive-events' : '';
+    io.err(`✗ the emulator at ${emulator} did not set the time zone (${response.status}${message ? `: ${message}` : ''})${hint}\n`);
+  } catch (error) {
+    io.err(`✗ the emulator at ${emulator} does not answer (${fetchFailure(error)}): is npm run dev running?\n`);
+  }
+  return false;
+}
+
+/**
+ * The request Alexa sends for a launch or an intent, in a new session, the emulator as the user's region, from
+ * DEV_DEVICE with an access token of its own, as Alexa's requests carry one for its APIs (the Settings API).
+ */
 function alexaRequest(target: string, options: InvokeOptions & { locale: string }, emulator: string, dev: DevSession | undefined): object {
   const applicationId = dev?.skillId ?? DEV_SKILL_ID;
   const user = { userId: options.user };
@@ -124,7 +157,9 @@ function alexaRequest(target: string, options: InvokeOptions & { locale: string 
   return {
     version: '1.0',
     session: { new: true, sessionId: `amzn1.echo-api.session.${randomUUID()}`, application: { applicationId }, user },
-    context: { System: { application: { applicationId }, user, device: { deviceId: 'amzn1.ask.device.DEV', supportedInterfaces: {} }, apiEndpoint: emulator } },
+    context: {
+      System: { application: { applicationId }, user, device: { deviceId: DEV_DEVICE, supportedInterfaces: {} }, apiEndpoint: emulator, apiAccessToken: `emulator-access-token.${randomUUID()}` },
+    },
     request:
       target === 'launch'
         ? { type: 'LaunchRequest', ...common }

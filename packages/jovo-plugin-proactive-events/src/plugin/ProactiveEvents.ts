@@ -38,6 +38,7 @@ import { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, type Su
 import { atomicStore, type AtomicUserStore } from '../stores/userChanges';
 import { ProactiveEventsContext } from './context';
 import type { PluginServices } from './services';
+import { DEFAULT_TIME_ZONE_TIMEOUT_MS, deviceContext, readTimeZone, timeZoneDue } from './timeZone';
 
 /** What the plugin publishes and sends with, and what it trusts. */
 export interface ProactiveEventsOptions {
@@ -124,27 +125,32 @@ export interface ProactiveEventsOptions {
    */
   onSummary?: (record: SummaryRecord) => void;
   /**
+   * How long a request waits for Alexa's Settings API when it reads the user's time zone (at most once a day per
+   * user, docs/schedules.md), in milliseconds; past it the request goes on without, and the zone is read at the
+   * user's next request.
+   * @default 1000
+   * @see https://developer.amazon.com/docs/smapi/alexa-settings-api-reference.html
+   */
+  timeZoneTimeoutMs?: number;
+  /**
    * How runs and triggers that address subscribers (`to: "subscribers"`, `--to subscribers`) reach them: in batches
    * of `batchSize` users, put on an SQS queue (`queueUrl`, FANOUT_QUEUE_URL) that invokes this same function, or
    * sent in this process without one.
    * @default { batchSize: 100 }: batches of 100, sent in this process
    * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
    */
-  fanOut?: FanOutOptions;
-}
-
-/** Where and in what batches a fan-out to subscribers goes. */
-export interface FanOutOptions {
-  /**
-   * The fan-out queue's URL (FANOUT_QUEUE_URL); the SDK reaches it there, or at AWS_ENDPOINT_URL_SQS.
-   * @default undefined: batches are sent in this process
-   */
-  queueUrl?: string | undefined;
-  /**
-   * Users per batch, 1 to 500 (FANOUT_BATCH_SIZE).
-   * @default 100
-   */
-  batchSize?: number | undefined;
+  fanOut?: {
+    /**
+     * The fan-out queue's URL (FANOUT_QUEUE_URL); the SDK reaches it there, or at AWS_ENDPOINT_URL_SQS.
+     * @default undefined: batches are sent in this process
+     */
+    queueUrl?: string | undefined;
+    /**
+     * Users per batch, 1 to 500 (FANOUT_BATCH_SIZE).
+     * @default 100
+     */
+    batchSize?: number | undefined;
+  };
 }
 
 declare module 'jovo-core/dist/src/core/Jovo' {
@@ -179,6 +185,8 @@ export class ProactiveEvents implements Plugin {
   /** Users' own schedules in EventBridge Scheduler, when `userScheduler` says where. */
   readonly remoteUserSchedules?: RemoteUserSchedules;
   readonly #origins: ReadonlySet<string>;
+  /** How long a request waits for the user's time zone, in milliseconds. */
+  readonly #timeZoneTimeoutMs: number;
   #replays?: ReplayStore;
   #userScheduleBudget?: SendBudget;
   #app?: BaseApp;
@@ -214,7 +222,6 @@ export class ProactiveEvents implements Plugin {
     }
     this.userScheduleSendsPerMinute = perMinute;
     this.fanOutBatchSize = options.fanOut?.batchSize ?? DEFAULT_FANOUT_BATCH_SIZE;
-
     if (!(Number.isInteger(this.fanOutBatchSize) && this.fanOutBatchSize >= 1 && this.fanOutBatchSize <= MAX_TRIGGER_BATCH)) {
       issues.push({ path: 'fanOut.batchSize', message: `expected a whole number from 1 to ${MAX_TRIGGER_BATCH}`, value: this.fanOutBatchSize });
     }
@@ -222,6 +229,11 @@ export class ProactiveEvents implements Plugin {
       if (/^https?:\/\/[^/]+\/.+/.test(options.fanOut.queueUrl)) this.fanOutQueue = new FanOutQueue(options.fanOut.queueUrl);
       else issues.push({ path: 'fanOut.queueUrl', message: 'expected an SQS queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/skill-fanout', value: options.fanOut.queueUrl });
     }
+    const zoneTimeout = options.timeZoneTimeoutMs ?? DEFAULT_TIME_ZONE_TIMEOUT_MS;
+    if (!(Number.isInteger(zoneTimeout) && zoneTimeout >= 1 && zoneTimeout < ALEXA_ANSWER_MS)) {
+      issues.push({ path: 'timeZoneTimeoutMs', message: `expected a whole number of milliseconds from 1 to ${ALEXA_ANSWER_MS - 1} (Alexa waits ${ALEXA_ANSWER_MS} ms for the whole answer)`, value: zoneTimeout });
+    }
+    this.#timeZoneTimeoutMs = zoneTimeout;
     if (options.userScheduler) this.remoteUserSchedules = new RemoteUserSchedules(options.userScheduler);
     if (options.scheduleEndpoint !== undefined) {
       const origin = originOf(options.scheduleEndpoint);
@@ -390,9 +402,10 @@ export class ProactiveEvents implements Plugin {
 
   /**
    * Gives the handler `this.$proactiveEvents`. Every ordinary request also refreshes the user's stored region
-   * and locale; skill events are recorded by their handler, and triggers do not come from the user.
+   * and locale, and their time zone when it is due; skill events are recorded by their handler, and triggers do not
+   * come from the user.
    */
-  #attach({ jovo, app, host }: HandleRequest): void {
+  async #attach({ jovo, app, host }: HandleRequest): Promise<void> {
     if (!jovo?.$alexaSkill) return;
     const admitted = admittedTrigger(host);
     const context = new ProactiveEventsContext(jovo, this, admitted);
@@ -410,9 +423,25 @@ export class ProactiveEvents implements Plugin {
     const request = jovo.$request as AlexaRequest;
     if (!admitted && !request.request?.type.startsWith('AlexaSkillEvent.')) {
       context.apply({ kind: 'request', apiEndpoint: request.getApiEndpoint(), locale: request.request?.locale });
+      await this.#learnTimeZone(request, context);
     }
   }
+
+  /**
+   * Reads the user's time zone from Alexa's Settings API when the request has a device and the stored zone is
+   * due (never read, or a day old), before the handler runs, so that it has it; a fresh zone costs no request.
+   * Kept with the user by Jovo's user.save, as the request's region is.
+   */
+  async #learnTimeZone(request: AlexaRequest, context: ProactiveEventsContext): Promise<void> {
+    const device = deviceContext(request.context?.System);
+    if (!device || !timeZoneDue(context.state, this.now())) return;
+    const change = await readTimeZone(device, { origins: this.#origins, timeoutMs: this.#timeZoneTimeoutMs, now: this.now });
+    if (change) context.apply(change);
+  }
 }
+
+/** How long Alexa waits for a skill's answer: a zone read must leave the handler time. */
+const ALEXA_ANSWER_MS = 8000;
 
 /** The origins a stored apiEndpoint may have: one list, the sender's unless there is none. */
 function origins({ sender, apiEndpoints }: ProactiveEventsOptions): ReadonlySet<string> {

@@ -65,8 +65,8 @@ export class StateChanges {
     const disabledMeanwhile = storedState?.disabledAt !== undefined && storedState.disabledAt !== this.loaded?.disabledAt;
     let state = storedState;
     for (const change of this.#applied) {
-      // What a request learned of a user who has since disabled the skill (their region, their locale) is theirs no more.
-      if (disabledMeanwhile && change.kind === 'request') continue;
+      // What a request learned of a user who has since disabled the skill (their region, locale, time zone) is theirs no more.
+      if (disabledMeanwhile && (change.kind === 'request' || change.kind === 'timeZone')) continue;
       state = applySubscriberChange(state, change);
     }
     const withState = (data: Record<string, unknown>) => (state ? { ...data, [STATE_KEY]: state } : data);

@@ -6,6 +6,8 @@ import { randomUUID } from 'crypto';
 export const APPLICATION_ID = 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000';
 export const NA_ENDPOINT = 'https://api.amazonalexa.com';
 export const EU_ENDPOINT = 'https://api.eu.amazonalexa.com';
+/** `context.System.apiAccessToken` of these requests: it must never show in a log. */
+export const API_ACCESS_TOKEN = 'alexa-api-token-not-for-logs';
 
 interface Common {
   userId: string;
@@ -13,9 +15,11 @@ interface Common {
   apiEndpoint?: string;
   locale?: string;
   applicationId?: string;
+  /** `context.System.device.deviceId`: a request from a device (the skill then reads its time zone); none by default. */
+  deviceId?: string;
 }
 
-function envelope({ userId, apiEndpoint = NA_ENDPOINT, applicationId = APPLICATION_ID }: Common, request: Record<string, unknown>, session?: object) {
+function envelope({ userId, apiEndpoint = NA_ENDPOINT, applicationId = APPLICATION_ID, deviceId }: Common, request: Record<string, unknown>, session?: object) {
   return {
     version: '1.0',
     ...(session && { session: { ...session, application: { applicationId } } }),
@@ -23,8 +27,9 @@ function envelope({ userId, apiEndpoint = NA_ENDPOINT, applicationId = APPLICATI
       System: {
         application: { applicationId },
         user: { userId },
+        ...(deviceId && { device: { deviceId, supportedInterfaces: {} } }),
         apiEndpoint,
-        apiAccessToken: 'alexa-api-token-not-for-logs',
+        apiAccessToken: API_ACCESS_TOKEN,
       },
     },
     request: { requestId: `amzn1.echo-api.request.${randomUUID()}`, ...request } as Record<string, unknown>,
