@@ -136,7 +136,7 @@ export interface ProactiveEventsOptions {
    * How runs and triggers that address subscribers (`to: "subscribers"`, `--to subscribers`) reach them: in batches
    * of `batchSize` users, put on an SQS queue (`queueUrl`, FANOUT_QUEUE_URL) that invokes this same function, or
    * sent in this process without one.
-   * @default { batchSize: 100 }: batches of 100, sent in this process
+   * @default batches of 100 users, sent in this process
    * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
    */
   fanOut?: {
