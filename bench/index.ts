@@ -337,6 +337,89 @@ async function commands(rounds = 7) {
   );
 }
 
+/**
+ * 7. Every subscriber at their own time, beyond one invocation: `users` subscribers in three zones on DynamoDB
+ * (dynalite, the table as infra/template.yaml declares it), one zone's 18:00 run through the fan-out queue (the SQS
+ * stand-in) with 10% of Amazon's answers 429; the worker (the skill's Lambda handler, driven by the event source
+ * mapping stand-in) in its own process. Each due user must be reached exactly once; the worker's peak memory is
+ * compared at 10,000 and 100,000 users.
+ */
+async function subscribers(sizes = [10_000, 100_000]) {
+  const { createSqsStandIn } = require('../test/standins/sqs') as typeof import('../test/standins/sqs');
+  const { createUsersTable } = require('../test/standins/usersTable') as typeof import('../test/standins/usersTable');
+  const { INDEX, SUBSCRIBER_ZONES_KEY, indexEntry } = require('jovo-plugin-proactive-events/internal') as typeof import('jovo-plugin-proactive-events/internal');
+  const { BatchWriteItemCommand, PutItemCommand } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+  const { marshall } = require('@aws-sdk/util-dynamodb') as typeof import('@aws-sdk/util-dynamodb');
+  const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata'];
+  const TRASH = 'AMAZON.TrashCollectionAlert.Activated';
+  const schedule = {
+    name: 'trash-evening', cron: '0 18 * * TUE', timezone: 'user', defaultTimezone: 'America/New_York', to: 'subscribers', region: 'NA',
+    event: { name: TRASH, payload: { alert: { garbageTypes: ['RECYCLABLE_PLASTICS'], collectionDayOfWeek: 'TUESDAY' } } },
+  };
+  const runs: Array<Record<string, number | boolean>> = [];
+  for (const users of sizes) {
+    const createDynalite = require('dynalite') as (options: object) => { listen(port: number, host: string, done: () => void): void; close(done: () => void): void; address(): { port: number } };
+    const dynalite = createDynalite({ createTableMs: 0 });
+    await new Promise<void>((resolve) => dynalite.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${dynalite.address().port}`;
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+    await createUsersTable(client, 'users');
+    const amazon = await start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user', '--fault-rate', '0.1', '--fault-statuses', '429', '--retry-after', '0'], {}, /listening on (http:\/\/\S+)/);
+
+    // The subscribers, written as the store writes them (their state, and the index attributes it derives).
+    const seededAt = performance.now();
+    await pool(Math.ceil(users / 25), 16, async (call) => {
+      const items = Array.from({ length: Math.min(25, users - call * 25) }, (_, i) => {
+        const n = call * 25 + i;
+        const proactive = { subscriptions: [TRASH], updatedAt: '2026-12-01T10:00:00Z', apiEndpoint: amazon.url, locale: 'en-US', timeZone: ZONES[n % 3], timeZoneReadAt: '2026-12-01T10:00:00Z' };
+        const entry = indexEntry(proactive)!;
+        const item = { userId: `amzn1.ask.account.SUB${String(n).padStart(6, '0')}`, userData: { data: { proactive } }, version: 1, [INDEX.zoneAttribute]: entry.zone, [INDEX.regionAttribute]: entry.region, [INDEX.eventsAttribute]: entry.events };
+        return { PutRequest: { Item: marshall(item) } };
+      });
+      let unprocessed: Record<string, unknown[]> | undefined = { users: items };
+      while (unprocessed && Object.keys(unprocessed).length > 0) unprocessed = (await client.send(new BatchWriteItemCommand({ RequestItems: unprocessed as never }))).UnprocessedItems as never;
+    });
+    await client.send(new PutItemCommand({ TableName: 'users', Item: { userId: { S: SUBSCRIBER_ZONES_KEY }, zones: { SS: ZONES } } }));
+    const seedMs = performance.now() - seededAt;
+    client.destroy();
+
+    // A queue with a dead-letter queue, as the template makes them; 1 SQS second is 100 ms here (delays, visibility).
+    const sqs = await createSqsStandIn({ secondMs: 100 });
+    const sqsClient = sqs.client();
+    const { CreateQueueCommand } = require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs');
+    await sqsClient.send(new CreateQueueCommand({ QueueName: 'fanout-dlq' }));
+    await sqsClient.send(new CreateQueueCommand({ QueueName: 'fanout', Attributes: { VisibilityTimeout: '900', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: sqs.queueArn('fanout-dlq'), maxReceiveCount: 5 }) } }));
+
+    const due = users / 3;
+    const worker = await run(path.join(dist, 'bench', 'fanOutWorker.js'), [], {
+      ...CREDENTIALS, SKILL_ID, TRIGGER_SECRET: SECRET, LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`, PROACTIVE_API_ENDPOINTS: amazon.url,
+      AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: endpoint, DYNAMODB_TABLE: 'users',
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint, FANOUT_QUEUE_URL: sqs.queueUrl('fanout'), LOG_FORMAT: 'off',
+      BENCH_SCHEDULE: JSON.stringify(schedule), BENCH_SCHEDULED_TIME: '2026-12-08T17:00:00.000Z',
+    }, { stderr: true });
+    const report = JSON.parse(worker.stdout.trim().split('\n').at(-1) ?? '{}') as { ms: number; queuedMs: number; peakMb: number; totals: { statuses: Record<string, number>; throttled: number; deadLettered: number; batches: number }; run?: { usersDue: number; enqueued: number } };
+    expectOk(worker.status === 0, `subscribers worker: exit ${worker.status}\n${worker.stderr.slice(-1500)}`);
+    const delivered = await stats(amazon);
+    const audiences = new Set((await getJson<Array<{ audience: string }>>(`${amazon.url}/events`)).map((accepted) => accepted.audience));
+    const berlin = [...audiences].every((audience) => Number(audience.slice(-6)) % 3 === 0);
+    const once = delivered.accepted === due && audiences.size === due && berlin;
+    expectOk(Math.abs(due - Math.round(due)) < 1, 'users must be a multiple of 3');
+    runs.push({ users, due, accepted: delivered.accepted, once, seedMs, queuedMs: report.queuedMs, ms: report.ms, usersPerSecond: due / (report.ms / 1000), peakMb: report.peakMb, throttled: report.totals.throttled, deadLettered: report.totals.deadLettered, batches: report.totals.batches, duplicates: report.totals.statuses.duplicate ?? 0 });
+    await Promise.all([amazon.stop(), sqs.close(), new Promise<void>((resolve) => dynalite.close(() => resolve()))]);
+  }
+  results.subscribers = { runs };
+  for (const r of runs) {
+    rows.push(row(`7. to subscribers, one zone of ${Number(r.users).toLocaleString('en-US')}: users/s (${Number(r.due).toLocaleString('en-US')} due, 10% 429)`, Number(r.usersPerSecond), '', null, 'each due user exactly once', r.once as boolean));
+    rows.push(row('   worker peak memory, MB', Number(r.peakMb), '', null, '', null));
+  }
+  const [small, large] = runs;
+  if (small && large) {
+    const perUserKb = ((Number(large.peakMb) - Number(small.peakMb)) * 1024) / (Number(large.due) - Number(small.due));
+    rows.push(row('   worker memory per extra due user, KB (10k → 100k)', perUserKb, '', null, 'flat: < 0.1 KB', perUserKb < 0.1));
+    rows.push(row('   time per due user, ms (10k / 100k)', `${(Number(small.ms) / Number(small.due)).toFixed(2)} / ${(Number(large.ms) / Number(large.due)).toFixed(2)}`, '', null, '', null));
+  }
+}
+
 function row(scenario: string, ours: number | string, baseline: number | string, ratio: number | null, target: string, met: boolean | null, baselineName = ''): Row {
   const show = (value: number | string) => (typeof value === 'number' ? fmt(value) : value);
   return { scenario, ours: show(ours), baseline: `${show(baseline)}${baselineName && baseline !== '' ? ` (${baselineName})` : ''}`, ratio: ratio === null ? '' : `${ratio.toFixed(2)}x`, target, met };
@@ -363,7 +446,7 @@ function print(): void {
 async function main(): Promise<void> {
   const save = process.argv.includes('--save');
   const only = process.argv.slice(2).filter((arg) => arg !== '--save');
-  const scenarios = { pipeline, fanOut, overhead, coldStart, lambda, commands };
+  const scenarios = { pipeline, fanOut, overhead, coldStart, lambda, commands, subscribers };
   console.log(`Benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   for (const [name, scenario] of Object.entries(scenarios)) {
     if (only.length > 0 && !only.includes(name)) continue;
