@@ -172,9 +172,9 @@ module.exports = {
   stages: {
     // The webhook: npm start behind SKILL_ENDPOINT, users in FileDb, the emulator for Amazon if you like.
     local: {},
-    // AWS Lambda: `jovo3 deploy --stage production` uploads the bundle (npm run bundle) to SKILL_LAMBDA_ARN. The
-    // function's environment needs DYNAMODB_TABLE, PROACTIVE_STAGE=live once certified, ALEXA_CLIENT_ID,
-    // ALEXA_CLIENT_SECRET and TRIGGER_SECRET (docs/production.md); a build cannot set those.
+    // AWS Lambda: `jovo3 deploy --stage production` uploads the bundle (npm run bundle) to SKILL_LAMBDA_ARN, the
+    // function infra/template.yaml makes with its environment (DYNAMODB_TABLE, ALEXA_CLIENT_ID, ALEXA_CLIENT_SECRET,
+    // TRIGGER_SECRET, …: docs/production.md); a build cannot set those.
     production: {
       alexaSkill: {
         endpoint: lambdaArn,

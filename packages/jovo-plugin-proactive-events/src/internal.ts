@@ -10,7 +10,7 @@ export { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, regionName } from './st
 export type { SubscriberCounts } from './stores/subscribers';
 export { AppDeclarationSchema, findProjectRoot, readAppDeclaration, readEnvironment } from './config/project';
 export type { AppDeclaration, Environment } from './config/project';
-export { triggerAudience } from './config/settings';
+export { SETTINGS_VARIABLES, triggerAudience } from './config/settings';
 export { MAX_SCHEDULE_NAME_LENGTH, MAX_USER_SCHEDULE_NAME_LENGTH, ScheduleSchema, UserScheduleSchema, cronProblem, regionsOf } from './schedules/declaration';
 export { USER_SCHEDULES_KEY, userScheduleKey } from './schedules/users';
 export { awsExpression, nextRun, nextRuns } from './schedules/times';

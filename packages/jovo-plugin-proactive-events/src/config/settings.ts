@@ -154,6 +154,12 @@ const EnvironmentSchema = z.object({
 });
 type Variables = z.output<typeof EnvironmentSchema>;
 
+/**
+ * The name of every variable the settings read: infra/template.yaml sets those a deployed function needs, and
+ * test/infra.test.ts holds the two equal.
+ */
+export const SETTINGS_VARIABLES = Object.keys(EnvironmentSchema.shape) as ReadonlyArray<keyof typeof EnvironmentSchema.shape>;
+
 /** A connection limit of the webhook: a whole number of at least 1, or unset for `listen`'s default. */
 function limit() {
   return unsetIfEmpty(z.coerce.number().int().min(1).max(10_000_000).optional());
