@@ -57,6 +57,7 @@ it('takes every default from one place: port, host, store, token URL, stage, ver
     fileDbPath: path.join(root, 'db', 'db.json'),
     sending: { tokenUrl: 'https://api.amazon.com/auth/o2/token', allowedOrigins: [], stage: 'development' },
     alexa: { skillId: SKILL_ID, localSkillId: localSkillId(root), verifyRequests: true },
+    fanOut: { batchSize: 100 },
     logFormat: 'text',
   });
 });
@@ -75,6 +76,7 @@ it("gives the doors, the plugin and the trigger script's audience their values f
     schedules: [],
     scheduleEndpoint: 'http://127.0.0.1:3001',
     userScheduler: undefined,
+    fanOut: { batchSize: 100 },
   });
   expect(pluginOptions(settings)).not.toHaveProperty('triggerSecret');
   expect(triggerAudience(settings)).toEqual({ skillId: SKILL_ID, stage: 'live' });

@@ -22,6 +22,8 @@ export const SETTINGS_DEFAULTS = {
   expiresInMinutes: DEFAULT_EXPIRY_MINUTES,
   /** ALEXA_VERIFY_REQUESTS: on unless `false`. */
   verifyRequests: true,
+  /** FANOUT_BATCH_SIZE: users per batch of a fan-out to subscribers. */
+  fanOutBatchSize: 100,
   /** LOG_FORMAT: a JSON line per record on AWS Lambda (for log queries), words elsewhere. */
   logFormat: { lambda: 'json', elsewhere: 'text' },
 } as const;

@@ -10,7 +10,6 @@ import type { ProactiveEventsOptions } from '../plugin/ProactiveEvents';
 import { DEPLOY_ARNS, GROUP_NAME } from '../schedules/deploy';
 import type { UserSchedulerOptions } from '../schedules/target';
 import { localSkillId } from '../trigger/audience';
-import { DEFAULT_FANOUT_BATCH_SIZE } from '../fanout/batch';
 import { SETTINGS_DEFAULTS } from './defaults';
 import { SettingsError, findProjectRoot, parseOrThrow, readAppDeclaration, readEnvironment, type AppDeclaration, type Environment } from './project';
 
@@ -145,7 +144,7 @@ const EnvironmentSchema = z.object({
   PROACTIVE_SCHEDULE_DEAD_LETTER_ARN: unsetIfEmpty(z.string().regex(DEPLOY_ARNS.queue, 'expected an SQS queue ARN like arn:aws:sqs:us-east-1:123456789012:skill-dlq').optional()),
   LOG_FORMAT: unsetIfEmpty(z.enum(['json', 'text', 'off']).optional()),
   FANOUT_QUEUE_URL: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'expected an SQS queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/skill-fanout' }).optional()),
-  FANOUT_BATCH_SIZE: unsetIfEmpty(z.coerce.number().int().min(1).max(MAX_TRIGGER_BATCH).default(DEFAULT_FANOUT_BATCH_SIZE)),
+  FANOUT_BATCH_SIZE: unsetIfEmpty(z.coerce.number().int().min(1).max(MAX_TRIGGER_BATCH).default(SETTINGS_DEFAULTS.fanOutBatchSize)),
   WEBHOOK_MAX_CONNECTIONS: limit(),
   WEBHOOK_MAX_CONNECTIONS_PER_CLIENT: limit(),
   WEBHOOK_HEADERS_TIMEOUT_MS: limit(),
