@@ -11,6 +11,7 @@ import type { Db } from 'jovo-framework';
 import { readSubscriber } from '../src';
 import type { HttpResponse } from '../src/doors/lambda';
 import { DynamoDb } from '../src/stores/DynamoDb';
+import { UNKNOWN, subscriberIndex, type SubscriberIndex } from '../src/stores/subscriberIndex';
 import { checkSkill } from '../src/trigger/client';
 import { lambdaFor, type Settings, LOCAL_TEST_SKILL } from './helpers/app';
 import { TRIGGER_SECRET, close, eventRequests, startSkill, trigger } from './helpers/pipeline';
@@ -82,6 +83,23 @@ describe.each(STORES)('with %s', (_, store) => {
     await expect(readSubscriber(db, userId)).resolves.toEqual({ userId, subscriptions: [], updatedAt: T2, disabledAt: T2 });
   });
 
+  it('keeps a subscriber in both indexes while subscribed, and takes them out when they unsubscribe or disable the skill', async () => {
+    const index = subscriberIndex(db)!;
+    const [leaving, disabling] = [user(), user()];
+    const listed = async (where: { zones: string[] } | { regions: string[] }) => (await listedIds(index, WEATHER, where)).filter((id) => id === leaving || id === disabling);
+    await send(subscriptionChanged({ userId: leaving, events: [WEATHER, ORDER], timestamp: T1, apiEndpoint: amazonEu.url }));
+    await send(subscriptionChanged({ userId: disabling, events: [WEATHER], timestamp: T1 }));
+    // A skill event carries no device, so no time zone: both are under unknown; their regions are as stored.
+    await expect(listed({ zones: [UNKNOWN] })).resolves.toEqual([leaving, disabling].sort());
+    await expect(listed({ regions: [amazonEu.url] })).resolves.toEqual([leaving]);
+    await expect(listed({ regions: ['NA'] })).resolves.toEqual([disabling]);
+    await send(subscriptionChanged({ userId: leaving, events: [], timestamp: T2 }));
+    await send(skillDisabled({ userId: disabling, timestamp: T2 }));
+    await expect(listed({ zones: [UNKNOWN] })).resolves.toEqual([]);
+    await expect(listed({ regions: [amazonEu.url, 'NA', UNKNOWN] })).resolves.toEqual([]);
+    await expect(listedIds(index, ORDER, { regions: [amazonEu.url] })).resolves.not.toContain(leaving);
+  });
+
   it('routes Unicast to the region stored for the user', async () => {
     const userId = user();
     await send(subscriptionChanged({ userId, events: [ORDER], timestamp: T1, apiEndpoint: amazonEu.url }));
@@ -92,6 +110,13 @@ describe.each(STORES)('with %s', (_, store) => {
     expect(eventRequests(amazon)).toEqual([]);
   });
 });
+
+/** The ids of every page of a listing, sorted. */
+async function listedIds(index: SubscriberIndex, event: string, where: { zones: string[] } | { regions: string[] }): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const page of index.subscribers(event, where)) ids.push(...page.map(({ userId }) => userId));
+  return ids.sort();
+}
 
 describe('on DynamoDB', () => {
   const [, dynamoStore] = STORES[1];
@@ -120,9 +145,11 @@ describe('on DynamoDB', () => {
 
     await send(launchRequest({ userId, apiEndpoint: 'https://api.amazonalexa.com', locale: 'de-DE' }));
     const { Item: written } = await DynamoDBDocumentClient.from(dynamo().client).send(new GetCommand({ TableName: TABLE, Key: { userId } }));
-    expect(Object.keys(written!).sort()).toEqual(['userData', 'userId', 'version']);
+    // The layout, and the subscriber index's attributes beside it (the user is subscribed: both indexes have them).
+    expect(Object.keys(written!).sort()).toEqual(['subscribedEvents', 'subscriberRegion', 'subscriberZone', 'userData', 'userId', 'version']);
     const { userId: _id, ...state } = stored;
     expect(written!.userData).toEqual({ data: { proactive: { ...state, apiEndpoint: 'https://api.amazonalexa.com' } } });
+    expect(written).toMatchObject({ subscribedEvents: [WEATHER], subscriberRegion: 'NA', subscriberZone: 'unknown' });
   });
 
   it('accepts a signed trigger once across containers: the replay guard lives in the table', async () => {

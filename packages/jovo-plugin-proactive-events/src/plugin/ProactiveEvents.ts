@@ -26,7 +26,7 @@ import { RemoteUserSchedules } from '../schedules/remote';
 import type { UserSchedulerOptions } from '../schedules/target';
 import type { ScheduleServices } from '../schedules/run';
 import { storedUserSchedules } from '../schedules/users';
-import { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, type SubscriberCounts, type SubscriberRecord } from '../stores/subscribers';
+import { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, userDataColumn, type SubscriberCounts, type SubscriberRecord } from '../stores/subscribers';
 import { atomicStore, type AtomicUserStore } from '../stores/userChanges';
 import { ProactiveEventsContext } from './context';
 import type { PluginServices } from './services';
@@ -317,7 +317,7 @@ export class ProactiveEvents implements Plugin {
 
   /** The column of Jovo's user data in the app's database. */
   columnName(): string {
-    return (this.#app?.config.plugin as { JovoUser?: { columnName?: string } } | undefined)?.JovoUser?.columnName ?? 'userData';
+    return userDataColumn(this.#app);
   }
 
   /** A trigger does not come from a user: nothing of "its" user is read or stored. */

@@ -16,8 +16,8 @@ export interface SubscriberRecord extends SubscriberState {
  * A user who disabled the skill has an empty subscription list and nothing else.
  */
 export async function readSubscriber(db: Db, userId: string, columnName = 'userData'): Promise<SubscriberRecord | undefined> {
-  const row = (await db.load(userId)) as Record<string, { data?: Record<string, unknown> } | undefined> | undefined;
-  const state = parseState(row?.[columnName]?.data?.[STATE_KEY]);
+  const row = (await db.load(userId)) as Record<string, unknown> | undefined;
+  const state = columnState(row?.[columnName]);
   return state && { userId, ...state };
 }
 
@@ -25,6 +25,19 @@ export async function readSubscriber(db: Db, userId: string, columnName = 'userD
 export function parseState(value: unknown): SubscriberState | undefined {
   const parsed = SubscriberStateSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
+}
+
+/** The state kept in a user's column of Jovo user data (`<column>.data.proactive`), if it has the expected shape. */
+export function columnState(column: unknown): SubscriberState | undefined {
+  return parseState((column as { data?: Record<string, unknown> } | undefined)?.data?.[STATE_KEY]);
+}
+
+/**
+ * The column of Jovo's user data in an app's database: JovoUser's `columnName` (the name Jovo saves under), or
+ * Jovo's default `userData`. The plugin and the stores read it alike.
+ */
+export function userDataColumn(app: { config?: unknown } | undefined): string {
+  return (app?.config as { plugin?: { JovoUser?: { columnName?: string } } } | undefined)?.plugin?.JovoUser?.columnName || 'userData';
 }
 
 /** Users a count reads at most: a check reports "at least" beyond it. */
