@@ -11,11 +11,12 @@ import type { Db } from 'jovo-framework';
 import { readSubscriber } from '../src';
 import type { HttpResponse } from '../src/doors/lambda';
 import { DynamoDb } from '../src/stores/DynamoDb';
-import { UNKNOWN, subscriberIndex, type SubscriberIndex } from '../src/stores/subscriberIndex';
+import { INDEX, UNKNOWN, subscriberIndex, type SubscriberIndex } from '../src/stores/subscriberIndex';
 import { checkSkill } from '../src/trigger/client';
 import { lambdaFor, type Settings, LOCAL_TEST_SKILL } from './helpers/app';
 import { TRIGGER_SECRET, close, eventRequests, startSkill, trigger } from './helpers/pipeline';
 import { launchRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
+import { recordCalls } from './helpers/dynalite';
 import { useStores } from './helpers/stores';
 
 /**
@@ -192,10 +193,11 @@ describe('on DynamoDB', () => {
     );
   });
 
-  it("counts a check trigger's subscribers by event and region with a Scan, the replay guard's items left out", async () => {
+  it("counts a check trigger's subscribers by event and region through the region index, never a Scan", async () => {
     await dynamo().createTable('CheckCounts');
+    const recorder = await recordCalls(dynamo().endpoint);
     const counted = await startSkill([amazon], (settings) => {
-      settings.dynamoDb = { tableName: 'CheckCounts', endpoint: dynamo().endpoint, region: 'us-east-1' };
+      settings.dynamoDb = { tableName: 'CheckCounts', endpoint: recorder.endpoint, region: 'us-east-1' };
       settings.app.events = [WEATHER, ORDER];
     });
     try {
@@ -207,16 +209,22 @@ describe('on DynamoDB', () => {
       const plan = { endpoint: counted.url, secret: TRIGGER_SECRET, skillId: LOCAL_TEST_SKILL, apiEndpoint: amazon.url, stage: 'development' as const, explicitEndpoint: true };
       const sent = await trigger(counted.url, 'weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url);
       expect(sent.status).toBe(0); // and a trigger#… item in the table
+      const before = recorder.calls.length;
       const answer = await checkSkill(weather, plan);
       expect(answer).toEqual({ kind: 'report', report: expect.objectContaining({ subscribersProblem: null }) });
+      // The user who disabled the skill is subscribed to nothing, so in no index, and not counted.
       expect(answer.kind === 'report' && answer.report.subscribers).toEqual({
-        users: 3,
+        subscribedUsers: 2,
         events: { [WEATHER]: { NA: 1, EU: 1 }, [ORDER]: { NA: 1 } },
         withoutRegion: 0,
         truncated: false,
       });
+      // Besides the check trigger's own item (the replay guard's), only Queries of the region index.
+      const calls = recorder.calls.slice(before).map(({ action, request }) => (action === 'PutItem' ? `PutItem ${request.Item.userId.S.split('#')[0]}#` : `${action} ${request.IndexName}`));
+      expect(new Set(calls)).toEqual(new Set(['PutItem trigger#', `Query ${INDEX.byRegion}`]));
     } finally {
       await close(counted.server);
+      await recorder.close();
     }
   });
 

@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SubscriberState } from 'alexa-proactive-events';
 import { SerialFileDb } from '../src';
 import { DynamoDb } from '../src/stores/DynamoDb';
+import { countSubscribers } from '../src/stores/subscriberCounts';
 import { INDEX, UNKNOWN, type IndexedSubscriber, type SubscriberFilter } from '../src/stores/subscriberIndex';
 import { readTemplate } from '../../../test/standins/usersTable';
 import { recordCalls, startDynalite, type DynamoCall, type LocalDynamoDb } from './helpers/dynalite';
@@ -195,6 +196,27 @@ describe.each(STORES)('on %s', (name, fresh) => {
     });
     await expect(pages(db, WEATHER, { regions: ['EU'] }, 2.5)).rejects.toThrow('pageSize: expected a whole number from 1 (given 2.5)');
   });
+
+  it("counts each published event's subscribers by region, the ones without a region apart, and each user once", async () => {
+    await subscribe(db, 'amzn1.ask.account.C-NA', [WEATHER, TRASH], { zone: NEW_YORK, apiEndpoint: NA_ENDPOINT });
+    await subscribe(db, 'amzn1.ask.account.C-EU', [WEATHER], { zone: BERLIN, apiEndpoint: EU_ENDPOINT });
+    await subscribe(db, 'amzn1.ask.account.C-EU2', [TRASH], { apiEndpoint: EU_ENDPOINT });
+    await subscribe(db, 'amzn1.ask.account.C-EMULATOR', [WEATHER], { apiEndpoint: EMULATOR });
+    await subscribe(db, 'amzn1.ask.account.C-NOWHERE', [WEATHER, TRASH]);
+    await subscribe(db, 'amzn1.ask.account.C-UNPUBLISHED', [ORDER], { apiEndpoint: NA_ENDPOINT });
+    await subscribe(db, 'amzn1.ask.account.C-GONE', [], { apiEndpoint: NA_ENDPOINT });
+    await expect(countSubscribers(db, [WEATHER, TRASH], [EMULATOR])).resolves.toEqual({
+      subscribedUsers: 5,
+      events: { [WEATHER]: { NA: 1, EU: 1, [EMULATOR]: 1 }, [TRASH]: { NA: 1, EU: 1 } },
+      withoutRegion: 1,
+      truncated: false,
+    });
+    // Without the emulator among the origins, its subscriber is in no region the skill can send to.
+    await expect(countSubscribers(db, [WEATHER], [])).resolves.toMatchObject({ subscribedUsers: 3, events: { [WEATHER]: { NA: 1, EU: 1 } } });
+    const truncated = await countSubscribers(db, [WEATHER, TRASH], [EMULATOR], 4);
+    expect(truncated.truncated).toBe(true);
+    expect(Object.values(truncated.events).flatMap((regions) => Object.values(regions)).reduce((a, b) => a + b, 0) + truncated.withoutRegion).toBeLessThanOrEqual(4);
+  });
 });
 
 describe('on SerialFileDb', () => {
@@ -259,6 +281,18 @@ describe('on DynamoDb', () => {
     // Every item read is one of Berlin's five subscribers: none of New York's twenty.
     expect(calls.reduce((read, { response }) => read + response.ScannedCount, 0)).toBe(5);
     expect(calls.length).toBeGreaterThan(1);
+  });
+
+  it('counts without a Scan: a Query of each region for each published event', async () => {
+    await subscribe(db, 'amzn1.ask.account.COUNT-EU', [WEATHER], { zone: BERLIN, apiEndpoint: EU_ENDPOINT });
+    await subscribe(db, 'amzn1.ask.account.COUNT-NA', [WEATHER, TRASH], { zone: NEW_YORK, apiEndpoint: NA_ENDPOINT });
+    let counted: Awaited<ReturnType<typeof countSubscribers>> | undefined;
+    const calls = await callsOf(async () => (counted = await countSubscribers(db, [WEATHER, TRASH], [EMULATOR])));
+    expect(counted).toEqual({ subscribedUsers: 2, events: { [WEATHER]: { EU: 1, NA: 1 }, [TRASH]: { NA: 1 } }, withoutRegion: 0, truncated: false });
+    const regions = ['NA', 'EU', 'FE', EMULATOR, UNKNOWN];
+    expect(calls.map(({ action, request }) => [action, request.IndexName, request.ExpressionAttributeValues[':key'].S, request.ExpressionAttributeValues[':event'].S])).toEqual(
+      [WEATHER, TRASH].flatMap((event) => regions.map((region) => ['Query', INDEX.byRegion, region, event])),
+    );
   });
 
   it('writes the index attributes beside the user data, leaves them out of what load gives, and removes them with the last subscription', async () => {

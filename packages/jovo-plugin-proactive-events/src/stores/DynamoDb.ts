@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BaseApp, Db, Jovo } from 'jovo-framework';
 import { ProactiveEventsError } from 'alexa-proactive-events';
 import { REPLAY_WINDOW_MS, type ReplayStore } from 'alexa-proactive-events/trigger';
@@ -220,33 +220,6 @@ export class DynamoDb implements Db, AtomicUserStore, SubscriberIndex {
   async delete(userId: string): Promise<void> {
     userKey(userId);
     await this.#table(this.#client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { userId } })));
-  }
-
-  /**
-   * The value at `path` (`userData.data.proactive`) of up to `limit` users' items, the replay guard's left out: a
-   * Scan, page by page, for counts (`doctor`'s check trigger). `truncated` when the table holds more.
-   */
-  async scanUsers(path: readonly string[], limit: number): Promise<{ values: unknown[]; truncated: boolean }> {
-    const names = Object.fromEntries(path.map((name, i) => [`#p${i}`, name]));
-    const values: unknown[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#table(
-        this.#client.send(
-          new ScanCommand({
-            TableName: this.options.tableName,
-            ProjectionExpression: Object.keys(names).join('.'),
-            FilterExpression: 'NOT begins_with(userId, :replay) AND NOT begins_with(userId, :limit)',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':replay': REPLAY_KEY_PREFIX, ':limit': LIMIT_KEY_PREFIX },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) values.push(path.reduce<unknown>((at, name) => (at as Record<string, unknown> | undefined)?.[name], item));
-      start = page.LastEvaluatedKey;
-    } while (start && values.length < limit);
-    return { values: values.slice(0, limit), truncated: start !== undefined || values.length > limit };
   }
 
   /**

@@ -40,37 +40,6 @@ export function userDataColumn(app: { config?: unknown } | undefined): string {
   return (app?.config as { plugin?: { JovoUser?: { columnName?: string } } } | undefined)?.plugin?.JovoUser?.columnName || 'userData';
 }
 
-/** Users a count reads at most: a check reports "at least" beyond it. */
-export const MAX_COUNTED_USERS = 100_000;
-
-/** What the skill knows of its subscribers, as counts: never a user id. */
-export interface SubscriberCounts {
-  /** Users with a notification state on record, those who disabled the skill included. */
-  users: number;
-  /** For each published event, its subscribers by region: NA, EU, FE, or the origin of another allowed host. */
-  events: Record<string, Record<string, number>>;
-  /** Users subscribed to a published event with no region stored: a Unicast goes to the trigger's region for them. */
-  withoutRegion: number;
-  /** More users are stored than were counted (MAX_COUNTED_USERS). */
-  truncated: boolean;
-}
-
-/** The counts of these stored states (Jovo user data's `proactive` values, as stored: anything else counts as none). */
-export function countSubscribers(stored: Iterable<unknown>, published: readonly string[], truncated = false): SubscriberCounts {
-  const counts: SubscriberCounts = { users: 0, events: Object.fromEntries(published.map((name) => [name, {}])), withoutRegion: 0, truncated };
-  for (const value of stored) {
-    const state = parseState(value);
-    if (!state) continue;
-    counts.users++;
-    const subscribed = (state.subscriptions ?? []).filter((name) => published.includes(name));
-    if (subscribed.length > 0 && !state.apiEndpoint) counts.withoutRegion++;
-    if (!state.apiEndpoint) continue;
-    const region = regionName(state.apiEndpoint);
-    for (const name of subscribed) counts.events[name][region] = (counts.events[name][region] ?? 0) + 1;
-  }
-  return counts;
-}
-
 /** Amazon's name for the region of an origin (NA, EU, FE), or the origin itself (the emulator, say). */
 export function regionName(apiEndpoint: string): string {
   const origin = originOf(apiEndpoint) ?? apiEndpoint;
