@@ -3,7 +3,8 @@
  * `ProactiveEventsErrorCode`): app.json or the environment is invalid (`ERR_SETTINGS`, a SettingsError); an app
  * has no ProactiveEvents plugin where one is needed (`ERR_NO_PLUGIN`); a run names a schedule app.json does not
  * declare (`ERR_UNKNOWN_SCHEDULE`), or the skill answered a schedule's run without its results
- * (`ERR_SCHEDULE_UNANSWERED`); DynamoDB has no such table (`ERR_NO_TABLE`); a user id is in the store's own key
+ * (`ERR_SCHEDULE_UNANSWERED`); DynamoDB has no such table (`ERR_NO_TABLE`), or the table no
+ * subscriber indexes (`ERR_NO_INDEX`); a user id is in the store's own key
  * space (`ERR_RESERVED_USER_ID`); an event fits in no trigger a door reads (`ERR_TRIGGER_TOO_LARGE`); a door refused an
  * invocation (`ERR_REFUSED`, a RefusedError whose `refusal.code` says why); the fan-out queue refused batches
  * (`ERR_FANOUT_QUEUE`); a run addressing subscribers found no subscriber index in the app's database
@@ -16,6 +17,7 @@ export type PluginErrorCode =
   | 'ERR_UNKNOWN_SCHEDULE'
   | 'ERR_SCHEDULE_UNANSWERED'
   | 'ERR_NO_TABLE'
+  | 'ERR_NO_INDEX'
   | 'ERR_RESERVED_USER_ID'
   | 'ERR_TRIGGER_TOO_LARGE'
   | 'ERR_REFUSED'

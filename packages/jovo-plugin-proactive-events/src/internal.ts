@@ -6,8 +6,9 @@
 export { MAX_USER_SCHEDULES } from './plugin/context';
 export type { UserData } from './plugin/changes';
 export { LISTEN_DEFAULTS } from './doors/webhook';
-export { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, regionName } from './stores/subscribers';
-export type { SubscriberCounts } from './stores/subscribers';
+export { STATE_KEY, regionName } from './stores/subscribers';
+export { MAX_COUNTED_USERS, countSubscribers } from './stores/subscriberCounts';
+export type { SubscriberCounts } from './stores/subscriberCounts';
 export { AppDeclarationSchema, findProjectRoot, readAppDeclaration, readEnvironment } from './config/project';
 export type { AppDeclaration, Environment } from './config/project';
 export { SETTINGS_VARIABLES, triggerAudience } from './config/settings';

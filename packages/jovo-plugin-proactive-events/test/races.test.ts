@@ -12,6 +12,7 @@ import { createApp, handlers, testSettings, type Settings } from './helpers/app'
 import { close } from './helpers/pipeline';
 import { intentRequest, skillDisabled, skillEnabled, subscriptionChanged } from './helpers/requests';
 import { useStores } from './helpers/stores';
+import { UNKNOWN, subscriberIndex, type SubscriberFilter } from '../src/stores/subscriberIndex';
 
 /**
  * Requests of one user that overlap, on both stores, made deterministic with barriers: a request held open between
@@ -209,6 +210,35 @@ describe.each(stores)('on %s', (_, store) => {
     expect(await stored(reader, userId)).toMatchObject({ note: 'held', proactive: { subscriptions: [], updatedAt: T2 } });
   });
 
+  it('keeps the subscriber indexes as the newest subscription event left them when a request that loaded the user before it saves after it', async () => {
+    const { webhook, reader } = await skill();
+    const index = subscriberIndex(reader)!;
+    const where = async (userId: string) => {
+      const listed = async (filter: SubscriberFilter) => {
+        const ids: string[] = [];
+        for await (const page of index.subscribers(WEATHER, filter)) ids.push(...page.map((entry) => entry.userId));
+        return ids.includes(userId);
+      };
+      return { byZone: await listed({ zones: [UNKNOWN] }), byRegion: await listed({ regions: [amazon.url] }) };
+    };
+    // One user subscribes while a request that loaded them unsubscribed holds; another unsubscribes meanwhile.
+    const [joining, leaving] = [`amzn1.ask.account.INDEX-JOIN-${users++}`, `amzn1.ask.account.INDEX-LEAVE-${users++}`];
+    await post(webhook, subscriptionChanged({ userId: joining, events: [], timestamp: T1, apiEndpoint: amazon.url }));
+    await post(webhook, subscriptionChanged({ userId: leaving, events: [WEATHER], timestamp: T1, apiEndpoint: amazon.url }));
+    for (const [userId, events] of [[joining, [WEATHER]], [leaving, []]] as const) {
+      hold = barrier();
+      entered = barrier();
+      const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon.url }));
+      await entered.opened;
+      await post(webhook, subscriptionChanged({ userId, events: [...events], timestamp: T2, apiEndpoint: amazon.url }));
+      hold.open();
+      await held;
+      expect(await stored(reader, userId)).toMatchObject({ note: 'held', proactive: { subscriptions: events, updatedAt: T2 } });
+    }
+    await expect(where(joining)).resolves.toEqual({ byZone: true, byRegion: true });
+    await expect(where(leaving)).resolves.toEqual({ byZone: false, byRegion: false });
+  });
+
   it('ends each of 30 users on their newest subscription event when a newer and an older one arrive at once, 3 rounds', async () => {
     const { webhook, reader } = await skill();
     for (let round = 0; round < 3; round++) {
@@ -221,6 +251,14 @@ describe.each(stores)('on %s', (_, store) => {
       );
       const ended = await Promise.all(ids.map(async (userId) => (await readSubscriber(reader, userId))?.subscriptions));
       expect(ended).toEqual(ids.map(() => [WEATHER]));
+      // The indexes agree: every one of them under WEATHER, once, and none under TRASH.
+      const listed = async (event: string) => {
+        const found: string[] = [];
+        for await (const page of subscriberIndex(reader)!.subscribers(event, { regions: [amazon.url] }, 7)) found.push(...page.map(({ userId }) => userId));
+        return found.filter((userId) => ids.includes(userId)).sort();
+      };
+      await expect(listed(WEATHER)).resolves.toEqual([...ids].sort());
+      await expect(listed(TRASH)).resolves.toEqual([]);
     }
   });
 

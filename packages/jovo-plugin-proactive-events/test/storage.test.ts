@@ -11,10 +11,12 @@ import type { Db } from 'jovo-framework';
 import { readSubscriber } from '../src';
 import type { HttpResponse } from '../src/doors/lambda';
 import { DynamoDb } from '../src/stores/DynamoDb';
+import { INDEX, UNKNOWN, subscriberIndex, type SubscriberIndex } from '../src/stores/subscriberIndex';
 import { checkSkill } from '../src/trigger/client';
 import { lambdaFor, type Settings, LOCAL_TEST_SKILL } from './helpers/app';
 import { TRIGGER_SECRET, close, eventRequests, startSkill, trigger } from './helpers/pipeline';
 import { launchRequest, skillDisabled, subscriptionChanged } from './helpers/requests';
+import { recordCalls } from './helpers/dynalite';
 import { useStores } from './helpers/stores';
 
 /**
@@ -82,6 +84,23 @@ describe.each(STORES)('with %s', (_, store) => {
     await expect(readSubscriber(db, userId)).resolves.toEqual({ userId, subscriptions: [], updatedAt: T2, disabledAt: T2 });
   });
 
+  it('keeps a subscriber in both indexes while subscribed, and takes them out when they unsubscribe or disable the skill', async () => {
+    const index = subscriberIndex(db)!;
+    const [leaving, disabling] = [user(), user()];
+    const listed = async (where: { zones: string[] } | { regions: string[] }) => (await listedIds(index, WEATHER, where)).filter((id) => id === leaving || id === disabling);
+    await send(subscriptionChanged({ userId: leaving, events: [WEATHER, ORDER], timestamp: T1, apiEndpoint: amazonEu.url }));
+    await send(subscriptionChanged({ userId: disabling, events: [WEATHER], timestamp: T1 }));
+    // A skill event carries no device, so no time zone: both are under unknown; their regions are as stored.
+    await expect(listed({ zones: [UNKNOWN] })).resolves.toEqual([leaving, disabling].sort());
+    await expect(listed({ regions: [amazonEu.url] })).resolves.toEqual([leaving]);
+    await expect(listed({ regions: ['NA'] })).resolves.toEqual([disabling]);
+    await send(subscriptionChanged({ userId: leaving, events: [], timestamp: T2 }));
+    await send(skillDisabled({ userId: disabling, timestamp: T2 }));
+    await expect(listed({ zones: [UNKNOWN] })).resolves.toEqual([]);
+    await expect(listed({ regions: [amazonEu.url, 'NA', UNKNOWN] })).resolves.toEqual([]);
+    await expect(listedIds(index, ORDER, { regions: [amazonEu.url] })).resolves.not.toContain(leaving);
+  });
+
   it('routes Unicast to the region stored for the user', async () => {
     const userId = user();
     await send(subscriptionChanged({ userId, events: [ORDER], timestamp: T1, apiEndpoint: amazonEu.url }));
@@ -92,6 +111,13 @@ describe.each(STORES)('with %s', (_, store) => {
     expect(eventRequests(amazon)).toEqual([]);
   });
 });
+
+/** The ids of every page of a listing, sorted. */
+async function listedIds(index: SubscriberIndex, event: string, where: { zones: string[] } | { regions: string[] }): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const page of index.subscribers(event, where)) ids.push(...page.map(({ userId }) => userId));
+  return ids.sort();
+}
 
 describe('on DynamoDB', () => {
   const [, dynamoStore] = STORES[1];
@@ -120,9 +146,11 @@ describe('on DynamoDB', () => {
 
     await send(launchRequest({ userId, apiEndpoint: 'https://api.amazonalexa.com', locale: 'de-DE' }));
     const { Item: written } = await DynamoDBDocumentClient.from(dynamo().client).send(new GetCommand({ TableName: TABLE, Key: { userId } }));
-    expect(Object.keys(written!).sort()).toEqual(['userData', 'userId', 'version']);
+    // The layout, and the subscriber index's attributes beside it (the user is subscribed: both indexes have them).
+    expect(Object.keys(written!).sort()).toEqual(['subscribedEvents', 'subscriberRegion', 'subscriberZone', 'userData', 'userId', 'version']);
     const { userId: _id, ...state } = stored;
     expect(written!.userData).toEqual({ data: { proactive: { ...state, apiEndpoint: 'https://api.amazonalexa.com' } } });
+    expect(written).toMatchObject({ subscribedEvents: [WEATHER], subscriberRegion: 'NA', subscriberZone: 'unknown' });
   });
 
   it('accepts a signed trigger once across containers: the replay guard lives in the table', async () => {
@@ -165,10 +193,11 @@ describe('on DynamoDB', () => {
     );
   });
 
-  it("counts a check trigger's subscribers by event and region with a Scan, the replay guard's items left out", async () => {
+  it("counts a check trigger's subscribers by event and region through the region index, never a Scan", async () => {
     await dynamo().createTable('CheckCounts');
+    const recorder = await recordCalls(dynamo().endpoint);
     const counted = await startSkill([amazon], (settings) => {
-      settings.dynamoDb = { tableName: 'CheckCounts', endpoint: dynamo().endpoint, region: 'us-east-1' };
+      settings.dynamoDb = { tableName: 'CheckCounts', endpoint: recorder.endpoint, region: 'us-east-1' };
       settings.app.events = [WEATHER, ORDER];
     });
     try {
@@ -180,16 +209,22 @@ describe('on DynamoDB', () => {
       const plan = { endpoint: counted.url, secret: TRIGGER_SECRET, skillId: LOCAL_TEST_SKILL, apiEndpoint: amazon.url, stage: 'development' as const, explicitEndpoint: true };
       const sent = await trigger(counted.url, 'weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url);
       expect(sent.status).toBe(0); // and a trigger#… item in the table
+      const before = recorder.calls.length;
       const answer = await checkSkill(weather, plan);
       expect(answer).toEqual({ kind: 'report', report: expect.objectContaining({ subscribersProblem: null }) });
+      // The user who disabled the skill is subscribed to nothing, so in no index, and not counted.
       expect(answer.kind === 'report' && answer.report.subscribers).toEqual({
-        users: 3,
+        subscribedUsers: 2,
         events: { [WEATHER]: { NA: 1, EU: 1 }, [ORDER]: { NA: 1 } },
         withoutRegion: 0,
         truncated: false,
       });
+      // Besides the check trigger's own item (the replay guard's), only Queries of the region index.
+      const calls = recorder.calls.slice(before).map(({ action, request }) => (action === 'PutItem' ? `PutItem ${request.Item.userId.S.split('#')[0]}#` : `${action} ${request.IndexName}`));
+      expect(new Set(calls)).toEqual(new Set(['PutItem trigger#', `Query ${INDEX.byRegion}`]));
     } finally {
       await close(counted.server);
+      await recorder.close();
     }
   });
 

@@ -292,14 +292,14 @@ function skillChecks(report: CheckReport, apiEndpoint: string, checked: readonly
     checks.push({ check: 'subscribers', ok: false, message: report.subscribersProblem ?? 'unknown', fix: 'store users in SerialFileDb (npm start) or DynamoDb (DYNAMODB_TABLE)' });
     return checks;
   }
-  const { users, events, withoutRegion, truncated } = report.subscribers;
+  const { subscribedUsers, events, withoutRegion, truncated } = report.subscribers;
   const atLeast = truncated ? 'at least ' : '';
   const anywhere = (name: string) => Object.keys(events[name] ?? {}).length > 0;
   const subscribed = checked.filter(anywhere);
   const byEvent = subscribed.map((name) => `${name}: ${describeRegions(events[name])}`);
   const nobody = checked.length - subscribed.length;
   if (nobody > 0) byEvent.push(subscribed.length > 0 ? `no subscriber of the other ${nobody} event(s)` : `no subscriber of ${checked.length > 1 ? `any of ${checked.length} events` : checked[0]}`);
-  checks.push({ check: 'subscribers', ok: true, message: `${atLeast}${users} user(s) on record; ${byEvent.join('; ')}` });
+  checks.push({ check: 'subscribers', ok: true, message: `${atLeast}${subscribedUsers} user(s) subscribed; ${byEvent.join('; ')}` });
   const region = regionName(apiEndpoint);
   const unreached = checked.filter((name) => !(events[name]?.[region] > 0));
   if (unreached.length > 0) {

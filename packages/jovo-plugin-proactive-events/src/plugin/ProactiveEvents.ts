@@ -34,7 +34,9 @@ import { reachSubscribers, type FanOutServices } from '../fanout/reach';
 import { subscriberIndex, type SubscriberIndex } from '../stores/subscriberIndex';
 import type { PluginErrorCode } from '../errors';
 import { storedUserSchedules } from '../schedules/users';
-import { MAX_COUNTED_USERS, STATE_KEY, countSubscribers, readSubscriber, type SubscriberCounts, type SubscriberRecord } from '../stores/subscribers';
+import { countSubscribers, type SubscriberCounts } from '../stores/subscriberCounts';
+import { subscriberIndex } from '../stores/subscriberIndex';
+import { readSubscriber, userDataColumn, type SubscriberRecord } from '../stores/subscribers';
 import { atomicStore, type AtomicUserStore } from '../stores/userChanges';
 import { ProactiveEventsContext } from './context';
 import type { PluginServices } from './services';
@@ -345,27 +347,17 @@ export class ProactiveEvents implements Plugin {
   }
 
   /**
-   * What the app's database knows of the skill's subscribers, as counts (for a check trigger): SerialFileDb lists
-   * its users, DynamoDb scans its table (at most MAX_COUNTED_USERS); undefined for a database that can do neither.
+   * The skill's subscribers, as counts (for a check trigger): those of each published event in each region the
+   * skill can send to (Amazon's three and its allowed origins) and those with no region stored, read through the
+   * database's subscriber index (SerialFileDb's in memory, DynamoDb's Query; never a Scan), at most
+   * MAX_COUNTED_USERS subscriptions; undefined for a database that keeps no such index.
    */
   // SubscriberCounts written out, so that the report names no unexported type; the check after the class keeps it one.
   async countSubscribers(): Promise<
-    { users: number; events: Record<string, Record<string, number>>; withoutRegion: number; truncated: boolean } | undefined
+    { subscribedUsers: number; events: Record<string, Record<string, number>>; withoutRegion: number; truncated: boolean } | undefined
   > {
-    const db = this.#app?.$db as
-      | { all?: () => Promise<Array<Record<string, unknown>>>; scanUsers?: (path: readonly string[], limit: number) => Promise<{ values: unknown[]; truncated: boolean }> }
-      | undefined;
-    const column = this.columnName();
-    if (typeof db?.all === 'function') {
-      const rows = await db.all();
-      const stored = rows.slice(0, MAX_COUNTED_USERS).map((row) => (row[column] as { data?: Record<string, unknown> } | undefined)?.data?.[STATE_KEY]);
-      return countSubscribers(stored, this.events, rows.length > MAX_COUNTED_USERS);
-    }
-    if (typeof db?.scanUsers === 'function') {
-      const { values, truncated } = await db.scanUsers([column, 'data', STATE_KEY], MAX_COUNTED_USERS);
-      return countSubscribers(values, this.events, truncated);
-    }
-    return undefined;
+    const index = subscriberIndex(this.#app?.$db);
+    return index && countSubscribers(index, this.events, this.#origins);
   }
 
   /**
@@ -390,7 +382,7 @@ export class ProactiveEvents implements Plugin {
 
   /** The column of Jovo's user data in the app's database. */
   columnName(): string {
-    return (this.#app?.config.plugin as { JovoUser?: { columnName?: string } } | undefined)?.JovoUser?.columnName ?? 'userData';
+    return userDataColumn(this.#app);
   }
 
   /** A trigger does not come from a user: nothing of "its" user is read or stored. */

@@ -30,7 +30,7 @@ export async function checkTriggeredEvent(plugin: PluginServices, event: Uncheck
   let subscribersProblem: string | null = null;
   try {
     subscribers = (await plugin.countSubscribers()) ?? null;
-    if (!subscribers) subscribersProblem = "the app's database cannot list its users (SerialFileDb and DynamoDb can)";
+    if (!subscribers) subscribersProblem = "the app's database keeps no subscriber index (SerialFileDb and DynamoDb do)";
   } catch (error) {
     subscribersProblem = `the app's database could not be read: ${(error as Error).message}`;
   }

@@ -3,7 +3,8 @@ import type { EventName, ProactiveEventsSender, SubscriberPolicy, SummaryRecord 
 import type { ReplayStore } from 'alexa-proactive-events/trigger';
 import type { UserSchedule } from '../schedules/declaration';
 import type { FanOutResult, SubscriberRun } from '../schedules/run';
-import type { SubscriberCounts, SubscriberRecord } from '../stores/subscribers';
+import type { SubscriberCounts } from '../stores/subscriberCounts';
+import type { SubscriberRecord } from '../stores/subscribers';
 import type { AtomicUserStore } from '../stores/userChanges';
 
 /** What a request's `this.$proactiveEvents` needs of the plugin that made it. */
@@ -29,7 +30,7 @@ export interface PluginServices {
   readonly runsUserSchedules: boolean;
   /** Users' own schedules in EventBridge Scheduler, if the plugin keeps them there. */
   readonly remoteUserSchedules?: RemoteUserSchedules;
-  /** What the app's database knows of the subscribers, as counts; undefined when it cannot list its users. */
+  /** The subscribers, as counts, through the database's subscriber index; undefined when it keeps none. */
   countSubscribers(): Promise<SubscriberCounts | undefined>;
   /** Hands on the summary of a fan-out's batch or a scheduled run (the plugin's `onSummary`). */
   summarize(record: SummaryRecord): void;

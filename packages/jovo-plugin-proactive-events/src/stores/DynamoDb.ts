@@ -1,13 +1,24 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BaseApp, Db, Jovo } from 'jovo-framework';
 import { ProactiveEventsError } from 'alexa-proactive-events';
 import { REPLAY_WINDOW_MS, type ReplayStore } from 'alexa-proactive-events/trigger';
 import { quoted } from 'alexa-proactive-events/internal';
 import type { PluginErrorCode } from '../errors';
 import { minuteOf, type SendBudget } from '../schedules/budget';
-import { LIMIT_KEY_PREFIX, REPLAY_KEY_PREFIX, reservedUserIdProblem } from './keys';
+import { LIMIT_KEY_PREFIX, REPLAY_KEY_PREFIX, SUBSCRIBER_ZONES_KEY, reservedUserIdProblem } from './keys';
+import {
+  INDEX,
+  SUBSCRIBER_PAGE_SIZE,
+  indexEntry,
+  listingOf,
+  pagesOf,
+  type IndexEntry,
+  type IndexedSubscriber,
+  type SubscriberIndex,
+} from './subscriberIndex';
+import { columnState } from './subscribers';
 import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion, type Rebase } from './userChanges';
 
 /** The table, and how saves that lose a race are made again. */
@@ -44,6 +55,8 @@ const VERSION = 'version';
 const BORN = 'born';
 /** The table's TTL attribute: when DynamoDB may delete an item (seconds since the epoch). Only triggers have one. */
 export const EXPIRES_AT = 'expiresAt';
+/** The string set of SUBSCRIBER_ZONES_KEY's item. */
+const ZONES = 'zones';
 
 /**
  * A Jovo v3 database on the AWS SDK v3, in the item layout of Jovo's own `jovo-db-dynamodb` (partition key
@@ -52,13 +65,26 @@ export const EXPIRES_AT = 'expiresAt';
  * save is conditional on the version its request loaded, and one that loses the race is rebased on what was
  * stored and tried again; a user deleted after the request loaded it stays deleted. `updateUser` changes one user
  * as one step, conditional in the same way. Reads are strongly consistent.
+ *
+ * Subscribers are indexed by time zone and by region (a `SubscriberIndex`, on the table's sparse global secondary
+ * indexes `bySubscriberZone` and `bySubscriberRegion`, infra/template.yaml): every write of a user derives
+ * `subscriberZone`, `subscriberRegion` and `subscribedEvents` from the state stored in the column it writes, and
+ * leaves them out when the user is subscribed to nothing, so that user drops out of both indexes. An item written
+ * before this (by jovo-db-dynamodb, or an older version of this store) is indexed at its next save; until then no
+ * listing or count sees it (nothing backfills it at once). The zones a run can be due in are kept in one item,
+ * `index#zones`, whose string set a save adds its zone to, with `ADD`, before it writes a user in a zone this
+ * process has not recorded yet: `ADD` is atomic, so containers saving at once lose no zone; recording first means
+ * every indexed zone is listed (a crash in between leaves a zone with nobody, which lists empty); and it costs one
+ * extra write per new zone per container, and no Scan ever. Zones are never taken out of it.
  */
-export class DynamoDb implements Db, AtomicUserStore {
+export class DynamoDb implements Db, AtomicUserStore, SubscriberIndex {
   readonly name = 'DynamoDb';
   readonly needsWriteFileAccess = false;
   readonly #client: DynamoDBDocumentClient;
   /** For each request, the version it loaded of each user: null when there was no item. */
   readonly #loaded = new LoadedVersions();
+  /** The zones this process knows are in `index#zones`. */
+  readonly #recordedZones = new Set<string>();
 
   constructor(readonly options: DynamoDbOptions) {
     const { endpoint, region } = options;
@@ -95,7 +121,7 @@ export class DynamoDb implements Db, AtomicUserStore {
       const loaded = this.#loaded.get(jovo, userId);
       const written = { version: (loaded?.version ?? 0) + 1, born: loaded?.born ?? (loaded === null ? randomUUID() : undefined) };
       try {
-        await this.#put({ userId, [key]: data, ...(updatedAt && { updatedAt }), ...attributes(written) }, loaded);
+        await this.#put({ userId, [key]: data, ...(updatedAt && { updatedAt }), ...attributes(written) }, key, loaded);
         this.#loaded.set(jovo, userId, written);
         return;
       } catch (error) {
@@ -121,7 +147,7 @@ export class DynamoDb implements Db, AtomicUserStore {
       if (next === undefined) return item?.[key];
       const written = { version: (version?.version ?? 0) + 1, born: version ? version.born : randomUUID() };
       try {
-        await this.#put({ ...item, userId, [key]: next, ...attributes(written) }, version);
+        await this.#put({ ...item, userId, [key]: next, ...attributes(written) }, key, version);
         return next;
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= maxAttempts) throw error;
@@ -197,37 +223,87 @@ export class DynamoDb implements Db, AtomicUserStore {
   }
 
   /**
-   * The value at `path` (`userData.data.proactive`) of up to `limit` users' items, the replay guard's left out: a
-   * Scan, page by page, for counts (`doctor`'s check trigger). `truncated` when the table holds more.
+   * The subscribers of `event` in `where`'s zones or regions: a Query of the zone (or region) index for each, one
+   * after another, keeping those whose `subscribedEvents` hold the event, page by page (`LastEvaluatedKey`).
+   * The indexes are eventually consistent: a save of a moment ago may not be listed yet.
    */
-  async scanUsers(path: readonly string[], limit: number): Promise<{ values: unknown[]; truncated: boolean }> {
-    const names = Object.fromEntries(path.map((name, i) => [`#p${i}`, name]));
-    const values: unknown[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#table(
-        this.#client.send(
-          new ScanCommand({
-            TableName: this.options.tableName,
-            ProjectionExpression: Object.keys(names).join('.'),
-            FilterExpression: 'NOT begins_with(userId, :replay) AND NOT begins_with(userId, :limit)',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':replay': REPLAY_KEY_PREFIX, ':limit': LIMIT_KEY_PREFIX },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) values.push(path.reduce<unknown>((at, name) => (at as Record<string, unknown> | undefined)?.[name], item));
-      start = page.LastEvaluatedKey;
-    } while (start && values.length < limit);
-    return { values: values.slice(0, limit), truncated: start !== undefined || values.length > limit };
+  // SubscriberFilter and IndexedSubscriber written out, so that the entry's report names no unexported type.
+  async *subscribers(
+    event: string,
+    where: { zones: readonly string[] } | { regions: readonly string[] },
+    pageSize = SUBSCRIBER_PAGE_SIZE,
+  ): AsyncIterable<Array<{ userId: string; zone: string; region: string }>> {
+    const { by, keys, pageSize: size } = listingOf(where, pageSize);
+    yield* pagesOf(this.#queried(event, by, keys, size), size);
   }
 
-  /** The answer to a request for the table, saying which table to create when it is missing. */
+  /** Every zone a subscriber has been indexed in (`index#zones`): a zone nobody is left in lists empty. */
+  async subscriberZones(): Promise<string[]> {
+    const { Item } = await this.#table(
+      this.#client.send(new GetCommand({ TableName: this.options.tableName, Key: { userId: SUBSCRIBER_ZONES_KEY }, ConsistentRead: true })),
+    );
+    const zones = [...((Item?.[ZONES] as Set<string> | undefined) ?? [])].sort();
+    for (const zone of zones) this.#recordedZones.add(zone);
+    return zones;
+  }
+
+  /** Each key's subscribers of `event`, as each Query page gives them (at most `limit` items read a page). */
+  async *#queried(event: string, by: 'zone' | 'region', keys: readonly string[], limit: number): AsyncIterable<IndexedSubscriber[]> {
+    const names = { '#userId': 'userId', '#zone': INDEX.zoneAttribute, '#region': INDEX.regionAttribute, '#events': INDEX.eventsAttribute };
+    for (const key of keys) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.#table(
+          this.#client.send(
+            new QueryCommand({
+              TableName: this.options.tableName,
+              IndexName: by === 'zone' ? INDEX.byZone : INDEX.byRegion,
+              KeyConditionExpression: `#${by} = :key`,
+              FilterExpression: 'contains(#events, :event)',
+              ProjectionExpression: '#userId, #zone, #region',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: { ':key': key, ':event': event },
+              ExclusiveStartKey: start,
+              Limit: limit,
+            }),
+          ),
+        );
+        yield (page.Items ?? []).map((item) => ({ userId: String(item.userId), zone: String(item[INDEX.zoneAttribute]), region: String(item[INDEX.regionAttribute]) }));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+  }
+
+  /** Adds `zone` to `index#zones` unless this process did already: one atomic ADD, so no other container's zone is lost. */
+  async #recordZone(zone: string): Promise<void> {
+    if (this.#recordedZones.has(zone)) return;
+    await this.#table(
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { userId: SUBSCRIBER_ZONES_KEY },
+          UpdateExpression: 'ADD #zones :zone',
+          ExpressionAttributeNames: { '#zones': ZONES },
+          ExpressionAttributeValues: { ':zone': new Set([zone]) },
+        }),
+      ),
+    );
+    this.#recordedZones.add(zone);
+  }
+
+  /** The answer to a request for the table, saying which table (or indexes) to create when it is missing. */
   async #table<Output>(answer: Promise<Output>): Promise<Output> {
     try {
       return await answer;
     } catch (error) {
+      const missingIndex = (error as Error).name === 'ValidationException' && /does not have the specified index/.test((error as Error).message);
+      if (missingIndex) {
+        throw new ProactiveEventsError<PluginErrorCode>(
+          'ERR_NO_INDEX',
+          `The DynamoDB table ${JSON.stringify(this.options.tableName)} (DYNAMODB_TABLE) has no subscriber indexes (${INDEX.byZone}, ${INDEX.byRegion}): ` +
+            'add them as infra/template.yaml declares them (README of jovo-plugin-proactive-events, Storage)',
+        );
+      }
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
       // Jovo's integration created a missing table itself, and lost the request that did it.
       throw new ProactiveEventsError<PluginErrorCode>(
@@ -238,19 +314,30 @@ export class DynamoDb implements Db, AtomicUserStore {
     }
   }
 
-  /** The user's item without its version attributes, and its version: null when there is no item. */
+  /** The user's item without its version and index attributes, and its version: null when there is no item. */
   async #get(userId: string): Promise<{ item?: Record<string, unknown>; version: LoadedVersion }> {
     userKey(userId);
     const { Item } = await this.#table(this.#client.send(new GetCommand({ TableName: this.options.tableName, Key: { userId }, ConsistentRead: true })));
     if (!Item) return { version: null };
-    const { [VERSION]: version, [BORN]: born, ...item } = Item;
+    const { [VERSION]: version, [BORN]: born, [INDEX.zoneAttribute]: _zone, [INDEX.regionAttribute]: _region, [INDEX.eventsAttribute]: _events, ...item } = Item;
     return { item, version: { version: Number(version ?? 0), ...(typeof born === 'string' && { born }) } };
   }
 
-  /** Puts `item` if the stored one is still as `loaded` (absent, or that row at that version); unconditionally if undefined. */
-  async #put(item: Record<string, unknown>, loaded: LoadedVersion | undefined): Promise<void> {
-    await this.#table(this.#client.send(new PutCommand({ TableName: this.options.tableName, Item: item, ...condition(loaded) })));
+  /**
+   * Puts `item`, with the index attributes of the state in its `column`, if the stored one is still as `loaded`
+   * (absent, or that row at that version); unconditionally if undefined. A zone new to this process is recorded first.
+   */
+  async #put(item: Record<string, unknown>, column: string, loaded: LoadedVersion | undefined): Promise<void> {
+    const entry = indexEntry(columnState(item[column]));
+    if (entry) await this.#recordZone(entry.zone);
+    await this.#table(this.#client.send(new PutCommand({ TableName: this.options.tableName, Item: { ...item, ...indexAttributes(entry) }, ...condition(loaded) })));
   }
+}
+
+/** The index attributes of a user with `entry`: none for a user subscribed to nothing, who is then in no index. */
+function indexAttributes(entry: IndexEntry | undefined): Record<string, unknown> {
+  if (!entry) return {};
+  return { [INDEX.zoneAttribute]: entry.zone, [INDEX.regionAttribute]: entry.region, [INDEX.eventsAttribute]: entry.events };
 }
 
 /** The version attributes of an item written at `version`. */

@@ -4,6 +4,9 @@ import * as path from 'path';
 import type { BaseApp, Jovo } from 'jovo-framework';
 import { FileDb } from 'jovo-db-filedb';
 import { OptionsError } from 'alexa-proactive-events';
+import { MemoryIndex } from './memoryIndex';
+import { SUBSCRIBER_PAGE_SIZE, indexEntry, listingOf, pagesOf, type IndexEntry, type SubscriberIndex } from './subscriberIndex';
+import { columnState, userDataColumn } from './subscribers';
 import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion } from './userChanges';
 
 /** One queue per file, shared by every instance in the process that uses that file. */
@@ -13,6 +16,8 @@ type Row = Record<string, unknown>;
 interface Table {
   rows: Row[];
   byKey: Map<string, Row>;
+  /** Its subscribers by zone and by region, kept with every change of a row. */
+  index: MemoryIndex;
   /** The file as this process last read or wrote it; another writer changes these. */
   mtimeMs: number;
   size: number;
@@ -34,14 +39,20 @@ const BORN = 'born';
  * - `updateUser` reads, changes and writes one user as one step (a user's schedules and their limit);
  * - writes go to a temporary file that then replaces the old one, so a crash mid-write loses nothing;
  * - the parsed file stays in memory while its size and modification time say nobody else changed it, so a
- *   lookup (a Unicast fan-out makes one per user) costs a stat, not a read and parse of every user.
+ *   lookup (a Unicast fan-out makes one per user) costs a stat, not a read and parse of every user;
+ * - beside it, the subscribers by time zone and by region (a `SubscriberIndex`): built when the file is read, kept
+ *   with every write, and built again when the file changed underneath, so a run finds its zones' subscribers
+ *   without walking every row. The state is read from the column of Jovo's user data that the app names
+ *   (`JovoUser.columnName`, as the plugin reads it).
  * Callers get copies, so what a handler changes reaches the file only when Jovo saves it. One process writes the
  * file: two processes on one file each keep their own order, not a common one (use DynamoDb for several).
  * @see https://v3.jovo.tech/docs/databases/file-db
  */
-export class SerialFileDb extends FileDb implements AtomicUserStore {
+export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberIndex {
   #table?: Table;
   readonly #loaded = new LoadedVersions();
+  /** The column of Jovo's user data, whose state the index holds: Jovo's default until `install` reads the app's. */
+  #column = userDataColumn(undefined);
 
   /** Creates the file if needed. Unlike FileDb's, accepts any `.json` path, spaces and accents included. */
   override install(app: BaseApp): void {
@@ -49,6 +60,8 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
     if (path.extname(file) !== '.json') throw new OptionsError('SerialFileDb', [{ path: 'pathToFile', message: 'expected a file whose name ends in .json', value: file }]);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     if (!fs.existsSync(file)) fs.writeFileSync(file, '[]');
+    this.#column = userDataColumn(app);
+    this.#table = undefined; // indexed from another column before: read again
     app.$db = this;
   }
 
@@ -82,6 +95,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
       if (updatedAt) row.updatedAt = updatedAt;
       row[VERSION] = Number(row[VERSION] ?? 0) + 1;
       this.#loaded.set(jovo, primaryKey, versionOf(row));
+      table.index.set(primaryKey, this.#entryOf(row));
       await this.#write(table);
     });
   }
@@ -97,6 +111,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
       row ??= this.#newRow(table, primaryKey);
       row[key] = structuredClone(next);
       row[VERSION] = Number(row[VERSION] ?? 0) + 1;
+      table.index.set(primaryKey, this.#entryOf(row));
       await this.#write(table);
       return structuredClone(next);
     });
@@ -108,6 +123,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
       const before = table.rows.length;
       table.rows = table.rows.filter((row) => row[this.#keyColumn()] !== primaryKey);
       table.byKey.delete(primaryKey);
+      table.index.set(primaryKey, undefined);
       if (table.rows.length !== before) await this.#write(table);
       return before - table.rows.length;
     });
@@ -116,6 +132,26 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
   /** Every row (copies), for what looks at all users outside a request: the local runner of users' schedules. */
   all(): Promise<Array<Record<string, unknown>>> {
     return this.#serially(async () => structuredClone((await this.#read()).rows));
+  }
+
+  /**
+   * The subscribers of `event` in `where`'s zones or regions, from the index in memory (the file read again first
+   * if another writer changed it): the listing is taken at the first page, so each user is in it once.
+   */
+  // SubscriberFilter and IndexedSubscriber written out, so that the entry's report names no unexported type.
+  async *subscribers(
+    event: string,
+    where: { zones: readonly string[] } | { regions: readonly string[] },
+    pageSize = SUBSCRIBER_PAGE_SIZE,
+  ): AsyncIterable<Array<{ userId: string; zone: string; region: string }>> {
+    const { by, keys, pageSize: size } = listingOf(where, pageSize);
+    const listed = await this.#serially(async () => (await this.#read()).index.list(event, by, keys));
+    yield* pagesOf([listed], size);
+  }
+
+  /** Every zone that has a subscriber now. */
+  subscriberZones(): Promise<string[]> {
+    return this.#serially(async () => (await this.#read()).index.zones());
   }
 
   async #read(): Promise<Table> {
@@ -127,7 +163,10 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
     if (this.#table && stat && stat.mtimeMs === this.#table.mtimeMs && stat.size === this.#table.size) return this.#table;
     const text = stat ? await fs.promises.readFile(file, 'utf8') : '';
     const rows = (text.trim() === '' ? [] : JSON.parse(text)) as Row[];
-    this.#table = { rows, byKey: new Map(rows.map((row) => [String(row[this.#keyColumn()]), row])), mtimeMs: stat?.mtimeMs ?? 0, size: stat?.size ?? 0 };
+    const byKey = new Map(rows.map((row) => [String(row[this.#keyColumn()]), row]));
+    const index = new MemoryIndex();
+    for (const [userId, row] of byKey) index.set(userId, this.#entryOf(row));
+    this.#table = { rows, byKey, index, mtimeMs: stat?.mtimeMs ?? 0, size: stat?.size ?? 0 };
     return this.#table;
   }
 
@@ -161,6 +200,11 @@ export class SerialFileDb extends FileDb implements AtomicUserStore {
     table.rows.push(row);
     table.byKey.set(primaryKey, row);
     return row;
+  }
+
+  /** What the index holds of a row: its state's zone, region and events, or nothing when subscribed to none. */
+  #entryOf(row: Row): IndexEntry | undefined {
+    return indexEntry(columnState(row[this.#column]));
   }
 
   #keyColumn(): string {

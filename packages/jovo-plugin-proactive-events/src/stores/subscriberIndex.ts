@@ -1,4 +1,4 @@
-import type { SubscriberState } from 'alexa-proactive-events';
+import { OptionsError, type Issue, type SubscriberState } from 'alexa-proactive-events';
 import { regionName } from './subscribers';
 
 /**
@@ -39,11 +39,18 @@ export interface IndexedSubscriber {
 /** Which subscribers: those in these zones, or those in these regions (UNKNOWN for none stored). */
 export type SubscriberFilter = { zones: readonly string[] } | { regions: readonly string[] };
 
+/** Users a page of a listing holds when the caller does not say (FANOUT_BATCH_SIZE's default). */
+export const SUBSCRIBER_PAGE_SIZE = 100;
+
 /** A user store that finds subscribers through its indexes (SerialFileDb, DynamoDb). */
 export interface SubscriberIndex {
   /**
    * The users subscribed to `event` in `where`'s zones or regions, a page at a time (at most `pageSize` users a
-   * page, none of them twice in one listing), reading only what the index holds of those zones or regions.
+   * page, default SUBSCRIBER_PAGE_SIZE; no page empty), reading only what the index holds of those zones or
+   * regions. A user is listed once, in the zone (or region) stored for them; on DynamoDB, whose indexes are
+   * eventually consistent, a user whose zone changes while a listing runs may appear in both zones, or in neither.
+   * A zone or region that is no non-empty string, or a pageSize that is no whole number from 1, is refused
+   * (an OptionsError, at the first page).
    */
   subscribers(event: string, where: SubscriberFilter, pageSize?: number): AsyncIterable<IndexedSubscriber[]>;
   /** Every zone that has a subscriber to any event (UNKNOWN when one has none stored): a run checks which are due. */
@@ -51,10 +58,38 @@ export interface SubscriberIndex {
 }
 
 /** The index entry of a stored state: undefined when the user is subscribed to nothing (and so in no index). */
+// An empty time zone counts as none: DynamoDB refuses an empty string as an index key.
 export function indexEntry(state: SubscriberState | undefined): IndexEntry | undefined {
-  const events = state?.subscriptions ?? [];
+  const events = [...new Set(state?.subscriptions ?? [])];
   if (events.length === 0) return undefined;
-  return { zone: state?.timeZone ?? UNKNOWN, region: state?.apiEndpoint ? regionName(state.apiEndpoint) : UNKNOWN, events: [...events] };
+  return { zone: state?.timeZone || UNKNOWN, region: state?.apiEndpoint ? regionName(state.apiEndpoint) : UNKNOWN, events };
+}
+
+/** The index a listing reads (by zone or by region) and its keys, each once; refuses an empty key or page size. */
+export function listingOf(where: SubscriberFilter, pageSize: number): { by: 'zone' | 'region'; keys: string[]; pageSize: number } {
+  const [by, field, keys] = 'zones' in where ? (['zone', 'zones', where.zones] as const) : (['region', 'regions', where.regions] as const);
+  const issues: Issue[] = [];
+  keys.forEach((key, i) => {
+    if (typeof key !== 'string' || key === '') issues.push({ path: `${field}[${i}]`, message: `expected a ${by === 'zone' ? 'time zone (IANA)' : 'region'} or "${UNKNOWN}"`, value: key });
+  });
+  if (!Number.isInteger(pageSize) || pageSize < 1) issues.push({ path: 'pageSize', message: 'expected a whole number from 1', value: pageSize });
+  if (issues.length > 0) throw new OptionsError('A subscriber listing', issues);
+  return { by, keys: [...new Set(keys)], pageSize };
+}
+
+/** `source`'s subscribers in pages of `size` (the last one shorter), none empty: holds at most one page and one source batch. */
+export async function* pagesOf<T>(source: AsyncIterable<T[]> | Iterable<T[]>, size: number): AsyncIterable<T[]> {
+  let page: T[] = [];
+  for await (const batch of source) {
+    for (const item of batch) {
+      page.push(item);
+      if (page.length === size) {
+        yield page;
+        page = [];
+      }
+    }
+  }
+  if (page.length > 0) yield page;
 }
 
 /** The app's database, when it keeps subscriber indexes. */

@@ -16,8 +16,8 @@ export interface SubscriberRecord extends SubscriberState {
  * A user who disabled the skill has an empty subscription list and nothing else.
  */
 export async function readSubscriber(db: Db, userId: string, columnName = 'userData'): Promise<SubscriberRecord | undefined> {
-  const row = (await db.load(userId)) as Record<string, { data?: Record<string, unknown> } | undefined> | undefined;
-  const state = parseState(row?.[columnName]?.data?.[STATE_KEY]);
+  const row = (await db.load(userId)) as Record<string, unknown> | undefined;
+  const state = columnState(row?.[columnName]);
   return state && { userId, ...state };
 }
 
@@ -27,35 +27,17 @@ export function parseState(value: unknown): SubscriberState | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** Users a count reads at most: a check reports "at least" beyond it. */
-export const MAX_COUNTED_USERS = 100_000;
-
-/** What the skill knows of its subscribers, as counts: never a user id. */
-export interface SubscriberCounts {
-  /** Users with a notification state on record, those who disabled the skill included. */
-  users: number;
-  /** For each published event, its subscribers by region: NA, EU, FE, or the origin of another allowed host. */
-  events: Record<string, Record<string, number>>;
-  /** Users subscribed to a published event with no region stored: a Unicast goes to the trigger's region for them. */
-  withoutRegion: number;
-  /** More users are stored than were counted (MAX_COUNTED_USERS). */
-  truncated: boolean;
+/** The state kept in a user's column of Jovo user data (`<column>.data.proactive`), if it has the expected shape. */
+export function columnState(column: unknown): SubscriberState | undefined {
+  return parseState((column as { data?: Record<string, unknown> } | undefined)?.data?.[STATE_KEY]);
 }
 
-/** The counts of these stored states (Jovo user data's `proactive` values, as stored: anything else counts as none). */
-export function countSubscribers(stored: Iterable<unknown>, published: readonly string[], truncated = false): SubscriberCounts {
-  const counts: SubscriberCounts = { users: 0, events: Object.fromEntries(published.map((name) => [name, {}])), withoutRegion: 0, truncated };
-  for (const value of stored) {
-    const state = parseState(value);
-    if (!state) continue;
-    counts.users++;
-    const subscribed = (state.subscriptions ?? []).filter((name) => published.includes(name));
-    if (subscribed.length > 0 && !state.apiEndpoint) counts.withoutRegion++;
-    if (!state.apiEndpoint) continue;
-    const region = regionName(state.apiEndpoint);
-    for (const name of subscribed) counts.events[name][region] = (counts.events[name][region] ?? 0) + 1;
-  }
-  return counts;
+/**
+ * The column of Jovo's user data in an app's database: JovoUser's `columnName` (the name Jovo saves under), or
+ * Jovo's default `userData`. The plugin and the stores read it alike.
+ */
+export function userDataColumn(app: { config?: unknown } | undefined): string {
+  return (app?.config as { plugin?: { JovoUser?: { columnName?: string } } } | undefined)?.plugin?.JovoUser?.columnName || 'userData';
 }
 
 /** Amazon's name for the region of an origin (NA, EU, FE), or the origin itself (the emulator, say). */

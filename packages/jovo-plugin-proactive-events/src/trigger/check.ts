@@ -7,7 +7,7 @@ export const CHECK_REPORT_KEY = 'proactiveEventsCheck';
 const IssueSchema = z.object({ path: z.string(), message: z.string(), value: z.unknown().optional() });
 
 const SubscriberCountsSchema = z.object({
-  users: z.number().int(),
+  subscribedUsers: z.number().int(),
   events: z.record(z.string(), z.record(z.string(), z.number().int())),
   withoutRegion: z.number().int(),
   truncated: z.boolean(),
@@ -31,7 +31,7 @@ export const CheckReportSchema = z.object({
   /** Where the skill may send its access token: Amazon's three hosts and PROACTIVE_API_ENDPOINTS. */
   origins: z.array(z.string()),
   publishedEvents: z.array(z.string()),
-  /** Null when the skill's database cannot list its users, with the reason in `subscribersProblem`. */
+  /** Null when the skill's database keeps no subscriber index, with the reason in `subscribersProblem`. */
   subscribers: SubscriberCountsSchema.nullable(),
   subscribersProblem: z.string().nullable(),
 });

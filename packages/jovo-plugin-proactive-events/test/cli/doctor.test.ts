@@ -7,6 +7,7 @@ import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { runTrigger } from '../../src/cli';
 import type { DoctorCheck } from '../../src/cli/doctor';
 import { TRIGGER_SECRET, close, eventRequests, startSkill } from '../helpers/pipeline';
+import { recordCalls, startDynalite } from '../helpers/dynalite';
 import { APPLICATION_ID, EU_ENDPOINT, subscriptionChanged } from '../helpers/requests';
 
 /**
@@ -88,7 +89,7 @@ it('passes every check against the emulator and a running skill, sends nothing a
   expect(err).toBe('');
   expect(status).toBe(0);
   expect(out.split('\n').filter((line) => /^[✓✗]/.test(line))).toEqual(CHECKS.map((check) => expect.stringMatching(new RegExp(`^✓ ${check.replace('.', '\\.')}: `))));
-  expect(out).toContain(`✓ subscribers: 2 user(s) on record; ${WEATHER}: ${amazon.url} 2; ${ORDER}: ${amazon.url} 2\n`);
+  expect(out).toContain(`✓ subscribers: 2 user(s) subscribed; ${WEATHER}: ${amazon.url} 2; ${ORDER}: ${amazon.url} 2\n`);
   expect(out).toContain(`✓ skill's event: the skill built ${WEATHER} and would send it to ${amazon.url} at development; it sends its token to Amazon's hosts and ${amazon.url}\n`);
   expect(out).toMatch(/All 10 checks passed\.\n$/);
   // Two token requests (the doctor's and the skill's), and no event.
@@ -210,7 +211,7 @@ it('names subscribers without a stored region for a Unicast, and an origin the s
     await subscribe('amzn1.ask.account.DOCTOR-NOWHERE', amazon.url);
     await subscribe(USERS[0], EU_ENDPOINT);
     const eu = await doctorJson({ args: ['--endpoint', other.url, '--region', 'EU', '--event', 'weather'] });
-    expect(eu.checks.find((check) => check.check === 'subscribers')?.message).toBe(`2 user(s) on record; ${WEATHER}: EU 1`);
+    expect(eu.checks.find((check) => check.check === 'subscribers')?.message).toBe(`2 user(s) subscribed; ${WEATHER}: EU 1`);
     expect(eu.failed).toEqual([
       {
         check: 'Unicast',
@@ -230,6 +231,36 @@ it('names subscribers without a stored region for a Unicast, and an origin the s
     expect(eventRequests(amazon)).toHaveLength(0);
   } finally {
     await close(other.server);
+  }
+});
+
+it("counts a skill's subscribers on DynamoDB through its region index, as on FileDb, without a Scan", async () => {
+  const dynamo = await startDynalite();
+  const recorder = await recordCalls(dynamo.endpoint);
+  await dynamo.createTable('DoctorUsers');
+  const other = await startSkill([amazon], (settings) => {
+    settings.app.events = EVENTS;
+    settings.alexa.skillId = APPLICATION_ID;
+    settings.sending.credentials = { clientId: CLIENT.id, clientSecret: CLIENT.secret };
+    settings.dynamoDb = { tableName: 'DoctorUsers', endpoint: recorder.endpoint, region: 'us-east-1' };
+  });
+  try {
+    const post = (body: object) => fetch(other.url, { method: 'POST', body: JSON.stringify(body) });
+    await post(subscriptionChanged({ userId: USERS[0], apiEndpoint: amazon.url, events: EVENTS }));
+    await post(subscriptionChanged({ userId: USERS[1], apiEndpoint: EU_ENDPOINT, events: [WEATHER] }));
+    await post(subscriptionChanged({ userId: 'amzn1.ask.account.DOCTOR-LEFT', apiEndpoint: amazon.url, events: [] }));
+    const before = recorder.calls.length;
+    const { checks } = await doctorJson({ args: ['--endpoint', other.url] });
+    expect(checks.find((check) => check.check === 'subscribers')).toEqual({
+      check: 'subscribers',
+      ok: true,
+      message: `2 user(s) subscribed; ${WEATHER}: EU 1, ${amazon.url} 1; ${ORDER}: ${amazon.url} 1`,
+    });
+    expect(recorder.calls.slice(before).map(({ action }) => action)).not.toContain('Scan');
+  } finally {
+    await close(other.server);
+    await recorder.close();
+    await dynamo.close();
   }
 });
 

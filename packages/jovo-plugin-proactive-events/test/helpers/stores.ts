@@ -3,6 +3,7 @@ import type { Db } from 'jovo-framework';
 import type { Settings } from '../helpers/app';
 import { SerialFileDb } from '../../src';
 import { DynamoDb } from '../../src/stores/DynamoDb';
+import { reservedUserIdProblem } from '../../src/stores/keys';
 import { startDynalite, type LocalDynamoDb } from './dynalite';
 
 /** One of the skill's stores, and a second client of it to read what the skill stored. */
@@ -43,8 +44,8 @@ export function useStores(table: string): { stores: Array<[string, Store]>; dyna
       {
         configure: (settings) => (settings.dynamoDb = { tableName: table, endpoint: dynamo().endpoint, region: 'us-east-1' }),
         reader: () => new DynamoDb({ tableName: table, endpoint: dynamo().endpoint, region: 'us-east-1' }),
-        // The replay guard's items (`trigger#<request id>`) share the table; they are not users.
-        userIds: async () => (await dynamo().userIds(table)).filter((id) => !id.startsWith('trigger#')),
+        // The replay guard's items (`trigger#<request id>`) and the index's (`index#zones`) share the table; they are not users.
+        userIds: async () => (await dynamo().userIds(table)).filter((id) => !reservedUserIdProblem(id)),
       },
     ],
   ];
