@@ -35,7 +35,6 @@ import { subscriberIndex, type SubscriberIndex } from '../stores/subscriberIndex
 import type { PluginErrorCode } from '../errors';
 import { storedUserSchedules } from '../schedules/users';
 import { countSubscribers, type SubscriberCounts } from '../stores/subscriberCounts';
-import { subscriberIndex } from '../stores/subscriberIndex';
 import { readSubscriber, userDataColumn, type SubscriberRecord } from '../stores/subscribers';
 import { atomicStore, type AtomicUserStore } from '../stores/userChanges';
 import { ProactiveEventsContext } from './context';
@@ -356,7 +355,7 @@ export class ProactiveEvents implements Plugin {
   async countSubscribers(): Promise<
     { subscribedUsers: number; events: Record<string, Record<string, number>>; withoutRegion: number; truncated: boolean } | undefined
   > {
-    const index = subscriberIndex(this.#app?.$db);
+    const index = this.subscriberIndex();
     return index && countSubscribers(index, this.events, this.#origins);
   }
 

@@ -65,6 +65,9 @@ const SCHEDULE_FIELDS = {
 /** `"timezone": "user"`: the schedule's times are read in each subscriber's own time zone. */
 export const USER_TIME_ZONE = 'user';
 
+/** The zone (and region) of a subscriber the skill does not know it of, as the stores index them. */
+export const UNKNOWN = 'unknown';
+
 /** One schedule of app.json's `schedules`, as `npm start`, `npm run build:platform` and `validate` check it. */
 export const ScheduleSchema = z
   .strictObject({

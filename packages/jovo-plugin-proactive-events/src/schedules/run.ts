@@ -26,7 +26,7 @@ import {
 import type { PluginErrorCode } from '../errors';
 import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
 import type { SendBudget } from './budget';
-import { USER_TIME_ZONE, regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
+import { UNKNOWN, USER_TIME_ZONE, regionsOf, type PrepareScheduledEvent, type Schedule, type ScheduledEvent, type UserSchedule } from './declaration';
 import { dueZones } from './times';
 import { ScheduleRunner } from './runner';
 import { userScheduleKey } from './users';
@@ -200,10 +200,10 @@ async function runOwn(app: BaseApp, user: string, name: string, scheduledTime: D
  */
 async function dueSubscriberZones(plugin: ScheduleServices, schedule: Schedule, scheduledTime: Date): Promise<string[]> {
   const stored = await plugin.subscriberZones();
-  const due = new Set(dueZones(schedule, scheduledTime, [...stored.filter((zone) => zone !== UNKNOWN_ZONE), schedule.defaultTimezone!]));
+  const due = new Set(dueZones(schedule, scheduledTime, [...stored.filter((zone) => zone !== UNKNOWN), schedule.defaultTimezone!]));
   const zones = stored.filter((zone) => due.has(zone));
   // Subscribers whose zone is not known yet run at the default zone's time.
-  if (due.has(schedule.defaultTimezone!) && stored.includes(UNKNOWN_ZONE)) zones.push(UNKNOWN_ZONE);
+  if (due.has(schedule.defaultTimezone!) && stored.includes(UNKNOWN)) zones.push(UNKNOWN);
   return zones;
 }
 
@@ -266,8 +266,6 @@ export async function handle(app: BaseApp, data: TriggerData, apiEndpoint: strin
   return results;
 }
 
-/** The zone key of subscribers whose zone is not known (the stores' `UNKNOWN`). */
-const UNKNOWN_ZONE = 'unknown';
 
 /** The application id of a scheduled run's request: it comes from no skill's door, and names none. */
 const SCHEDULED_RUN = 'proactive-events.scheduled-run';

@@ -1,4 +1,5 @@
 import { OptionsError, type Issue, type SubscriberState } from 'alexa-proactive-events';
+import { UNKNOWN } from '../schedules/declaration';
 import { regionName } from './subscribers';
 
 /**
@@ -8,7 +9,7 @@ import { regionName } from './subscribers';
  */
 
 /** The index key of a subscriber whose time zone (or region) the skill does not know. */
-export const UNKNOWN = 'unknown';
+export { UNKNOWN };
 
 /** The DynamoDB attributes and indexes (infra/template.yaml declares the same; a test holds them equal). */
 export const INDEX = {
