@@ -1,42 +1,26 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SummaryRecord } from 'alexa-proactive-events';
-import { createLambdaHandler, doorOptions, type Schedule } from 'jovo-plugin-proactive-events';
 import { startEventSourceMapping } from '../test/standins/eventSourceMapping';
-import { loadSettings } from '../src/settings';
-import { createApp } from '../src/skill/app';
 
 /**
- * One fan-out run as it goes on AWS, in this process: the skill's Lambda handler (the template's app, on DynamoDB,
- * with FANOUT_QUEUE_URL from the environment) is invoked as EventBridge Scheduler invokes it, for the schedule in
- * BENCH_SCHEDULE at BENCH_SCHEDULED_TIME, which queues the due zone's subscribers in batches; then Lambda's event
- * source mapping (the stand-in) drives the same handler with the queued batches until the queue is empty. Prints
- * one JSON line: the run's and the batches' counts summed, the times, and this process's peak memory.
+ * One fan-out run as it goes on AWS, in this process: the Lambda bundle's handler (argv[2], with app.json beside
+ * it naming the schedule; DynamoDB and FANOUT_QUEUE_URL from the environment) is invoked as EventBridge Scheduler
+ * invokes it, for BENCH_SCHEDULE_NAME at BENCH_SCHEDULED_TIME, which queues the due zone's subscribers in batches;
+ * then Lambda's event source mapping (the stand-in) drives the same handler with the queued batches until the queue
+ * is empty. Prints one JSON line: the times, the mapping's counts, and this process's peak memory.
  */
-async function main(): Promise<void> {
-  const schedule = JSON.parse(process.env.BENCH_SCHEDULE!) as Schedule;
-  const scheduledTime = process.env.BENCH_SCHEDULED_TIME!;
-  const settings = loadSettings(undefined, { signatures: false });
-  settings.app = { ...settings.app, schedules: [schedule] };
-  const totals = { batches: 0, usersDue: 0, enqueued: 0, throttled: 0, deadLettered: 0, statuses: {} as Record<string, number> };
-  let run: SummaryRecord | undefined;
-  const onSummary = (record: SummaryRecord) => {
-    if (record.run === 'schedule') return void (run = record);
-    totals.batches++;
-    for (const [status, n] of Object.entries(record.statuses)) totals.statuses[status] = (totals.statuses[status] ?? 0) + (n ?? 0);
-    totals.throttled += record.fanOut?.throttled ?? 0;
-    totals.deadLettered += record.fanOut?.deadLettered ?? 0;
-  };
-  const records = { onSend: () => undefined, onRequest: () => undefined, onSummary };
-  const handler = createLambdaHandler({ app: () => createApp(settings, { records }), gate: doorOptions(settings) });
-  const lambdaContext = (ms: number) => ({ awsRequestId: 'bench', functionName: 'skill', getRemainingTimeInMillis: () => ms });
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
+async function main(): Promise<void> {
+  const { handler } = require(process.argv[2]) as { handler: Handler };
+  const context = { awsRequestId: 'bench', functionName: 'skill', getRemainingTimeInMillis: () => 900_000 };
   const startedAt = performance.now();
-  await handler({ proactiveEventsSchedule: { name: schedule.name, scheduledTime } }, lambdaContext(900_000));
+  await handler({ proactiveEventsSchedule: { name: process.env.BENCH_SCHEDULE_NAME, scheduledTime: process.env.BENCH_SCHEDULED_TIME } }, context);
   const queuedMs = performance.now() - startedAt;
   const mapping = await startEventSourceMapping({
     client: new SQSClient({ endpoint: process.env.AWS_ENDPOINT_URL_SQS, region: process.env.AWS_REGION }),
-    queueUrl: settings.fanOut.queueUrl!,
+    queueUrl: process.env.FANOUT_QUEUE_URL!,
     handler: handler as never,
+    batchSize: 1,
     maximumConcurrency: Number(process.env.BENCH_MAXIMUM_CONCURRENCY ?? 5),
     timeoutMs: 900_000,
     waitTimeSeconds: 1,
@@ -44,8 +28,7 @@ async function main(): Promise<void> {
   await mapping.drained();
   await mapping.stop();
   const ms = performance.now() - startedAt;
-  const peakMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ run: run?.fanOut, queuedMs, ms, totals, mapping: mapping.counts(), peakMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ queuedMs, ms, mapping: mapping.counts(), peakMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 }
 
 main().then(
