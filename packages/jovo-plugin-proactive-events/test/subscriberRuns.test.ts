@@ -123,6 +123,19 @@ describe.each<StoreKind>(['SerialFileDb', 'DynamoDb'])('every subscriber at thei
   });
 });
 
+describe('without a queue, on Lambda', () => {
+  it('says how far a run came when the invocation would end before it is done, and fails so that Scheduler retries', async () => {
+    const db = await freshStore('SerialFileDb');
+    const { app, settings } = skill(db, declare(evening));
+    for (let n = 0; n < 3; n++) await subscriber(db, `amzn1.ask.account.LATE-${n}`, { zone: 'Europe/Berlin' });
+    // An invocation with no time left: the run stops before its first batch.
+    const context = { awsRequestId: 'late', getRemainingTimeInMillis: () => 0 };
+    const invocation = lambdaFor(settings, { app })({ proactiveEventsSchedule: { name: 'trash-evening', scheduledTime: '2026-12-08T17:00:00Z' } }, context);
+    await expect(invocation).rejects.toThrow(/unfinished: the invocation ran out of time before every user was sent to \(3 of a batch left\); 3 users were listed by then, and more may be due: set FANOUT_QUEUE_URL/);
+    expect(amazon.accepted).toEqual([]);
+  });
+});
+
 describe('a trigger --to subscribers', () => {
   it('makes the skill send a Unicast to every subscriber of the event from its own records, and prints its summary', async () => {
     const db = await freshStore('SerialFileDb');
@@ -149,11 +162,11 @@ describe('beyond one invocation: the fan-out queue, and the worker as SQS invoke
   afterAll(() => sqs.close());
 
   /** A fan-out queue with its dead-letter queue, as infra/template.yaml makes them. */
-  async function fanOutQueue(maxReceiveCount = 3): Promise<{ name: string; url: string; deadLetter: string }> {
+  async function fanOutQueue(maxReceiveCount = 3, visibilityTimeout = 300): Promise<{ name: string; url: string; deadLetter: string }> {
     const name = `fanout-${++queues}`;
     const client = sqs.client();
     await client.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-    await client.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '5', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: sqs.queueArn(`${name}-dlq`), maxReceiveCount }) } }));
+    await client.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: String(visibilityTimeout), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: sqs.queueArn(`${name}-dlq`), maxReceiveCount }) } }));
     return { name, url: sqs.queueUrl(name), deadLetter: `${name}-dlq` };
   }
 
@@ -216,7 +229,8 @@ describe('beyond one invocation: the fan-out queue, and the worker as SQS invoke
 
   it('sends a batch that keeps failing to the dead-letter queue, and its last summary counts it', async () => {
     const db = await freshStore('SerialFileDb');
-    const queue = await fanOutQueue(2);
+    // A short visibility timeout: the failed batch comes back at once.
+    const queue = await fanOutQueue(2, 25);
     const base = skill(db, []);
     const { app, settings, summaries } = skill(db, declare(evening), { fanOut: { queueUrl: queue.url }, sender: impatient(base.settings) });
     await subscriber(db, 'amzn1.ask.account.FAILING', { zone: 'Europe/Berlin' });
@@ -227,6 +241,9 @@ describe('beyond one invocation: the fan-out queue, and the worker as SQS invoke
     amazon.setFaults({});
     expect(counts).toMatchObject({ recordsDelivered: 2, itemFailures: 2 });
     expect(sqs.depth(queue.deadLetter).visible).toBe(1);
+    // What doctor reports of it, read by the skill over SQS's API.
+    const plugin = app.$plugins.get('ProactiveEvents') as unknown as { fanOutQueue: { depth(): Promise<unknown> } };
+    await expect(plugin.fanOutQueue.depth()).resolves.toEqual({ waiting: 0, deadLettered: 1 });
     const batches = summaries.filter((record) => record.run === 'batch');
     expect(batches.map((record) => [record.statuses.failed, record.fanOut?.deadLettered])).toEqual([
       [1, 0],

@@ -315,6 +315,7 @@ function skillChecks(report: CheckReport, apiEndpoint: string, checked: readonly
   } else {
     checks.push({ check: 'Multicast', ok: true, message: `a Multicast to ${region} reaches subscribers of ${checked.length > 1 ? `each of ${checked.length} events` : checked[0]}` });
   }
+  if (report.fanOut) checks.push(fanOutCheck(report.fanOut));
   if (withoutRegion > 0) {
     checks.push({
       check: 'Unicast',
@@ -326,6 +327,21 @@ function skillChecks(report: CheckReport, apiEndpoint: string, checked: readonly
     checks.push({ check: 'Unicast', ok: true, message: 'every subscribed user has a stored region: a Unicast goes to theirs' });
   }
   return checks;
+}
+
+/** The fan-out queue: batches waiting, and those that kept failing (in its dead-letter queue). */
+function fanOutCheck({ waiting, deadLettered, problem }: NonNullable<CheckReport['fanOut']>): DoctorCheck {
+  if (problem) return { check: 'fan-out queue', ok: false, message: problem, fix: "check FANOUT_QUEUE_URL and that the function's role may read the queue (infra/template.yaml)" };
+  if (deadLettered === null) return { check: 'fan-out queue', ok: false, message: `${waiting} batch(es) waiting; the queue has no dead-letter queue, so a batch that keeps failing is retried until it expires`, fix: 'give the queue a RedrivePolicy (infra/template.yaml does)' };
+  if (deadLettered > 0) {
+    return {
+      check: 'fan-out queue',
+      ok: false,
+      message: `${deadLettered} batch(es) in the dead-letter queue kept failing: their users were not all notified; ${waiting} waiting`,
+      fix: "read the run summaries of the function's log (message \"summary\", run \"batch\") for why, then redrive the dead-letter queue (aws sqs start-message-move-task)",
+    };
+  }
+  return { check: 'fan-out queue', ok: true, message: `${waiting} batch(es) waiting, none in the dead-letter queue` };
 }
 
 function describeRegions(counts: Record<string, number>): string {

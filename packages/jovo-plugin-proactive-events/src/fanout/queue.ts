@@ -55,8 +55,29 @@ export class FanOutQueue {
     return this.#maxReceiveCount;
   }
 
+  /**
+   * Batches waiting on the queue, and in its dead-letter queue (found through the queue's redrive policy; null
+   * without one): SQS's approximate counts.
+   */
+  async depth(): Promise<{ waiting: number; deadLettered: number | null }> {
+    const { GetQueueAttributesCommand } = sqs();
+    const attributes = async (url: string, names: Array<'ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesNotVisible' | 'ApproximateNumberOfMessagesDelayed' | 'RedrivePolicy'>) =>
+      (await this.client().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }))).Attributes ?? {};
+    const count = (values: Record<string, string>) => Number(values.ApproximateNumberOfMessages ?? 0) + Number(values.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(values.ApproximateNumberOfMessagesDelayed ?? 0);
+    const queue = await attributes(this.url, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed', 'RedrivePolicy']);
+    const target = queue.RedrivePolicy ? (JSON.parse(queue.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
+    // arn:aws:sqs:<region>:<account>:<name>, whose URL is the queue's with that account and name (same host).
+    const [, , , , account, name] = target?.split(':') ?? [];
+    if (!name) return { waiting: count(queue), deadLettered: null };
+    const deadLetterUrl = `${new URL(this.url).origin}/${account}/${name}`;
+    return { waiting: count(queue), deadLettered: count(await attributes(deadLetterUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'])) };
+  }
+
+  /** The SDK's client: at AWS's endpoint for the queue's region, or at the queue's own host (a local stand-in). */
   client(): SQSClient {
-    return (this.#client ??= new (sqs().SQSClient)({ region: process.env.AWS_REGION ?? regionOfQueue(this.url) ?? 'us-east-1' }));
+    const region = process.env.AWS_REGION ?? regionOfQueue(this.url) ?? 'us-east-1';
+    const local = !regionOfQueue(this.url) && !process.env.AWS_ENDPOINT_URL_SQS;
+    return (this.#client ??= new (sqs().SQSClient)({ region, ...(local && { endpoint: new URL(this.url).origin }) }));
   }
 }
 

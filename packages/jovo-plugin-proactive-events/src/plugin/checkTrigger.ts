@@ -18,7 +18,7 @@ export async function checkTriggeredEvent(plugin: PluginServices, event: Uncheck
     expiresInMinutes: data.expiresInMinutes ?? plugin.expiresInMinutes,
     now: () => new Date(plugin.now()),
   });
-  let checked: Omit<CheckReport, 'event' | 'origins' | 'publishedEvents' | 'subscribers' | 'subscribersProblem'>;
+  let checked: Omit<CheckReport, 'event' | 'origins' | 'publishedEvents' | 'subscribers' | 'subscribersProblem' | 'fanOut'>;
   if (sender) {
     checked = await sender.check(body, { apiEndpoint, stage: data.stage });
   } else {
@@ -34,5 +34,13 @@ export async function checkTriggeredEvent(plugin: PluginServices, event: Uncheck
   } catch (error) {
     subscribersProblem = `the app's database could not be read: ${(error as Error).message}`;
   }
-  return { event: event.name, ...checked, origins: [...(sender?.origins ?? [])], publishedEvents: [...plugin.events], subscribers, subscribersProblem };
+  let fanOut: CheckReport['fanOut'];
+  if (plugin.fanOutQueue) {
+    try {
+      fanOut = { ...(await plugin.fanOutQueue.depth()), problem: null };
+    } catch (error) {
+      fanOut = { waiting: null, deadLettered: null, problem: `the fan-out queue could not be read: ${(error as Error).message}` };
+    }
+  }
+  return { event: event.name, ...checked, origins: [...(sender?.origins ?? [])], publishedEvents: [...plugin.events], subscribers, subscribersProblem, ...(fanOut && { fanOut }) };
 }

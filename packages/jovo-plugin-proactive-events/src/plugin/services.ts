@@ -2,6 +2,7 @@ import type { RemoteUserSchedules } from '../schedules/remote';
 import type { EventName, ProactiveEventsSender, SubscriberPolicy, SummaryRecord } from 'alexa-proactive-events';
 import type { ReplayStore } from 'alexa-proactive-events/trigger';
 import type { UserSchedule } from '../schedules/declaration';
+import type { FanOutQueue } from '../fanout/queue';
 import type { FanOutResult, SubscriberRun } from '../schedules/run';
 import type { SubscriberCounts } from '../stores/subscriberCounts';
 import type { SubscriberRecord } from '../stores/subscribers';
@@ -36,6 +37,8 @@ export interface PluginServices {
   summarize(record: SummaryRecord): void;
   /** Where accepted triggers are remembered. */
   replays(): ReplayStore;
+  /** The fan-out queue (FANOUT_QUEUE_URL), when there is one: a check reports its depth. */
+  readonly fanOutQueue?: FanOutQueue;
   /** Sends a trigger's event to every subscriber (`--to subscribers`), in batches, counting what became of them. */
   reachSubscribers(run: SubscriberRun): Promise<FanOutResult>;
 }

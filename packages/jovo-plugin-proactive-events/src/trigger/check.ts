@@ -34,5 +34,10 @@ export const CheckReportSchema = z.object({
   /** Null when the skill's database keeps no subscriber index, with the reason in `subscribersProblem`. */
   subscribers: SubscriberCountsSchema.nullable(),
   subscribersProblem: z.string().nullable(),
+  /**
+   * The fan-out queue (FANOUT_QUEUE_URL), when the skill has one: batches waiting, and batches in its dead-letter
+   * queue (those that kept failing); `problem` when the queue could not be read. Absent without a queue.
+   */
+  fanOut: z.object({ waiting: z.number().int().nullable(), deadLettered: z.number().int().nullable(), problem: z.string().nullable() }).optional(),
 });
 export type CheckReport = z.infer<typeof CheckReportSchema>;
