@@ -63,7 +63,9 @@ export type LambdaHandler = (event: unknown, context?: unknown, callback?: (erro
  * The Lambda entry (`exports.handler = createLambdaHandler({ app: () => createApp(), gate })`). It serves both
  * kinds of traffic a skill's function sees: Alexa invoking it (the event is the Alexa request; Lambda's permission
  * for the skill vouches for it, and its applicationId must be the skill's), EventBridge Scheduler invoking it for a
- * schedule of app.json (`{ proactiveEventsSchedule: { name, scheduledTime } }`, IAM vouching), and signed triggers arriving through
+ * schedule of app.json (`{ proactiveEventsSchedule: { name, scheduledTime } }`, IAM vouching), SQS invoking it with
+ * the fan-out queue's batches (`{ Records: [...] }` from its event source mapping, IAM vouching; the answer names the
+ * batches to deliver again), and signed triggers arriving through
  * API Gateway or a function URL, which admit nothing else: any other HTTP event gets 403 before Jovo or the
  * database are touched. The app is created on the first invocation and kept for the container's life, and with it
  * the access token cache and the replay guard; an HTTP event that is refused is refused before it reaches either. A failure (inside Jovo, or a refused invocation: a
