@@ -91,7 +91,7 @@ export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaO
       const { app, door } = serve();
       const scheduled = scheduledInvocation(event);
       if (scheduled) result = await runScheduled(app, scheduled, deadlineOf(context));
-      else if (isQueueEvent(event)) result = await handleQueueEvent(app, pluginOf(app), event, context, deadlineOf(context));
+      else if (isQueueEvent(event) && !isHttpEvent(event)) result = await handleQueueEvent(app, pluginOf(app), event, context, deadlineOf(context));
       else if (isHttpEvent(event)) {
         const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
         const headers = lowerCaseKeys(event.headers ?? {});
