@@ -403,6 +403,8 @@ async function subscribers(sizes = (process.env.BENCH_SUBSCRIBER_SIZES ?? '10000
       AWS_LAMBDA_FUNCTION_NAME: 'skill', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: endpoint, DYNAMODB_TABLE: 'users',
       AWS_ENDPOINT_URL_SQS: sqs.endpoint, FANOUT_QUEUE_URL: sqs.queueUrl('fanout'), LOG_FORMAT: 'off', POWERTOOLS_METRICS_DISABLED: 'true',
       BENCH_SCHEDULE_NAME: schedule.name, BENCH_SCHEDULED_TIME: '2026-12-08T17:00:00.000Z',
+      // A heap bound well under a 512 MB function's: the run must fit in it whatever its number of users.
+      NODE_OPTIONS: '--max-old-space-size=96',
     }, { stderr: true });
     expectOk(worker.status === 0, `subscribers worker: exit ${worker.status}\n${worker.stderr.slice(-1500)}`);
     const report = JSON.parse(worker.stdout.trim().split('\n').at(-1) ?? '{}') as { ms: number; queuedMs: number; peakMb: number; retainedMb: number; mapping: { invocations: number; recordsDelivered: number; batchFailures: number; itemFailures: number } };

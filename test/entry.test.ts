@@ -12,6 +12,9 @@ import { startFailure } from '../src/entry/webhook';
 import { enUS } from '../src/skill/i18n/en-US';
 import { WITHOUT_DOTENV } from './helpers/environment';
 import { APPLICATION_ID, launchRequest, useStores } from './helpers/plugin';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { DynamoDb } from 'jovo-plugin-proactive-events/dynamodb';
+import { createSqsStandIn } from './standins/sqs';
 
 const root = path.join(__dirname, '..');
 const entry = path.join(root, 'dist', 'src', 'index.js');
@@ -284,6 +287,78 @@ describe('npm run bundle', () => {
       expect(out.slice(0, out.lastIndexOf('\n')) + err).not.toMatch(new RegExp(`Atc\\||amzn1\\.ask\\.account\\.|${secret}`));
     } finally {
       await amazon.close();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("sends a run to every subscriber through the fan-out queue, the bundle's handler driven as SQS's event source mapping drives it", async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-fanout-'));
+    const bundle = path.join(work, 'bundle');
+    const built = spawn(process.execPath, [path.join(root, 'dist', 'scripts', 'bundle.js'), '--out', bundle], { cwd: root, stdio: 'pipe' });
+    await expect(new Promise((resolve) => built.once('exit', resolve))).resolves.toBe(0);
+    const declared = JSON.parse(fs.readFileSync(path.join(bundle, 'app.json'), 'utf8'));
+    const trash = { alert: { garbageTypes: ['GLASS'], collectionDayOfWeek: 'TUESDAY' } };
+    declared.schedules = [{ name: 'trash-evening', cron: '0 18 * * TUE', timezone: 'user', defaultTimezone: 'America/New_York', to: 'subscribers', event: { name: 'AMAZON.TrashCollectionAlert.Activated', payload: trash } }];
+    fs.writeFileSync(path.join(bundle, 'app.json'), JSON.stringify(declared));
+
+    const [amazon, sqs] = await Promise.all([createEmulator({ port: 0 }), createSqsStandIn({ secondMs: 20 })]);
+    try {
+      // The subscribers, as the skill stores them: Berlin's five are due at 17:00 UTC, New York's two are not.
+      const users = new DynamoDb({ tableName: 'BundleUsers', endpoint: dynamo().endpoint, region: 'us-east-1' });
+      const zones = ['Europe/Berlin', 'Europe/Berlin', 'Europe/Berlin', 'Europe/Berlin', 'Europe/Berlin', 'America/New_York', 'America/New_York'];
+      for (const [n, timeZone] of zones.entries()) {
+        const proactive = { subscriptions: ['AMAZON.TrashCollectionAlert.Activated'], updatedAt: '2026-12-01T10:00:00Z', apiEndpoint: amazon.url, timeZone, timeZoneReadAt: '2026-12-01T10:00:00Z' };
+        await users.save(`amzn1.ask.account.FAN-${n}`, 'userData', { data: { proactive } });
+      }
+      const client = sqs.client();
+      await client.send(new CreateQueueCommand({ QueueName: 'fanout-dlq' }));
+      await client.send(new CreateQueueCommand({ QueueName: 'fanout', Attributes: { VisibilityTimeout: '300', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: sqs.queueArn('fanout-dlq'), maxReceiveCount: 3 }) } }));
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: tmp,
+        AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        DYNAMODB_TABLE: 'BundleUsers',
+        DYNAMODB_ENDPOINT: dynamo().endpoint,
+        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+        FANOUT_QUEUE_URL: sqs.queueUrl('fanout'),
+        FANOUT_BATCH_SIZE: '2',
+        SKILL_ID: APPLICATION_ID,
+        TRIGGER_SECRET: 'a-trigger-secret-for-the-bundle-test',
+        ALEXA_CLIENT_ID: 'bundle',
+        ALEXA_CLIENT_SECRET: 'bundle',
+        LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`,
+        PROACTIVE_API_ENDPOINTS: amazon.url,
+        LOG_FORMAT: 'off',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        BENCH_SCHEDULE_NAME: 'trash-evening',
+        BENCH_SCHEDULED_TIME: '2026-12-08T17:00:00Z',
+      };
+      // Scheduler's invocation queues the batches; the mapping then invokes the handler with them (bench/fanOutWorker.ts).
+      const drive = async () => {
+        const run = spawn(process.execPath, [path.join(root, 'dist', 'bench', 'fanOutWorker.js'), path.join(bundle, 'index.js')], { cwd: os.tmpdir(), env, stdio: 'pipe' });
+        let out = '';
+        let err = '';
+        run.stdout.on('data', (chunk) => (out += chunk));
+        run.stderr.on('data', (chunk) => (err += chunk));
+        const status = await new Promise((resolve) => run.once('exit', resolve));
+        expect({ status, err: err.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning[\s\S]*?trace-warnings \.\.\.` to show where the warning was created\)\n/, '') }).toEqual({ status: 0, err: '' });
+        return JSON.parse(out.trim().split('\n').at(-1)!) as { mapping: { recordsDelivered: number; batchFailures: number; itemFailures: number } };
+      };
+      const first = await drive();
+      expect(first.mapping).toMatchObject({ recordsDelivered: 3, batchFailures: 0, itemFailures: 0 });
+      expect(amazon.accepted.map((event) => event.audience).sort()).toEqual([0, 1, 2, 3, 4].map((n) => `amzn1.ask.account.FAN-${n}`));
+      expect(amazon.accepted[0].text).toBe('The coming Tuesday is glass collection day.');
+
+      // Scheduler delivers the run again: its batches go out again, and Amazon answers duplicate for every user.
+      const again = await drive();
+      expect(again.mapping).toMatchObject({ recordsDelivered: 3, batchFailures: 0, itemFailures: 0 });
+      expect(amazon.accepted).toHaveLength(5);
+      expect(sqs.stats('fanout')).toMatchObject({ sent: 6, deleted: 6, deadLettered: 0 });
+    } finally {
+      await Promise.all([amazon.close(), sqs.close()]);
       fs.rmSync(work, { recursive: true, force: true });
     }
   }, 120_000);
