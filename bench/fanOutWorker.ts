@@ -13,6 +13,12 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 async function main(): Promise<void> {
   const { handler } = require(process.argv[2]) as { handler: Handler };
   const context = { awsRequestId: 'bench', functionName: 'skill', getRemainingTimeInMillis: () => 900_000 };
+  // The largest of each part of the process's memory, sampled as the run goes.
+  const peaks: Record<string, number> = {};
+  const sample = () => {
+    for (const [part, bytes] of Object.entries(process.memoryUsage())) peaks[part] = Math.max(peaks[part] ?? 0, bytes / 2 ** 20);
+  };
+  const sampling = setInterval(sample, 250);
   const startedAt = performance.now();
   await handler({ proactiveEventsSchedule: { name: process.env.BENCH_SCHEDULE_NAME, scheduledTime: process.env.BENCH_SCHEDULED_TIME } }, context);
   const queuedMs = performance.now() - startedAt;
@@ -28,11 +34,12 @@ async function main(): Promise<void> {
   await mapping.drained();
   await mapping.stop();
   const ms = performance.now() - startedAt;
+  clearInterval(sampling);
   // What the run left behind: the heap after a full collection (the peak also holds garbage not yet collected).
   require('v8').setFlagsFromString('--expose-gc');
   (require('vm').runInNewContext('gc') as () => void)();
   const retainedMb = process.memoryUsage().heapUsed / 2 ** 20;
-  process.stdout.write(`${JSON.stringify({ queuedMs, ms, mapping: mapping.counts(), peakMb: process.resourceUsage().maxRSS / 1024, retainedMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ queuedMs, ms, mapping: mapping.counts(), peakMb: process.resourceUsage().maxRSS / 1024, retainedMb, peaks })}\n`);
 }
 
 main().then(

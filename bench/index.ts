@@ -413,7 +413,7 @@ async function subscribers(sizes = (process.env.BENCH_SUBSCRIBER_SIZES ?? '10000
     const berlin = [...audiences].every((audience) => Number(audience.slice(-6)) % 3 === 0);
     const once = delivered.accepted === due && audiences.size === due && berlin;
     const queue = sqs.stats('fanout');
-    runs.push({ users, due, accepted: delivered.accepted, once, seedMs, queuedMs: report.queuedMs, ms: report.ms, usersPerSecond: due / (report.ms / 1000), peakMb: report.peakMb, retainedMb: report.retainedMb, messagesSent: queue.sent, deliveries: queue.received, deadLettered: queue.deadLettered, itemFailures: report.mapping.itemFailures });
+    runs.push({ users, due, accepted: delivered.accepted, once, seedMs, queuedMs: report.queuedMs, ms: report.ms, usersPerSecond: due / (report.ms / 1000), peakMb: report.peakMb, retainedMb: report.retainedMb, peaksMb: JSON.stringify((report as { peaks?: unknown }).peaks ?? {}) as never, messagesSent: queue.sent, deliveries: queue.received, deadLettered: queue.deadLettered, itemFailures: report.mapping.itemFailures });
     await Promise.all([amazon.stop(), sqs.close(), new Promise<void>((resolve) => dynalite.close(() => resolve()))]);
   }
   results.subscribers = { runs };

@@ -94,7 +94,7 @@ describe('which zones are due at a tick', () => {
   it('runs a one-off at its local time in each zone, once, and looks only while that time occurs somewhere', () => {
     const once = { at: '2026-12-24T18:00', timezone: 'user' };
     const { startAt, stopAt } = userTimeTicks(once);
-    expect([startAt?.toISOString(), stopAt?.toISOString()]).toEqual(['2026-12-24T04:00:00.000Z', '2026-12-25T07:00:00.000Z']);
+    expect([startAt?.toISOString(), stopAt?.toISOString()]).toEqual(['2026-12-24T03:45:00.000Z', '2026-12-25T07:00:00.000Z']);
     const due = dueTimes(once, '2026-12-20T00:00:00Z', '2026-12-30T00:00:00Z');
     expect(due.map(([zone]) => zone).sort()).toEqual([...ZONES].sort());
     expect(nextRuns(once, new Date('2026-12-26T00:00:00Z'))).toEqual([]);
@@ -113,6 +113,6 @@ describe('on EventBridge Scheduler', () => {
 
   it('bounds a one-off by the hours its local time occurs in', () => {
     const input = scheduleInput(userTime({ cron: undefined, at: '2026-12-24T18:00' }) as never, target);
-    expect(input).toMatchObject({ StartDate: new Date('2026-12-24T04:00:00Z'), EndDate: new Date('2026-12-25T07:00:00Z') });
+    expect(input).toMatchObject({ StartDate: new Date('2026-12-24T03:45:00Z'), EndDate: new Date('2026-12-25T07:00:00Z') });
   });
 });

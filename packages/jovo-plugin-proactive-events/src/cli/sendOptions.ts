@@ -96,9 +96,9 @@ export function addSendOptions(command: Command): Command {
     .addOption(new Option('--user <id>', 'Unicast to this user (repeatable); without --user, Multicast').argParser(collect))
     .addOption(new Option('--users-file <file>', 'Unicast to every user in this file: one id per line, or a JSON array'))
     .addOption(
-      new Option('--to <audience>', "subscribers: the skill sends a Unicast to every user it has subscribed to the event, from its own records (no users file)")
+      new Option('--to <audience>', "subscribers: the skill sends a Unicast to every user it has subscribed to the event, from its own records, each to their stored region (not with --user, --users-file, --region or --api-endpoint)")
         .choices(['subscribers'])
-        .conflicts(['user', 'usersFile']),
+        .conflicts(['user', 'usersFile', 'region', 'apiEndpoint']),
     )
     .addOption(new Option('--locale <locale>', "a locale of the notification text, one of app.json's where the project has one (repeatable; default: app.json's, or en-US)").argParser(collect))
     .addOption(new Option('--expires-in <minutes>', `how long the notification stays, ${MIN_EXPIRY_MINUTES} to ${MAX_EXPIRY_MINUTES} minutes`).argParser(minutes))

@@ -207,7 +207,8 @@ class LambdaHost extends Lambda implements TriggerCarrier {
 
 function handleAlexa(app: App, event: unknown, context: unknown, trigger?: VerifiedTrigger): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const admitted = trigger && ({ trigger, via: 'door' } as const);
+    const deadline = deadlineOf(context);
+    const admitted = trigger && ({ trigger, via: 'door', ...(deadline !== undefined && { deadline }) } as const);
     // Jovo answers through the callback before `handle` settles; if `handle` ends without an answer, or throws
     // past its own error handling, the invocation fails instead of never settling.
     app.handle(new LambdaHost(event, context, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)), admitted)).then(

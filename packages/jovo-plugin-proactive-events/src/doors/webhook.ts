@@ -3,7 +3,7 @@ import type { Socket } from 'net';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ExpressJS, type App } from 'jovo-framework';
 import { printable } from 'alexa-proactive-events/internal';
-import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
+import { TRIGGER_ANSWER_MS, type AdmittedTrigger, type TriggerCarrier } from '../trigger/admitted';
 import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader, type DoorErrorCode } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
 
@@ -30,7 +30,9 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
       if (!admission.ok) return reply(res, admission.refusal.status, admission.refusal.code, admission.refusal.message);
       req.body = admission.body;
       req.headers = withoutTestHeader(req.headers);
-      await app.handle(new WebhookHost(req, res, admission.trigger && { trigger: admission.trigger, via: 'door' }));
+      // A trigger's answer comes within the trigger script's patience: one to every subscriber stops short and says so.
+      const deadline = Date.now() + TRIGGER_ANSWER_MS;
+      await app.handle(new WebhookHost(req, res, admission.trigger && { trigger: admission.trigger, via: 'door', deadline }));
       if (!res.headersSent) throw new Error('the app gave no response');
     } catch (error) {
       log(`The webhook failed: ${printable(String((error as Error)?.message).slice(0, 300))}`);

@@ -79,20 +79,21 @@ async function processRecord(app: BaseApp, plugin: FanOutWorkerServices, record:
   try {
     const { handBack, failed } = await sendBatch(app, batch, tally, stopAt);
     const queue = plugin.fanOutQueue;
-    let unsent = 0;
-    if (handBack) {
+    const outOfTime = stopAt !== undefined && Date.now() >= stopAt;
+    // A batch with a failed send goes back whole (SQS delivers it again; those reached answer duplicate): handing
+    // part of it back as well would send that part twice over.
+    if (handBack && failed === 0 && queue && (outOfTime || batch.handBacks < MAX_HAND_BACKS)) {
       // Out of time: the rest goes back as it is. Throttled: it waits, longer each time, until it has waited enough.
-      const outOfTime = stopAt !== undefined && Date.now() >= stopAt;
-      if (queue && (outOfTime || batch.handBacks < MAX_HAND_BACKS)) {
-        const handBacks = outOfTime ? batch.handBacks : batch.handBacks + 1;
-        await queue.enqueue([{ ...batch, data: { ...batch.data, users: handBack }, handBacks }], outOfTime ? 0 : handBackDelaySeconds(batch.handBacks));
-        tally.enqueued = handBack.length;
-      } else unsent = handBack.length;
+      const handBacks = outOfTime ? batch.handBacks : batch.handBacks + 1;
+      await queue.enqueue([{ ...batch, data: { ...batch.data, users: handBack }, handBacks }], outOfTime ? 0 : handBackDelaySeconds(batch.handBacks));
+      tally.enqueued = handBack.length;
+      return;
     }
-    if (failed + unsent > 0) {
+    const unsent = failed + (handBack?.length ?? 0);
+    if (unsent > 0) {
       const lastReceive = Number(record.attributes.ApproximateReceiveCount ?? 1) >= ((await queue?.maxReceiveCount()) ?? Infinity);
-      if (lastReceive) tally.deadLettered = batch.data.users.length;
-      const why = unsent > 0 ? `${unsent} still throttled after ${MAX_HAND_BACKS} hand-backs` : `${failed} failed after retries`;
+      if (lastReceive) tally.deadLettered = unsent;
+      const why = [failed > 0 && `${failed} failed after retries`, handBack && `${handBack.length} not sent (${batch.handBacks >= MAX_HAND_BACKS ? `still throttled after ${MAX_HAND_BACKS} hand-backs` : 'left when it failed'})`].filter(Boolean).join(', ');
       throw new ProactiveEventsError<PluginErrorCode>('ERR_FANOUT_QUEUE', `fan-out batch ${record.messageId} of ${batch.run.name}: ${why}; ${lastReceive ? 'that was its last receive: it goes to the dead-letter queue' : 'SQS delivers it again'}`);
     }
   } finally {

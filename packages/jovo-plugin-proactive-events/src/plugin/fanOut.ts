@@ -42,7 +42,8 @@ export async function answerTrigger(jovo: Jovo, plugin: PluginServices, admitted
   if (unpublished) return { name, results: data.users ? data.users.map((user) => ({ ...unpublished, user })) : [unpublished] };
   if (data.toSubscribers) {
     const locale = (jovo.$request as AlexaRequest).getLocale?.() ?? 'en-US';
-    const fanOut = await plugin.reachSubscribers({ kind: 'trigger', name: trigger.intent, data, apiEndpoint, locale });
+    const deadline = admitted.deadline;
+    const fanOut = await plugin.reachSubscribers({ kind: 'trigger', name: trigger.intent, data, apiEndpoint, locale, ...(deadline !== undefined && { deadline }) });
     plugin.summarize(fanOut.record);
     return { name, fanOut };
   }

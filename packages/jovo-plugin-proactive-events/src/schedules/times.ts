@@ -20,7 +20,29 @@ export function nextRuns(schedule: Timing, after: Date, count = 1): Date[] {
     const runs = cronIn(`${minutes.join(',')} * * * *`, 'UTC').nextRuns(count, startAt && after < startAt ? new Date(startAt.getTime() - 1) : after);
     return stopAt ? runs.filter((run) => run <= stopAt) : runs;
   }
-  return new Cron(pattern(schedule), { timezone: schedule.timezone, paused: true }).nextRuns(count, after);
+  const cron = cronIn(pattern(schedule), schedule.timezone);
+  const runs: Date[] = [];
+  for (let next = cron.nextRun(after); next && runs.length < count; next = cron.nextRun(next)) {
+    if (!repeatsWallTime(next, schedule.timezone)) runs.push(next);
+  }
+  return runs;
+}
+
+/**
+ * True when `instant` shows a local time that the zone already showed half an hour or an hour before: the second
+ * pass through the hour that daylight saving repeats, which croner runs again and a schedule must not.
+ */
+function repeatsWallTime(instant: Date, timezone: string): boolean {
+  const wall = wallTime(instant, timezone);
+  return [30, 60].some((minutes) => wallTime(new Date(instant.getTime() - minutes * 60_000), timezone) === wall);
+}
+
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+function wallTime(instant: Date, timezone: string): string {
+  let format = wallClocks.get(timezone);
+  if (!format) wallClocks.set(timezone, (format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })));
+  return format.format(instant);
 }
 
 /** Real time zones are whole quarter hours from UTC (Nepal +05:45, Chatham +12:45): a local minute is one of these. */
@@ -47,7 +69,8 @@ function ticks(local: readonly number[], at: string | undefined): { minutes: num
   const sorted = [...minutes].sort((a, b) => a - b);
   if (at === undefined) return { minutes: sorted };
   const asUtc = Date.parse(`${withSeconds(at)}Z`);
-  return { minutes: sorted, startAt: new Date(asUtc - AHEAD_MS), stopAt: new Date(asUtc + BEHIND_MS + SHIFT_MS) };
+  // A tick before the furthest zone's time: AWS starts a schedule "on, or after" its StartDate.
+  return { minutes: sorted, startAt: new Date(asUtc - AHEAD_MS - 15 * 60_000), stopAt: new Date(asUtc + BEHIND_MS + SHIFT_MS) };
 }
 
 /** The minutes of the hour a crontab minute field names (croner reads the field; each minute of an hour is asked). */
@@ -95,7 +118,9 @@ function firstRunAfter(pattern: string, timezone: string, after: number): Date |
   const known = entry.from !== undefined && entry.from <= after && (entry.next === null || entry.next!.getTime() > after);
   if (!known) {
     entry.from = after;
-    entry.next = entry.cron.nextRun(new Date(after));
+    let next = entry.cron.nextRun(new Date(after));
+    while (next && repeatsWallTime(next, timezone)) next = entry.cron.nextRun(next);
+    entry.next = next;
   }
   return entry.next!;
 }

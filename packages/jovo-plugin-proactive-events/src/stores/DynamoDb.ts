@@ -49,6 +49,9 @@ export interface DynamoDbOptions {
   maxAttempts?: number;
 }
 
+/** Items one Query of a subscriber index reads at least (a page of DynamoDB's is at most 1 MB anyway). */
+const QUERY_ITEMS = 1000;
+
 /** The attribute that counts an item's saves; items written by `jovo-db-dynamodb` have none, which counts as 0. */
 const VERSION = 'version';
 /** The attribute that tells an item made again after a delete from the one before (see `LoadedVersion`). */
@@ -247,7 +250,11 @@ export class DynamoDb implements Db, AtomicUserStore, SubscriberIndex {
     return zones;
   }
 
-  /** Each key's subscribers of `event`, as each Query page gives them (at most `limit` items read a page). */
+  /**
+   * Each key's subscribers of `event`, as each Query page gives them. A page reads at least QUERY_ITEMS items:
+   * DynamoDB applies `Limit` before the filter, so a small page size would cost a Query per subscriber of another
+   * event.
+   */
   async *#queried(event: string, by: 'zone' | 'region', keys: readonly string[], limit: number): AsyncIterable<IndexedSubscriber[]> {
     const names = { '#userId': 'userId', '#zone': INDEX.zoneAttribute, '#region': INDEX.regionAttribute, '#events': INDEX.eventsAttribute };
     for (const key of keys) {
@@ -264,7 +271,7 @@ export class DynamoDb implements Db, AtomicUserStore, SubscriberIndex {
               ExpressionAttributeNames: names,
               ExpressionAttributeValues: { ':key': key, ':event': event },
               ExclusiveStartKey: start,
-              Limit: limit,
+              Limit: Math.max(limit, QUERY_ITEMS),
             }),
           ),
         );

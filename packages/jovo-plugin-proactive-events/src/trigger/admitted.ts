@@ -13,7 +13,18 @@ export interface AdmittedTrigger {
    * app's own declaration, which crossed no network (nobody can replay it) and is summed up by its run.
    */
   readonly via: 'door' | 'schedule';
+  /**
+   * Milliseconds since the epoch by which the answer must be under way: a trigger to every subscriber sent in this
+   * process stops there and says how far it came (the Lambda invocation's end, or the trigger script's patience).
+   */
+  readonly deadline?: number;
 }
+
+/**
+ * How long a webhook gives a trigger before its answer must be under way: well within the trigger script's 90 s
+ * wait, so that the script hears how far a long fan-out came instead of timing out and sending it again.
+ */
+export const TRIGGER_ANSWER_MS = 60_000;
 
 /** A Jovo host that carries the trigger admitted with its request. */
 export interface TriggerCarrier {
