@@ -13,7 +13,8 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 async function main(): Promise<void> {
   const { handler } = require(process.argv[2]) as { handler: Handler };
   const context = { awsRequestId: 'bench', functionName: 'skill', getRemainingTimeInMillis: () => 900_000 };
-  // The largest of each part of the process's memory, sampled as the run goes.
+  // The largest of each part of the process's memory, sampled as the run goes (the process's maxRSS also counts
+  // the full collection forced at the end).
   const peaks: Record<string, number> = {};
   const sample = () => {
     for (const [part, bytes] of Object.entries(process.memoryUsage())) peaks[part] = Math.max(peaks[part] ?? 0, bytes / 2 ** 20);
