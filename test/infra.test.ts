@@ -147,6 +147,7 @@ describe('the function', () => {
     WEBHOOK_KEEP_ALIVE_TIMEOUT_MS: "npm start's connection limits",
     ALEXA_VERIFY_REQUESTS: 'on Lambda Alexa invokes the function: there is no signature to verify',
     DYNAMODB_ENDPOINT: "another DynamoDB than AWS's (DynamoDB Local, dynalite)",
+    AWS_ENDPOINT_URL_SQS: "another SQS than AWS's (the tests' stand-in); the SDK's own setting",
     LWA_TOKEN_URL: "the emulator's token endpoint; Amazon's by default",
     PROACTIVE_API_ENDPOINTS: 'origins of the emulator',
     PROACTIVE_API_ENDPOINT: 'the emulator, for scheduled sends',

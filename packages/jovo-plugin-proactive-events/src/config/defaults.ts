@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { type Stage } from 'alexa-proactive-events';
 import { DEFAULT_EXPIRY_MINUTES, LWA_TOKEN_URL } from 'alexa-proactive-events/internal';
+import { DEFAULT_FANOUT_BATCH_SIZE } from '../fanout/batch';
 
 /**
  * Every default of the skill's settings, in one place: what `readSettings` takes for a variable that is unset (or
@@ -23,7 +24,7 @@ export const SETTINGS_DEFAULTS = {
   /** ALEXA_VERIFY_REQUESTS: on unless `false`. */
   verifyRequests: true,
   /** FANOUT_BATCH_SIZE: users per batch of a fan-out to subscribers. */
-  fanOutBatchSize: 100,
+  fanOutBatchSize: DEFAULT_FANOUT_BATCH_SIZE,
   /** LOG_FORMAT: a JSON line per record on AWS Lambda (for log queries), words elsewhere. */
   logFormat: { lambda: 'json', elsewhere: 'text' },
 } as const;

@@ -23,6 +23,9 @@ export const FanOutBatchSchema = z.strictObject({
 export type FanOutBatch = z.output<typeof FanOutBatchSchema> & { data: TriggerData & { users: string[] } };
 
 
+/** Users per batch of a fan-out (FANOUT_BATCH_SIZE) unless the skill says otherwise. */
+export const DEFAULT_FANOUT_BATCH_SIZE = 100;
+
 /** What a fan-out counts of its users: never a user id, nothing that grows with them. */
 export type FanOutCounts = NonNullable<SummaryRecord['fanOut']>;
 

@@ -28,7 +28,7 @@ import { DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE, MinuteBudget, type SendBudget }
 import { RemoteUserSchedules } from '../schedules/remote';
 import type { UserSchedulerOptions } from '../schedules/target';
 import type { FanOutResult, ScheduleServices, SubscriberRun } from '../schedules/run';
-import { SETTINGS_DEFAULTS } from '../config/defaults';
+import { DEFAULT_FANOUT_BATCH_SIZE } from '../fanout/batch';
 import { FanOutQueue } from '../fanout/queue';
 import { reachSubscribers, type FanOutServices } from '../fanout/reach';
 import { subscriberIndex, type SubscriberIndex } from '../stores/subscriberIndex';
@@ -222,7 +222,7 @@ export class ProactiveEvents implements Plugin {
       issues.push({ path: 'userScheduleSendsPerMinute', message: 'expected a whole number of at least 1', value: perMinute });
     }
     this.userScheduleSendsPerMinute = perMinute;
-    this.fanOutBatchSize = options.fanOut?.batchSize ?? SETTINGS_DEFAULTS.fanOutBatchSize;
+    this.fanOutBatchSize = options.fanOut?.batchSize ?? DEFAULT_FANOUT_BATCH_SIZE;
     if (!(Number.isInteger(this.fanOutBatchSize) && this.fanOutBatchSize >= 1 && this.fanOutBatchSize <= MAX_TRIGGER_BATCH)) {
       issues.push({ path: 'fanOut.batchSize', message: `expected a whole number from 1 to ${MAX_TRIGGER_BATCH}`, value: this.fanOutBatchSize });
     }
