@@ -331,7 +331,7 @@ describe('bodies that would hang the skill', () => {
 describe('a failure inside the skill', () => {
   // These failures are on purpose: Jovo's report of each (a stack and the request's details) would only be noise.
   beforeAll(() => (process.env.JOVO_LOG_LEVEL = String(LogLevel.NONE)));
-  afterAll(() => (process.env.JOVO_LOG_LEVEL = String(LogLevel.ERROR)));
+  afterAll(() => (process.env.JOVO_LOG_LEVEL = String(LogLevel.NONE)));
 
   function failingApp({ failAgain = false } = {}) {
     const settings = testSettings();

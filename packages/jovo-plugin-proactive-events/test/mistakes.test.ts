@@ -86,7 +86,7 @@ describe("the skill's log", () => {
   });
   afterAll(async () => {
     jest.restoreAllMocks();
-    process.env.JOVO_LOG_LEVEL = String(LogLevel.ERROR);
+    process.env.JOVO_LOG_LEVEL = String(LogLevel.NONE);
     await Promise.all([amazon.close(), accepting.close(), close(skill.server)]);
   });
   beforeEach(() => (logged.length = 0));

@@ -12,8 +12,8 @@ import { MAX_ALEXA_BODY_BYTES, MAX_JSON_DEPTH, MAX_TRIGGER_BYTES, nestedDeeperTh
 /** Who may come in at the plugin's doors (`createWebhook`, `createLambdaHandler`), and what triggers are verified against. */
 export interface DoorOptions extends AlexaVerifierOptions {
   /**
-   * Where refusals are reported, one line each, never with the body.
-   * @default console.error: stderr
+   * Where refusals are reported, one line each, never with the body; on Lambda, also each scheduled run's line.
+   * @default console.error for refusals (stderr), console.log for runs (stdout)
    */
   log?: (line: string) => void;
   /**

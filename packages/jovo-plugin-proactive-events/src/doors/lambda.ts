@@ -90,7 +90,7 @@ export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaO
     try {
       const { app, door } = serve();
       const scheduled = scheduledInvocation(event);
-      if (scheduled) result = await runScheduled(app, scheduled, deadlineOf(context));
+      if (scheduled) result = await runScheduled(app, scheduled, gate.log ?? console.log, deadlineOf(context));
       else if (isQueueEvent(event) && !isHttpEvent(event)) result = await handleQueueEvent(app, pluginOf(app), event, context, deadlineOf(context));
       else if (isHttpEvent(event)) {
         const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
@@ -151,12 +151,12 @@ function scheduledInvocation(event: unknown): ScheduledInvocation | undefined {
  * Runs it, logs one line, and fails the invocation when a send failed after retries, so Scheduler's retries apply.
  * A user's schedule the user no longer has is deleted from Scheduler instead: no retry could send it.
  */
-async function runScheduled(app: App, { name, user, scheduledTime }: ScheduledInvocation, deadline?: number): Promise<ScheduleRun> {
+async function runScheduled(app: App, { name, user, scheduledTime }: ScheduledInvocation, log: (line: string) => void, deadline?: number): Promise<ScheduleRun> {
   const run = user === undefined ? await runSchedule(app, name, scheduledTime, { deadline }) : await runUserSchedule(app, user, name, scheduledTime);
   if (run.missing && user !== undefined) {
     const remote = (app.$plugins.get('ProactiveEvents') as ProactiveEvents | undefined)?.remoteUserSchedules;
     await remote?.delete(user, name);
-    console.log(`${describeRun(run)}${remote ? '\n    its EventBridge schedule was deleted' : ''}`);
+    log(`${describeRun(run)}${remote ? '\n    its EventBridge schedule was deleted' : ''}`);
     return run;
   }
   const line = describeRun(run);
@@ -164,7 +164,7 @@ async function runScheduled(app: App, { name, user, scheduledTime }: ScheduledIn
   const fanOut = run.fanOut;
   const incomplete = fanOut && (fanOut.unfinished !== undefined || (fanOut.record.statuses.failed ?? 0) > 0);
   if (run.deferred || incomplete || run.results.some(({ status }) => status === 'failed')) throw new Error(line);
-  console.log(line);
+  log(line);
   return run;
 }
 
