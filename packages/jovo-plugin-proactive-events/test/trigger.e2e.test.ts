@@ -10,7 +10,7 @@ import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import type { Jovo } from 'jovo-framework';
 import { readSubscriber } from '../src';
 import { runTrigger } from '../src/cli';
-import { signTriggers } from '../src/trigger/client';
+import { signTriggers, triggerEvent } from '../src/trigger/client';
 import { sendPlan } from '../src/cli/sendOptions';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { EXAMPLES, createApp, gateOptions, type Settings, LOCAL_TEST_SKILL } from './helpers/app';
@@ -262,6 +262,17 @@ describe('Unicast', () => {
     const run = await trigger('message', ...flags(eventDefinition('AMAZON.MessageAlert.Activated').example), '--users-file', file, '--api-endpoint', amazon.url, '--json', '--concurrency', '2', '--batch-size', '10');
     expect(run.status).toBe(0);
     expect(run.json().map((outcome) => outcome.status)).toEqual(users.map(() => 'accepted'));
+    expect(amazon.accepted.map((event) => event.audience).sort()).toEqual([...users].sort());
+  });
+
+  it('hands each batch to onResults and keeps none with keepResults: false, as the trigger script does', async () => {
+    const users = Array.from({ length: 12 }, (_, i) => `amzn1.ask.account.STREAM-${i}`);
+    const message = eventFromInputs('AMAZON.MessageAlert.Activated', eventDefinition('AMAZON.MessageAlert.Activated').example);
+    const plan = { endpoint: webhook, secret: SECRET, skillId: LOCAL_TEST_SKILL, stage: 'development' as const, apiEndpoint: amazon.url, explicitEndpoint: true, users, batchSize: 5 };
+    const batches: number[] = [];
+    const kept = await triggerEvent(message, plan, { keepResults: false, onResults: (results) => void batches.push(results.length) });
+    expect(kept).toEqual([]);
+    expect(batches.sort()).toEqual([2, 5, 5]);
     expect(amazon.accepted.map((event) => event.audience).sort()).toEqual([...users].sort());
   });
 });

@@ -33,7 +33,9 @@ export async function sendTriggers(event: EventToTrigger, plan: SendPlan, io: Io
   const progress = new Progress(io, total);
   const many = total > 20;
   let fanOut: FanOutAnswer | undefined;
+  // Results are counted and printed as they come, never kept: a fan-out to 100,000 users takes no more memory than one to 10.
   await triggerEvent(event, plan, {
+    keepResults: false,
     onFanOut: (answer) => {
       fanOut = answer;
       if (plan.json) io.out(`${JSON.stringify({ event: answer.event, referenceId: answer.referenceId, fanOut: answer.fanOut, statuses: answer.statuses, ...(answer.unfinished && { unfinished: answer.unfinished }) })}\n`);

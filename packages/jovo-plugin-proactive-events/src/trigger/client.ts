@@ -74,6 +74,12 @@ export interface TriggerHooks {
   onResults?: (results: SendResult[]) => void;
   /** A trigger to every subscriber: the skill's summary of its fan-out. */
   onFanOut?: (answer: FanOutAnswer) => void;
+  /**
+   * Whether the results are also kept, to resolve with: false for a large fan-out whose results `onResults` counts,
+   * so that the memory it takes does not grow with the number of users.
+   * @default true
+   */
+  keepResults?: boolean;
   /** The HTTP transport. Default: the library's `postJson` (kept-alive connections, no redirects). */
   post?: PostJson;
 }
@@ -91,9 +97,9 @@ const RefusalSchema = z.object({ error: z.object({ code: z.string(), message: z.
  * Triggers the skill's hidden intent for an event, as the tutorial's script does, signed: checks the event, then
  * posts one signed trigger for Multicast, or one per batch of users, `concurrency` at a time. A skill that cannot
  * be reached, or answers 429 or 5xx, gets a trigger again, freshly signed. Resolves with a result per user (one for
- * Multicast), in the order they came; nothing is sent when the event is invalid.
+ * Multicast), in the order they came (none with `keepResults: false`); nothing is sent when the event is invalid.
  */
-export async function triggerEvent(event: EventToTrigger, plan: TriggerPlan, { onResults, onFanOut, post = postJson }: TriggerHooks = {}): Promise<SendResult[]> {
+export async function triggerEvent(event: EventToTrigger, plan: TriggerPlan, { onResults, onFanOut, keepResults = true, post = postJson }: TriggerHooks = {}): Promise<SendResult[]> {
   const referenceId = plan.referenceId ?? randomUUID();
   const checked = checkTriggerEvent(event, { ...plan, referenceId });
   if (!checked.ok) return [{ ...refusedResult(event.event.name, referenceId, '', checked.issues), warnings: checked.warnings }];
@@ -110,7 +116,7 @@ export async function triggerEvent(event: EventToTrigger, plan: TriggerPlan, { o
           const answer = FanOutAnswerSchema.safeParse((data as Record<string, unknown> | undefined)?.[FAN_OUT_KEY]);
           if (answer.success) onFanOut?.(answer.data);
         });
-        results.push(...batch);
+        if (keepResults) results.push(...batch);
         onResults?.(batch);
       }
     }),
