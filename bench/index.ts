@@ -42,7 +42,8 @@ const results: Record<string, unknown> = {};
 
 function emulator(latencyMs = 0): Promise<Running> {
   // --any-user: the fan-out's users are stored in the skill's database, not turned on one by one on the emulator.
-  return start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user', '--latency', String(latencyMs)], {}, /listening on (http:\/\/\S+)/);
+  // Every accepted event kept: the scenarios check each user got theirs exactly once.
+  return start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user', '--keep-events', '1000000', '--latency', String(latencyMs)], {}, /listening on (http:\/\/\S+)/);
 }
 
 function skill(amazon: Running, env: Record<string, string> = {}): Promise<Running> {
@@ -370,7 +371,7 @@ async function subscribers(sizes = (process.env.BENCH_SUBSCRIBER_SIZES ?? '10000
     const endpoint = `http://127.0.0.1:${dynalite.address().port}`;
     const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
     await createUsersTable(client, 'users');
-    const amazon = await start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user', '--fault-rate', '0.1', '--fault-statuses', '429', '--retry-after', '0'], {}, /listening on (http:\/\/\S+)/);
+    const amazon = await start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user', '--keep-events', '1000000', '--fault-rate', '0.1', '--fault-statuses', '429', '--retry-after', '0'], {}, /listening on (http:\/\/\S+)/);
 
     // The subscribers, written as the store writes them (their state, and the index attributes it derives).
     const seededAt = performance.now();

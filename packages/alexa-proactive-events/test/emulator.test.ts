@@ -633,3 +633,29 @@ describe('faults', () => {
     expect(Date.now() - startedAt).toBeLessThan(400);
   });
 });
+
+describe('the accepted events it keeps', () => {
+  it('keeps the latest keepEvents, says how many it dropped, and still answers a repeat of a dropped one as a duplicate', async () => {
+    await start({ keepEvents: 3 });
+    const bearer = await accessToken();
+    const body = (n: number) => ({ ...(example('weather-alert.json') as object), referenceId: `kept-${n}` });
+    for (let n = 1; n <= 5; n++) expect((await send(body(n), bearer)).status).toBe(202);
+    expect(emulator.accepted.map((event) => [event.id, event.referenceId])).toEqual([
+      [3, 'kept-3'],
+      [4, 'kept-4'],
+      [5, 'kept-5'],
+    ]);
+    const events = await fetch(`${emulator.url}/events`);
+    expect(events.headers.get('x-dropped-events')).toBe('2');
+    expect(((await events.json()) as AcceptedEvent[]).map((event) => event.referenceId)).toEqual(['kept-3', 'kept-4', 'kept-5']);
+    expect(await (await fetch(`${emulator.url}/stats`)).json()).toMatchObject({ accepted: 5, droppedEvents: 2 });
+    expect((await send(body(1), bearer)).status).toBe(409);
+    await fetch(`${emulator.url}/events`, { method: 'DELETE' });
+    expect(await (await fetch(`${emulator.url}/stats`)).json()).toMatchObject({ accepted: 0, droppedEvents: 0 });
+  });
+
+  it('refuses a keepEvents that is no whole number from 1, naming it', async () => {
+    await expect(createEmulator({ port: 0, keepEvents: 0 })).rejects.toThrow(/keepEvents: expected a whole number of at least 1 \(given 0\)/);
+    await start();
+  });
+});

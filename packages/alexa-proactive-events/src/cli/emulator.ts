@@ -39,6 +39,7 @@ export function emulatorCommand(io: Io, started: (emulator: Emulator) => void): 
     .addOption(new Option('--drop-rate <share>', 'share of event requests whose connection is closed unanswered').env('EMULATOR_DROP_RATE').argParser(share))
     .addOption(new Option('--seed <n>', 'seed of the random faults (default 1)').env('EMULATOR_SEED').argParser(whole(2 ** 31)))
     .addOption(new Option('--token-ttl <seconds>', 'lifetime of issued tokens (default 3600)').env('EMULATOR_TOKEN_TTL').argParser(whole(86_400)))
+    .addOption(new Option('--keep-events <n>', 'accepted events kept for the page and GET /events, the oldest dropped first (default 10000)').env('EMULATOR_KEEP_EVENTS').argParser((value) => parseNumber(value, 1, 10_000_000, 'a whole number from 1 to 10000000', true)))
     .addOption(
       new Option('--client <id:secret>', 'accept only these credentials (repeatable); default: any')
         .env('EMULATOR_CLIENTS')
@@ -85,6 +86,7 @@ interface CliOptions {
   dropRate?: number;
   seed?: number;
   tokenTtl?: number;
+  keepEvents?: number;
   client?: Array<[string, string]>;
   clientWithoutScope?: string[];
   skillJson?: string;
@@ -99,6 +101,7 @@ function toEmulatorOptions(options: CliOptions, io: Io): EmulatorOptions {
     port: options.port,
     host: options.host,
     tokenTtlSeconds: options.tokenTtl,
+    keepEvents: options.keepEvents,
     clients: options.client ? Object.fromEntries(options.client) : undefined,
     clientsWithoutScope: options.clientWithoutScope,
     subscribers: options.anyUser ? undefined : {},

@@ -18,7 +18,7 @@ import { EmulatedTimeZones } from './timeZones';
 import { IssuedTokens, tokenEndpoint } from './tokens';
 import type { Emulator, EmulatorOptions } from './types';
 
-export { MAX_REFUSED } from './records';
+export { DEFAULT_KEEP_EVENTS, MAX_REFUSED } from './records';
 export { MAX_SUBSCRIBERS } from './subscriptions';
 export { MAX_LIVE_TOKENS } from './tokens';
 export { DEFAULT_TIME_ZONE, MAX_DEVICES } from './timeZones';
@@ -41,7 +41,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   let skill = options.skill;
   let connections = 0;
   const requests = new RequestLog(options.receivedLimit ?? 10_000, log);
-  const records = new EventRecords();
+  if (options.keepEvents !== undefined && !(Number.isInteger(options.keepEvents) && options.keepEvents >= 1)) {
+    throw new OptionsError('createEmulator', [{ path: 'keepEvents', message: 'expected a whole number of at least 1', value: options.keepEvents }]);
+  }
+  const records = new EventRecords(options.keepEvents);
   const tokens = new IssuedTokens(now, (options.tokenTtlSeconds ?? 3600) * 1000);
   const subscribers: SubscriptionsApiOptions = {
     subscriptions: new EmulatedSubscriptions(options.subscribers),
@@ -67,7 +70,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       requests.record,
       tokenEndpoint({ tokens, clients: options.clients, clientsWithoutScope: options.clientsWithoutScope, latency }),
       eventsApi({ tokens, records, subscriptions: subscribers.subscriptions, published, faults: () => faults, latency, now }),
-      ...notifications({ records, reset, stats: () => ({ accepted: records.accepted.length, received: requests.count, tokensIssued: tokens.count, connections }) }),
+      ...notifications({ records, reset, stats: () => ({ accepted: records.acceptedCount, droppedEvents: records.dropped, received: requests.count, tokensIssued: tokens.count, connections }) }),
       ...subscriptionsApi(subscribers),
       ...settingsApi(settings),
     ]),

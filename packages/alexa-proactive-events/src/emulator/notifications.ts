@@ -4,7 +4,10 @@ import type { EventRecords } from './records';
 
 /** GET /stats: what the emulator took, and what it cost. */
 export interface EmulatorStats {
+  /** Events accepted since the start or the last reset, those no longer kept included. */
   accepted: number;
+  /** Accepted events no longer kept (the oldest, past `keepEvents`): GET /events lists the others. */
+  droppedEvents: number;
   /** Requests received since the start or the last reset. */
   received: number;
   tokensIssued: number;
@@ -25,7 +28,11 @@ export interface NotificationsOptions {
  */
 export function notifications({ records, stats, reset }: NotificationsOptions): Handler[] {
   return [
-    route('GET', ['/events'], ({ res }) => json(res, 200, records.accepted)),
+    // The kept events; how many older ones were dropped goes beside them, in a header.
+    route('GET', ['/events'], ({ res }) => {
+      res.setHeader('x-dropped-events', String(records.dropped));
+      json(res, 200, records.accepted);
+    }),
     route('GET', ['/refused'], ({ res }) => json(res, 200, records.refused)),
     route('GET', ['/stats'], ({ res }) => json(res, 200, stats())),
     route('DELETE', ['/events'], ({ res }) => {

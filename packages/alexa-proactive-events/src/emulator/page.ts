@@ -196,7 +196,9 @@ export const NOTIFICATIONS_PAGE = `<!doctype html>
   let shown = null; // ids of the events on screen; null until the first answer
   async function refresh() {
     try {
-      const events = await (await fetch('events', { cache: 'no-store' })).json();
+      const answer = await fetch('events', { cache: 'no-store' });
+      const events = await answer.json();
+      const dropped = Number(answer.headers.get('x-dropped-events') ?? 0);
       const key = events.map((event) => event.id).join(',');
       if (key === shown) return;
       shown = key;
@@ -204,7 +206,8 @@ export const NOTIFICATIONS_PAGE = `<!doctype html>
         list.innerHTML = '<p class="empty">No notifications yet. Events the emulator accepts appear here within a second.</p>';
         return;
       }
-      list.replaceChildren(...events.slice().reverse().map(card));
+      const older = dropped > 0 ? [line('empty', dropped + ' older notification' + (dropped === 1 ? ' is' : 's are') + ' no longer kept (the emulator keeps the latest ' + events.length + ').')] : [];
+      list.replaceChildren(...events.slice().reverse().map(card), ...older);
     } catch (error) {
       list.innerHTML = '<p class="empty">The emulator is not answering.</p>';
       shown = null;

@@ -41,6 +41,13 @@ export interface EmulatorOptions {
    */
   skillJsonPath?: string;
   /**
+   * Accepted events kept, for `accepted`, GET /events and the page: past it the oldest are dropped (a long session or
+   * a fan-out to 100,000 users would otherwise keep every body); GET /stats counts them all, and how many were dropped.
+   * A repeated referenceId is a duplicate however long ago it was accepted.
+   * @default 10000 (DEFAULT_KEEP_EVENTS)
+   */
+  keepEvents?: number;
+  /**
    * Who subscribed to what, as Alexa keeps it: a Unicast to a user who has not turned on its event gets 403, and
    * a Multicast reaches the users who have. `{}` starts with nobody; users turn events on and off on the page,
    * with `PUT /subscriptions/<user>` or `setSubscriptions`. Without it, every user is subscribed to everything.
