@@ -205,11 +205,34 @@ describe('npm run demo', () => {
 
 describe('npm run bundle', () => {
   const dynamo = useStores('BundleUsers').dynamo;
-
-  it('writes bundle.zip, whose index.handler, unpacked into an empty folder, serves Alexa, signed triggers and schedules with users in DynamoDB', async () => {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
+  // One build for the tests below: its folder (`bundle/`) and, beside it, bundle.zip.
+  let work: string;
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
     const built = spawn(process.execPath, [path.join(root, 'dist', 'scripts', 'bundle.js'), '--out', path.join(work, 'bundle')], { cwd: root, stdio: 'pipe' });
     await expect(new Promise((resolve) => built.once('exit', resolve))).resolves.toBe(0);
+  }, 60_000);
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  /** The function's environment as a deployment sets it, with users in the local DynamoDB and the emulator as Amazon. */
+  const functionEnv = (amazonUrl: string, secret: string) => ({
+    PATH: process.env.PATH ?? '',
+    HOME: tmp,
+    AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    DYNAMODB_TABLE: 'BundleUsers',
+    DYNAMODB_ENDPOINT: dynamo().endpoint,
+    SKILL_ID: APPLICATION_ID,
+    TRIGGER_SECRET: secret,
+    ALEXA_CLIENT_ID: 'bundle',
+    ALEXA_CLIENT_SECRET: 'bundle',
+    LWA_TOKEN_URL: `${amazonUrl}/auth/o2/token`,
+    PROACTIVE_API_ENDPOINTS: amazonUrl,
+  });
+
+  it('writes bundle.zip, whose index.handler, unpacked into an empty folder, serves Alexa, signed triggers and schedules with users in DynamoDB', async () => {
     expect(fs.statSync(path.join(work, 'bundle.zip')).size).toBeLessThanOrEqual(5 * 1024 * 1024);
     const unpacked = path.join(work, 'unpacked');
     new AdmZip(path.join(work, 'bundle.zip')).extractAllTo(unpacked);
@@ -233,24 +256,7 @@ describe('npm run bundle', () => {
       const script = `const { handler } = require(${JSON.stringify(path.join(unpacked, 'index.js'))});
         const context = (id) => ({ functionName: 'proactive-alerts', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:proactive-alerts', memoryLimitInMB: '256', awsRequestId: id });
         (async () => process.stdout.write(JSON.stringify([await handler(${JSON.stringify(launch)}, context('one')), await handler(${JSON.stringify(functionUrl)}, context('two')), await handler(${JSON.stringify(scheduled)}, context('three'))])))();`;
-      const env = {
-        PATH: process.env.PATH ?? '',
-        HOME: tmp,
-        AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts',
-        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        DYNAMODB_TABLE: 'BundleUsers',
-        DYNAMODB_ENDPOINT: dynamo().endpoint,
-        SKILL_ID: APPLICATION_ID,
-        TRIGGER_SECRET: secret,
-        ALEXA_CLIENT_ID: 'bundle',
-        ALEXA_CLIENT_SECRET: 'bundle',
-        LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`,
-        PROACTIVE_API_ENDPOINTS: amazon.url,
-        PROACTIVE_API_ENDPOINT: amazon.url,
-      };
+      const env = { ...functionEnv(amazon.url, secret), AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand', PROACTIVE_API_ENDPOINT: amazon.url };
       const run = spawn(process.execPath, ['-e', script], { cwd: os.tmpdir(), env, stdio: 'pipe' });
       let out = '';
       let err = '';
@@ -287,15 +293,11 @@ describe('npm run bundle', () => {
       expect(out.slice(0, out.lastIndexOf('\n')) + err).not.toMatch(new RegExp(`Atc\\||amzn1\\.ask\\.account\\.|${secret}`));
     } finally {
       await amazon.close();
-      fs.rmSync(work, { recursive: true, force: true });
     }
   }, 120_000);
 
   it("sends a run to every subscriber through the fan-out queue, the bundle's handler driven as SQS's event source mapping drives it", async () => {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-fanout-'));
     const bundle = path.join(work, 'bundle');
-    const built = spawn(process.execPath, [path.join(root, 'dist', 'scripts', 'bundle.js'), '--out', bundle], { cwd: root, stdio: 'pipe' });
-    await expect(new Promise((resolve) => built.once('exit', resolve))).resolves.toBe(0);
     const declared = JSON.parse(fs.readFileSync(path.join(bundle, 'app.json'), 'utf8'));
     const trash = { alert: { garbageTypes: ['GLASS'], collectionDayOfWeek: 'TUESDAY' } };
     declared.schedules = [{ name: 'trash-evening', cron: '0 18 * * TUE', timezone: 'user', defaultTimezone: 'America/New_York', to: 'subscribers', event: { name: 'AMAZON.TrashCollectionAlert.Activated', payload: trash } }];
@@ -314,23 +316,10 @@ describe('npm run bundle', () => {
       await client.send(new CreateQueueCommand({ QueueName: 'fanout-dlq' }));
       await client.send(new CreateQueueCommand({ QueueName: 'fanout', Attributes: { VisibilityTimeout: '300', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: sqs.queueArn('fanout-dlq'), maxReceiveCount: 3 }) } }));
       const env = {
-        PATH: process.env.PATH ?? '',
-        HOME: tmp,
-        AWS_LAMBDA_FUNCTION_NAME: 'proactive-alerts',
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        DYNAMODB_TABLE: 'BundleUsers',
-        DYNAMODB_ENDPOINT: dynamo().endpoint,
+        ...functionEnv(amazon.url, 'a-trigger-secret-for-the-bundle-test'),
         AWS_ENDPOINT_URL_SQS: sqs.endpoint,
         FANOUT_QUEUE_URL: sqs.queueUrl('fanout'),
         FANOUT_BATCH_SIZE: '2',
-        SKILL_ID: APPLICATION_ID,
-        TRIGGER_SECRET: 'a-trigger-secret-for-the-bundle-test',
-        ALEXA_CLIENT_ID: 'bundle',
-        ALEXA_CLIENT_SECRET: 'bundle',
-        LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`,
-        PROACTIVE_API_ENDPOINTS: amazon.url,
         LOG_FORMAT: 'off',
         POWERTOOLS_METRICS_DISABLED: 'true',
         BENCH_SCHEDULE_NAME: 'trash-evening',
@@ -362,7 +351,6 @@ describe('npm run bundle', () => {
       expect(sqs.stats('fanout')).toMatchObject({ sent: 6, deleted: 6, deadLettered: 0 });
     } finally {
       await Promise.all([amazon.close(), sqs.close()]);
-      fs.rmSync(work, { recursive: true, force: true });
     }
   }, 120_000);
 });

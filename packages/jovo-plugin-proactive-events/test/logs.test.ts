@@ -1,30 +1,19 @@
 import type { AddressInfo } from 'net';
 import type { Server } from 'http';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import { Log } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { triggerRequest } from 'alexa-proactive-events/trigger';
 import { LOCAL_TEST_SKILL, createApp, handlers, testSettings } from './helpers/app';
 import { TRIGGER_SECRET, close, startSkill } from './helpers/pipeline';
 import { intentRequest } from './helpers/requests';
+import { warnings } from './helpers/logs';
 
 /**
  * What a user or a sender chose reaches the skill's log escaped: no line break that forges a line, no terminal
  * sequence that clears a screen or recolours it, checked byte by byte.
  */
 const FORGED = 'x\n[amazon] POST /v1/proactiveEvents 202\u001b[2J\r\u009b31m\u2028';
-
-/** Every line Jovo's Log.warn is given while `run` runs. */
-async function warnings(run: () => Promise<unknown>): Promise<string[]> {
-  const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
-  try {
-    await run();
-    return warn.mock.calls.map(([line]) => String(line));
-  } finally {
-    warn.mockRestore();
-  }
-}
 
 /** True when `line` is one line a terminal shows as it is: no C0 or C1 control, DEL or Unicode line separator. */
 function printableLine(line: string): boolean {

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { DEFAULT_TIME_ZONE, createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
-import { Log } from 'jovo-core';
 import type { Jovo } from 'jovo-framework';
 import { ProactiveEvents, type ProactiveEventsOptions } from '../src';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { createApp, gateOptions, handlers, testSettings } from './helpers/app';
 import { API_ACCESS_TOKEN, intentRequest, launchRequest, subscriptionChanged } from './helpers/requests';
+import { warnings } from './helpers/logs';
 
 /** Each user's time zone, read from Alexa's Settings API (the emulator) at their requests, at most once a day. */
 
@@ -101,16 +101,6 @@ async function skill(plugin: Partial<ProactiveEventsOptions> = {}) {
 
 /** The Settings API reads the emulator answered. */
 const zoneReads = () => amazon.received.filter((request) => request.path === `/v2/devices/${DEVICE}/settings/System.timeZone`);
-
-async function warnings(run: () => Promise<unknown>): Promise<string[]> {
-  const warn = jest.spyOn(Log, 'warn').mockImplementation(() => Log);
-  try {
-    await run();
-    return warn.mock.calls.map(([line]) => String(line));
-  } finally {
-    warn.mockRestore();
-  }
-}
 
 it('reads the zone of a user who has not subscribed at their LaunchRequest, and keeps it with them', async () => {
   amazon.setTimeZone(DEVICE, 'Europe/Berlin');

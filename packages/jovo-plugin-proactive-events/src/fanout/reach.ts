@@ -1,9 +1,8 @@
 import type { BaseApp } from 'jovo-framework';
 import type { SubscriberPolicy } from 'alexa-proactive-events';
-import { REGIONS, REGION_ORIGINS, refusedResult } from 'alexa-proactive-events/internal';
+import { REGION_ORIGINS, refusedResult } from 'alexa-proactive-events/internal';
 import { handle, type FanOutResult, type SubscriberRun } from '../schedules/run';
-import { UNKNOWN, type SubscriberIndex } from '../stores/subscriberIndex';
-import { regionName } from '../stores/subscribers';
+import { UNKNOWN, regionKeys, type SubscriberIndex } from '../stores/subscriberIndex';
 import { FanOutTally, type FanOutBatch } from './batch';
 import type { FanOutQueue } from './queue';
 import { MAX_HAND_BACKS, sendBatch, type FanOutWorkerServices } from './worker';
@@ -49,7 +48,7 @@ async function multicast(app: BaseApp, plugin: FanOutServices, run: SubscriberRu
   let plan: string;
   if (index) {
     regions = [];
-    for (const key of regionKeys(plugin.policy())) if (await hasSubscribers(index, event, key)) regions.push(key);
+    for (const key of regionKeys(plugin.policy().apiEndpoints)) if (await hasSubscribers(index, event, key)) regions.push(key);
     if (regions.includes(UNKNOWN)) regions = [...new Set([...regions.filter((key) => key !== UNKNOWN), ...fallback])];
     plan = `multicast ${regions.join(', ') || 'nowhere: no subscribers'}`;
   } else {
@@ -72,7 +71,7 @@ async function unicast(app: BaseApp, plugin: FanOutServices, run: SubscriberRun,
     tally.add([refusedResult(run.data.event.name as never, run.data.referenceId, tally.unfinished)]);
     return tally;
   }
-  const where = run.zones ? { zones: run.zones } : { regions: regionKeys(plugin.policy()) };
+  const where = run.zones ? { zones: run.zones } : { regions: regionKeys(plugin.policy().apiEndpoints) };
   const queued: FanOutBatch[] = [];
   const flush = async () => {
     await queue!.enqueue(queued);
@@ -134,11 +133,6 @@ async function sendHere(app: BaseApp, batch: FanOutBatch, tally: Tally, deadline
     await new Promise((resolve) => setTimeout(resolve, Math.min(60, 2 ** handBacks) * 1000));
     users = handBack;
   }
-}
-
-/** Every region key a subscriber can be indexed under: Amazon's regions, the allowed origins, and UNKNOWN. */
-function regionKeys(policy: SubscriberPolicy): string[] {
-  return [...new Set([...REGIONS, ...[...policy.apiEndpoints].map(regionName), UNKNOWN])];
 }
 
 async function hasSubscribers(index: SubscriberIndex, event: string, region: string): Promise<boolean> {

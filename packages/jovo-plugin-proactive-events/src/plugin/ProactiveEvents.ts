@@ -199,7 +199,6 @@ export class ProactiveEvents implements Plugin {
   /** Users per batch of a fan-out. */
   readonly fanOutBatchSize: number;
 
-
   constructor(readonly options: ProactiveEventsOptions) {
     // Every option a caller can get wrong, listed at once; a secret's value is never shown.
     const issues: Issue[] = [];

@@ -1,6 +1,4 @@
-import { REGIONS } from 'alexa-proactive-events/internal';
-import { UNKNOWN, type SubscriberIndex } from './subscriberIndex';
-import { regionName } from './subscribers';
+import { UNKNOWN, regionKeys, type SubscriberIndex } from './subscriberIndex';
 
 /** Subscriptions a count reads at most (a user subscribed to two events is read twice): "at least" beyond it. */
 export const MAX_COUNTED_USERS = 100_000;
@@ -34,7 +32,7 @@ export async function countSubscribers(
   origins: Iterable<string>,
   most = MAX_COUNTED_USERS,
 ): Promise<SubscriberCounts> {
-  const regions = [...new Set([...REGIONS, ...[...origins].map(regionName), UNKNOWN])];
+  const regions = regionKeys(origins);
   const counts: SubscriberCounts = { subscribedUsers: 0, events: Object.fromEntries(published.map((name) => [name, {}])), withoutRegion: 0, truncated: false };
   const subscribed = new Set<string>();
   const unplaced = new Set<string>();

@@ -1,4 +1,5 @@
 import { OptionsError, type Issue, type SubscriberState } from 'alexa-proactive-events';
+import { REGIONS } from 'alexa-proactive-events/internal';
 import { UNKNOWN } from '../schedules/declaration';
 import { regionName } from './subscribers';
 
@@ -56,6 +57,11 @@ export interface SubscriberIndex {
   subscribers(event: string, where: SubscriberFilter, pageSize?: number): AsyncIterable<IndexedSubscriber[]>;
   /** Every zone that has a subscriber to any event (UNKNOWN when one has none stored): a run checks which are due. */
   subscriberZones(): Promise<string[]>;
+}
+
+/** Every region key a subscriber can be indexed under: Amazon's regions, each of `origins` (allowed hosts), and UNKNOWN. */
+export function regionKeys(origins: Iterable<string>): string[] {
+  return [...new Set([...REGIONS, ...[...origins].map(regionName), UNKNOWN])];
 }
 
 /** The index entry of a stored state: undefined when the user is subscribed to nothing (and so in no index). */
