@@ -163,7 +163,7 @@ async function fanOut(rounds = 3, users = 10_000) {
   const rates = { pipeline: [] as number[], ceiling: [] as number[] };
   for (let round = 0; round < rounds; round++) {
     await fetch(`${amazon.url}/events`, { method: 'DELETE' });
-    const fan = await run(TRIGGER, [message.command, ...flags, '--users-file', usersFile, '--endpoint', ours.url, '--api-endpoint', amazon.url, '--reference-id', `fan-${round}`], { TRIGGER_SECRET: SECRET });
+    const fan = await run(TRIGGER, [message.command, ...flags, '--users-file', usersFile, '--endpoint', ours.url, '--api-endpoint', amazon.url, '--reference-id', `fan-${round}`], { TRIGGER_SECRET: SECRET, SKILL_ID });
     const delivered = await stats(amazon);
     expectOk(fan.status === 0 && delivered.accepted === users, `fan-out: exit ${fan.status}, ${delivered.accepted} accepted of ${users}\n${fan.stdout.slice(-500)}`);
     const audiences = new Set((await getJson<Array<{ audience: string }>>(`${amazon.url}/events`)).map((accepted) => accepted.audience));
