@@ -42,8 +42,9 @@ const results: Record<string, unknown> = {};
 
 function emulator(latencyMs = 0): Promise<Running> {
   // --any-user: the fan-out's users are stored in the skill's database, not turned on one by one on the emulator.
-  // Every accepted event kept: the scenarios check each user got theirs exactly once.
-  return start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user', '--keep-events', '1000000', '--latency', String(latencyMs)], {}, /listening on (http:\/\/\S+)/);
+  // Every accepted event kept: the scenarios check each user got theirs exactly once. Tokens kept for every event:
+  // the tutorial's flow asks for one per event, and must not push out the one token ours keeps.
+  return start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user', '--keep-events', '1000000', '--keep-tokens', '1000000', '--latency', String(latencyMs)], {}, /listening on (http:\/\/\S+)/);
 }
 
 function skill(amazon: Running, env: Record<string, string> = {}): Promise<Running> {

@@ -304,6 +304,17 @@ describe('only for this machine', () => {
     expect((await send(example('weather-alert.json'), tokens[0])).status).toBe(403); // the oldest live one, dropped
     expect((await send(example('weather-alert.json'), tokens[MAX_LIVE_TOKENS])).status).toBe(202);
   });
+
+  it('keeps keepTokens live tokens when told: a token per event from one client does not push out another\'s kept token', async () => {
+    await emulator.close();
+    await start({ keepTokens: 3 });
+    const kept = await accessToken();
+    const flood = [await accessToken(), await accessToken()];
+    expect((await send(example('weather-alert.json'), kept)).status).toBe(202);
+    flood.push(await accessToken()); // the fourth: the oldest, `kept`, goes
+    expect((await send({ ...example('weather-alert.json'), referenceId: 'after-flood' }, kept)).status).toBe(403);
+    expect((await send({ ...example('weather-alert.json'), referenceId: 'after-flood' }, flood[2])).status).toBe(202);
+  });
 });
 
 describe('subscribers, as Alexa keeps them', () => {
@@ -654,8 +665,9 @@ describe('the accepted events it keeps', () => {
     expect(await (await fetch(`${emulator.url}/stats`)).json()).toMatchObject({ accepted: 0, droppedEvents: 0 });
   });
 
-  it('refuses a keepEvents that is no whole number from 1, naming it', async () => {
+  it('refuses a keepEvents or keepTokens that is no whole number from 1, naming it', async () => {
     await expect(createEmulator({ port: 0, keepEvents: 0 })).rejects.toThrow(/keepEvents: expected a whole number of at least 1 \(given 0\)/);
+    await expect(createEmulator({ port: 0, keepTokens: 1.5 })).rejects.toThrow(/keepTokens: expected a whole number of at least 1 \(given 1.5\)/);
     await start();
   });
 });

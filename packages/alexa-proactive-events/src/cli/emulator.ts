@@ -40,6 +40,7 @@ export function emulatorCommand(io: Io, started: (emulator: Emulator) => void): 
     .addOption(new Option('--seed <n>', 'seed of the random faults (default 1)').env('EMULATOR_SEED').argParser(whole(2 ** 31)))
     .addOption(new Option('--token-ttl <seconds>', 'lifetime of issued tokens (default 3600)').env('EMULATOR_TOKEN_TTL').argParser(whole(86_400)))
     .addOption(new Option('--keep-events <n>', 'accepted events kept for the page and GET /events, the oldest dropped first (default 10000)').env('EMULATOR_KEEP_EVENTS').argParser((value) => parseNumber(value, 1, 10_000_000, 'a whole number from 1 to 10000000', true)))
+    .addOption(new Option('--keep-tokens <n>', 'live access tokens kept, the oldest dropped first (default 1000)').env('EMULATOR_KEEP_TOKENS').argParser((value) => parseNumber(value, 1, 10_000_000, 'a whole number from 1 to 10000000', true)))
     .addOption(
       new Option('--client <id:secret>', 'accept only these credentials (repeatable); default: any')
         .env('EMULATOR_CLIENTS')
@@ -87,6 +88,7 @@ interface CliOptions {
   seed?: number;
   tokenTtl?: number;
   keepEvents?: number;
+  keepTokens?: number;
   client?: Array<[string, string]>;
   clientWithoutScope?: string[];
   skillJson?: string;
@@ -102,6 +104,7 @@ function toEmulatorOptions(options: CliOptions, io: Io): EmulatorOptions {
     host: options.host,
     tokenTtlSeconds: options.tokenTtl,
     keepEvents: options.keepEvents,
+    keepTokens: options.keepTokens,
     clients: options.client ? Object.fromEntries(options.client) : undefined,
     clientsWithoutScope: options.clientWithoutScope,
     subscribers: options.anyUser ? undefined : {},

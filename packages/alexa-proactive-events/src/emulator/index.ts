@@ -41,11 +41,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   let skill = options.skill;
   let connections = 0;
   const requests = new RequestLog(options.receivedLimit ?? 10_000, log);
-  if (options.keepEvents !== undefined && !(Number.isInteger(options.keepEvents) && options.keepEvents >= 1)) {
-    throw new OptionsError('createEmulator', [{ path: 'keepEvents', message: 'expected a whole number of at least 1', value: options.keepEvents }]);
-  }
+  const issues = (['keepEvents', 'keepTokens'] as const)
+    .filter((key) => options[key] !== undefined && !(Number.isInteger(options[key]) && options[key] >= 1))
+    .map((key) => ({ path: key, message: 'expected a whole number of at least 1', value: options[key] }));
+  if (issues.length > 0) throw new OptionsError('createEmulator', issues);
   const records = new EventRecords(options.keepEvents);
-  const tokens = new IssuedTokens(now, (options.tokenTtlSeconds ?? 3600) * 1000);
+  const tokens = new IssuedTokens(now, (options.tokenTtlSeconds ?? 3600) * 1000, options.keepTokens);
   const subscribers: SubscriptionsApiOptions = {
     subscriptions: new EmulatedSubscriptions(options.subscribers),
     events: published ?? EVENT_NAMES,

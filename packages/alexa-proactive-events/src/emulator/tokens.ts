@@ -3,7 +3,7 @@ import type { ServerResponse } from 'http';
 import { PROACTIVE_EVENTS_SCOPE } from '../send/token';
 import { json, readForm, route, type Handler } from './exchange';
 
-/** Tokens each emulator keeps at most, the oldest dropped first; expired ones are dropped as new ones are issued. */
+/** Tokens each emulator keeps unless told otherwise (`keepTokens`), the oldest dropped first; expired ones are dropped as new ones are issued. */
 export const MAX_LIVE_TOKENS = 1000;
 
 /**
@@ -18,12 +18,14 @@ export class IssuedTokens {
   count = 0;
   readonly #now: () => number;
   readonly #ttlMs: number;
+  readonly #keep: number;
   /** This emulator's tokens, oldest first. */
   readonly #mine: string[] = [];
 
-  constructor(now: () => number, ttlMs: number) {
+  constructor(now: () => number, ttlMs: number, keep = MAX_LIVE_TOKENS) {
     this.#now = now;
     this.#ttlMs = ttlMs;
+    this.#keep = keep;
   }
 
   /** How long a token lives, in seconds. */
@@ -31,14 +33,14 @@ export class IssuedTokens {
     return this.#ttlMs / 1000;
   }
 
-  /** A new token, kept; this emulator's expired ones are dropped and, past MAX_LIVE_TOKENS, its oldest. */
+  /** A new token, kept; this emulator's expired ones are dropped and, past its `keep`, its oldest. */
   issue(): string {
     const token = `Atc|emulator|${randomUUID()}`;
     issuedTokens.set(token, { expiresAt: this.#now() + this.#ttlMs, issuer: this });
     this.#mine.push(token);
     this.count++;
     const mine = this.#mine;
-    while (mine.length > 0 && (mine.length > MAX_LIVE_TOKENS || (issuedTokens.get(mine[0])?.expiresAt ?? 0) <= this.#now())) issuedTokens.delete(mine.shift()!);
+    while (mine.length > 0 && (mine.length > this.#keep || (issuedTokens.get(mine[0])?.expiresAt ?? 0) <= this.#now())) issuedTokens.delete(mine.shift()!);
     return token;
   }
 

@@ -48,6 +48,13 @@ export interface EmulatorOptions {
    */
   keepEvents?: number;
   /**
+   * Live access tokens kept: past it the oldest stop working (a client that asks for a token per event, as the
+   * tutorial's does, would otherwise fill the memory). Raise it when such a client shares the emulator with one
+   * that keeps its token, so that the flood does not push the kept token out.
+   * @default 1000 (MAX_LIVE_TOKENS)
+   */
+  keepTokens?: number;
+  /**
    * Who subscribed to what, as Alexa keeps it: a Unicast to a user who has not turned on its event gets 403, and
    * a Multicast reaches the users who have. `{}` starts with nobody; users turn events on and off on the page,
    * with `PUT /subscriptions/<user>` or `setSubscriptions`. Without it, every user is subscribed to everything.
