@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SerialFileDb } from '../src';
+import { storedRows } from './helpers/stores';
 
 function freshDb() {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'serial-db-')), 'users.json');
   const db = new SerialFileDb({ pathToFile: file });
   db.install({} as never);
-  return { db, file, rows: () => JSON.parse(fs.readFileSync(file, 'utf8')) as Array<Record<string, unknown>> };
+  return { db, file, rows: () => storedRows(file) };
 }
 
 it('writes the file in FileDb\'s format, one row per user, with the count of its saves', async () => {
