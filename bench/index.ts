@@ -431,6 +431,70 @@ async function subscribers(sizes = (process.env.BENCH_SUBSCRIBER_SIZES ?? '10000
   }
 }
 
+/**
+ * 8. Memory flat in the number of users: a Unicast fan-out through the trigger script (`--users-file`, as `fanOut`
+ * runs it) to every user the skill's FileDb holds, at each of BENCH_MEMORY_SIZES (default 10,000 and 100,000); a
+ * new skill and emulator (its default window of kept events) at each size. Prints the peak RSS of the skill, the
+ * trigger script (GNU time, where the machine has it) and the emulator, and what each extra user added.
+ */
+async function memory(sizes = (process.env.BENCH_MEMORY_SIZES ?? '10000,100000').split(',').map(Number)) {
+  const gnuTime = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const message = eventDefinition('AMAZON.MessageAlert.Activated');
+  const flags = Object.entries(message.example).flatMap(([flag, value]) => [`--${flag}`, value ?? '']);
+  const state = { subscriptions: [message.name], updatedAt: '2026-11-22T10:00:00Z', apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US' };
+  const runs: Array<{ users: number; skillMb: number; triggerMb: number; emulatorMb: number; ms: number; accepted: number }> = [];
+  for (const users of sizes) {
+    const folder = fs.mkdtempSync(path.join(work, 'memory-'));
+    const usersFile = path.join(folder, 'users.txt');
+    const dbFile = path.join(folder, 'db.json');
+    // The users file and the database written a user at a time, the database as Jovo's FileDb writes it (tab-indented).
+    const userId = (i: number) => `amzn1.ask.account.MEM${String(i).padStart(6, '0')}`;
+    const usersOut = fs.openSync(usersFile, 'w');
+    const dbOut = fs.openSync(dbFile, 'w');
+    fs.writeSync(dbOut, '[');
+    for (let i = 0; i < users; i++) {
+      fs.writeSync(usersOut, `${userId(i)}\n`);
+      const row = JSON.stringify([{ userId: userId(i), userData: { data: { proactive: state } } }], null, '\t').slice(1, -2);
+      fs.writeSync(dbOut, `${i > 0 ? ',' : ''}${row}`);
+    }
+    fs.writeSync(dbOut, '\n]');
+    fs.closeSync(usersOut);
+    fs.closeSync(dbOut);
+
+    const amazon = await start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user'], {}, /listening on (http:\/\/\S+)/);
+    const ours = await skill(amazon, { FILEDB_PATH: dbFile });
+    const args = [TRIGGER, message.command, ...flags, '--users-file', usersFile, '--endpoint', ours.url, '--api-endpoint', amazon.url, '--reference-id', `memory-${users}`];
+    const startedAt = performance.now();
+    const fan = spawnSync(gnuTime ?? process.execPath, gnuTime ? ['-f', '%M', process.execPath, ...args] : args, {
+      env: { PATH: process.env.PATH ?? '', TRIGGER_SECRET: SECRET, SKILL_ID },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const ms = performance.now() - startedAt;
+    const delivered = await stats(amazon);
+    expectOk(fan.status === 0 && delivered.accepted === users, `memory: exit ${fan.status}, ${delivered.accepted} accepted of ${users}\n${fan.stdout.slice(-500)}${fan.stderr.slice(-500)}`);
+    const triggerKb = gnuTime ? Number(fan.stderr.trim().split('\n').pop()) : NaN;
+    runs.push({ users, skillMb: ours.peakMemoryMb(), triggerMb: triggerKb / 1024, emulatorMb: amazon.peakMemoryMb(), ms, accepted: delivered.accepted });
+    await Promise.all([amazon.stop(), ours.stop()]);
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+  results.memory = { runs };
+  for (const r of runs) {
+    const trigger = Number.isNaN(r.triggerMb) ? 'n/a (no /usr/bin/time)' : fmt(r.triggerMb);
+    rows.push(row(`8. fan-out of ${r.users.toLocaleString('en-US')} (FileDb): peak RSS MB, skill / trigger / emulator`, `${fmt(r.skillMb)} / ${trigger} / ${fmt(r.emulatorMb)}`, '', null, `${r.accepted.toLocaleString('en-US')} accepted`, null));
+  }
+  const [small, large] = runs;
+  if (small && large) {
+    const perUser = (side: 'skillMb' | 'triggerMb' | 'emulatorMb') => ((large[side] - small[side]) * 1024) / (large.users - small.users);
+    const [skillKb, triggerKb, emulatorKb] = [perUser('skillMb'), perUser('triggerMb'), perUser('emulatorMb')];
+    results.memory = { runs, perExtraUserKb: { skill: skillKb, trigger: triggerKb, emulator: emulatorKb } };
+    const span = `${small.users.toLocaleString('en-US')} → ${large.users.toLocaleString('en-US')}`;
+    rows.push(row(`   skill peak RSS per extra user, KB (${span})`, skillKb, '', null, 'flat: < 0.1 KB', skillKb < 0.1));
+    rows.push(row(`   trigger script peak RSS per extra user, KB (${span})`, Number.isNaN(triggerKb) ? 'n/a' : triggerKb, '', null, 'flat: < 0.1 KB', Number.isNaN(triggerKb) ? null : triggerKb < 0.1));
+    rows.push(row(`   emulator peak RSS per extra user, KB (${span})`, emulatorKb, '', null, '', null));
+  }
+}
+
 function row(scenario: string, ours: number | string, baseline: number | string, ratio: number | null, target: string, met: boolean | null, baselineName = ''): Row {
   const show = (value: number | string) => (typeof value === 'number' ? fmt(value) : value);
   return { scenario, ours: show(ours), baseline: `${show(baseline)}${baselineName && baseline !== '' ? ` (${baselineName})` : ''}`, ratio: ratio === null ? '' : `${ratio.toFixed(2)}x`, target, met };
@@ -457,7 +521,7 @@ function print(): void {
 async function main(): Promise<void> {
   const save = process.argv.includes('--save');
   const only = process.argv.slice(2).filter((arg) => arg !== '--save');
-  const scenarios = { pipeline, fanOut, overhead, coldStart, lambda, commands, subscribers };
+  const scenarios = { pipeline, fanOut, overhead, coldStart, lambda, commands, subscribers, memory };
   console.log(`Benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   for (const [name, scenario] of Object.entries(scenarios)) {
     if (only.length > 0 && !only.includes(name)) continue;

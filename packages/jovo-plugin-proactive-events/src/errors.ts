@@ -9,7 +9,7 @@
  * invocation (`ERR_REFUSED`, a RefusedError whose `refusal.code` says why); the fan-out queue refused batches
  * (`ERR_FANOUT_QUEUE`); a run addressing subscribers found no subscriber index in the app's database
  * (`ERR_NO_SUBSCRIBER_INDEX`), or could not reach them all within one invocation and has no queue
- * (`ERR_FANOUT_UNFINISHED`).
+ * (`ERR_FANOUT_UNFINISHED`); SerialFileDb's file is no JSON array of rows (`ERR_STORE_CORRUPT`).
  */
 export type PluginErrorCode =
   | 'ERR_SETTINGS'
@@ -23,4 +23,5 @@ export type PluginErrorCode =
   | 'ERR_REFUSED'
   | 'ERR_FANOUT_QUEUE'
   | 'ERR_NO_SUBSCRIBER_INDEX'
-  | 'ERR_FANOUT_UNFINISHED';
+  | 'ERR_FANOUT_UNFINISHED'
+  | 'ERR_STORE_CORRUPT';

@@ -9,6 +9,7 @@ import { CERT_URL, TEST_ROOT_PEM, alexaChain, alexaHeaders, download, downloads,
 import { createApp, gateOptions, lambdaFor, testSettings } from './helpers/app';
 import { close, eventRequests, startSkill, trigger } from './helpers/pipeline';
 import { APPLICATION_ID, intentRequest, launchRequest, skillEnabled, subscriptionChanged } from './helpers/requests';
+import { storedRows } from './helpers/stores';
 
 /** The door trusts the test's root in place of Node's public roots, and downloads from the test's S3. */
 const lab = { download, trustedRoots: [TEST_ROOT_PEM] };
@@ -42,7 +43,7 @@ async function post(raw: string, signing: Signing | 'unsigned' = {}, url = skill
 
 function storedUserIds(): string[] {
   if (!fs.existsSync(skill.settings.fileDbPath)) return [];
-  return (JSON.parse(fs.readFileSync(skill.settings.fileDbPath, 'utf8')) as Array<{ userId: string }>).map((row) => row.userId);
+  return storedRows(skill.settings.fileDbPath).map((row) => String(row.userId));
 }
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();

@@ -18,6 +18,7 @@ import { SettingsError, findProjectRoot, readEnvironment } from '../config/proje
 import { readSettings, triggerAudience, type CommandSettings } from '../config/settings';
 import type { TriggerPlan } from '../trigger/client';
 import { readDevSession, type DevSession } from './devSession';
+import { UsersFileProblem, userBatches, userIds } from './usersFile';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:3000/webhook';
 export const DEFAULT_CONCURRENCY = 8;
@@ -49,6 +50,8 @@ export interface SendPlan extends TriggerPlan {
   /** The locales of the notification texts: app.json's, or those --locale chose. */
   locales: string[];
   referenceId: string;
+  /** The ids --users-file holds, duplicates included (the users then come through `userBatches`). */
+  usersInFile?: number;
   dryRun: boolean;
   json: boolean;
 }
@@ -134,7 +137,9 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   if (!secret) usage(io, 'No trigger secret: set TRIGGER_SECRET in the environment or .env (as the skill has it), pass --secret, or run npm run dev, whose skill the script finds by itself');
   const weak = options.secret === undefined ? undefined : triggerSecretProblem(options.secret);
   if (weak) usage(io, `The trigger secret (--secret) is ${weak}`);
-  const users = [...(options.user ?? []), ...(options.usersFile ? readUsers(options.usersFile, io) : [])];
+  const users = [...new Set(options.user ?? [])];
+  const file = options.usersFile === undefined ? undefined : path.resolve(io.cwd, options.usersFile);
+  const inFile = file === undefined ? 0 : countUsers(file, options.usersFile!, io);
   const { app } = settings;
   const locales = app?.locales ?? ['en-US'];
   for (const locale of options.locale ?? []) {
@@ -146,7 +151,9 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
     endpoint,
     apiEndpoint: options.apiEndpoint ?? (options.region || !dev ? REGION_ORIGINS[options.region ?? 'NA'] : dev.emulator),
     explicitEndpoint: options.region !== undefined || options.apiEndpoint !== undefined,
-    users: users.length > 0 ? [...new Set(users)] : undefined,
+    users: users.length > 0 || inFile > 0 ? users : undefined,
+    // The file is read again as the triggers go, a batch at a time, each user once (after those of --user).
+    ...(file !== undefined && inFile > 0 && { userBatches: () => userBatches(file, new Set(users)), usersInFile: inFile }),
     ...(options.to === 'subscribers' && { toSubscribers: true }),
     locales: chosen,
     locale: chosen[0],
@@ -186,24 +193,16 @@ export function resolveEndpoint(endpoint: string, io: Io): string {
   return url.toString();
 }
 
-function readUsers(file: string, io: Io): string[] {
-  let text: string;
+/** How many ids --users-file holds (duplicates included), read through once to check it; nothing of it is kept. */
+function countUsers(file: string, given: string, io: Io): number {
+  let count = 0;
   try {
-    text = fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
+    for (const _id of userIds(file)) count++;
   } catch (error) {
-    return usage(io, `Cannot read --users-file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    if (error instanceof UsersFileProblem) return usage(io, `--users-file ${given}: ${error.message}`);
+    return usage(io, `Cannot read --users-file ${given}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  if (text.trimStart().startsWith('[')) {
-    const list: unknown = JSON.parse(text);
-    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item !== '')) {
-      usage(io, `--users-file ${file}: a JSON file must be an array of user ids`);
-    }
-    return list as string[];
-  }
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
+  return count;
 }
 
 function usage(io: Io, message: string): never {

@@ -28,7 +28,8 @@ export async function sendTriggers(event: EventToTrigger, plan: SendPlan, io: Io
     for (const trigger of triggers) io.out(`${JSON.stringify(trigger)}\n`);
     return EXIT.ok;
   }
-  const total = plan.users?.length ?? 1;
+  // At most this many: a users file is counted with its duplicates, which are sent once.
+  const total = (plan.users?.length ?? 0) + (plan.usersInFile ?? 0) || 1;
   const counts: Record<SendStatus, number> = { accepted: 0, duplicate: 0, skipped: 0, rejected: 0, failed: 0 };
   const progress = new Progress(io, total);
   const many = total > 20;

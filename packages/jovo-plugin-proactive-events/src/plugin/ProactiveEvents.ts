@@ -333,14 +333,18 @@ export class ProactiveEvents implements Plugin {
    * scanned, on AWS EventBridge Scheduler runs them): undefined when it cannot.
    */
   async listUserSchedules(): Promise<Array<{ user: string; schedules: UserSchedule[] }> | undefined> {
-    const db = this.#app?.$db as { all?: () => Promise<Array<Record<string, unknown>>>; config?: { primaryKeyColumn?: string } } | undefined;
+    type Rows = (visit: (row: Record<string, unknown>) => void) => Promise<void>;
+    const db = this.#app?.$db as { all?: () => Promise<Array<Record<string, unknown>>>; forEachRow?: Rows; config?: { primaryKeyColumn?: string } } | undefined;
     if (typeof db?.all !== 'function') return undefined;
     const keyColumn = db.config?.primaryKeyColumn ?? 'userId';
     const listed: Array<{ user: string; schedules: UserSchedule[] }> = [];
-    for (const row of await db.all()) {
+    const visit = (row: Record<string, unknown>) => {
       const schedules = Object.values(storedUserSchedules((row[this.columnName()] as { data?: Record<string, unknown> } | undefined)?.data));
       if (schedules.length > 0) listed.push({ user: String(row[keyColumn]), schedules });
-    }
+    };
+    // A row at a time where the store can (SerialFileDb): the users' rows are never all in memory at once.
+    if (typeof db.forEachRow === 'function') await db.forEachRow(visit);
+    else for (const row of await db.all()) visit(row);
     return listed;
   }
 

@@ -50,8 +50,13 @@ export interface TriggerPlan {
   apiEndpoint?: string;
   /** True when the caller chose `apiEndpoint`: a Unicast goes there, not to each user's stored region. */
   explicitEndpoint?: boolean;
-  /** Unicast to each of these users; Multicast without. */
+  /** Unicast to each of these users; Multicast without (and without `userBatches`). */
   users?: readonly string[];
+  /**
+   * Unicast also to the users of these batches, after `users`, read as the triggers need them and not kept (a users
+   * file of any size): each call starts the batches again. The caller gives each user once.
+   */
+  userBatches?: () => Iterable<readonly string[]>;
   /**
    * Unicast to every user the skill has subscribed to the event, from its own records (`--to subscribers`): one
    * trigger, no users in it; the skill answers with counts (`onFanOut`). Not with `users`.
@@ -103,21 +108,42 @@ export async function triggerEvent(event: EventToTrigger, plan: TriggerPlan, { o
   const referenceId = plan.referenceId ?? randomUUID();
   const checked = checkTriggerEvent(event, { ...plan, referenceId });
   if (!checked.ok) return [{ ...refusedResult(event.event.name, referenceId, '', checked.issues), warnings: checked.warnings }];
-  const { groups, tooLarge } = fittingBatches(event, { ...plan, referenceId });
-  if (tooLarge) return [refusedResult(event.event.name, referenceId, tooLarge)];
+  const groups = fittingBatches(event, { ...plan, referenceId });
+  const first = groups.next();
+  if (!first.done && typeof first.value === 'string') return [refusedResult(event.event.name, referenceId, first.value)];
   const results: SendResult[] = [];
-  let next = 0;
+  const report = (batch: SendResult[]) => {
+    if (keepResults) results.push(...batch);
+    onResults?.(batch);
+  };
+  // The groups are taken as the workers need them: a users file is read as it is sent, never held whole.
+  let pending: IteratorResult<string[] | undefined | string> | undefined = first;
+  const take = () => {
+    const next = pending ?? groups.next();
+    pending = undefined;
+    if (next.done) return { done: true as const };
+    if (typeof next.value === 'string') {
+      report([refusedResult(event.event.name, referenceId, next.value)]);
+      return { done: true as const };
+    }
+    return { done: false as const, users: next.value };
+  };
+  let finished = false;
   await Promise.all(
-    Array.from({ length: Math.min(plan.concurrency ?? DEFAULT_CONCURRENCY, groups.length) }, async () => {
-      while (next < groups.length) {
-        const users = groups[next++];
+    Array.from({ length: plan.concurrency ?? DEFAULT_CONCURRENCY }, async () => {
+      while (!finished) {
+        const next = take();
+        if (next.done) {
+          finished = true;
+          break;
+        }
+        const { users } = next;
         const sign = () => signTrigger(event, { ...plan, referenceId }, users);
         const batch = await postTrigger(post, plan.endpoint, sign, event.event.name, referenceId, users, (data) => {
           const answer = FanOutAnswerSchema.safeParse((data as Record<string, unknown> | undefined)?.[FAN_OUT_KEY]);
           if (answer.success) onFanOut?.(answer.data);
         });
-        if (keepResults) results.push(...batch);
-        onResults?.(batch);
+        report(batch);
       }
     }),
   );
@@ -125,40 +151,65 @@ export async function triggerEvent(event: EventToTrigger, plan: TriggerPlan, { o
 }
 
 /** The event as the skill will check it (the request it would build, validated), before anything is sent. */
-export function checkTriggerEvent(event: EventToTrigger, plan: Pick<TriggerPlan, 'users' | 'referenceId' | 'expiresInMinutes'>): ValidationResult {
-  return validateRequest(buildRequest({ ...event, user: plan.users?.[0], referenceId: plan.referenceId, expiresInMinutes: plan.expiresInMinutes }));
+export function checkTriggerEvent(event: EventToTrigger, plan: Pick<TriggerPlan, 'users' | 'userBatches' | 'referenceId' | 'expiresInMinutes'>): ValidationResult {
+  return validateRequest(buildRequest({ ...event, user: firstUser(plan), referenceId: plan.referenceId, expiresInMinutes: plan.expiresInMinutes }));
+}
+
+/** The plan's first user (read from the start of `userBatches` when `users` is empty), or undefined for Multicast. */
+function firstUser(plan: Pick<TriggerPlan, 'users' | 'userBatches'>): string | undefined {
+  for (const user of usersOf(plan)) return user;
+  return undefined;
+}
+
+/** Every user of the plan, `users` then those of `userBatches`, read as they are needed. */
+function* usersOf(plan: Pick<TriggerPlan, 'users' | 'userBatches'>): Generator<string, void, undefined> {
+  yield* plan.users ?? [];
+  for (const batch of plan.userBatches?.() ?? []) yield* batch;
 }
 
 /** The signed triggers of `plan`, as `triggerEvent` would send them (for a dry run); throws when the event fits in no trigger a door reads. */
 export function signTriggers(event: EventToTrigger, plan: TriggerPlan): TriggerRequest[] {
   const referenceId = plan.referenceId ?? randomUUID();
-  const { groups, tooLarge } = fittingBatches(event, { ...plan, referenceId });
-  if (tooLarge) throw new ProactiveEventsError<PluginErrorCode>('ERR_TRIGGER_TOO_LARGE', tooLarge);
-  return groups.map((users) => signTrigger(event, { ...plan, referenceId }, users));
+  const triggers: TriggerRequest[] = [];
+  for (const users of fittingBatches(event, { ...plan, referenceId })) {
+    if (typeof users === 'string') throw new ProactiveEventsError<PluginErrorCode>('ERR_TRIGGER_TOO_LARGE', users);
+    triggers.push(signTrigger(event, { ...plan, referenceId }, users));
+  }
+  return triggers;
 }
 
 /**
- * The users of each trigger: batches of `batchSize`, a batch halved again while its signed trigger is larger than a
- * door reads (MAX_TRIGGER_BYTES: long user ids, many localized attributes). `tooLarge` says why there is no batch
- * at all: the event alone (or with one user) does not fit.
+ * The users of each trigger, as they are needed: batches of `batchSize`, a batch halved again while its signed
+ * trigger is larger than a door reads (MAX_TRIGGER_BYTES: long user ids, many localized attributes); undefined once
+ * for Multicast. A string says why a batch fits in no trigger (the event alone, or with one user, is too large),
+ * and ends the batches.
  */
-function fittingBatches(event: EventToTrigger, plan: TriggerPlan & { referenceId: string }): { groups: Array<string[] | undefined>; tooLarge?: string } {
-  const size = plan.batchSize ?? DEFAULT_BATCH_SIZE;
-  const counted = plan.users ? Array.from({ length: Math.ceil(plan.users.length / size) }, (_, i) => plan.users!.slice(i * size, (i + 1) * size)) : [undefined];
-  const groups: Array<string[] | undefined> = [];
-  const fit = (users: string[] | undefined): string | undefined => {
+function* fittingBatches(event: EventToTrigger, plan: TriggerPlan & { referenceId: string }): Generator<string[] | undefined | string, void, undefined> {
+  const fit = function* (users: string[] | undefined): Generator<string[] | undefined | string, boolean, undefined> {
     const bytes = Buffer.byteLength(JSON.stringify(signTrigger(event, plan, users)));
-    if (bytes <= MAX_TRIGGER_BYTES) return void groups.push(users);
-    if (!users || users.length === 1) {
-      return `the trigger is ${Math.ceil(bytes / 1024)} KB, and a skill reads at most ${MAX_TRIGGER_BYTES / 1024} KB: shorten the event's localized attributes`;
+    if (bytes <= MAX_TRIGGER_BYTES) {
+      yield users;
+      return true;
     }
-    return fit(users.slice(0, users.length >> 1)) ?? fit(users.slice(users.length >> 1));
+    if (!users || users.length === 1) {
+      yield `the trigger is ${Math.ceil(bytes / 1024)} KB, and a skill reads at most ${MAX_TRIGGER_BYTES / 1024} KB: shorten the event's localized attributes`;
+      return false;
+    }
+    return (yield* fit(users.slice(0, users.length >> 1))) && (yield* fit(users.slice(users.length >> 1)));
   };
-  for (const users of counted) {
-    const tooLarge = fit(users);
-    if (tooLarge) return { groups: [], tooLarge };
+  if (!plan.users && !plan.userBatches) {
+    yield* fit(undefined);
+    return;
   }
-  return { groups };
+  const size = plan.batchSize ?? DEFAULT_BATCH_SIZE;
+  let batch: string[] = [];
+  for (const user of usersOf(plan)) {
+    batch.push(user);
+    if (batch.length < size) continue;
+    if (!(yield* fit(batch))) return;
+    batch = [];
+  }
+  if (batch.length > 0) yield* fit(batch);
 }
 
 /** How a skill answered a check trigger: its report, its door's refusal, or no usable answer. */

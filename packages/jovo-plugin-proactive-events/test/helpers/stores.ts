@@ -6,6 +6,11 @@ import { DynamoDb } from '../../src/stores/DynamoDb';
 import { reservedUserIdProblem } from '../../src/stores/keys';
 import { startDynalite, type LocalDynamoDb } from './dynalite';
 
+/** The rows of a SerialFileDb file, as Jovo's FileDb would find them: the rows it blanked (replaced or deleted) left out. */
+export function storedRows(file: string): Array<Record<string, unknown>> {
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as Array<Record<string, unknown>>).filter((row) => Object.keys(row).length > 0);
+}
+
 /** One of the skill's stores, and a second client of it to read what the skill stored. */
 export interface Store {
   configure(settings: Settings): void;
@@ -36,7 +41,7 @@ export function useStores(table: string): { stores: Array<[string, Store]>; dyna
           db.install({} as never);
           return db;
         },
-        userIds: async ({ fileDbPath }) => (JSON.parse(fs.readFileSync(fileDbPath, 'utf8')) as Array<{ userId: string }>).map((row) => row.userId),
+        userIds: async ({ fileDbPath }) => storedRows(fileDbPath).map((row) => String(row.userId)),
       },
     ],
     [
