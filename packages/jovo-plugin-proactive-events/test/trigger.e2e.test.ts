@@ -347,6 +347,15 @@ describe('refused, sending nothing', () => {
     expect(run.err).toContain('- --alert-type: expected one of TORNADO, HURRICANE, SNOW_STORM, THUNDER_STORM (given "TORNADOS")');
   });
 
+  it('a --users-file that holds no user id, which would otherwise be a Multicast to every subscriber', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'users-')), 'users.txt');
+    fs.writeFileSync(file, '# nobody yet\n\n');
+    const run = await trigger('weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url, '--users-file', file);
+    expect(run.status).toBe(2);
+    expect(run.err).toContain(`--users-file ${file}: holds no user id (one per line, or a JSON array); nothing was sent`);
+    expect(eventRequests(amazon)).toEqual([]);
+  });
+
   it('everything, with --dry-run, which prints the signed request instead', async () => {
     const run = await trigger('weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url, '--dry-run');
     expect(run.status).toBe(0);

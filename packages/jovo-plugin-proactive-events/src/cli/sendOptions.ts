@@ -140,6 +140,8 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
   const users = [...new Set(options.user ?? [])];
   const file = options.usersFile === undefined ? undefined : path.resolve(io.cwd, options.usersFile);
   const inFile = file === undefined ? 0 : countUsers(file, options.usersFile!, io);
+  // An empty file would otherwise mean no users, which is a Multicast to every subscriber: not what it asked for.
+  if (file !== undefined && inFile === 0) usage(io, `--users-file ${options.usersFile}: holds no user id (one per line, or a JSON array); nothing was sent`);
   const { app } = settings;
   const locales = app?.locales ?? ['en-US'];
   for (const locale of options.locale ?? []) {
@@ -153,7 +155,7 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
     explicitEndpoint: options.region !== undefined || options.apiEndpoint !== undefined,
     users: users.length > 0 || inFile > 0 ? users : undefined,
     // The file is read again as the triggers go, a batch at a time, each user once (after those of --user).
-    ...(file !== undefined && inFile > 0 && { userBatches: () => userBatches(file, new Set(users)), usersInFile: inFile }),
+    ...(file !== undefined && { userBatches: () => userBatches(file, new Set(users)), usersInFile: inFile }),
     ...(options.to === 'subscribers' && { toSubscribers: true }),
     locales: chosen,
     locale: chosen[0],
