@@ -5,7 +5,7 @@ import type { Db } from 'jovo-framework';
 import { App } from 'jovo-framework/dist/src/App';
 import { Alexa } from 'jovo-platform-alexa';
 import { ProactiveEventsSender, TokenClient } from 'alexa-proactive-events';
-import { recordLines, type RecordHooks } from 'alexa-proactive-events/internal';
+import { batchedLines, recordLines, type RecordHooks } from 'alexa-proactive-events/internal';
 import { ProactiveEvents, SerialFileDb, pluginOptions, type Settings } from 'jovo-plugin-proactive-events';
 import { handlers, intentMap } from './handlers';
 import { FALLBACK_LOCALE, resources } from './i18n';
@@ -65,9 +65,12 @@ function createSender({ sending, app }: Settings, records: RecordHooks | undefin
   });
 }
 
-/** One log line per record (LOG_FORMAT): a JSON line on Lambda for log queries, words in a terminal; or none. */
+/**
+ * One log line per record (LOG_FORMAT): JSON lines for log queries, words in a terminal; or none. The lines of one
+ * turn of the event loop go out in one write, not one each: a fan-out makes a record per user.
+ */
 function defaultRecords({ logFormat }: Settings): RecordHooks | undefined {
-  return logFormat === 'off' ? undefined : recordLines(logFormat);
+  return logFormat === 'off' ? undefined : recordLines(logFormat, batchedLines());
 }
 
 /**

@@ -1,5 +1,5 @@
 import { TokenClient, type SendRecord, type SendResult, type TokenRecord } from '../src';
-import { formatSendRecord, formatSummaryRecord, recordLines, summaryRecord, userHash } from '../src/internal';
+import { batchedLines, formatSendRecord, formatSummaryRecord, recordLines, summaryRecord, userHash } from '../src/internal';
 import { example } from './helpers/fixtures';
 import { CLIENT_ID, CLIENT_SECRET, sendingSetup } from './helpers/sending';
 
@@ -144,4 +144,18 @@ it('writes every kind of record as a line through recordLines', () => {
   words.onRequest({ ok: true, httpStatus: 200, latencyMs: 41 });
   words.onRequest({ ok: false, httpStatus: 401, code: 'ERR_INVALID_CLIENT', latencyMs: 12 });
   expect(text).toEqual(['token 200, 41 ms', 'token refused ERR_INVALID_CLIENT 401, 12 ms']);
+});
+
+it('writes the record lines of one turn of the event loop in one write, in their order', async () => {
+  const writes: string[] = [];
+  const hooks = recordLines('text', batchedLines((text) => void writes.push(text)));
+  hooks.onRequest({ ok: true, httpStatus: 200, latencyMs: 41 });
+  hooks.onSummary(summaryRecord('trigger', 'TrashCollectionAlertIntent', [result('accepted')], 40));
+  expect(writes).toEqual([]);
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(writes).toEqual([`token 200, 41 ms\n${formatSummaryRecord(summaryRecord('trigger', 'TrashCollectionAlertIntent', [result('accepted')], 40), 'text')}`]);
+  hooks.onRequest({ ok: true, httpStatus: 200, latencyMs: 7 });
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(writes).toHaveLength(2);
+  expect(writes[1]).toBe('token 200, 7 ms');
 });

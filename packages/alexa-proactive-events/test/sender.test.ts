@@ -215,6 +215,33 @@ describe('before anything is sent', () => {
   });
 });
 
+describe('unicast: one event to many users', () => {
+  const users = ['amzn1.ask.account.ONE', 'amzn1.ask.account.TWO'];
+  beforeEach(async () => (setup = await sendingSetup({ subscribers: Object.fromEntries(users.map((user) => [user, ['AMAZON.WeatherAlert.Activated']])) })));
+
+  it("sends each user the event, with send's result and record for that user's body", async () => {
+    const records: unknown[] = [];
+    await setup.close();
+    setup = await sendingSetup({ subscribers: Object.fromEntries(users.map((user) => [user, ['AMAZON.WeatherAlert.Activated']])) }, { onSend: (record) => void records.push(record) });
+    const body = { ...weather(), extra: true };
+    const send = setup.sender.unicast(body);
+    const results = await Promise.all(users.map((user) => send(user, setup.target)));
+    expect(results).toEqual(users.map((user) => expect.objectContaining({ status: 'accepted', user, warnings: [expect.objectContaining({ path: 'extra' })] })));
+    expect(setup.emulator.accepted.map((accepted) => accepted.request)).toEqual(users.map((user) => ({ ...body, relevantAudience: { type: 'Unicast', payload: { user } } })));
+    expect(records).toEqual(users.map(() => expect.objectContaining({ audience: 'Unicast', status: 'accepted', userHash: expect.any(String) })));
+  });
+
+  it("refuses as send does an invalid event, an empty user, and an event that expired since", async () => {
+    const invalid = setup.sender.unicast({ ...weather(), referenceId: '' });
+    await expect(invalid(users[0], setup.target)).resolves.toEqual(await setup.sender.send({ ...unicast(users[0]), referenceId: '' }, setup.target));
+    const send = setup.sender.unicast(weather());
+    await expect(send('', setup.target)).resolves.toMatchObject({ status: 'rejected', errors: [{ path: 'relevantAudience.payload.user' }] });
+    setup.clock.now = Date.parse(weather().expiryTime);
+    await expect(send(users[0], setup.target)).resolves.toMatchObject({ status: 'rejected', errors: [{ path: 'expiryTime', message: expect.stringMatching(/^has passed/) }] });
+    expect(setup.emulator.accepted).toEqual([]);
+  });
+});
+
 describe('at scale', () => {
   // A seed's faults are the same on every run, whatever the interleaving: these tests cannot flake.
   beforeEach(async () => (setup = await sendingSetup({ faults: { rate: 0.2, seed: 42, retryAfterSeconds: 0, dropRate: 0.05 } })));

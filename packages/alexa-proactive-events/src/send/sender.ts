@@ -3,7 +3,7 @@ import { networkCause, postJson, type PostJson } from './http';
 import { messageOf, verdictFor } from './outcomes';
 import { REGION_ORIGINS, eventsUrl, originOf, tokenOrigins, type Region, type Stage } from './regions';
 import type { RequestDraft } from '../request/build';
-import { validateRequest, type ProactiveEvent } from '../request/validate';
+import { validateRequest, type ProactiveEvent, type ValidationResult } from '../request/validate';
 import type { SendResult } from './result';
 import { sendRecord, type SendRecord } from './record';
 import { TokenError, type TokenClient, type TokenClientOptions, type TokenErrorCode } from './token';
@@ -184,11 +184,38 @@ export class ProactiveEventsSender {
     target?: SendTarget,
   ): Promise<SendResult>;
   async send(body: unknown, target: SendTarget = {}): Promise<SendResult> {
+    return this.#sendAndRecord(body, target);
+  }
+
+  /**
+   * `send` for one event to many users, one at a time (a fan-out's batch): `body` (a request, as `buildRequest`
+   * makes it, whatever its audience) is validated once, here, and the function returned sends it Unicast to
+   * `user`, checking only that user and that the event has not expired by then. Each result and record is the
+   * one `send` would give for that user's body; a body or user that is not valid gets `send`'s own refusal.
+   */
+  unicast<Name extends EventName>(body: RequestDraft<ProactiveEvent<Name>>): (user: string, target?: SendTarget) => Promise<SendResult>;
+  /** `unicast` of a body whose type says nothing of its payload (see `UntypedBody`). */
+  unicast<Body>(
+    body: unknown extends Body ? Body : Body extends { event: { payload: infer Payload } } ? (unknown extends Payload ? Body : never) : never,
+  ): (user: string, target?: SendTarget) => Promise<SendResult>;
+  unicast(body: unknown): (user: string, target?: SendTarget) => Promise<SendResult> {
+    const forUser = (user: string) => ({ ...(body as object), relevantAudience: { type: 'Unicast', payload: { user } } });
+    // Any user id that is a non-empty string passes the audience's schema as this one does, and changes no warning.
+    const validation = this.#validate(forUser('user'));
+    const expiry = validation.ok ? Date.parse(validation.request.expiryTime) : Number.NaN;
+    return (user, target = {}) => {
+      const checked = validation.ok && typeof user === 'string' && user !== '' && expiry > this.#now();
+      return this.#sendAndRecord(forUser(user), target, checked ? validation : undefined);
+    };
+  }
+
+  /** Sends `body` (validated unless `validation` is given, the body's own) and makes its record. */
+  async #sendAndRecord(body: unknown, target: SendTarget, validation?: ValidationResult): Promise<SendResult> {
     const startedAt = performance.now();
     const stage = target.stage ?? this.#stage;
     const origin = targetOrigin(target);
     const answers: Array<number | null> = [];
-    const result = await this.#send(body, origin, target.apiEndpoint, stage, answers);
+    const result = await this.#send(body, origin, target.apiEndpoint, stage, answers, validation);
     if (this.#onSend) {
       try {
         this.#onSend(sendRecord(result, { origin: result.attempts > 0 ? origin : undefined, stage, latencyMs: performance.now() - startedAt, answers }));
@@ -224,14 +251,17 @@ export class ProactiveEventsSender {
     return { errors, warnings, origin: origin ?? null, stage, token };
   }
 
-  async #send(body: unknown, origin: string | undefined, apiEndpoint: string | undefined, stage: Stage, answers: Array<number | null>): Promise<SendResult> {
-    const { result, ready } = this.#prepare(body, origin, apiEndpoint);
+  async #send(body: unknown, origin: string | undefined, apiEndpoint: string | undefined, stage: Stage, answers: Array<number | null>, validation?: ValidationResult): Promise<SendResult> {
+    const { result, ready } = this.#prepare(body, origin, apiEndpoint, validation);
     // The body as given: a field Amazon's documentation does not name is a warning, and goes as the caller sent it.
     return ready ? this.#deliver(body as object, eventsUrl(origin!, stage), result, answers) : result;
   }
 
-  /** The result so far of sending `body` to `origin`: `ready` when it may go, else refused with the reasons. */
-  #prepare(body: unknown, origin: string | undefined, apiEndpoint: string | undefined): { result: SendResult; ready: boolean } {
+  /**
+   * The result so far of sending `body` to `origin`: `ready` when it may go, else refused with the reasons.
+   * `validation` is the body's, when the caller has it already.
+   */
+  #prepare(body: unknown, origin: string | undefined, apiEndpoint: string | undefined, validation = this.#validate(body)): { result: SendResult; ready: boolean } {
     const candidate = body as { event?: { name?: unknown }; referenceId?: unknown; relevantAudience?: { payload?: { user?: unknown } } } | null;
     const user = candidate?.relevantAudience?.payload?.user;
     const result: SendResult = {
@@ -245,8 +275,7 @@ export class ProactiveEventsSender {
       attempts: 0,
       ...(typeof user === 'string' && { user }),
     };
-    const validation = validateRequest(body, { publishedEvents: this.#published, now: this.#now() });
-    result.warnings = validation.warnings;
+    result.warnings = [...validation.warnings];
     if (!validation.ok) return { result: { ...result, errors: validation.issues }, ready: false };
 
     if (!origin || !this.#origins.has(origin)) {
@@ -256,6 +285,10 @@ export class ProactiveEventsSender {
       return { result: { ...result, errors: [{ path: 'apiEndpoint', message, value: apiEndpoint }] }, ready: false };
     }
     return { result, ready: true };
+  }
+
+  #validate(body: unknown): ValidationResult {
+    return validateRequest(body, { publishedEvents: this.#published, now: this.#now() });
   }
 
   /** Sends `request` to `url` until an outcome, pushing each attempt's HTTP status (null for none) to `answers`. */

@@ -18,7 +18,7 @@ export interface ReplayStore {
  */
 export const REPLAY_WINDOW_MS = 2 * TRIGGER_MAX_AGE_MS + 1000;
 
-/** Request ids a guard remembers at most; a fan-out of 10,000 users in batches of 25 uses 400. */
+/** Request ids a guard remembers at most; a fan-out of 10,000 users in batches of 100 (the trigger script's default) uses 100. */
 export const MAX_REMEMBERED_TRIGGERS = 100_000;
 
 /**

@@ -16,14 +16,11 @@ import {
 } from 'alexa-proactive-events/internal';
 import { SettingsError, findProjectRoot, readEnvironment } from '../config/project';
 import { readSettings, triggerAudience, type CommandSettings } from '../config/settings';
-import type { TriggerPlan } from '../trigger/client';
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, type TriggerPlan } from '../trigger/client';
 import { readDevSession, type DevSession } from './devSession';
 import { UsersFileProblem, userBatches, userIds } from './usersFile';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:3000/webhook';
-export const DEFAULT_CONCURRENCY = 8;
-/** Users per trigger in a fan-out: one signed request and one pass through the skill serve them all. */
-export const DEFAULT_BATCH_SIZE = 25;
 
 /** The options every sending command takes (see the README: the trigger script). */
 export interface SendCliOptions {

@@ -8,7 +8,7 @@ import type { CheckReport } from '../trigger/check';
 import type { FanOutResult } from '../schedules/run';
 import { checkTriggeredEvent } from './checkTrigger';
 import { mapConcurrently } from './pool';
-import { sendEvent, unpublishedResult, type UncheckedEvent } from './sending';
+import { sendEvent, unicastEvent, unpublishedResult, type UncheckedEvent } from './sending';
 import type { PluginServices } from './services';
 
 /** Sends to the users of one trigger this many at a time (a fan-out has several triggers under way). */
@@ -49,14 +49,22 @@ export async function answerTrigger(jovo: Jovo, plugin: PluginServices, admitted
   }
   if (!data.users) return { name, results: [await sendEvent(plugin, event, { ...data, apiEndpoint })] };
   const startedAt = performance.now();
-  const results = await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => sendToUser(plugin, event, user, data, apiEndpoint));
+  const send = unicastEvent(plugin, event, data);
+  const results = await mapConcurrently(data.users, SENDS_PER_TRIGGER, (user) => sendToUser(plugin, send, event, user, data, apiEndpoint));
   // A scheduled run's batches are summed up once, by the run.
   if (!scheduled) plugin.summarize(summaryRecord('trigger', trigger.intent, results, performance.now() - startedAt));
   return { name, results };
 }
 
 /** Unicast to one user of a trigger: to their stored region unless the trigger named one; skipped if not subscribed. */
-async function sendToUser(plugin: PluginServices, event: UncheckedEvent, user: string, data: TriggerData, apiEndpoint: string): Promise<SendResult> {
+async function sendToUser(
+  plugin: PluginServices,
+  send: (user: string, apiEndpoint: string) => Promise<SendResult>,
+  event: UncheckedEvent,
+  user: string,
+  data: TriggerData,
+  apiEndpoint: string,
+): Promise<SendResult> {
   const stored = await plugin.readSubscriber(user);
   if (stored?.subscriptions && !stored.subscriptions.includes(event.name)) {
     const now = stored.subscriptions.length > 0 ? stored.subscriptions.join(', ') : 'none';
@@ -65,7 +73,7 @@ async function sendToUser(plugin: PluginServices, event: UncheckedEvent, user: s
     return { ...refusedResult(event.name, data.referenceId, reason), status: 'skipped', user };
   }
   const endpoint = !data.explicitEndpoint && stored?.apiEndpoint ? stored.apiEndpoint : apiEndpoint;
-  const result = await sendEvent(plugin, event, { ...data, user, apiEndpoint: endpoint });
+  const result = await send(user, endpoint);
   if (data.explicitEndpoint || stored?.apiEndpoint) return result;
   // Amazon's NA host, the trigger's default, may not be this user's region: say so, above all when it fails.
   const unknown = `no region is stored for the user (the skill has not heard from them), so the event went to ${apiEndpoint}, the trigger's; --region or --api-endpoint chooses`;

@@ -70,6 +70,19 @@ export async function sendEvent(
   return sender.send(body, { apiEndpoint, stage });
 }
 
+/**
+ * `sendEvent` of one event to each of many users (a trigger's batch): the request is built once, and its event
+ * validated once, by the sender's `unicast`; each user's send checks that user alone. What each user gets is what
+ * `sendEvent` would give them, refusals included.
+ */
+export function unicastEvent(plugin: PluginServices, event: UncheckedEvent, options: Omit<SendTarget, 'user' | 'apiEndpoint'>): (user: string, apiEndpoint: string) => Promise<SendResult> {
+  const sender = plugin.sender;
+  if (!sender || unpublishedResult(plugin, event.name, options.referenceId ?? null)) return (user, apiEndpoint) => sendEvent(plugin, event, { ...options, user, apiEndpoint });
+  const { localizedAttributes, referenceId, expiresInMinutes, stage } = options;
+  const send = sender.unicast(buildRequest({ event, localizedAttributes, referenceId, expiresInMinutes: expiresInMinutes ?? plugin.expiresInMinutes, now: () => new Date(plugin.now()) }));
+  return (user, apiEndpoint) => send(user, { apiEndpoint, stage });
+}
+
 /** The refusal of an event the plugin was not told to publish (its `events`), whatever the sender would take. */
 export function unpublishedResult(plugin: PluginServices, name: string, referenceId: string | null): SendResult | undefined {
   if ((plugin.events as readonly string[]).includes(name)) return undefined;
