@@ -43,7 +43,8 @@ function running(child: ChildProcess, url: string, startedInMs: number): Running
     },
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Gone already: exited, or killed by a signal (an out-of-memory abort, say), whose 'exit' has passed.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       }),
