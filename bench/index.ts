@@ -46,9 +46,9 @@ function emulator(latencyMs = 0): Promise<Running> {
   return start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user', '--keep-events', '1000000', '--latency', String(latencyMs)], {}, /listening on (http:\/\/\S+)/);
 }
 
-function skill(amazon: Running, env: Record<string, string> = {}): Promise<Running> {
+function skill(amazon: Running, env: Record<string, string> = {}, script = SKILL): Promise<Running> {
   return start(
-    SKILL,
+    script,
     [],
     {
       ...CREDENTIALS,
@@ -232,8 +232,8 @@ async function overhead(rounds = 5, perRound = 100) {
 }
 
 /**
- * 4. Process start to first answered request, beside the same bare Jovo v3 app. Ours verifies Alexa's requests, as
- * in production: its first request is a LaunchRequest signed as Alexa signs it (test/helpers/alexaStandin.ts: a test
+ * 4. Process start to first answered request, beside the same bare Jovo v3 app. Ours is what `npm start` serves
+ * (the webhook's bundle, dist/index.js) and verifies Alexa's requests, as in production: its first request is a LaunchRequest signed as Alexa signs it (test/helpers/alexaStandin.ts: a test
  * root trusted beside Node's public roots, the chain served by S3 on loopback), so the answer includes the
  * signature, the download and the check of the chain. The bare app verifies nothing and is sent the same body unsigned.
  */
@@ -242,13 +242,16 @@ async function coldStart(rounds = 11) {
   const { alexaHeaders } = await import('../packages/jovo-plugin-proactive-events/test/helpers/alexaSigning');
   const { writeAlexaPreload } = await import('../test/helpers/alexaStandin');
   const preload = writeAlexaPreload(path.join(work, 'alexa-preload.js'), { publicRoots: true });
+  // What `npm start` serves: the webhook's bundle, made now if the last build left it stale.
+  const { ensureWebhookBundle, WEBHOOK_BUNDLE } = require(path.join(root, 'scripts', 'fresh.js')) as { ensureWebhookBundle(): void; WEBHOOK_BUNDLE: string };
+  ensureWebhookBundle();
   const amazon = await emulator(0);
   const times = { ours: [] as number[], bare: [] as number[] };
   const once = async (side: 'ours' | 'bare') => {
     const startedAt = process.hrtime.bigint();
     const server =
       side === 'ours'
-        ? await skill(amazon, { NODE_OPTIONS: `--require ${preload}` })
+        ? await skill(amazon, { NODE_OPTIONS: `--require ${preload}` }, WEBHOOK_BUNDLE)
         : await start(path.join(dist, 'bench', 'bare.js'), [], { BARE_DB_PATH: path.join(work, `bare-${randomUUID()}.json`) }, LISTENING);
     const body = JSON.stringify(alexa('LaunchRequest', amazon.url));
     const response = await postJson(server.url, body, side === 'ours' ? alexaHeaders(body) : {});
