@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import archiver from 'archiver';
 import { Command } from 'commander';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { packageSources, sourcesWithoutSideEffects } from './esbuildSources';
 
 /**
  * `npm run bundle`: what `jovo3 deploy --stage production` uploads to Lambda (the Jovo CLI runs `npm run bundle`
@@ -24,6 +25,9 @@ const zipFile = path.join(path.dirname(bundle), 'bundle.zip');
 const shown = (file: string) => path.relative(process.cwd(), file) || '.';
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
+/** The packages' entries the Lambda bundle takes from their sources (the others from their builds). */
+const LAMBDA_PACKAGES = ['alexa-proactive-events', 'jovo-plugin-proactive-events', 'jovo-plugin-proactive-events/dynamodb', 'jovo-plugin-proactive-events/powertools'];
+
 async function main(): Promise<void> {
   fs.rmSync(bundle, { recursive: true, force: true });
   fs.rmSync(zipFile, { force: true });
@@ -41,51 +45,12 @@ async function main(): Promise<void> {
     keepNames: true,
     legalComments: 'external',
     logLevel: 'warning',
-    plugins: [packageSources, sourcesWithoutSideEffects],
+    plugins: [packageSources(LAMBDA_PACKAGES), sourcesWithoutSideEffects],
   });
   fs.copyFileSync(path.join(root, 'app.json'), path.join(bundle, 'app.json'));
   console.log(`${shown(bundle)}: index.js ${megabytes(fs.statSync(path.join(bundle, 'index.js')).size)} and app.json`);
   if (options.zip) await zip();
 }
-
-/** The workspace's packages by their TypeScript sources, as their published entries name them. */
-const PACKAGE_SOURCES: Record<string, string> = {
-  'alexa-proactive-events': path.join(root, 'packages', 'alexa-proactive-events', 'src', 'index.ts'),
-  'jovo-plugin-proactive-events': path.join(root, 'packages', 'jovo-plugin-proactive-events', 'src', 'index.ts'),
-  'jovo-plugin-proactive-events/dynamodb': path.join(root, 'packages', 'jovo-plugin-proactive-events', 'src', 'dynamodb.ts'),
-  'jovo-plugin-proactive-events/powertools': path.join(root, 'packages', 'jovo-plugin-proactive-events', 'src', 'powertools.ts'),
-};
-
-/** The two packages from their sources rather than their CommonJS builds, which esbuild could not leave parts of out. */
-const packageSources: Plugin = {
-  name: 'package-sources',
-  setup(build) {
-    build.onResolve({ filter: /^(alexa-proactive-events|jovo-plugin-proactive-events)(\/(dynamodb|powertools))?$/ }, ({ path: imported }) =>
-      PACKAGE_SOURCES[imported] ? { path: PACKAGE_SOURCES[imported], sideEffects: false } : undefined,
-    );
-  },
-};
-
-/** The skill's sources and the packages': none is imported for a side effect. */
-const SOURCES = [path.join(root, 'src'), ...['alexa-proactive-events', 'jovo-plugin-proactive-events'].map((name) => path.join(root, 'packages', name, 'src'))].map(
-  (dir) => dir + path.sep,
-);
-
-/**
- * Tells esbuild that importing one of these modules does nothing but define things, so a module the handler never
- * uses is left out with everything it imports: the plugin's webhook with Express, say, or the CLI.
- */
-const sourcesWithoutSideEffects: Plugin = {
-  name: 'sources-without-side-effects',
-  setup(build) {
-    const ours = (file: string) => SOURCES.some((dir) => file.startsWith(dir));
-    build.onResolve({ filter: /^\./ }, async ({ path: imported, importer, resolveDir, kind, pluginData }) => {
-      if (pluginData === 'resolving' || !ours(importer)) return undefined;
-      const resolved = await build.resolve(imported, { importer, resolveDir, kind, pluginData: 'resolving' });
-      return ours(resolved.path) ? { ...resolved, sideEffects: false } : resolved;
-    });
-  },
-};
 
 function zip(): Promise<void> {
   return new Promise((resolve, reject) => {

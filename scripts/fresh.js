@@ -2,6 +2,7 @@
 'use strict';
 // Runs a compiled entry point, compiling first only when a source changed since the last build:
 //   node scripts/fresh.js dist/src/index.js --some-flag
+// dist/index.js, the webhook's bundle (`npm start`), is bundled again after a build too.
 // With no entry point it only brings every dist/ up to date (npm's `prepare`, after npm install): the two
 // packages' and the template's, in that order (`tsc -b`). Plain JavaScript, so it runs before anything is
 // compiled. A no-change `tsc -b` still reads every project; comparing the sources' modification times with the
@@ -52,11 +53,23 @@ function ensureBuilt() {
   fs.utimesSync(BUILD_INFO, now, now);
 }
 
-module.exports = { ensureBuilt };
+/** The webhook in one file (scripts/webhookBundle.ts): what `npm start` and `jovo3 run` serve. */
+const WEBHOOK_BUNDLE = path.join(root, 'dist', 'index.js');
+
+/** Compiles what changed, then bundles the webhook again when the bundle is missing or older than the build. */
+function ensureWebhookBundle() {
+  ensureBuilt();
+  if (fs.existsSync(WEBHOOK_BUNDLE) && fs.statSync(WEBHOOK_BUNDLE).mtimeMs >= fs.statSync(BUILD_INFO).mtimeMs) return;
+  const result = spawnSync(process.execPath, [path.join(root, 'dist', 'scripts', 'webhookBundle.js')], { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+module.exports = { ensureBuilt, ensureWebhookBundle, WEBHOOK_BUNDLE };
 
 if (require.main === module) {
-  ensureBuilt();
   const [entry] = process.argv.splice(2, 1);
+  if (entry && path.resolve(root, entry) === WEBHOOK_BUNDLE) ensureWebhookBundle();
+  else ensureBuilt();
   if (entry) {
     // Run the entry as node would have: it is the main module, and its arguments are the rest.
     process.argv[1] = path.resolve(root, entry);

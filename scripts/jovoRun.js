@@ -4,13 +4,15 @@
 //   lockfile of npm 7 or later (version 3) does not have, and offline it cannot reach the registry either, so it
 //   fails before recording the check and fails every time. The check is recorded here as done, which is what
 //   the CLI itself does after a check; `npm outdated` tells what is new.
-// - The CLI compiles only when dist/ is missing, so it would serve stale code: compile what changed first.
+// - The CLI compiles only when dist/ is missing, so it would serve stale code: compile what changed first, and
+//   bundle the webhook into dist/index.js, which the CLI runs (it looks for index.js in ./dist/src/, then in ./dist/,
+//   and runs the last one it found), as `npm start` does.
 // - Offline, its Jovo Webhook connector prints an `xhr poll error` stack every few seconds; one line says it
 //   instead, and again after the connection comes back and is lost.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { ensureBuilt } = require('./fresh');
+const { ensureWebhookBundle } = require('./fresh');
 
 const JOVO_WEBHOOK = 'https://webhookv3.jovo.cloud';
 
@@ -51,6 +53,6 @@ if (!global.jovoRunPrepared) {
   // The CLI loads project.js several times.
   global.jovoRunPrepared = true;
   recordUpdateCheck();
-  ensureBuilt();
+  ensureWebhookBundle();
   quietConnectionErrors();
 }

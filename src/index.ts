@@ -1,14 +1,10 @@
-import { startFailure, startWebhook } from './entry/webhook';
+import { serveWebhook } from './entry/webhook';
 
 /**
- * The skill's entry, where Jovo looks for it: `npm start` and `jovo3 run` run this file (the webhook), and the
- * Lambda bundle's `index.handler` is the handler below (see src/entry/).
+ * The skill's entry: run, it serves the webhook (`npm run dev` runs it so); `npm start` and `jovo3 run` serve the
+ * same webhook from its bundle, dist/index.js (src/entry/serve.ts), which starts sooner. The Lambda bundle's
+ * `index.handler` is the handler below (see src/entry/).
  */
 export { handler } from './entry/lambda';
 
-if (require.main === module) {
-  startWebhook(process.argv).catch((error: Error) => {
-    console.error(startFailure(error));
-    process.exit(1);
-  });
-}
+if (require.main === module) serveWebhook(process.argv);

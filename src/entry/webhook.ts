@@ -45,6 +45,14 @@ export async function startWebhook(argv: readonly string[]): Promise<void> {
   }
 }
 
+/** Starts the webhook as a command does: a failure is said in one line (startFailure), and the process exits 1. */
+export function serveWebhook(argv: readonly string[]): void {
+  startWebhook(argv).catch((error: Error) => {
+    console.error(startFailure(error, argv));
+    process.exit(1);
+  });
+}
+
 /** What the webhook checks, said at start, and why a check is off. */
 function doorReport({ alexa, triggerSecret, server, sending }: Settings, relayed: boolean): string[] {
   const lines = [

@@ -5,51 +5,22 @@ import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { CERT_URL, CHAINS, TEST_ROOT_PEM, alexaHeaders } from '../../packages/jovo-plugin-proactive-events/test/helpers/alexaSigning';
+import { CERT_URL, alexaHeaders } from '../../packages/jovo-plugin-proactive-events/test/helpers/alexaSigning';
+import { writeAlexaPreload } from './alexaStandin';
 import { WITHOUT_DOTENV } from './environment';
 import { APPLICATION_ID, launchRequest } from './plugin';
 
 /**
- * A real `npm start` process under attack, loopback only: the skill's compiled entry, started with a preload that
- * makes the doors' verifier trust the tests' root (in place of Node's public roots) and sends its certificate
- * downloads to a loopback stand-in for S3, which serves the tests' chain at CERT_URL, answers 404 for any other
- * key (S3 decodes a path's escapes and ignores a query, as here), and counts every download. Nothing else of the
- * skill is changed: its doors, limits and verifier run as they do in production.
+ * A real `npm start` process under attack, loopback only: the skill's compiled entry, started with the preload of
+ * alexaStandin.ts (the tests' root in place of Node's public roots, S3 on loopback), which counts every download.
+ * Nothing else of the skill is changed: its doors, limits and verifier run as they do in production.
  */
 
 const root = path.join(__dirname, '..', '..');
 const entry = path.join(root, 'dist', 'src', 'index.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-siege-'));
 
-/** The preload: the verifier sees the test root as Node's roots, and S3 is a loopback server. */
-const PRELOAD = `
-const http = require('http'), https = require('https'), Module = require('module'), tls = require('tls'), fs = require('fs');
-const { root, chains, log } = ${JSON.stringify({ root: TEST_ROOT_PEM, chains: { [new URL(CERT_URL).pathname]: CHAINS[CERT_URL] } })};
-const downloads = process.env.SIEGE_DOWNLOADS;
-const trusted = Object.create(tls, { rootCertificates: { value: Object.freeze([root]) } });
-const load = Module._load;
-Module._load = function (request, parent) {
-  if (request === 'tls' && parent && /[\\\\/]doors[\\\\/]alexaVerifier\\.js$/.test(parent.filename)) return trusted;
-  return load.apply(this, arguments);
-};
-const s3 = http.createServer((req, res) => {
-  fs.appendFileSync(downloads, req.url + '\\n');
-  let key; try { key = decodeURIComponent(new URL(req.url, 'http://s3').pathname); } catch { key = ''; }
-  const chain = chains[key];
-  res.statusCode = chain ? 200 : 404;
-  res.end(chain || '<Error><Code>NoSuchKey</Code></Error>');
-}).listen(0, '127.0.0.1');
-s3.unref();
-const get = https.get;
-https.get = function (url, ...rest) {
-  if (typeof url === 'string' && url.startsWith('https://s3.amazonaws.com/')) {
-    return http.get('http://127.0.0.1:' + s3.address().port + url.slice('https://s3.amazonaws.com'.length), ...rest);
-  }
-  return get.call(this, url, ...rest);
-};
-`;
-const preloadFile = path.join(work, 'preload.js');
-fs.writeFileSync(preloadFile, PRELOAD);
+const preloadFile = writeAlexaPreload(path.join(work, 'preload.js'));
 
 /** The trigger secret of every skill started here. */
 export const SIEGE_SECRET = randomBytes(32).toString('hex');
@@ -90,7 +61,7 @@ export function startSkill(env: Record<string, string>, { fdLimit = 1024 } = {})
       TRIGGER_SECRET: SIEGE_SECRET,
       ...env,
       NODE_OPTIONS: `--require ${preloadFile}`,
-      SIEGE_DOWNLOADS: downloadsFile,
+      ALEXA_STANDIN_DOWNLOADS: downloadsFile,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -17,7 +17,8 @@ export const MediaContentAvailable = defineEvent({
   name: 'AMAZON.MediaContent.Available',
   command: 'media',
   example: { content: 'Salvage Hunters', 'content-type': 'EPISODE', method: 'AIR', 'start-time': '2027-01-03T21:00:00Z', provider: 'Amazon Video' },
-  payload: strictObject({
+  payload: () =>
+    strictObject({
     availability: strictObject({
       startTime: dateTime,
       provider: strictObject({ name: localizableText }).optional(),

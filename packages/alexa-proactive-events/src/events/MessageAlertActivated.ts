@@ -11,7 +11,8 @@ const ADJECTIVES: Words<Adjective> = {
   de: { UNREAD: 'ungelesene', FLAGGED: 'markierte', NEW: 'neue', OVERDUE: 'überfällige', URGENT: 'dringende' },
 };
 
-const payload = strictObject({
+const payload = () =>
+  strictObject({
   state: strictObject({ status: z.enum(MESSAGE_STATUSES), freshness: z.enum(MESSAGE_FRESHNESS).optional() }),
   messageGroup: strictObject({
     creator: strictObject({ name: plainText }),
@@ -21,7 +22,7 @@ const payload = strictObject({
 });
 
 /** "5 new unread urgent messages": Amazon's order, count, freshness, status, urgency. */
-function adjectives({ state, messageGroup }: z.output<typeof payload>, language: 'en' | 'de'): string {
+function adjectives({ state, messageGroup }: z.output<ReturnType<typeof payload>>, language: 'en' | 'de'): string {
   const words = [state.freshness, state.status, messageGroup.urgency].filter((word) => word !== undefined);
   return words.map((word) => ADJECTIVES[language][word]).join(' ');
 }

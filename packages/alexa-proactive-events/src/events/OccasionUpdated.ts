@@ -29,7 +29,8 @@ export const OccasionUpdated = defineEvent({
     provider: 'Dental XYZ',
     'booking-time': '2026-12-10T15:00:00Z',
   },
-  payload: strictObject({
+  payload: () =>
+    strictObject({
     state: strictObject({ confirmationStatus: z.enum(CONFIRMATION_STATUSES) }),
     occasion: strictObject({
       occasionType: z.enum(OCCASION_TYPES),

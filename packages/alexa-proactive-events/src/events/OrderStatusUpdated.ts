@@ -10,7 +10,8 @@ export const ORDER_STATUSES = [
   'ORDER_DELIVERED',
 ] as const;
 
-const payload = strictObject({
+const payload = () =>
+  strictObject({
   state: strictObject({
     status: z.enum(ORDER_STATUSES),
     /** When the order entered this state. The table spells it enterTimeStamp; Amazon's SDK model enterTimestamp. */
@@ -21,7 +22,7 @@ const payload = strictObject({
   }),
   order: strictObject({ seller: strictObject({ name: localizableText }) }),
 });
-type Order = z.output<typeof payload>;
+type Order = z.output<ReturnType<typeof payload>>;
 
 const TEXTS: Record<'en' | 'de', (order: Order, seller: string, date: (iso: string) => string) => string> = {
   en: ({ state }, seller, date) => {

@@ -64,7 +64,8 @@ export const SocialGameInviteAvailable = defineEvent({
   name: 'AMAZON.SocialGameInvite.Available',
   command: 'game-invite',
   example: { inviter: 'John Stiles', 'relationship-to-invitee': 'FRIEND', 'invite-type': 'INVITE', offer: 'GAME', game: 'chess' },
-  payload: strictObject({
+  payload: () =>
+    strictObject({
     invite,
     game: strictObject({ offer: z.enum(OFFER_TYPES), name: localizableText }),
   }),

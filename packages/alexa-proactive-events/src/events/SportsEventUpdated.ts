@@ -20,7 +20,8 @@ export const SportsEventUpdated = defineEvent({
     'team-name': 'Apples',
     'score-earned': '1',
   },
-  payload: strictObject({
+  payload: () =>
+    strictObject({
     update: strictObject({ scoreEarned: count, teamName: plainText }).optional(),
     sportsEvent: strictObject({
       eventLeague: strictObject({ name: localizableText }),

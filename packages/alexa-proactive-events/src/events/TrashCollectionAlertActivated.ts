@@ -48,7 +48,8 @@ export const TrashCollectionAlertActivated = defineEvent({
   name: 'AMAZON.TrashCollectionAlert.Activated',
   command: 'trash',
   example: { 'garbage-types': 'GLASS,RECYCLABLE_PLASTICS', 'collection-day-of-week': 'TUESDAY' },
-  payload: strictObject({
+  payload: () =>
+    strictObject({
     alert: strictObject({
       garbageTypes: listOf(z.enum(GARBAGE_TYPES), { min: 1, max: 5 }),
       collectionDayOfWeek: z.enum(DAYS_OF_WEEK),

@@ -14,7 +14,8 @@ export const WeatherAlertActivated = defineEvent({
   name: 'AMAZON.WeatherAlert.Activated',
   command: 'weather',
   example: { 'alert-type': 'TORNADO', source: 'Weather Knows' },
-  payload: strictObject({
+  payload: () =>
+    strictObject({
     weatherAlert: strictObject({
       source: localizableText.optional(),
       alertType: z.enum(ALERT_TYPES),

@@ -156,11 +156,22 @@ export interface EventDefinition<Name extends string = string, Payload extends z
   text: Record<Language, (payload: z.output<Payload>, locale: string) => string>;
 }
 
-/** Keeps the literal name and the payload type of a definition. */
+/**
+ * Keeps the literal name and the payload type of a definition. The payload's schema is built at its first use, not
+ * when the registry is imported: a skill that never validates an event (a webhook answering its first request, the
+ * CLI's --help) does not wait for eight of them.
+ */
 export function defineEvent<Name extends string, Payload extends z.ZodType>(
-  definition: EventDefinition<Name, Payload>,
+  definition: Omit<EventDefinition<Name, Payload>, 'payload'> & { payload: () => Payload },
 ): EventDefinition<Name, Payload> {
-  return definition;
+  const { payload: build, ...rest } = definition;
+  let payload: Payload | undefined;
+  return {
+    ...rest,
+    get payload() {
+      return (payload ??= build());
+    },
+  };
 }
 
 /** A date as people say it, in UTC: "November 23, 2018", "23. November 2018". */

@@ -21,8 +21,14 @@ type EventObject<Definition> =
 /** Maps the registry's tuple element by element, so the union below keeps each name with its own payload. */
 type EventObjects<Definitions extends readonly unknown[]> = { -readonly [K in keyof Definitions]: EventObject<Definitions[K]> };
 
+/** `{ name, payload }` of one event; its payload's schema is built at the first parse (zod reads a getter's shape lazily). */
 function eventObject(definition: AnyEventDefinition) {
-  return strictObject({ name: z.literal(definition.name), payload: definition.payload });
+  return strictObject({
+    name: z.literal(definition.name),
+    get payload() {
+      return definition.payload;
+    },
+  });
 }
 
 /** `{ name, payload }` for each of the eight events; the name selects the payload schema. */

@@ -1,4 +1,4 @@
-import { X509Certificate, type KeyObject } from 'crypto';
+import { X509Certificate, createHash, type KeyObject } from 'crypto';
 import { CertificateError } from './certificateError';
 
 /** The name Alexa's signing certificate carries among its subject alternative names. */
@@ -19,21 +19,28 @@ export interface TrustedChain {
   validTo: number;
 }
 
-/** The roots a chain must end at, parsed once: a root is recognised by its SHA-256 fingerprint, or found as an issuer. */
+/** One trusted root: its DER, and the certificate once it was needed (null: it cannot be read). */
+interface Root {
+  der: Buffer;
+  parsed?: X509Certificate | null;
+}
+
+/**
+ * The roots a chain must end at. Node has some 140 of them, and reading them all cost more than the rest of a first
+ * request: a root is recognised by the SHA-256 fingerprint of its DER, and read only when its bytes hold the name of
+ * the issuer sought. RFC 5280 (4.1.2.6) has a CA encode its subject exactly as the certificates it issues name it,
+ * so a root that issued a certificate holds that name's bytes; OpenSSL's `checkIssued` and the signature decide.
+ */
 export class TrustedRoots {
-  readonly #roots: X509Certificate[] = [];
+  readonly #roots: Root[] = [];
   readonly #fingerprints = new Set<string>();
 
   /** `pems`: PEM certificates, one each, as `tls.rootCertificates` lists them; one that cannot be read is skipped. */
   constructor(pems: readonly string[]) {
     for (const pem of pems) {
-      try {
-        const root = new X509Certificate(pem);
-        this.#roots.push(root);
-        this.#fingerprints.add(root.fingerprint256);
-      } catch {
-        // An unreadable root can anchor nothing; the others still count.
-      }
+      const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+      this.#roots.push({ der });
+      this.#fingerprints.add(fingerprint256(der));
     }
   }
 
@@ -44,8 +51,60 @@ export class TrustedRoots {
 
   /** A root in date at `now` that issued and signed `certificate`, if there is one. */
   issuerOf(certificate: X509Certificate, now: number): X509Certificate | undefined {
-    return this.#roots.find((root) => inDate(root, now) && issued(certificate, root));
+    const name = issuerName(certificate.raw);
+    for (const root of name ? this.#roots.filter((candidate) => candidate.der.includes(name)) : this.#roots) {
+      const parsed = readRoot(root);
+      if (parsed && inDate(parsed, now) && issued(certificate, parsed)) return parsed;
+    }
+    return undefined;
   }
+}
+
+/** The root's certificate, read at its first use; null when it cannot be read (it can anchor nothing). */
+function readRoot(root: Root): X509Certificate | null {
+  if (root.parsed === undefined) {
+    try {
+      root.parsed = new X509Certificate(root.der);
+    } catch {
+      root.parsed = null;
+    }
+  }
+  return root.parsed;
+}
+
+/** As X509Certificate's `fingerprint256`: the SHA-256 of the DER, in upper-case hex pairs joined by colons. */
+function fingerprint256(der: Buffer): string {
+  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+}
+
+/**
+ * The DER of a certificate's issuer name: Certificate = SEQUENCE { tbsCertificate SEQUENCE { [0] version (optional),
+ * serialNumber, signature, issuer, … } }. Undefined when the DER is not laid out so (every root is then tried).
+ * @see https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+ */
+function issuerName(der: Buffer): Buffer | undefined {
+  const certificate = derElement(der, 0);
+  const tbs = certificate && derElement(der, certificate.content);
+  if (!tbs) return undefined;
+  let element = derElement(der, tbs.content);
+  if (element && der[element.start] === 0xa0) element = derElement(der, element.end);
+  for (let skipped = 0; element && skipped < 2; skipped++) element = derElement(der, element.end);
+  return element ? der.subarray(element.start, element.end) : undefined;
+}
+
+/** The DER element at `start`: where its content begins and where it ends; undefined past the buffer. */
+function derElement(der: Buffer, start: number): { start: number; content: number; end: number } | undefined {
+  if (start + 2 > der.length) return undefined;
+  let length = der[start + 1];
+  let content = start + 2;
+  if (length & 0x80) {
+    const bytes = length & 0x7f;
+    if (bytes === 0 || bytes > 4 || content + bytes > der.length) return undefined;
+    length = 0;
+    for (let i = 0; i < bytes; i++) length = length * 256 + der[content + i];
+    content += bytes;
+  }
+  return content + length > der.length ? undefined : { start, content, end: content + length };
 }
 
 /**
