@@ -39,6 +39,8 @@ const VERSION = 'version';
 const BORN = 'born';
 /** The file is rewritten when it is larger than twice its current rows and this much. */
 const COMPACTION_SLACK_BYTES = 1 << 20;
+/** The file stays open this long after an operation, for the next one. */
+const IDLE_CLOSE_MS = 1000;
 /** What compaction writes at a time. */
 const WRITE_BYTES = 1 << 20;
 
@@ -78,6 +80,9 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
   #column = userDataColumn(undefined);
   /** One entry object per distinct zone, region and events, shared by the users that have them. */
   readonly #entries = new Map<string, IndexEntry>();
+  /** The file, open while operations come (`#withFile`). */
+  #handle?: FileHandle;
+  #closing?: NodeJS.Timeout;
 
   /** Creates the file if needed. Unlike FileDb's, accepts any `.json` path, spaces and accents included. */
   override install(app: BaseApp): void {
@@ -94,7 +99,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
   override load(primaryKey: string, jovo?: Jovo): Promise<unknown> {
     return this.#serially(async () => {
       const layout = await this.#read();
-      const row = await this.#withFile('r', (handle) => this.#row(layout, handle, primaryKey));
+      const row = await this.#withFile((handle) => this.#row(layout, handle, primaryKey));
       this.#loaded.set(jovo, primaryKey, versionOf(row?.value));
       if (!row) return undefined;
       const { [VERSION]: _version, [BORN]: _born, ...copy } = row.value;
@@ -109,7 +114,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
   override save(primaryKey: string, key: string, data: unknown, updatedAt?: string, jovo?: Jovo): Promise<unknown> {
     return this.#serially(async () => {
       const layout = await this.#read();
-      await this.#withFile('r+', async (handle) => {
+      await this.#withFile(async (handle) => {
         const stored = await this.#row(layout, handle, primaryKey);
         const race = raceOf(this.#loaded.get(jovo, primaryKey), versionOf(stored?.value));
         if (race === 'deleted') return; // since this request loaded the user: they stay deleted
@@ -133,7 +138,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
   updateUser(primaryKey: string, key: string, change: (stored: unknown) => unknown): Promise<unknown> {
     return this.#serially(async () => {
       const layout = await this.#read();
-      const result = await this.#withFile('r+', async (handle) => {
+      const result = await this.#withFile(async (handle) => {
         const stored = await this.#row(layout, handle, primaryKey);
         const next = change(structuredClone(stored?.value[key]));
         if (next === undefined) return { written: false, value: stored?.value[key] };
@@ -151,7 +156,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
   override delete(primaryKey: string, _jovo?: Jovo): Promise<number> {
     return this.#serially(async () => {
       const layout = await this.#read();
-      const deleted = await this.#withFile('r+', async (handle) => {
+      const deleted = await this.#withFile(async (handle) => {
         const stored = await this.#row(layout, handle, primaryKey);
         if (!stored) return 0;
         await writeAt(handle, emptyObject(stored.end - stored.start), stored.start);
@@ -179,7 +184,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
   forEachRow(visit: (row: Record<string, unknown>) => void): Promise<void> {
     return this.#serially(async () => {
       const layout = await this.#read();
-      await this.#withFile('r', (handle) =>
+      await this.#withFile((handle) =>
         scanArray(handle, ({ value, start }) => {
           const key = this.#keyOf(value);
           if (key !== undefined && layout.starts.get(key) === start) visit(value as Row);
@@ -219,6 +224,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
     const layout = this.#layout;
     if (layout && stat && stat.mtimeMs === layout.mtimeMs && stat.size === layout.size && stat.ino === layout.ino) return layout;
     this.#layout = undefined;
+    if (!stat || stat.ino !== layout?.ino) await this.#close();
     this.#layout = await this.#scan();
     return this.#layout;
   }
@@ -229,7 +235,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
    */
   async #scan(): Promise<Layout> {
     const layout: Layout = { starts: new Map(), index: new MemoryIndex(), end: 0, hasValues: false, liveBytes: 0, mtimeMs: 0, size: 0, ino: 0 };
-    await this.#withFile('r+', async (handle) => {
+    await this.#withFile(async (handle) => {
       const outdated: number[] = [];
       const scanner = await scanArray(handle, ({ value, start, end }) => {
         const key = this.#keyOf(value);
@@ -311,7 +317,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
       let pendingBytes = 0;
       let hasValues = false;
       let liveBytes = 0;
-      await this.#withFile('r', (handle) =>
+      await this.#withFile((handle) =>
         scanArray(handle, async ({ value, start }) => {
           const key = this.#keyOf(value);
           // Kept: each user's current row, and any other non-empty object (not a blanked row) the file holds.
@@ -336,6 +342,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
       await out.write(pending.join(''));
       await out.close();
       await fs.promises.rename(temporary, file);
+      await this.#close(); // the old file's
       Object.assign(layout, { end: position + 1, hasValues, liveBytes });
       await this.#stamp(layout);
       this.#layout = layout;
@@ -354,13 +361,26 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
     layout.ino = stat.ino;
   }
 
-  async #withFile<T>(flags: 'r' | 'r+', use: (handle: FileHandle) => Promise<T>): Promise<T> {
-    const handle = await fs.promises.open(this.#file(), flags);
+  /**
+   * Runs `use` on the file, kept open between operations that come close together (a fan-out looks up a user per
+   * send: opening and closing the file for each cost more than reading the row) and closed after a quiet second.
+   * Always within `#serially`, as is the closing.
+   */
+  async #withFile<T>(use: (handle: FileHandle) => Promise<T>): Promise<T> {
+    clearTimeout(this.#closing);
     try {
-      return await use(handle);
+      this.#handle ??= await fs.promises.open(this.#file(), 'r+');
+      return await use(this.#handle);
     } finally {
-      await handle.close();
+      this.#closing = setTimeout(() => void this.#serially(() => this.#close()), IDLE_CLOSE_MS).unref();
     }
+  }
+
+  /** Closes the file kept open: when idle, and when the file at the path is another (replaced, compacted, deleted). */
+  async #close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await handle?.close();
   }
 
   #serially<T>(operation: () => Promise<T>): Promise<T> {
