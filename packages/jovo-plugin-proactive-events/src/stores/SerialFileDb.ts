@@ -216,10 +216,8 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
   /** Where the rows are, as this process last wrote the file; read again when another writer changed it. */
   async #read(): Promise<Layout> {
     const file = this.#file();
-    const stat = await fs.promises.stat(file).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
+    // Synchronous, as a row's read is (see readElement): every operation makes one.
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!stat) fs.writeFileSync(file, '[]');
     const layout = this.#layout;
     if (layout && stat && stat.mtimeMs === layout.mtimeMs && stat.size === layout.size && stat.ino === layout.ino) return layout;

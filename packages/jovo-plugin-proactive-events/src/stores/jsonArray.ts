@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import type { FileHandle } from 'fs/promises';
 import { ProactiveEventsError } from 'alexa-proactive-events';
 import type { PluginErrorCode } from '../errors';
@@ -36,8 +37,8 @@ export class ArrayScanner {
   /** Whether the array holds any value (an object or anything else): an appended row needs a comma then. */
   hasValues = false;
 
-  /** Scans `chunk`, which starts at file offset `offset`; calls `onObject` with each object completed in it. */
-  scan(chunk: Uint8Array, offset: number, onObject: (start: number, end: number) => void): void {
+  /** Scans `chunk`, which starts at file offset `offset`; calls `onObject` with each object completed in it, and stops when it returns true. */
+  scan(chunk: Uint8Array, offset: number, onObject: (start: number, end: number) => boolean | void): void {
     for (let i = 0; i < chunk.length && this.closedAt < 0; i++) {
       const byte = chunk[i];
       if (this.#inString) {
@@ -61,9 +62,10 @@ export class ArrayScanner {
       } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
         this.#depth--;
         if (this.#depth === 1 && this.start >= 0) {
-          onObject(this.start, offset + i + 1);
+          const stop = onObject(this.start, offset + i + 1);
           this.lastEnd = offset + i + 1;
           this.start = -1;
+          if (stop === true) return;
         } else if (this.#depth === 0) this.closedAt = offset + i;
       }
     }
@@ -99,7 +101,7 @@ export async function scanArray(handle: FileHandle, onElement: (element: Element
     const window = carry.length > 0 ? Buffer.concat([carry, read]) : read;
     const windowStart = offset - carry.length;
     const found: Element[] = [];
-    scanner.scan(read, offset, (start, end) => found.push({ value: parseElement(window, start - windowStart, end - windowStart, start), start, end }));
+    scanner.scan(read, offset, (start, end) => void found.push({ value: parseElement(window, start - windowStart, end - windowStart, start), start, end }));
     for (const element of found) await onElement(element);
     carry = scanner.start >= 0 ? Buffer.from(window.subarray(scanner.start - windowStart)) : Buffer.alloc(0);
     offset += bytesRead;
@@ -107,16 +109,21 @@ export async function scanArray(handle: FileHandle, onElement: (element: Element
   return scanner;
 }
 
-/** The object that starts at `start` (its first byte a brace), parsed, and where it ends. */
-export async function readElement(handle: FileHandle, start: number): Promise<Element> {
+/**
+ * The object that starts at `start` (its first byte a brace), parsed, and where it ends. Read synchronously: a row
+ * is a few hundred bytes the page cache holds, which a synchronous read returns in microseconds, while a trip
+ * through libuv's thread pool cost more than the row (a fan-out reads one per send).
+ */
+export function readElement(handle: FileHandle, start: number): Element {
   for (let size = ROW_BYTES; ; size *= 2) {
     const buffer = Buffer.allocUnsafe(size);
-    const { bytesRead } = await handle.read(buffer, 0, size, start);
+    const bytesRead = fs.readSync(handle.fd, buffer, 0, size, start);
     const scanner = new ArrayScanner();
     scanner.scan(Buffer.from('['), start - 1, () => undefined);
     let end = -1;
     scanner.scan(buffer.subarray(0, bytesRead), start, (_, closed) => {
-      if (end < 0) end = closed;
+      end = closed;
+      return true; // the row read: the bytes after it are other rows
     });
     if (end >= 0) return { value: parseElement(buffer, 0, end - start, start), start, end };
     if (bytesRead < size) throw corrupt(`The users file has no whole row at byte ${start}: was it changed while the skill read it?`);
