@@ -482,6 +482,9 @@ async function subscribers(sizes = (process.env.BENCH_SUBSCRIBER_SIZES ?? '10000
   }
 }
 
+/** The heap bound of the memory scenario's processes, in MB. */
+const MEMORY_HEAP_MB = Number(process.env.BENCH_MEMORY_HEAP_MB ?? 64);
+
 /**
  * 8. Memory flat in the number of users: a Unicast fan-out through the trigger script (`--users-file`, as `fanOut`
  * runs it) to every user the skill's FileDb holds, at each of BENCH_MEMORY_SIZES (default 10,000 and 100,000); a
@@ -512,12 +515,15 @@ async function memory(sizes = (process.env.BENCH_MEMORY_SIZES ?? '10000,100000')
     fs.closeSync(usersOut);
     fs.closeSync(dbOut);
 
-    const amazon = await start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user'], {}, /listening on (http:\/\/\S+)/);
-    const ours = await skill(amazon, { FILEDB_PATH: dbFile });
+    // The same heap bound for all three at every size (BENCH_MEMORY_HEAP_MB, default 64): a process whose memory
+    // grew with its users would run out of it at the larger size, where V8 would otherwise just let its heap grow.
+    const bounded = { NODE_OPTIONS: `--max-old-space-size=${MEMORY_HEAP_MB}` };
+    const amazon = await start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user'], bounded, /listening on (http:\/\/\S+)/);
+    const ours = await skill(amazon, { FILEDB_PATH: dbFile, ...bounded });
     const args = [TRIGGER, message.command, ...flags, '--users-file', usersFile, '--endpoint', ours.url, '--api-endpoint', amazon.url, '--reference-id', `memory-${users}`];
     const startedAt = performance.now();
     const fan = spawnSync(gnuTime ?? process.execPath, gnuTime ? ['-f', '%M', process.execPath, ...args] : args, {
-      env: { PATH: process.env.PATH ?? '', TRIGGER_SECRET: SECRET, SKILL_ID },
+      env: { PATH: process.env.PATH ?? '', TRIGGER_SECRET: SECRET, SKILL_ID, ...bounded },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -532,7 +538,7 @@ async function memory(sizes = (process.env.BENCH_MEMORY_SIZES ?? '10000,100000')
   results.memory = { runs };
   for (const r of runs) {
     const trigger = Number.isNaN(r.triggerMb) ? 'n/a (no /usr/bin/time)' : fmt(r.triggerMb);
-    rows.push(row(`8. fan-out of ${r.users.toLocaleString('en-US')} (FileDb): peak RSS MB, skill / trigger / emulator`, `${fmt(r.skillMb)} / ${trigger} / ${fmt(r.emulatorMb)}`, '', null, `${r.accepted.toLocaleString('en-US')} accepted`, null));
+    rows.push(row(`8. fan-out of ${r.users.toLocaleString('en-US')} (FileDb), ${MEMORY_HEAP_MB} MB heaps: peak RSS MB, skill / trigger / emulator`, `${fmt(r.skillMb)} / ${trigger} / ${fmt(r.emulatorMb)}`, '', null, `${r.accepted.toLocaleString('en-US')} accepted`, null));
   }
   const [small, large] = runs;
   if (small && large) {
