@@ -19,7 +19,7 @@ export function writeAlexaPreload(file: string, { publicRoots = false }: { publi
 
 /**
  * The preload's code, after `parts`: Node's roots are read-only, so the verifier's module is given its own `tls`: the
- * compiled doors/alexaVerifier.js, or the webhook's bundle, dist/index.js (`npm start`), which holds it.
+ * compiled doors/alexaVerifier.js, or the webhook's bundle, dist/webhook.js (which dist/index.js runs for `npm start`), which holds it.
  */
 const PRELOAD = `
 const http = require('http'), https = require('https'), Module = require('module'), tls = require('tls'), fs = require('fs');
@@ -28,7 +28,7 @@ const roots = Object.freeze(parts.publicRoots ? [...tls.rootCertificates, parts.
 const trusted = Object.create(tls, { rootCertificates: { value: roots } });
 const load = Module._load;
 Module._load = function (request, parent) {
-  if (request === 'tls' && parent && /[\\\\/](doors[\\\\/]alexaVerifier|dist[\\\\/]index)\\.js$/.test(parent.filename)) return trusted;
+  if (request === 'tls' && parent && /[\\\\/](doors[\\\\/]alexaVerifier|dist[\\\\/](?:index|webhook))\\.js$/.test(parent.filename)) return trusted;
   return load.apply(this, arguments);
 };
 const s3 = http.createServer((req, res) => {
