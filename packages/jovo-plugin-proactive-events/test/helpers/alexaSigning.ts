@@ -1,4 +1,6 @@
-import { createSign, generateKeyPairSync } from 'crypto';
+import { createPublicKey, createSign, generateKeyPairSync } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import forge from 'node-forge';
 
 /**
@@ -18,13 +20,29 @@ export interface KeyPair {
   forgePublic: forge.pki.rsa.PublicKey;
 }
 
-/** A new RSA key pair, as PEM for Node and as node-forge's keys for signing certificates. */
+/**
+ * Where the keys are kept between test files and runs (not in git): an RSA key takes a few hundred milliseconds to
+ * make, and every file that loads this helper needs four to six. A key has no dates, so any key serves any run.
+ */
+const KEYS = path.join(__dirname, '..', '..', '..', '..', 'node_modules', '.cache', 'test-rsa-keys');
+let keysGiven = 0;
+
+/** The `n`th RSA key of this file's keys: as kept, or made and kept (written whole, so that no file reads half). */
+function privateKeyPem(n: number): string {
+  const file = path.join(KEYS, `${n}.pem`);
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  fs.mkdirSync(KEYS, { recursive: true });
+  const partial = `${file}.${process.pid}`;
+  fs.writeFileSync(partial, privateKey, { mode: 0o600 });
+  fs.renameSync(partial, file);
+  return privateKey;
+}
+
+/** An RSA key pair no other call of this file got, as PEM for Node and as node-forge's keys for signing certificates. */
 export function keyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  });
+  const privateKey = privateKeyPem(keysGiven++);
+  const publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
   return { pem: privateKey, forgePrivate: forge.pki.privateKeyFromPem(privateKey), forgePublic: forge.pki.publicKeyFromPem(publicKey) };
 }
 
