@@ -4,6 +4,7 @@
  */
 module.exports = {
   globalSetup: '<rootDir>/test/globalSetup.js',
+  testSequencer: '<rootDir>/test/sequencer.js',
   projects: [
     '<rootDir>/packages/alexa-proactive-events',
     '<rootDir>/packages/jovo-plugin-proactive-events',

@@ -25,6 +25,7 @@ const SLOW = [
 ];
 
 module.exports = {
+  testSequencer: all.testSequencer,
   projects: all.projects.map((project) => {
     const config = typeof project === 'string' ? require(`${project.replace('<rootDir>', __dirname)}/jest.config.js`) : project;
     return { ...config, testPathIgnorePatterns: [...(config.testPathIgnorePatterns ?? ['/node_modules/']), '/test/packages/', ...SLOW] };

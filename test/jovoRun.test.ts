@@ -7,7 +7,7 @@ import { launchRequest } from './helpers/plugin';
 import { enUS } from '../src/skill/i18n/en-US';
 
 /**
- * `npx jovo3 run`, as a Jovo developer starts it: the real Jovo CLI on a fresh copy of the project (no dist/), an
+ * `npx jovo3 run`, as a Jovo developer starts it: the real Jovo CLI on a fresh copy of the project (no dist/ of the template), an
  * empty HOME, no registry to ask for updates and no Jovo Webhook to connect to.
  */
 const root = path.join(__dirname, '..');
@@ -23,8 +23,12 @@ function freePort(): Promise<number> {
 
 it('compiles the sources, serves the webhook on --port, and keeps serving offline, saying so in one line', async () => {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'jovo-run-'));
-  const skip = new Set(['node_modules', 'dist', 'bundle', 'bundle.zip', 'db', '.git', '.env']);
-  fs.cpSync(root, copy, { recursive: true, filter: (file) => !skip.has(path.basename(file)) });
+  const skip = new Set(['node_modules', 'bundle', 'bundle.zip', 'db', '.git', '.env']);
+  // The template's dist/ stays behind, so the CLI has it compiled; the packages' builds come along, as current as
+  // here (their times kept), since the skill runs them from here through node_modules whatever the copy compiles.
+  const packages = path.join(root, 'packages');
+  const isTemplateDist = (file: string) => path.basename(file) === 'dist' && path.dirname(path.dirname(file)) !== packages;
+  fs.cpSync(root, copy, { recursive: true, preserveTimestamps: true, filter: (file) => !skip.has(path.basename(file)) && !isTemplateDist(file) });
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
   const port = await freePort();
   const env = {

@@ -128,10 +128,25 @@ const ENTRIES = [
   path.join(PLUGIN, 'dynamodb.ts'),
 ];
 
+/** The entries whose option types are read: those users import, and the Powertools one. */
+const OPTION_ENTRIES = [...ENTRIES, path.join(PLUGIN, 'powertools.ts')];
+
+/** One program of every entry read below (the entries share most of their modules), made on first use. */
+let shared: { program: ts.Program; checker: ts.TypeChecker } | undefined;
+function entryModule(entry: string): { checker: ts.TypeChecker; module: ts.Symbol } {
+  if (!shared) {
+    const program = ts.createProgram(
+      OPTION_ENTRIES.map((file) => path.join(root, file)),
+      { ...ts.getDefaultCompilerOptions(), strict: true, noEmit: true, skipLibCheck: true, types: ['node'], esModuleInterop: true },
+    );
+    shared = { program, checker: program.getTypeChecker() };
+  }
+  const { program, checker } = shared;
+  return { checker, module: checker.getSymbolAtLocation(program.getSourceFile(path.join(root, entry))!)! };
+}
+
 it.each(ENTRIES)('documents every name %s offers', (entry) => {
-  const program = ts.createProgram([path.join(root, entry)], { ...ts.getDefaultCompilerOptions(), strict: true, noEmit: true, skipLibCheck: true, types: ['node'], esModuleInterop: true });
-  const checker = program.getTypeChecker();
-  const module = checker.getSymbolAtLocation(program.getSourceFile(path.join(root, entry))!)!;
+  const { checker, module } = entryModule(entry);
   const exports = checker.getExportsOfModule(module);
   expect(exports.length).toBeGreaterThan(0);
   const undocumented = exports
@@ -146,10 +161,8 @@ it.each(ENTRIES)('documents every name %s offers', (entry) => {
  * applies when it is left out, in a `@default` tag (`@default undefined` and a sentence, where nothing does), so that
  * editors and the API reports show it where the option is written rather than only in prose or in the code.
  */
-it.each([...ENTRIES, path.join(PLUGIN, 'powertools.ts')])('gives every optional property of the option types %s offers a @default', (entry) => {
-  const program = ts.createProgram([path.join(root, entry)], { ...ts.getDefaultCompilerOptions(), strict: true, noEmit: true, skipLibCheck: true, types: ['node'], esModuleInterop: true });
-  const checker = program.getTypeChecker();
-  const module = checker.getSymbolAtLocation(program.getSourceFile(path.join(root, entry))!)!;
+it.each(OPTION_ENTRIES)('gives every optional property of the option types %s offers a @default', (entry) => {
+  const { checker, module } = entryModule(entry);
   const undefaulted = checker
     .getExportsOfModule(module)
     .filter((exported) => /(Options|Policy)$/.test(exported.getName()))

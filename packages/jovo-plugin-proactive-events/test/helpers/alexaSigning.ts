@@ -1,4 +1,6 @@
-import { createSign, generateKeyPairSync } from 'crypto';
+import { constants, createPublicKey, createSign, generateKeyPairSync, privateEncrypt } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import forge from 'node-forge';
 
 /**
@@ -18,13 +20,29 @@ export interface KeyPair {
   forgePublic: forge.pki.rsa.PublicKey;
 }
 
-/** A new RSA key pair, as PEM for Node and as node-forge's keys for signing certificates. */
+/**
+ * Where the keys are kept between test files and runs (not in git): an RSA key takes a few hundred milliseconds to
+ * make, and every file that loads this helper needs four to six. A key has no dates, so any key serves any run.
+ */
+const KEYS = path.join(__dirname, '..', '..', '..', '..', 'node_modules', '.cache', 'test-rsa-keys');
+let keysGiven = 0;
+
+/** The `n`th RSA key of this file's keys: as kept, or made and kept (written whole, so that no file reads half). */
+function privateKeyPem(n: number): string {
+  const file = path.join(KEYS, `${n}.pem`);
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  fs.mkdirSync(KEYS, { recursive: true });
+  const partial = `${file}.${process.pid}`;
+  fs.writeFileSync(partial, privateKey, { mode: 0o600 });
+  fs.renameSync(partial, file);
+  return privateKey;
+}
+
+/** An RSA key pair no other call of this file got, as PEM for Node and as node-forge's keys for signing certificates. */
 export function keyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  });
+  const privateKey = privateKeyPem(keysGiven++);
+  const publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
   return { pem: privateKey, forgePrivate: forge.pki.privateKeyFromPem(privateKey), forgePublic: forge.pki.publicKeyFromPem(publicKey) };
 }
 
@@ -64,8 +82,21 @@ export function certificate({ subject, key, issuer, ca = false, keyCertSign = ca
     { name: 'keyUsage', keyCertSign, cRLSign: ca, digitalSignature: true },
     ...(altNames ? [{ name: 'subjectAltName', altNames: altNames.map((value) => ({ type: 2, value })) }] : []),
   ]);
-  cert.sign((issuer?.key ?? key).forgePrivate, forge.md.sha256.create());
+  cert.sign(nodeSigned(issuer?.key ?? key), forge.md.sha256.create());
   return forge.pki.certificateToPem(cert);
+}
+
+/** DER of a SHA-256 DigestInfo up to the digest (RFC 8017, 9.2): what RSASSA-PKCS1-v1_5 signs. */
+const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+/**
+ * `key` for node-forge's `cert.sign`, the same RSASSA-PKCS1-v1_5 signature made by Node's crypto: forge's RSA in
+ * JavaScript takes about 250 ms a signature, and every file that loads this helper signs seven certificates.
+ */
+function nodeSigned(key: KeyPair): forge.pki.rsa.PrivateKey {
+  const sign = (md: forge.md.MessageDigest) =>
+    privateEncrypt({ key: key.pem, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA256_DIGEST_INFO, Buffer.from(md.digest().getBytes(), 'binary')])).toString('binary');
+  return { ...key.forgePrivate, sign };
 }
 
 const rootKey = keyPair();
