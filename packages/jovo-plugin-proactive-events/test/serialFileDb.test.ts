@@ -110,6 +110,29 @@ it('loses nothing to a crash mid-append: the row cut short is dropped and the ar
   expect(rows().map((row) => row.userId)).toEqual(['u1', 'u2']);
 });
 
+it('keeps a valid JSON array after a crash mid-append of the very first row', async () => {
+  const { file } = freshDb();
+  fs.writeFileSync(file, '[\n{"userId":"u1","userData":{"da');
+  const db = new SerialFileDb({ pathToFile: file });
+  db.install({} as never);
+  await expect(db.load('u1')).resolves.toBeUndefined();
+  await db.save('u2', 'userData', { data: { n: 2 } });
+  // The cut row once counted as a value, and the next append put a comma before the first row.
+  expect(() => JSON.parse(fs.readFileSync(file, 'utf8'))).not.toThrow();
+  await expect(new FileDb({ pathToFile: file }).load('u2')).resolves.toMatchObject({ userData: { data: { n: 2 } } });
+});
+
+it('keeps the file\'s permissions when it compacts it', async () => {
+  const { db, file } = freshDb();
+  fs.chmodSync(file, 0o600);
+  const padding = 'x'.repeat(4000);
+  for (let round = 0; round < 6; round++) {
+    await Promise.all(Array.from({ length: 100 }, (_, i) => db.save(`u${i}`, 'userData', { data: { round, padding } })));
+  }
+  expect(fs.readFileSync(file, 'utf8').length).toBeLessThan(2 * 100 * 4200 + (1 << 20)); // compacted at least once
+  expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+});
+
 it('takes the later of two rows of a user (a crash between the append and the blanking) and blanks the earlier', async () => {
   const { file, rows } = freshDb();
   fs.writeFileSync(file, '[\n{"userId":"u1","userData":{"data":{"n":1}},"version":1},\n{"userId":"u1","userData":{"data":{"n":2}},"version":2}\n]');

@@ -235,7 +235,9 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
     const layout: Layout = { starts: new Map(), index: new MemoryIndex(), end: 0, hasValues: false, liveBytes: 0, mtimeMs: 0, size: 0, ino: 0 };
     await this.#withFile(async (handle) => {
       const outdated: number[] = [];
+      let whole = 0;
       const scanner = await scanArray(handle, ({ value, start, end }) => {
+        whole++;
         const key = this.#keyOf(value);
         if (key === undefined) return;
         const before = layout.starts.get(key);
@@ -253,6 +255,8 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
         await handle.truncate(scanner.lastEnd);
         await writeAt(handle, Buffer.from('\n]'), scanner.lastEnd);
         layout.end = scanner.lastEnd + 1;
+        // What is left holds the whole rows alone: a row cut short is gone, and the next one needs no comma before it.
+        layout.hasValues = whole > 0;
       } else layout.end = scanner.closedAt;
       for (const start of outdated) {
         const { end } = await readElement(handle, start);
@@ -309,6 +313,8 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
     const temporary = `${file}.${process.pid}.tmp`;
     this.#layout = undefined; // until the offsets all point into the new file
     const out = await fs.promises.open(temporary, 'w');
+    // With the file's own permissions: a users file kept from other accounts' eyes stays so.
+    await out.chmod((await fs.promises.stat(file)).mode & 0o777);
     try {
       let position = 1;
       let pending: string[] = ['['];
