@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { build } from 'esbuild';
 import { PACKAGE_SOURCES, packageSources, sourcesWithoutSideEffects } from './esbuildSources';
@@ -28,11 +29,15 @@ async function main(): Promise<void> {
     logLevel: 'warning',
     plugins: [packageSources(Object.keys(PACKAGE_SOURCES)), sourcesWithoutSideEffects],
   });
+  // The loader goes in place last, under its name: a bundling cut short leaves dist/index.js missing or older than
+  // the build, so the next `npm start` bundles again.
   const loader = path.join(root, 'dist', 'index.js');
-  await build({ entryPoints: [path.join(root, 'scripts', 'webhookLoader.ts')], outfile: loader, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  const next = path.join(root, 'dist', '.index.next.js');
+  await build({ entryPoints: [path.join(root, 'scripts', 'webhookLoader.ts')], outfile: next, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
   // In a process of its own: running the bundle's modules has effects (Jovo's log, process listeners) a build need not keep.
-  const cached = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(loader)}).writeCodeCache(); process.exit(0)`], { stdio: 'inherit' });
+  const cached = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(next)}).writeCodeCache(); process.exit(0)`], { stdio: 'inherit' });
   if (cached.status !== 0) throw new Error(`writing the code cache exited with ${cached.status}`);
+  fs.renameSync(next, loader);
 }
 
 main().catch((error: Error) => {
