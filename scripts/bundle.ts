@@ -3,7 +3,7 @@ import * as path from 'path';
 import archiver from 'archiver';
 import { Command } from 'commander';
 import { build } from 'esbuild';
-import { packageSources, sourcesWithoutSideEffects } from './esbuildSources';
+import { SKILL_BUNDLE } from './esbuildSources';
 
 /**
  * `npm run bundle`: what `jovo3 deploy --stage production` uploads to Lambda (the Jovo CLI runs `npm run bundle`
@@ -25,27 +25,16 @@ const zipFile = path.join(path.dirname(bundle), 'bundle.zip');
 const shown = (file: string) => path.relative(process.cwd(), file) || '.';
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** The packages' entries the Lambda bundle takes from their sources (the others from their builds). */
-const LAMBDA_PACKAGES = ['alexa-proactive-events', 'jovo-plugin-proactive-events', 'jovo-plugin-proactive-events/dynamodb', 'jovo-plugin-proactive-events/powertools'];
 
 async function main(): Promise<void> {
   fs.rmSync(bundle, { recursive: true, force: true });
   fs.rmSync(zipFile, { force: true });
   await build({
-    // From the sources, the two packages' included, whose ES modules let esbuild leave out what the handler never
-    // uses. The Lambda entry alone: without the webhook, Express and its body parsers stay out of the bundle.
+    ...SKILL_BUNDLE,
+    // The Lambda entry alone: without the webhook, Express and its body parsers stay out of the bundle.
     entryPoints: [path.join(root, 'src', 'entry', 'lambda.ts')],
     outfile: path.join(bundle, 'index.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    // Less to parse at a cold start; names are kept for stack traces in the function's log.
-    minify: true,
-    keepNames: true,
     legalComments: 'external',
-    logLevel: 'warning',
-    plugins: [packageSources(LAMBDA_PACKAGES), sourcesWithoutSideEffects],
   });
   fs.copyFileSync(path.join(root, 'app.json'), path.join(bundle, 'app.json'));
   console.log(`${shown(bundle)}: index.js ${megabytes(fs.statSync(path.join(bundle, 'index.js')).size)} and app.json`);

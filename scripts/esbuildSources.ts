@@ -1,5 +1,5 @@
 import * as path from 'path';
-import type { Plugin } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 /** How the bundles (the Lambda's, scripts/bundle.ts, and the webhook's, scripts/webhookBundle.ts) read this repository. */
 const root = path.join(__dirname, '..', '..');
@@ -20,19 +20,17 @@ export const PACKAGE_SOURCES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The two packages' `entries` from their sources rather than their CommonJS builds, which esbuild could not leave
- * parts of out; an entry not named is taken from its build.
+ * The two packages' entries from their sources rather than their CommonJS builds, which esbuild could not leave
+ * parts of out; and each from one copy, whichever entry imports it.
  */
-export function packageSources(entries: readonly string[]): Plugin {
-  return {
-    name: 'package-sources',
-    setup(build) {
-      build.onResolve({ filter: /^(alexa-proactive-events|jovo-plugin-proactive-events)(\/[a-z]+)?$/ }, ({ path: imported }) =>
-        entries.includes(imported) ? { path: PACKAGE_SOURCES[imported], sideEffects: false } : undefined,
-      );
-    },
-  };
-}
+const packageSources: Plugin = {
+  name: 'package-sources',
+  setup(build) {
+    build.onResolve({ filter: /^(alexa-proactive-events|jovo-plugin-proactive-events)(\/[a-z]+)?$/ }, ({ path: imported }) =>
+      imported in PACKAGE_SOURCES ? { path: PACKAGE_SOURCES[imported], sideEffects: false } : undefined,
+    );
+  },
+};
 
 /** The skill's sources and the packages': none is imported for a side effect. */
 const SOURCES = [path.join(root, 'src'), ...['alexa-proactive-events', 'jovo-plugin-proactive-events'].map((name) => path.join(root, 'packages', name, 'src'))].map(
@@ -43,7 +41,7 @@ const SOURCES = [path.join(root, 'src'), ...['alexa-proactive-events', 'jovo-plu
  * Tells esbuild that importing one of these modules does nothing but define things, so a module the entry never
  * uses is left out with everything it imports: the plugin's webhook with Express, say, or the CLI.
  */
-export const sourcesWithoutSideEffects: Plugin = {
+const sourcesWithoutSideEffects: Plugin = {
   name: 'sources-without-side-effects',
   setup(build) {
     const ours = (file: string) => SOURCES.some((dir) => file.startsWith(dir));
@@ -54,3 +52,12 @@ export const sourcesWithoutSideEffects: Plugin = {
     });
   },
 };
+
+/** What every bundle of this repository is: one CommonJS file for Node 20, warnings shown. */
+export const NODE_BUNDLE = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' } satisfies BuildOptions;
+
+/**
+ * A bundle of the skill's code, from the sources, the two packages' included, whose modules, free of side effects,
+ * esbuild leaves out when the entry never uses them; less to parse at a cold start, names kept for stack traces.
+ */
+export const SKILL_BUNDLE = { ...NODE_BUNDLE, minify: true, keepNames: true, plugins: [packageSources, sourcesWithoutSideEffects] } satisfies BuildOptions;

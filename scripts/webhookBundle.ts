@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { build } from 'esbuild';
-import { PACKAGE_SOURCES, packageSources, sourcesWithoutSideEffects } from './esbuildSources';
+import { NODE_BUNDLE, SKILL_BUNDLE } from './esbuildSources';
 
 /**
  * Writes the webhook in one file with its source map, dist/webhook.js, the V8 code cache of its modules,
@@ -16,24 +16,12 @@ import { PACKAGE_SOURCES, packageSources, sourcesWithoutSideEffects } from './es
 const root = path.join(__dirname, '..', '..');
 
 async function main(): Promise<void> {
-  await build({
-    entryPoints: [path.join(root, 'src', 'entry', 'serve.ts')],
-    outfile: path.join(root, 'dist', 'webhook.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
-    sourcemap: true,
-    logLevel: 'warning',
-    plugins: [packageSources(Object.keys(PACKAGE_SOURCES)), sourcesWithoutSideEffects],
-  });
+  await build({ ...SKILL_BUNDLE, entryPoints: [path.join(root, 'src', 'entry', 'serve.ts')], outfile: path.join(root, 'dist', 'webhook.js'), sourcemap: true });
   // The loader goes in place last, under its name: a bundling cut short leaves dist/index.js missing or older than
   // the build, so the next `npm start` bundles again.
   const loader = path.join(root, 'dist', 'index.js');
   const next = path.join(root, 'dist', '.index.next.js');
-  await build({ entryPoints: [path.join(root, 'scripts', 'webhookLoader.ts')], outfile: next, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  await build({ ...NODE_BUNDLE, entryPoints: [path.join(root, 'scripts', 'webhookLoader.ts')], outfile: next });
   // In a process of its own: running the bundle's modules has effects (Jovo's log, process listeners) a build need not keep.
   const cached = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(next)}).writeCodeCache(); process.exit(0)`], { stdio: 'inherit' });
   if (cached.status !== 0) throw new Error(`writing the code cache exited with ${cached.status}`);
