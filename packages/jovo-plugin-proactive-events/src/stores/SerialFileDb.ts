@@ -6,7 +6,7 @@ import type { BaseApp, Jovo } from 'jovo-framework';
 import { FileDb } from 'jovo-db-filedb';
 import { OptionsError } from 'alexa-proactive-events';
 import { emptyObject, readElement, scanArray, writeAt } from './jsonArray';
-import { MemoryIndex } from './memoryIndex';
+import { RowIndex, type Found, type FoundRow } from './rowIndex';
 import { SUBSCRIBER_PAGE_SIZE, indexEntry, listingOf, pagesOf, type IndexEntry, type SubscriberIndex } from './subscriberIndex';
 import { columnState, userDataColumn } from './subscribers';
 import { LoadedVersions, pluginRebase, raceOf, type AtomicUserStore, type LoadedVersion } from './userChanges';
@@ -17,10 +17,8 @@ const queues = new Map<string, Promise<unknown>>();
 type Row = Record<string, unknown>;
 /** Where the rows are in the file, and what the index holds of them: never the rows themselves. */
 interface Layout {
-  /** Where each user's row starts, in bytes. */
-  starts: Map<string, number>;
-  /** Its subscribers by zone and by region, kept with every change of a row. */
-  index: MemoryIndex;
+  /** Where each user's row starts, in bytes, and their subscribers by zone and by region, kept with every change of a row. */
+  index: RowIndex;
   /** Where the array's closing bracket is: a row is appended there. */
   end: number;
   /** Whether the array holds anything: a row appended after something needs a comma. */
@@ -49,7 +47,8 @@ const WRITE_BYTES = 1 << 20;
  * and fast for a webhook, its memory flat in the number of users:
  * - operations on one file run one at a time, so two requests never interleave their reads and writes of it;
  * - the file is never read or written whole for one user: the process keeps where each user's row starts (and the
- *   subscriber index below), not the rows. A lookup reads that user's row; a save appends the new row before the
+ *   subscriber index below) in a table of id hashes and offsets (`RowIndex`, some 25–45 bytes a user), not the
+ *   rows and not even the ids. A lookup reads that user's row; a save appends the new row before the
  *   array's closing bracket and then blanks the old one in place (an empty object, `{   }`, as long as the row
  *   was), so the file is a valid JSON array after each write. Rows appended are one line each (JSON.stringify);
  *   a file Jovo's FileDb wrote (tab-indented) is read as it is, without conversion;
@@ -78,8 +77,6 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
   readonly #loaded = new LoadedVersions();
   /** The column of Jovo's user data, whose state the index holds: Jovo's default until `install` reads the app's. */
   #column = userDataColumn(undefined);
-  /** One entry object per distinct zone, region and events, shared by the users that have them. */
-  readonly #entries = new Map<string, IndexEntry>();
   /** The file, open while operations come (`#withFile`). */
   #handle?: FileHandle;
   #closing?: NodeJS.Timeout;
@@ -99,7 +96,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
   override load(primaryKey: string, jovo?: Jovo): Promise<unknown> {
     return this.#serially(async () => {
       const layout = await this.#read();
-      const row = await this.#withFile((handle) => this.#row(layout, handle, primaryKey));
+      const row = await this.#withFile(async (handle) => this.#row(layout, handle, primaryKey));
       this.#loaded.set(jovo, primaryKey, versionOf(row?.value));
       if (!row) return undefined;
       const { [VERSION]: _version, [BORN]: _born, ...copy } = row.value;
@@ -115,7 +112,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
     return this.#serially(async () => {
       const layout = await this.#read();
       await this.#withFile(async (handle) => {
-        const stored = await this.#row(layout, handle, primaryKey);
+        const stored = this.#row(layout, handle, primaryKey);
         const race = raceOf(this.#loaded.get(jovo, primaryKey), versionOf(stored?.value));
         if (race === 'deleted') return; // since this request loaded the user: they stay deleted
         if (race === 'changed') {
@@ -139,7 +136,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
     return this.#serially(async () => {
       const layout = await this.#read();
       const result = await this.#withFile(async (handle) => {
-        const stored = await this.#row(layout, handle, primaryKey);
+        const stored = this.#row(layout, handle, primaryKey);
         const next = change(structuredClone(stored?.value[key]));
         if (next === undefined) return { written: false, value: stored?.value[key] };
         const row = stored?.value ?? this.#newRow(primaryKey);
@@ -157,12 +154,11 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
     return this.#serially(async () => {
       const layout = await this.#read();
       const deleted = await this.#withFile(async (handle) => {
-        const stored = await this.#row(layout, handle, primaryKey);
+        const stored = this.#row(layout, handle, primaryKey);
         if (!stored) return 0;
         await writeAt(handle, emptyObject(stored.end - stored.start), stored.start);
-        layout.starts.delete(primaryKey);
+        layout.index.remove(stored);
         layout.liveBytes -= stored.end - stored.start;
-        layout.index.set(primaryKey, undefined);
         return 1;
       });
       if (deleted > 0) await this.#settle(layout);
@@ -187,7 +183,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
       await this.#withFile((handle) =>
         scanArray(handle, ({ value, start }) => {
           const key = this.#keyOf(value);
-          if (key !== undefined && layout.starts.get(key) === start) visit(value as Row);
+          if (key !== undefined && layout.index.isCurrent(key, start)) visit(value as Row);
         }),
       );
     });
@@ -204,7 +200,10 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
     pageSize = SUBSCRIBER_PAGE_SIZE,
   ): AsyncIterable<Array<{ userId: string; zone: string; region: string }>> {
     const { by, keys, pageSize: size } = listingOf(where, pageSize);
-    const listed = await this.#serially(async () => (await this.#read()).index.list(event, by, keys));
+    const listed = await this.#serially(async () => {
+      const layout = await this.#read();
+      return this.#withFile(async (handle) => layout.index.list(event, by, keys, (start) => readRow(handle, start)));
+    });
     yield* pagesOf([listed], size);
   }
 
@@ -232,7 +231,7 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
    * a crash left: an array cut short is closed after its last whole row, an outdated second row of a user blanked.
    */
   async #scan(): Promise<Layout> {
-    const layout: Layout = { starts: new Map(), index: new MemoryIndex(), end: 0, hasValues: false, liveBytes: 0, mtimeMs: 0, size: 0, ino: 0 };
+    const layout: Layout = { index: new RowIndex((row) => this.#keyOf(row)), end: 0, hasValues: false, liveBytes: 0, mtimeMs: 0, size: 0, ino: 0 };
     await this.#withFile(async (handle) => {
       const outdated: number[] = [];
       let whole = 0;
@@ -240,11 +239,12 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
         whole++;
         const key = this.#keyOf(value);
         if (key === undefined) return;
-        const before = layout.starts.get(key);
-        if (before !== undefined) outdated.push(before);
-        layout.starts.set(key, start);
+        const before = layout.index.find(key, (at) => readRow(handle, at));
+        if (before) {
+          outdated.push(before.start);
+          layout.index.update(before, start, this.#entryOf(value as Row));
+        } else layout.index.add(key, start, this.#entryOf(value as Row));
         layout.liveBytes += end - start;
-        layout.index.set(key, this.#entryOf(value as Row));
       });
       layout.hasValues = scanner.hasValues;
       if (!scanner.opened) {
@@ -269,15 +269,12 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
   }
 
   /** The user's current row, parsed, and where it lies; undefined when the file has none. */
-  async #row(layout: Layout, handle: FileHandle, primaryKey: string): Promise<{ value: Row; start: number; end: number } | undefined> {
-    const start = layout.starts.get(primaryKey);
-    if (start === undefined) return undefined;
-    const { value, end } = await readElement(handle, start);
-    return { value: value as Row, start, end };
+  #row(layout: Layout, handle: FileHandle, primaryKey: string): Found | undefined {
+    return layout.index.find(primaryKey, (start) => readRow(handle, start));
   }
 
   /** Appends `row` as the user's current row, then blanks the one it replaces: the file is a valid array after each write. */
-  async #put(layout: Layout, handle: FileHandle, primaryKey: string, row: Row, replaced: { start: number; end: number } | undefined): Promise<void> {
+  async #put(layout: Layout, handle: FileHandle, primaryKey: string, row: Row, replaced: Found | undefined): Promise<void> {
     const line = JSON.stringify(row);
     const separator = layout.hasValues ? ',\n' : '\n';
     const appended = Buffer.from(`${separator}${line}\n]`);
@@ -290,12 +287,12 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
       await writeAt(handle, emptyObject(replaced.end - replaced.start), replaced.start);
       layout.liveBytes -= replaced.end - replaced.start;
     }
-    layout.starts.set(primaryKey, start);
+    if (replaced) layout.index.update(replaced, start, this.#entryOf(row));
+    else layout.index.add(primaryKey, start, this.#entryOf(row));
     layout.liveBytes += Buffer.byteLength(line);
     layout.end = end - 1;
     layout.hasValues = true;
     layout.size = end;
-    layout.index.set(primaryKey, this.#entryOf(row));
   }
 
   /** After a write: the file's new stamp, and compaction when replaced rows take more than the current ones. */
@@ -325,10 +322,10 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
         scanArray(handle, async ({ value, start }) => {
           const key = this.#keyOf(value);
           // Kept: each user's current row, and any other non-empty object (not a blanked row) the file holds.
-          if (key === undefined ? Object.keys(value as object).length === 0 : layout.starts.get(key) !== start) return;
+          if (key === undefined ? Object.keys(value as object).length === 0 : !layout.index.isCurrent(key, start)) return;
           const line = JSON.stringify(value);
           const separator = hasValues ? ',\n' : '\n';
-          if (key !== undefined) layout.starts.set(key, position + separator.length);
+          if (key !== undefined) layout.index.move(key, start, position + separator.length);
           const bytes = separator.length + Buffer.byteLength(line);
           pending.push(separator, line);
           position += bytes;
@@ -412,20 +409,19 @@ export class SerialFileDb extends FileDb implements AtomicUserStore, SubscriberI
     return typeof key === 'string' ? key : undefined;
   }
 
-  /** What the index holds of a row: its state's zone, region and events (one object per distinct entry), or nothing. */
+  /** What the index holds of a row: its state's zone, region and events, or nothing. */
   #entryOf(row: Row): IndexEntry | undefined {
-    const entry = indexEntry(columnState(row[this.#column]));
-    if (!entry) return undefined;
-    const key = JSON.stringify(entry);
-    const shared = this.#entries.get(key);
-    if (shared) return shared;
-    this.#entries.set(key, entry);
-    return entry;
+    return indexEntry(columnState(row[this.#column]));
   }
 
   #keyColumn(): string {
     return this.config.primaryKeyColumn ?? 'userId';
   }
+}
+
+/** The row that starts at `start`: an object, as only objects are indexed. */
+function readRow(handle: FileHandle, start: number): FoundRow {
+  return readElement(handle, start) as FoundRow;
 }
 
 function versionOf(row: Row | undefined): LoadedVersion {
