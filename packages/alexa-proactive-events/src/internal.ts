@@ -37,6 +37,7 @@ export { SendResultSchema, refusedResult } from './send/result';
 export { countStatuses, formatSendRecord, formatSummaryRecord, formatTokenRecord, recordLines, sendRecord, summaryRecord, userHash } from './send/record';
 export type { RecordHooks } from './send/record';
 export { batchedLines } from './send/batchedLines';
+export { DigestSet } from './send/digestSet';
 export { getJson, postJson } from './send/http';
 export type { JsonResponse, PostJson } from './send/http';
 export { REGIONS, REGION_ORIGINS, STAGES, originOf } from './send/regions';

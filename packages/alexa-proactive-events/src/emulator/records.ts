@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { DigestSet } from '../send/digestSet';
 import type { AcceptedEvent, RefusedEvent } from './types';
 
 /** Refused event requests each emulator keeps, the oldest dropped first. */
@@ -13,12 +13,8 @@ export class EventRecords {
   readonly refused: RefusedEvent[] = [];
   /** Events accepted since the start or the last clear, those dropped from `accepted` included. */
   acceptedCount = 0;
-  /**
-   * Every accepted event's stage, referenceId and audience, by the first 64 bits of their SHA-256 (8 characters):
-   * some 45 bytes an event where the text took some 270, the memory that grew with the users. Two different events
-   * share a digest about once in 37 million runs of a million events.
-   */
-  readonly #seen = new Set<string>();
+  /** Every accepted event's stage, referenceId and audience, by their digest: the text took some 270 bytes an event. */
+  readonly #seen = new DigestSet();
   /** Refusals ever, so that ids stay unique past a clear. */
   #refusals = 0;
 
@@ -31,10 +27,7 @@ export class EventRecords {
 
   /** True, and remembered, the first time an event of this referenceId goes to this audience at this stage. */
   firstOf(stage: string, referenceId: string, audience: string): boolean {
-    const key = createHash('sha256').update(`${stage}\n${referenceId}\n${audience}`).digest().toString('latin1', 0, 8);
-    if (this.#seen.has(key)) return false;
-    this.#seen.add(key);
-    return true;
+    return this.#seen.addNew(`${stage}\n${referenceId}\n${audience}`);
   }
 
   accept(event: Omit<AcceptedEvent, 'id'>): void {

@@ -152,7 +152,7 @@ export function sendPlan(options: SendCliOptions, io: Io): SendPlan {
     explicitEndpoint: options.region !== undefined || options.apiEndpoint !== undefined,
     users: users.length > 0 || inFile > 0 ? users : undefined,
     // The file is read again as the triggers go, a batch at a time, each user once (after those of --user).
-    ...(file !== undefined && { userBatches: () => userBatches(file, new Set(users)), usersInFile: inFile }),
+    ...(file !== undefined && { userBatches: () => userBatches(file, users), usersInFile: inFile }),
     ...(options.to === 'subscribers' && { toSubscribers: true }),
     locales: chosen,
     locale: chosen[0],

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { DigestSet } from 'alexa-proactive-events/internal';
 
 /** Bytes read at a time: the file is never held whole. */
 const CHUNK_BYTES = 64 * 1024;
@@ -11,14 +12,16 @@ export class UsersFileProblem extends Error {}
 /**
  * The user ids of a --users-file (one id per line, `#` comments and blank lines skipped; or a JSON array of ids),
  * read a chunk at a time and handed on in batches, so that a file of 100,000 users is never in memory whole. Each
- * id comes once: `seen` holds the ids handed on (and those given before, `--user`), and nothing else is kept.
+ * id comes once, after those given before (`--user`): the ids handed on are remembered by their digests (some 45
+ * bytes an id), and nothing else is kept.
  * Throws a UsersFileProblem when a JSON file holds anything but non-empty strings in one array.
  */
-export function* userBatches(file: string, seen: Set<string> = new Set()): Generator<string[]> {
+export function* userBatches(file: string, before: readonly string[] = []): Generator<string[]> {
+  const seen = new DigestSet();
+  for (const id of before) seen.addNew(id);
   let batch: string[] = [];
   for (const id of userIds(file)) {
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (!seen.addNew(id)) continue;
     batch.push(id);
     if (batch.length === BATCH) {
       yield batch;
