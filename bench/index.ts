@@ -488,15 +488,18 @@ const MEMORY_HEAP_MB = Number(process.env.BENCH_MEMORY_HEAP_MB ?? 64);
 /**
  * 8. Memory flat in the number of users: a Unicast fan-out through the trigger script (`--users-file`, as `fanOut`
  * runs it) to every user the skill's FileDb holds, at each of BENCH_MEMORY_SIZES (default 10,000 and 100,000); a
- * new skill and emulator (its default window of kept events) at each size. Prints the peak RSS of the skill, the
- * trigger script (GNU time, where the machine has it) and the emulator, and what each extra user added.
+ * new skill and emulator (its default window of kept events) at each size. Prints, for the skill, the trigger
+ * script and the emulator, the peak of what each holds after a full collection (bench/liveMemory.ts, preloaded: the
+ * flatness judged) and its peak RSS (GNU time's for the trigger script, where the machine has it), and what each
+ * extra user added to both.
  */
 async function memory(sizes = (process.env.BENCH_MEMORY_SIZES ?? '10000,100000').split(',').map(Number)) {
   const gnuTime = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
   const message = eventDefinition('AMAZON.MessageAlert.Activated');
   const flags = Object.entries(message.example).flatMap(([flag, value]) => [`--${flag}`, value ?? '']);
   const state = { subscriptions: [message.name], updatedAt: '2026-11-22T10:00:00Z', apiEndpoint: 'https://api.amazonalexa.com', locale: 'en-US' };
-  const runs: Array<{ users: number; skillMb: number; triggerMb: number; emulatorMb: number; ms: number; accepted: number }> = [];
+  type Sides = { skillMb: number; triggerMb: number; emulatorMb: number };
+  const runs: Array<Sides & { held: Sides; ms: number; accepted: number; users: number }> = [];
   for (const users of sizes) {
     const folder = fs.mkdtempSync(path.join(work, 'memory-'));
     const usersFile = path.join(folder, 'users.txt');
@@ -517,38 +520,43 @@ async function memory(sizes = (process.env.BENCH_MEMORY_SIZES ?? '10000,100000')
 
     // The same heap bound for all three at every size (BENCH_MEMORY_HEAP_MB, default 64): a process whose memory
     // grew with its users would run out of it at the larger size, where V8 would otherwise just let its heap grow.
-    const bounded = { NODE_OPTIONS: `--max-old-space-size=${MEMORY_HEAP_MB}` };
-    const amazon = await start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user'], bounded, /listening on (http:\/\/\S+)/);
-    const ours = await skill(amazon, { FILEDB_PATH: dbFile, ...bounded });
-    const args = [TRIGGER, message.command, ...flags, '--users-file', usersFile, '--endpoint', ours.url, '--api-endpoint', amazon.url, '--reference-id', `memory-${users}`];
-    const startedAt = performance.now();
-    const fan = spawnSync(gnuTime ?? process.execPath, gnuTime ? ['-f', '%M', process.execPath, ...args] : args, {
-      env: { PATH: process.env.PATH ?? '', TRIGGER_SECRET: SECRET, SKILL_ID, ...bounded },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const ms = performance.now() - startedAt;
+    const bounded = { NODE_OPTIONS: `--max-old-space-size=${MEMORY_HEAP_MB} --require ${path.join(dist, 'bench', 'liveMemory.js')}` };
+    const live = (name: string) => ({ ...bounded, BENCH_LIVE_MEMORY_FILE: path.join(folder, `${name}.live`) });
+    const liveMb = (name: string) => Number(fs.readFileSync(path.join(folder, `${name}.live`), 'utf8')) / 2 ** 20;
+    const amazon = await start(EMULATOR, ['emulator', '--port', '0', '--quiet', '--any-user'], live('emulator'), /listening on (http:\/\/\S+)/);
+    const ours = await skill(amazon, { FILEDB_PATH: dbFile, ...live('skill') });
+    const args = [message.command, ...flags, '--users-file', usersFile, '--endpoint', ours.url, '--api-endpoint', amazon.url, '--reference-id', `memory-${users}`];
+    const fan = await run(TRIGGER, args, { TRIGGER_SECRET: SECRET, SKILL_ID, ...live('trigger') }, { stderr: true, via: gnuTime ? [gnuTime, '-f', '%M'] : [] });
+    const { ms } = fan;
     const delivered = await stats(amazon);
     expectOk(fan.status === 0 && delivered.accepted === users, `memory: exit ${fan.status}, ${delivered.accepted} accepted of ${users}\n${fan.stdout.slice(-500)}${fan.stderr.slice(-500)}`);
     const triggerKb = gnuTime ? Number(fan.stderr.trim().split('\n').pop()) : NaN;
-    runs.push({ users, skillMb: ours.peakMemoryMb(), triggerMb: triggerKb / 1024, emulatorMb: amazon.peakMemoryMb(), ms, accepted: delivered.accepted });
+    const [skillMb, emulatorMb] = [ours.peakMemoryMb(), amazon.peakMemoryMb()];
     await Promise.all([amazon.stop(), ours.stop()]);
+    const held = { skillMb: liveMb('skill'), triggerMb: liveMb('trigger'), emulatorMb: liveMb('emulator') };
+    runs.push({ users, skillMb, triggerMb: triggerKb / 1024, emulatorMb, held, ms, accepted: delivered.accepted });
     fs.rmSync(folder, { recursive: true, force: true });
   }
   results.memory = { runs };
+  const trio = (sides: Sides) => [sides.skillMb, sides.triggerMb, sides.emulatorMb].map((mb) => (Number.isNaN(mb) ? 'n/a' : fmt(mb))).join(' / ');
   for (const r of runs) {
-    const trigger = Number.isNaN(r.triggerMb) ? 'n/a (no /usr/bin/time)' : fmt(r.triggerMb);
-    rows.push(row(`8. fan-out of ${r.users.toLocaleString('en-US')} (FileDb), ${MEMORY_HEAP_MB} MB heaps: peak RSS MB, skill / trigger / emulator`, `${fmt(r.skillMb)} / ${trigger} / ${fmt(r.emulatorMb)}`, '', null, `${r.accepted.toLocaleString('en-US')} accepted`, null));
+    const size = `${r.users.toLocaleString('en-US')} (FileDb), ${MEMORY_HEAP_MB} MB heaps`;
+    rows.push(row(`8. fan-out of ${size}: MB held after a full GC, skill / trigger / emulator`, trio(r.held), '', null, `${r.accepted.toLocaleString('en-US')} accepted`, null));
+    rows.push(row(`   the same: peak RSS, MB`, trio(r), '', null, '', null));
   }
-  const [small, large] = runs;
-  if (small && large) {
-    const perUser = (side: 'skillMb' | 'triggerMb' | 'emulatorMb') => ((large[side] - small[side]) * 1024) / (large.users - small.users);
-    const [skillKb, triggerKb, emulatorKb] = [perUser('skillMb'), perUser('triggerMb'), perUser('emulatorMb')];
-    results.memory = { runs, perExtraUserKb: { skill: skillKb, trigger: triggerKb, emulator: emulatorKb } };
+  const [small, large] = [runs[0], runs.at(-1)];
+  if (small && large && large !== small) {
+    const perUser = (from: Sides, to: Sides) => {
+      const kb = (side: keyof Sides) => ((to[side] - from[side]) * 1024) / (large.users - small.users);
+      return { skill: kb('skillMb'), trigger: kb('triggerMb'), emulator: kb('emulatorMb') };
+    };
+    const [held, rss] = [perUser(small.held, large.held), perUser(small, large)];
+    results.memory = { runs, perExtraUserKb: { held, rss } };
     const span = `${small.users.toLocaleString('en-US')} → ${large.users.toLocaleString('en-US')}`;
-    rows.push(row(`   skill peak RSS per extra user, KB (${span})`, skillKb, '', null, 'flat: < 0.1 KB', skillKb < 0.1));
-    rows.push(row(`   trigger script peak RSS per extra user, KB (${span})`, Number.isNaN(triggerKb) ? 'n/a' : triggerKb, '', null, 'flat: < 0.1 KB', Number.isNaN(triggerKb) ? null : triggerKb < 0.1));
-    rows.push(row(`   emulator peak RSS per extra user, KB (${span})`, emulatorKb, '', null, '', null));
+    const show = (kb: { skill: number; trigger: number; emulator: number }) => [kb.skill, kb.trigger, kb.emulator].map((each) => (Number.isNaN(each) ? 'n/a' : each.toFixed(3))).join(' / ');
+    const flat = Object.values(held).every((kb) => kb < 0.1);
+    rows.push(row(`   held per extra user, KB (${span}): skill / trigger / emulator`, show(held), '', null, 'flat: each < 0.1 KB', flat));
+    rows.push(row(`   peak RSS per extra user, KB (${span})`, show(rss), '', null, '', null));
   }
 }
 

@@ -51,15 +51,20 @@ function running(child: ChildProcess, url: string, startedInMs: number): Running
   };
 }
 
-/** Runs `node script args` to its end; resolves with the wall time, the exit status, stdout and (if asked) stderr. */
+/**
+ * Runs `node script args` to its end (under `via`, a command and its arguments before node's, such as GNU time);
+ * resolves with the wall time, the exit status, stdout and (if asked) stderr. Never synchronously: the bench keeps
+ * reading the output of the servers it started meanwhile, which would otherwise hold what they write in memory.
+ */
 export function run(
   script: string,
   args: string[],
   env: Record<string, string>,
-  { stderr: collectStderr = false } = {},
+  { stderr: collectStderr = false, via = [] as string[] } = {},
 ): Promise<{ ms: number; status: number | null; stdout: string; stderr: string }> {
   const startedAt = process.hrtime.bigint();
-  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', collectStderr ? 'pipe' : 'inherit'] });
+  const [command, ...before] = [...via, process.execPath];
+  const child = spawn(command, [...before, script, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', collectStderr ? 'pipe' : 'inherit'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
