@@ -66,13 +66,16 @@ function skill(env: Record<string, string> = {}, options?: { fdLimit?: number })
   );
 }
 
+// The two attacks that wait for the skill's own timeouts (3 s for headers, 4 s for a request) run at once, each on
+// a skill process of its own: their waits overlap.
+
 /** The owner's signed trigger, as the trigger script sends it, to the emulator through the skill. */
 async function ownersTrigger(webhook: string) {
   const [result] = await triggerEvent(weather, { endpoint: webhook, secret: SIEGE_SECRET, skillId: APPLICATION_ID, stage: 'development', apiEndpoint: amazon.url, explicitEndpoint: true });
   return result.status;
 }
 
-it('closes idle connections and refuses the excess at once: the owner and Alexa still get in past 1,100 of them', async () => {
+it.concurrent('closes idle connections and refuses the excess at once: the owner and Alexa still get in past 1,100 of them', async () => {
   const target = await skill({ WEBHOOK_HEADERS_TIMEOUT_MS: '3000' }, { fdLimit: 1024 });
   const idle = await idleConnections(target.port, 550);
   const partial = await idleConnections(target.port, 550, { first: 'POST /webh' });
@@ -92,7 +95,7 @@ it('closes idle connections and refuses the excess at once: the owner and Alexa 
   await target.stop();
 });
 
-it('holds bodies only up to the limits: 300 nearly complete bodies cost a bounded few megabytes', async () => {
+it.concurrent('holds bodies only up to the limits: 300 nearly complete bodies cost a bounded few megabytes', async () => {
   const target = await skill({ WEBHOOK_REQUEST_TIMEOUT_MS: '4000' });
   const before = target.rssMb();
   const bodies = await heldBodies(target.port, 300, 256 * 1024 - 1);
