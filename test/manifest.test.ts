@@ -14,7 +14,9 @@ const SKILL_JSON = path.join(PLATFORM, 'skill-package', 'skill.json');
 
 /**
  * `jovo3 build -p alexaSkill --clean` in a fresh copy of the project's inputs, with a temporary HOME (the CLI
- * writes ~/.jovo/config) and no environment but PATH and what the test passes.
+ * writes ~/.jovo/config) and no environment but PATH and what the test passes. The tests that build run
+ * concurrently (`it.concurrent`): each build is its own folder and process, and half of its time is the CLI's fixed
+ * pauses (jovo-cli-platform-alexa waits 500 ms after each file it writes), which overlap instead of adding up.
  */
 async function buildCopy(change: (dir: string) => void = () => undefined, env: Record<string, string> = {}, args: string[] = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-build-'));
@@ -45,7 +47,7 @@ function manifestOf(dir: string) {
   return JSON.parse(fs.readFileSync(path.join(dir, SKILL_JSON), 'utf8')).manifest;
 }
 
-it('has committed platform files equal to a fresh build', async () => {
+it.concurrent('has committed platform files equal to a fresh build', async () => {
   const build = await buildCopy();
   expect(build.exitCode).toBe(0);
   expect(filesUnder(path.join(build.dir, PLATFORM))).toEqual(filesUnder(path.join(root, PLATFORM)));
@@ -64,7 +66,7 @@ it('declares the notifications permission, every app.json event and the skill ev
   expect(Object.keys(manifest.publishingInformation.locales).sort()).toEqual([...readAppDeclaration(PROJECT_ROOT).locales].sort());
 });
 
-it('removes an event everywhere once it is removed from app.json', async () => {
+it.concurrent('removes an event everywhere once it is removed from app.json', async () => {
   const build = await buildCopy((dir) => {
     const file = path.join(dir, 'app.json');
     const app = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -77,7 +79,7 @@ it('removes an event everywhere once it is removed from app.json', async () => {
   expect(manifestOf(build.dir).events.publications).toHaveLength(7);
 });
 
-it('points both endpoints at SKILL_ENDPOINT, writing a Lambda ARN without an SSL certificate type', async () => {
+it.concurrent('points both endpoints at SKILL_ENDPOINT, writing a Lambda ARN without an SSL certificate type', async () => {
   const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:proactive-alerts';
   const build = await buildCopy(undefined, { SKILL_ENDPOINT: arn });
   expect(build.exitCode).toBe(0);
@@ -86,7 +88,7 @@ it('points both endpoints at SKILL_ENDPOINT, writing a Lambda ARN without an SSL
   expect(manifest.apis.custom.endpoint).toEqual({ uri: arn });
 });
 
-it('refuses to build an app.json with an event that is not one of the eight or a locale without a model, saying which', async () => {
+it.concurrent('refuses to build an app.json with an event that is not one of the eight or a locale without a model, saying which', async () => {
   const build = await buildCopy((dir) => {
     const file = path.join(dir, 'app.json');
     const app = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -102,7 +104,7 @@ it('refuses to build an app.json with an event that is not one of the eight or a
   expect(build.stderr).toContain('locale "fr-FR" has no language model: add models/fr-FR.json');
 });
 
-it('refuses to build an app.json that is not JSON, naming its line and column, without a stack trace', async () => {
+it.concurrent('refuses to build an app.json that is not JSON, naming its line and column, without a stack trace', async () => {
   const build = await buildCopy((dir) => fs.writeFileSync(path.join(dir, 'app.json'), '{\n  "events": ["AMAZON.WeatherAlert.Activated"],\n  "locales": ["en-US"],\n}\n'));
   expect(build.exitCode).not.toBe(0);
   expect(build.stderr).toMatch(/app\.json is not valid JSON at line 4, column 1: /);
@@ -113,7 +115,7 @@ describe('stages', () => {
   const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:proactive-alerts-prod';
   const skillId = 'amzn1.ask.skill.0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 
-  it.each([
+  it.concurrent.each([
     ['--stage production', {}, ['--stage', 'production']],
     ['NODE_ENV=production', { NODE_ENV: 'production' }, []],
   ])('builds the production manifest with %s: both endpoints at SKILL_LAMBDA_ARN, deploying to SKILL_ID', async (_, env, args) => {
@@ -128,7 +130,7 @@ describe('stages', () => {
     expect(manifest.permissions).toEqual([{ name: NOTIFICATIONS_PERMISSION }]);
   });
 
-  it('builds the local manifest with --stage local: both endpoints at SKILL_ENDPOINT', async () => {
+  it.concurrent('builds the local manifest with --stage local: both endpoints at SKILL_ENDPOINT', async () => {
     const build = await buildCopy(undefined, { SKILL_LAMBDA_ARN: arn, SKILL_ENDPOINT: 'https://local.example.com/webhook' }, ['--stage', 'local']);
     expect(build.exitCode).toBe(0);
     const manifest = manifestOf(build.dir);
@@ -136,7 +138,7 @@ describe('stages', () => {
     expect(manifest.events.endpoint).toEqual({ sslCertificateType: 'Wildcard', uri: 'https://local.example.com/webhook' });
   });
 
-  it('refuses a SKILL_LAMBDA_ARN or SKILL_ID that jovo3 deploy could not use, naming each', async () => {
+  it.concurrent('refuses a SKILL_LAMBDA_ARN or SKILL_ID that jovo3 deploy could not use, naming each', async () => {
     const build = await buildCopy(undefined, { SKILL_LAMBDA_ARN: 'proactive-alerts', SKILL_ID: 'my-skill' }, ['--stage', 'production']);
     expect(build.exitCode).not.toBe(0);
     expect(build.stderr).toContain('SKILL_LAMBDA_ARN is "proactive-alerts": expected a Lambda function ARN like arn:aws:lambda:us-east-1:123456789012:function:proactive-alerts');

@@ -17,6 +17,7 @@ import {
   probe,
   startSkill,
   stopAll,
+  whenDone,
   wideTrigger,
   type SiegedSkill,
 } from './helpers/siege';
@@ -43,6 +44,12 @@ beforeAll(async () => {
 });
 afterAll(() => amazon.close());
 
+/**
+ * How long a flood lasts: in 2 s, 16 loops send about 800 forged certificate URLs (the bound below is 20 downloads)
+ * and 8 loops about 500 wide triggers, while genuine requests and probes are answered throughout.
+ */
+const FLOOD_MS = 2000;
+
 const weather = eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' });
 
 function skill(env: Record<string, string> = {}, options?: { fdLimit?: number }): Promise<SiegedSkill> {
@@ -59,13 +66,16 @@ function skill(env: Record<string, string> = {}, options?: { fdLimit?: number })
   );
 }
 
+// The two attacks that wait for the skill's own timeouts (3 s for headers, 4 s for a request) run at once, each on
+// a skill process of its own: their waits overlap.
+
 /** The owner's signed trigger, as the trigger script sends it, to the emulator through the skill. */
 async function ownersTrigger(webhook: string) {
   const [result] = await triggerEvent(weather, { endpoint: webhook, secret: SIEGE_SECRET, skillId: APPLICATION_ID, stage: 'development', apiEndpoint: amazon.url, explicitEndpoint: true });
   return result.status;
 }
 
-it('closes idle connections and refuses the excess at once: the owner and Alexa still get in past 1,100 of them', async () => {
+it.concurrent('closes idle connections and refuses the excess at once: the owner and Alexa still get in past 1,100 of them', async () => {
   const target = await skill({ WEBHOOK_HEADERS_TIMEOUT_MS: '3000' }, { fdLimit: 1024 });
   const idle = await idleConnections(target.port, 550);
   const partial = await idleConnections(target.port, 550, { first: 'POST /webh' });
@@ -73,7 +83,7 @@ it('closes idle connections and refuses the excess at once: the owner and Alexa 
   const heldAtStart = idle.open() + partial.open();
   const owner = await within(10_000, ownersTrigger(target.url), 'no answer in 10 s');
   const alexa = await within(10_000, genuineRequest(target.url), { status: 'no answer in 10 s' });
-  await new Promise((resolve) => setTimeout(resolve, 4000));
+  await whenDone(() => idle.open() + partial.open() === 0, 10_000); // the headers timeout (3 s) ends them
   const heldAfterTimeout = idle.open() + partial.open();
   idle.close();
   partial.close();
@@ -85,7 +95,7 @@ it('closes idle connections and refuses the excess at once: the owner and Alexa 
   await target.stop();
 });
 
-it('holds bodies only up to the limits: 300 nearly complete bodies cost a bounded few megabytes', async () => {
+it.concurrent('holds bodies only up to the limits: 300 nearly complete bodies cost a bounded few megabytes', async () => {
   const target = await skill({ WEBHOOK_REQUEST_TIMEOUT_MS: '4000' });
   const before = target.rssMb();
   const bodies = await heldBodies(target.port, 300, 256 * 1024 - 1);
@@ -93,7 +103,7 @@ it('holds bodies only up to the limits: 300 nearly complete bodies cost a bounde
   const during = target.rssMb();
   const held = bodies.open();
   const alexa = await genuineRequest(target.url);
-  await new Promise((resolve) => setTimeout(resolve, 4500)); // the request timeout ends them
+  await whenDone(() => bodies.open() === 0, 10_000); // the request timeout (4 s) ends them
   const left = bodies.open();
   bodies.close();
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -109,7 +119,7 @@ it('holds bodies only up to the limits: 300 nearly complete bodies cost a bounde
 it('keeps verifying genuine Alexa requests while a forger floods the door with new certificate URLs', async () => {
   const target = await skill();
   expect((await genuineRequest(target.url)).status).toBe(200); // Alexa's certificate is cached, as in production
-  const [flood, genuine] = await Promise.all([certificateFlood(target.url, 16, 5000), during(5000, () => genuineRequest(target.url), 100)]);
+  const [flood, genuine] = await Promise.all([certificateFlood(target.url, 16, FLOOD_MS), during(FLOOD_MS, () => genuineRequest(target.url), 100)]);
   const accepted = genuine.filter((response) => response.status === 200).length;
   const refusedGenuine = genuine.filter((response) => response.status !== 200).map((response) => `${response.status} ${response.body.slice(0, 120)}`);
   figures.certificateFlood = { refusedGenuine, forgeries: flood, genuine: genuine.length, accepted, downloads: target.downloads(), genuineMedianMs: median(genuine.map((r) => r.ms)) };
@@ -123,8 +133,8 @@ it('refuses a heavy unsigned trigger for the cost of reading it: unrelated reque
   const quiet = await during(1000, () => probe(target.url), 20);
   const big = wideTrigger(1024 * 1024);
   const fits = wideTrigger(250 * 1024);
-  const flood = Promise.all(Array.from({ length: 8 }, (_, i) => during(5000, () => attack(target.url, i % 2 ? big : fits))));
-  const busy = await during(5000, () => probe(target.url), 20);
+  const flood = Promise.all(Array.from({ length: 8 }, (_, i) => during(FLOOD_MS, () => attack(target.url, i % 2 ? big : fits))));
+  const busy = await during(FLOOD_MS, () => probe(target.url), 20);
   const answers = (await flood).flat();
   figures.wideTriggers = {
     attackRequests: answers.length,

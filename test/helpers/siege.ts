@@ -133,6 +133,15 @@ export function within<T, L>(ms: number, promise: Promise<T>, late: L): Promise<
   return Promise.race([promise, new Promise<L>((resolve) => (timer = setTimeout(() => resolve(late), ms)))]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Resolves once `done()` holds, checked every 50 ms, or after `ms` whatever it says: a wait for what the skill does
+ * on its own timer (closing a connection at its timeout) that ends when it happened, not at a guess of when.
+ */
+export async function whenDone(done: () => boolean, ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  while (!done() && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 /** The median of some numbers. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -52,7 +52,10 @@ export const handlers: Handler = {
 export function createApp(settings: Settings, { db, plugin }: { db?: Db; plugin?: Partial<ProactiveEventsOptions> } = {}): App {
   const app = new App({ logging: false });
   const { credentials, tokenUrl, allowedOrigins, stage } = settings.sending;
-  const sender = credentials && new ProactiveEventsSender({ tokens: new TokenClient({ ...credentials, tokenUrl }), allowedOrigins, stage, publishedEvents: settings.app.events });
+  // Every retry of the default policy, with pauses of milliseconds rather than up to seconds: the pauses' lengths
+  // are the library's to test (sender.test.ts records them); these tests need what a skill does after its retries.
+  const retry = { baseDelayMs: 1 };
+  const sender = credentials && new ProactiveEventsSender({ tokens: new TokenClient({ ...credentials, tokenUrl }), allowedOrigins, stage, publishedEvents: settings.app.events, retry });
   const store = db ?? (settings.dynamoDb ? dynamoDb(settings.dynamoDb) : new SerialFileDb({ pathToFile: settings.fileDbPath }));
   app.use(
     new Alexa(),
