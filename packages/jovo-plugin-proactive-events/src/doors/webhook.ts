@@ -6,6 +6,7 @@ import { printable } from 'alexa-proactive-events/internal';
 import { TRIGGER_ANSWER_MS, type AdmittedTrigger, type TriggerCarrier } from '../trigger/admitted';
 import { MAX_ALEXA_BODY_BYTES, MAX_TRIGGER_BYTES, errorBody, tooLarge, withoutTestHeader, type DoorErrorCode } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
+import { answerAtTheDoor } from './triggerPath';
 
 /**
  * The webhook: `POST /webhook` lets in what the gate admits (Alexa's verified requests, and triggers signed with
@@ -31,8 +32,12 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
       req.body = admission.body;
       req.headers = withoutTestHeader(req.headers);
       // A trigger's answer comes within the trigger script's patience: one to every subscriber stops short and says so.
-      const deadline = Date.now() + TRIGGER_ANSWER_MS;
-      await app.handle(new WebhookHost(req, res, admission.trigger && { trigger: admission.trigger, via: 'door', deadline }));
+      const admitted = admission.trigger && ({ trigger: admission.trigger, via: 'door', deadline: Date.now() + TRIGGER_ANSWER_MS } as const);
+      // Answered here when Jovo's pipeline would add nothing to it (docs/triggers.md); failing, answered 500 as a failure in Jovo is.
+      const answer = admitted && (await answerAtTheDoor(app, admitted, { writableFiles: true }).catch(() => FAILED));
+      if (answer === FAILED) return reply(res, 500, 'INTERNAL', 'The skill failed to handle the request; its log has the cause');
+      if (answer) return res.json(answer);
+      await app.handle(new WebhookHost(req, res, admitted));
       if (!res.headersSent) throw new Error('the app gave no response');
     } catch (error) {
       log(`The webhook failed: ${printable(String((error as Error)?.message).slice(0, 300))}`);
@@ -43,6 +48,9 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
   server.use(bodyErrors);
   return server;
 }
+
+/** A trigger answered at the door whose answer failed (`answerAtTheDoor` logged why). */
+const FAILED = Symbol('failed');
 
 /**
  * Jovo's Express host, carrying the trigger the gate admitted with the request (the plugin reads it there), and

@@ -1,0 +1,171 @@
+import type { Server } from 'http';
+import type { AddressInfo } from 'net';
+import { ProactiveEventsSender, TokenClient, type SendRecord } from 'alexa-proactive-events';
+import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
+import { triggerRequest, type TriggerData } from 'alexa-proactive-events/trigger';
+import { eventFromInputs } from 'alexa-proactive-events/internal';
+import type { App, Jovo } from 'jovo-framework';
+import { Log } from 'jovo-core';
+import { createWebhook, listen } from '../src/doors/webhook';
+import { pipelineReason } from '../src/doors/triggerPath';
+import { audienceOf, createApp, gateOptions, handlers } from './helpers/app';
+import { TRIGGER_SECRET, close, skillSettings } from './helpers/pipeline';
+import { warnings } from './helpers/logs';
+
+const WEATHER = eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' });
+const USERS = ['amzn1.ask.account.PATH-A', 'amzn1.ask.account.PATH-B'];
+
+let amazon: Emulator;
+const servers: Server[] = [];
+beforeAll(async () => (amazon = await createEmulator({ port: 0 })));
+afterAll(async () => {
+  await amazon.close();
+  await Promise.all(servers.map(close));
+});
+
+/** A test skill whose send records are kept; `change` makes it a fork (a hook, a handler of its own). */
+async function skill(change: (app: App) => void = () => undefined) {
+  const settings = skillSettings([amazon]);
+  const records: SendRecord[] = [];
+  const { credentials, tokenUrl, allowedOrigins, stage } = settings.sending;
+  const tokens = new TokenClient({ ...credentials!, tokenUrl });
+  const sender = new ProactiveEventsSender({ tokens, allowedOrigins, stage, publishedEvents: settings.app.events, onSend: (record) => records.push(record) });
+  const app = createApp(settings, { plugin: { sender } });
+  change(app);
+  const server = await listen(createWebhook(app, { ...gateOptions(settings), log: () => undefined }), 0, '127.0.0.1');
+  servers.push(server);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+  /** Posts a trigger signed for this skill; the answer's status, headers that do not vary, and body. */
+  const post = async (data: Partial<TriggerData>, body = triggerBody(data)) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, type: response.headers.get('content-type'), json: (await response.json()) as Record<string, unknown> };
+  };
+  const triggerBody = (data: Partial<TriggerData>) =>
+    triggerRequest({ skillId: audienceOf(settings).skillId, intent: 'WeatherAlertIntent', data: { ...WEATHER, stage: 'development', explicitEndpoint: false, ...data } as TriggerData, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET });
+  return { app, post, triggerBody, records };
+}
+
+/** A no-op hook: the census sees it, so the app's triggers take Jovo's whole pipeline, and nothing else changes. */
+const throughJovo = (app: App) => app.hook('response', () => undefined);
+
+/** What differs between two runs of the same trigger: the request ids (Amazon's, the trigger's), the reference ids, times. */
+function normalized(value: unknown, referenceId: string): unknown {
+  return JSON.parse(
+    JSON.stringify(value)
+      .replaceAll(referenceId, 'REFERENCE')
+      .replace(/"(requestId|amazonRequestId)":"[^"]+"/g, '"$1":"…"')
+      .replace(/request trigger\.[0-9a-f-]+/g, 'request trigger.…')
+      .replace(/"(latencyMs|ms)":[\d.]+/g, '"$1":0'),
+  );
+}
+
+describe('a trigger answered at the door', () => {
+  it('is answered at the door in the template-like app, and through Jovo once the app has a hook', async () => {
+    const fast = await skill();
+    const slow = await skill(throughJovo);
+    expect(pipelineReason(fast.app, 'WeatherAlertIntent', { writableFiles: true })).toBeUndefined();
+    expect(pipelineReason(slow.app, 'WeatherAlertIntent', { writableFiles: true })).toBe("middleware 'response' has 2 functions, where Jovo, Alexa and this plugin register 1");
+  });
+
+  it.each([
+    ['a Multicast', { explicitEndpoint: true }, 0],
+    ['Unicasts to users with no region stored (sent with a warning)', { users: USERS }, 1],
+    ['a check', { check: true, explicitEndpoint: true }, 0],
+    ['a trigger to every subscriber', { toSubscribers: true }, 0],
+  ] as Array<[string, Partial<TriggerData>, number]>)('gives %s the answer, send records and log lines of the whole pipeline', async (_, data, logLines) => {
+    const fast = await skill();
+    const slow = await skill(throughJovo);
+    const run = async (side: Awaited<ReturnType<typeof skill>>, referenceId: string) => {
+      let answer: unknown;
+      const lines = await warnings(async () => (answer = await side.post({ ...data, referenceId })));
+      return normalized({ answer, lines, records: side.records }, referenceId) as { answer: { status: number }; lines: string[] };
+    };
+    const atTheDoor = await run(fast, 'path-fast');
+    expect(atTheDoor).toEqual(await run(slow, 'path-slow'));
+    expect(atTheDoor.answer.status).toBe(200);
+    expect(atTheDoor.lines).toHaveLength(logLines);
+  });
+
+  it('refuses a trigger used before, as the pipeline does', async () => {
+    const fast = await skill();
+    const slow = await skill(throughJovo);
+    const twice = async (side: Awaited<ReturnType<typeof skill>>, referenceId: string) => {
+      const body = side.triggerBody({ referenceId, explicitEndpoint: true });
+      await side.post({}, body);
+      return normalized(await side.post({}, body), referenceId);
+    };
+    const atTheDoor = await twice(fast, 'replay-fast');
+    expect(atTheDoor).toEqual(await twice(slow, 'replay-slow'));
+    expect(JSON.stringify(atTheDoor)).toContain('Trigger refused');
+  });
+
+  it('answers 500 and logs the error as Jovo does when the trigger fails unexpectedly', async () => {
+    const broken = (app: App) => {
+      const plugin = app.$plugins.get('ProactiveEvents') as unknown as { replays(): unknown };
+      plugin.replays = () => {
+        throw new Error('the replay store is down');
+      };
+    };
+    const run = async (side: Awaited<ReturnType<typeof skill>>) => {
+      const errors: string[] = [];
+      const error = jest.spyOn(Log, 'error').mockImplementation((line?: unknown) => (errors.push(String(line ?? '')), Log));
+      try {
+        return { answer: await side.post({ referenceId: 'broken', explicitEndpoint: true }), errors };
+      } finally {
+        error.mockRestore();
+      }
+    };
+    const atTheDoor = await run(await skill(broken));
+    const throughThePipeline = await run(await skill((app) => (broken(app), throughJovo(app))));
+    expect(atTheDoor.answer).toEqual(throughThePipeline.answer);
+    expect(atTheDoor.answer).toMatchObject({ status: 500, json: { error: { code: 'INTERNAL' } } });
+    expect(atTheDoor.errors).toContain('the replay store is down');
+    expect(throughThePipeline.errors).toContain('the replay store is down');
+  });
+});
+
+describe("a fork's pipeline", () => {
+  it("calls the fork's own handler of a hidden intent", async () => {
+    const called: string[] = [];
+    const fork = await skill((app) =>
+      app.setHandler({
+        ...handlers,
+        WeatherAlertIntent(this: Jovo) {
+          called.push(this.$request!.getIntentName()!);
+          this.tell('Sent my way.');
+        },
+      }),
+    );
+    expect(pipelineReason(fork.app, 'WeatherAlertIntent', { writableFiles: true })).toBe('the app has its own handler for WeatherAlertIntent');
+    const { json } = await fork.post({ referenceId: 'fork-handler', explicitEndpoint: true });
+    expect(called).toEqual(['WeatherAlertIntent']);
+    expect(json).toMatchObject({ response: { outputSpeech: { ssml: '<speak>Sent my way.</speak>' } } });
+  });
+
+  it("lets a fork's hook see the trigger", async () => {
+    const seen: string[] = [];
+    const fork = await skill((app) => app.hook('response', (_error: Error, _host: unknown, jovo: Jovo) => void seen.push(jovo.$request!.getIntentName()!)));
+    const { json } = await fork.post({ referenceId: 'fork-hook', explicitEndpoint: true });
+    expect(seen).toEqual(['WeatherAlertIntent']);
+    expect(json).toMatchObject({ proactiveEvents: [{ status: 'accepted' }] });
+  });
+
+  it.each([
+    ['a listener', (app: App) => void app.on('after.response', () => undefined), "event 'after.response' has 2 functions, where Jovo, Alexa and this plugin register 1"],
+    ['a plugin of its own', (app: App) => void app.use({ name: 'Analytics', install: () => undefined } as never), 'the app uses the plugin Analytics'],
+    ['an ON_REQUEST handler', (app: App) => void app.setHandler({ ...handlers, ON_REQUEST() {} }), 'the app has a ON_REQUEST handler'],
+    ['a NEW_SESSION handler', (app: App) => void app.setHandler({ ...handlers, NEW_SESSION() {} }), 'the app has a NEW_SESSION handler'],
+    ['an intentMap entry', (app: App) => void (app.config.intentMap = { WeatherAlertIntent: 'LAUNCH' }), "the app's intentMap maps WeatherAlertIntent"],
+    ['request logging', (app: App) => void ((app.config.plugin as Record<string, object>).BasicLogging = { request: true }), 'Jovo logs each request or response'],
+    ['a middleware function on the Alexa platform', (app: App) => void (app.$platform.get('Alexa') as unknown as App).middleware('$output')!.use(() => undefined), "Alexa's middleware '$output' has 12 functions, where Jovo, Alexa and this plugin register 11"],
+  ])('takes the whole pipeline for an app with %s', async (_, change, reason) => {
+    const fork = await skill(change);
+    expect(pipelineReason(fork.app, 'WeatherAlertIntent', { writableFiles: true })).toBe(reason);
+  });
+
+  it('takes the whole pipeline on a host that cannot write the files its database needs', async () => {
+    const { app } = await skill();
+    (app.$db as { needsWriteFileAccess?: boolean }).needsWriteFileAccess = true;
+    expect(pipelineReason(app, 'WeatherAlertIntent', { writableFiles: false })).toBe('the database needs files this host cannot write (the plugin warns of it)');
+      });
+});
