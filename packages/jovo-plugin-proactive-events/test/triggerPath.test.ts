@@ -8,7 +8,7 @@ import type { App, Jovo } from 'jovo-framework';
 import { Log } from 'jovo-core';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { pipelineReason } from '../src/doors/triggerPath';
-import { audienceOf, createApp, gateOptions, handlers } from './helpers/app';
+import { audienceOf, createApp, gateOptions, handlers, lambdaFor } from './helpers/app';
 import { TRIGGER_SECRET, close, skillSettings } from './helpers/pipeline';
 import { warnings } from './helpers/logs';
 
@@ -42,7 +42,7 @@ async function skill(change: (app: App) => void = () => undefined) {
   };
   const triggerBody = (data: Partial<TriggerData>) =>
     triggerRequest({ skillId: audienceOf(settings).skillId, intent: 'WeatherAlertIntent', data: { ...WEATHER, stage: 'development', explicitEndpoint: false, ...data } as TriggerData, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET });
-  return { app, post, triggerBody, records };
+  return { app, settings, post, triggerBody, records };
 }
 
 /** A no-op hook: the census sees it, so the app's triggers take Jovo's whole pipeline, and nothing else changes. */
@@ -121,6 +121,28 @@ describe('a trigger answered at the door', () => {
     expect(atTheDoor.answer).toMatchObject({ status: 500, json: { error: { code: 'INTERNAL' } } });
     expect(atTheDoor.errors).toContain('the replay store is down');
     expect(throughThePipeline.errors).toContain('the replay store is down');
+  });
+});
+
+describe('a trigger answered at the Lambda entry', () => {
+  it.each([
+    ['a function URL', (body: string) => ({ requestContext: { http: { method: 'POST', path: '/' } }, headers: { 'content-type': 'application/json' }, body, isBase64Encoded: false })],
+    ['a direct invocation', (body: string) => JSON.parse(body) as object],
+  ])('gives a trigger through %s the answer and send records of the whole pipeline', async (through, event) => {
+    const run = async (side: Awaited<ReturnType<typeof skill>>, referenceId: string) => {
+      const handler = lambdaFor(side.settings, { app: side.app });
+      const answer = (await handler(event(JSON.stringify(side.triggerBody({ referenceId, users: USERS }))), {})) as { body?: string };
+      // An HTTP event's answer carries the response as JSON text: compared parsed, with its ids normalized.
+      const parsed = typeof answer.body === 'string' ? { ...answer, body: JSON.parse(answer.body) as unknown } : answer;
+      return normalized({ answer: parsed, records: side.records }, referenceId);
+    };
+    // On Lambda a database of files is off (the pipeline warns of it): these skills' database is told it needs none.
+    const filesFree = (app: App) => void ((app.$db as { needsWriteFileAccess?: boolean }).needsWriteFileAccess = false);
+    const fast = await skill(filesFree);
+    expect(pipelineReason(fast.app, 'WeatherAlertIntent', { writableFiles: false })).toBeUndefined();
+    const atTheDoor = await run(fast, `lambda-fast ${through}`);
+    expect(atTheDoor).toEqual(await run(await skill((app) => (filesFree(app), throughJovo(app))), `lambda-slow ${through}`));
+    expect(JSON.stringify(atTheDoor)).toContain('2 accepted');
   });
 });
 

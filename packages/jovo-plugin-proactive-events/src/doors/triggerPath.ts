@@ -45,22 +45,30 @@ interface Extensible {
   config: { handlers?: Record<string, unknown>; intentMap?: Record<string, unknown>; plugin?: Record<string, { handlers?: object; request?: boolean; response?: boolean } | undefined> };
 }
 
-/** What the census found beyond `known`, as `middleware 'response' has 2 functions`; undefined when nothing. */
-function beyond(what: string, counts: Map<string, number>, known: Readonly<Record<string, number>>): string | undefined {
-  const names = new Set([...counts.keys(), ...Object.keys(known)]);
-  for (const name of names) {
-    const count = counts.get(name) ?? 0;
-    if (count !== (known[name] ?? 0)) return `${what} '${name}' has ${count} function${count === 1 ? '' : 's'}, where Jovo, Alexa and this plugin register ${known[name] ?? 0}`;
+/**
+ * What the census of `extensible` found beyond `known`, as `middleware 'response' has 2 functions`; undefined when
+ * nothing. It runs at every trigger, so it counts in place, without a copy.
+ */
+function beyond(what: string, extensible: Extensible, known: Readonly<Record<string, number>>, counting: 'middleware' | 'listeners'): string | undefined {
+  const differs = (name: string, count: number) =>
+    count !== (known[name] ?? 0) && `${what} '${name}' has ${count} function${count === 1 ? '' : 's'}, where Jovo, Alexa and this plugin register ${known[name] ?? 0}`;
+  const seen = new Set<string>();
+  if (counting === 'middleware') {
+    for (const [name, { fns }] of extensible.actionSet?.middleware ?? []) {
+      seen.add(name);
+      const problem = differs(name, fns.length);
+      if (problem) return problem;
+    }
+  } else {
+    for (const name of extensible.eventNames()) {
+      seen.add(String(name));
+      const problem = differs(String(name), extensible.listenerCount(name));
+      if (problem) return problem;
+    }
   }
-  return undefined;
-}
-
-function middlewareCounts(extensible: Extensible): Map<string, number> {
-  return new Map([...(extensible.actionSet?.middleware ?? [])].filter(([, middleware]) => middleware.fns.length > 0).map(([name, middleware]) => [name, middleware.fns.length]));
-}
-
-function listenerCounts(extensible: Extensible): Map<string, number> {
-  return new Map(extensible.eventNames().map((name) => [String(name), extensible.listenerCount(name)]));
+  // A known one that is gone: the app took something out of the pipeline the plugin knows.
+  const missing = Object.keys(known).find((name) => !seen.has(name));
+  return missing && (differs(missing, 0) || undefined);
 }
 
 /**
@@ -87,10 +95,10 @@ export function pipelineReason(app: BaseApp, intent: string, { writableFiles }: 
   if (Logger.isLogLevel(LogLevel.VERBOSE)) return "Jovo's log level is verbose";
   if ((app.$db as { needsWriteFileAccess?: boolean } | undefined)?.needsWriteFileAccess && !writableFiles) return 'the database needs files this host cannot write (the plugin warns of it)';
   return (
-    beyond('middleware', middlewareCounts(jovo), KNOWN_MIDDLEWARE) ??
-    beyond('event', listenerCounts(jovo), KNOWN_LISTENERS) ??
-    beyond("Alexa's middleware", middlewareCounts(alexa), KNOWN_ALEXA_MIDDLEWARE) ??
-    beyond("Alexa's event", listenerCounts(alexa), {})
+    beyond('middleware', jovo, KNOWN_MIDDLEWARE, 'middleware') ??
+    beyond('event', jovo, KNOWN_LISTENERS, 'listeners') ??
+    beyond("Alexa's middleware", alexa, KNOWN_ALEXA_MIDDLEWARE, 'middleware') ??
+    beyond("Alexa's event", alexa, {}, 'listeners')
   );
 }
 
