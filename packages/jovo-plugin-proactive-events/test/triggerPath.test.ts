@@ -1,4 +1,4 @@
-import type { Server } from 'http';
+import { request, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { ProactiveEventsSender, TokenClient, type SendRecord } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
@@ -121,6 +121,44 @@ describe('a trigger answered at the door', () => {
     expect(atTheDoor.answer).toMatchObject({ status: 500, json: { error: { code: 'INTERNAL' } } });
     expect(atTheDoor.errors).toContain('the replay store is down');
     expect(throughThePipeline.errors).toContain('the replay store is down');
+  });
+});
+
+/** Posts `body` to `url`, in chunks when told (then Express reads it); the status, the headers that do not vary, the body. */
+function postRaw(url: string, body: string, { chunked = false } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = { 'content-type': 'application/json', ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': Buffer.byteLength(body) }) };
+    const sent = request(url, { method: 'POST', headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => {
+        const { date: _date, ...rest } = response.headers;
+        resolve({ status: response.statusCode!, headers: rest, body: text });
+      });
+    });
+    sent.on('error', reject);
+    if (chunked) for (let i = 0; i < body.length; i += 100) sent.write(body.slice(i, i + 100));
+    sent.end(chunked ? undefined : body);
+  });
+}
+
+describe('a trigger read before Express', () => {
+  it('gets the answer Express gives, headers and all, refused or answered', async () => {
+    const fast = await skill();
+    const url = `http://127.0.0.1:${(servers.at(-1)!.address() as AddressInfo).port}/webhook`;
+    const forged = JSON.stringify({ ...fast.triggerBody({ referenceId: 'forged' }), trigger: { data: {}, signature: 'v3.00' } });
+    const refusedShort = await postRaw(url, forged);
+    expect(refusedShort).toEqual(await postRaw(url, forged, { chunked: true }));
+    expect(refusedShort).toMatchObject({ status: 403, headers: { etag: expect.stringMatching(/^W\//), 'content-type': 'application/json; charset=utf-8' } });
+    const answer = async (referenceId: string, chunked: boolean) => {
+      const { headers, body, status } = await postRaw(url, JSON.stringify(fast.triggerBody({ referenceId, explicitEndpoint: true })), { chunked });
+      const { etag, 'content-length': _length, ...rest } = headers;
+      return { status, headers: rest, etag: typeof etag, body: normalized(JSON.parse(body), referenceId) };
+    };
+    const answered = await answer('short-way', false);
+    expect(answered).toEqual(await answer('through-express', true));
+    expect(answered).toMatchObject({ status: 200, etag: 'string', body: { proactiveEvents: [{ status: 'accepted' }] } });
   });
 });
 
