@@ -1,5 +1,5 @@
 import { request, type Server } from 'http';
-import type { AddressInfo } from 'net';
+import { connect, type AddressInfo } from 'net';
 import { ProactiveEventsSender, TokenClient, type SendRecord } from 'alexa-proactive-events';
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { triggerRequest, type TriggerData } from 'alexa-proactive-events/trigger';
@@ -159,6 +159,26 @@ describe('a trigger read before Express', () => {
     const answered = await answer('short-way', false);
     expect(answered).toEqual(await answer('through-express', true));
     expect(answered).toMatchObject({ status: 200, etag: 'string', body: { proactiveEvents: [{ status: 'accepted' }] } });
+  });
+
+  it('goes on serving after a body cut short', async () => {
+    const fast = await skill();
+    const { port } = servers.at(-1)!.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write('POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"version":');
+        // Half-closed: the body ends 989 bytes short, and the socket still reads the answer.
+        socket.end();
+      });
+      socket.allowHalfOpen = true;
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+    });
+    // Node's HTTP server answers a body cut short by the end of its connection, before the webhook reads it.
+    expect(answer).toBe('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    const { status, json } = await fast.post({ referenceId: 'after-cut', explicitEndpoint: true });
+    expect({ status, json }).toMatchObject({ status: 200, json: { proactiveEvents: [{ status: 'accepted' }] } });
   });
 });
 

@@ -15,7 +15,7 @@ export function shortWayLength(req: IncomingMessage, signedByAlexa: boolean): nu
   return length <= MAX_TRIGGER_BYTES ? length : undefined;
 }
 
-/** The whole body of `req`, `length` bytes; undefined when the client went away before sending it all. */
+/** The whole body of `req`, `length` bytes; undefined when it was cut short (the client went away before sending it all). */
 export function readWhole(req: IncomingMessage, length: number): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];

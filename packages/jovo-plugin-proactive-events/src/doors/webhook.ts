@@ -64,7 +64,8 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
   const shortWay = async (req: IncomingMessage, res: ServerResponse, length: number) => {
     try {
       const raw = await readWhole(req, length);
-      if (!raw) return; // the client went away: nobody to answer
+      // Cut short (the client went away): answered as Express answers a body it cannot read, if anyone still listens.
+      if (!raw) return sendJson(res, 400, errorBody('BAD_REQUEST', BODY_UNREADABLE), etagOf);
       const admission = await door.admitHttp(raw, req.headers);
       if (!admission.ok) return sendJson(res, admission.refusal.status, errorBody(admission.refusal.code, admission.refusal.message), etagOf);
       const answer = await answerHere(admittedWith(admission));
@@ -84,6 +85,7 @@ export function createWebhook(app: App, options: DoorOptions): RequestListener {
 }
 
 const APP_FAILED = 'The skill failed to handle the request; its log has the cause';
+const BODY_UNREADABLE = 'The request body cannot be read';
 
 /** The trigger `admission` let in, to go with its request, answered within the trigger script's patience; or none. */
 function admittedWith(admission: Admission & { ok: true }): AdmittedTrigger | undefined {
@@ -227,7 +229,7 @@ const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number
     return reply(res, status, code, message);
   }
   if (error.status && error.status >= 400 && error.status < 500) {
-    return reply(res, error.status, 'BAD_REQUEST', 'The request body cannot be read');
+    return reply(res, error.status, 'BAD_REQUEST', BODY_UNREADABLE);
   }
   reply(res, 500, 'INTERNAL', 'Internal error');
 };
