@@ -14,6 +14,7 @@ import { handleQueueEvent, isQueueEvent } from '../fanout/worker';
 import type { AdmittedTrigger, TriggerCarrier } from '../trigger/admitted';
 import { RefusedError, errorBody, withoutTestHeader, type Refusal } from './envelope';
 import { Gate, triggerGate, type DoorOptions } from './gate';
+import { answerAtTheDoor } from './triggerPath';
 
 /** The HTTP proxy event of API Gateway (payload 1.0 or 2.0) or a Lambda function URL. */
 interface HttpEvent {
@@ -100,7 +101,7 @@ export function createLambdaHandler({ app: createApp, gate, telemetry }: LambdaO
         else {
           // Jovo's Lambda host treats an event with a body as API Gateway's and answers with statusCode and body.
           const forJovo = { ...event, body: admission.body, isBase64Encoded: false, headers: withoutTestHeader(headers) };
-          result = await handleAlexa(app, forJovo, context, admission.trigger);
+          result = await handleAlexa(app, forJovo, context, admission.trigger, { http: true });
         }
       } else {
         const admission = door.admitInvocation(event);
@@ -205,10 +206,16 @@ class LambdaHost extends Lambda implements TriggerCarrier {
   }
 }
 
-function handleAlexa(app: App, event: unknown, context: unknown, trigger?: VerifiedTrigger): Promise<unknown> {
+/** How Jovo's Lambda host wraps an answer to an HTTP event (`isApiGateway`: the event has a body). */
+const JOVO_HTTP_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' };
+
+async function handleAlexa(app: App, event: unknown, context: unknown, trigger?: VerifiedTrigger, { http = false } = {}): Promise<unknown> {
+  const deadline = deadlineOf(context);
+  const admitted = trigger && ({ trigger, via: 'door', ...(deadline !== undefined && { deadline }) } as const);
+  // Answered here when Jovo's pipeline would add nothing to it (see answerAtTheDoor); Lambda's host writes no files.
+  const answer = admitted && (await answerAtTheDoor(app, admitted, { writableFiles: false }));
+  if (answer) return http ? { body: JSON.stringify(answer), headers: { ...JOVO_HTTP_HEADERS }, isBase64Encoded: false, statusCode: 200 } : answer;
   return new Promise((resolve, reject) => {
-    const deadline = deadlineOf(context);
-    const admitted = trigger && ({ trigger, via: 'door', ...(deadline !== undefined && { deadline }) } as const);
     // Jovo answers through the callback before `handle` settles; if `handle` ends without an answer, or throws
     // past its own error handling, the invocation fails instead of never settling.
     app.handle(new LambdaHost(event, context, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)), admitted)).then(

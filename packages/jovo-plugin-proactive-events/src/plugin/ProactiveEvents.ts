@@ -21,8 +21,6 @@ import {
 } from 'alexa-proactive-events/trigger';
 import { DEFAULT_EXPIRY_MINUTES, originOf, type Holds, type SameType } from 'alexa-proactive-events/internal';
 import { admittedTrigger } from '../trigger/admitted';
-import { CHECK_REPORT_KEY } from '../trigger/check';
-import { FAN_OUT_KEY } from '../trigger/fanOutAnswer';
 import type { PrepareScheduledEvent, Schedule, UserSchedule } from '../schedules/declaration';
 import { DEFAULT_USER_SCHEDULE_SENDS_PER_MINUTE, MinuteBudget, type SendBudget } from '../schedules/budget';
 import { RemoteUserSchedules } from '../schedules/remote';
@@ -38,6 +36,7 @@ import { countSubscribers, type SubscriberCounts } from '../stores/subscriberCou
 import { readSubscriber, userDataColumn, type SubscriberRecord } from '../stores/subscribers';
 import { atomicStore, type AtomicUserStore } from '../stores/userChanges';
 import { ProactiveEventsContext } from './context';
+import { addTriggerAnswer } from './triggerAnswer';
 import type { PluginServices } from './services';
 import { DEFAULT_TIME_ZONE_TIMEOUT_MS, deviceContext, readTimeZone, timeZoneDue } from './timeZone';
 
@@ -279,11 +278,9 @@ export class ProactiveEvents implements Plugin {
     app.middleware('router')?.use((handleRequest: HandleRequest) => this.#attach(handleRequest));
     // After the Alexa platform built the response: the trigger script reads its result there.
     app.middleware('platform.output')?.use(({ jovo }: HandleRequest) => {
-      const { triggerResults, checkReport, triggerFanOut } = jovo?.$proactiveEvents ?? {};
+      const { triggerResults: results, checkReport, triggerFanOut: fanOut } = jovo?.$proactiveEvents ?? {};
       const response = jovo?.$response as unknown as Record<string, unknown> | undefined;
-      if (triggerResults && response) response.proactiveEvents = triggerResults;
-      if (triggerFanOut && response) response[FAN_OUT_KEY] = triggerFanOut;
-      if (checkReport && response) response[CHECK_REPORT_KEY] = checkReport;
+      if (response) addTriggerAnswer(response, { results, fanOut, checkReport });
     });
     // After the user was saved, before the response goes out: whoever runs users' schedules (the local runner)
     // learns whose changed, and has read them by the time the user hears the answer.

@@ -2,7 +2,6 @@ import type { Jovo } from 'jovo-framework';
 import type { AlexaRequest } from 'jovo-platform-alexa';
 import type { EventName, ProactiveEvent, SendResult, SubscriberChange, SubscriberState, SummaryRecord } from 'alexa-proactive-events';
 import type { UserSchedule } from '../schedules/declaration';
-import { describeFanOut } from '../schedules/run';
 import { USER_SCHEDULES_KEY, type ScheduleResult, type UserScheduleInput } from '../schedules/users';
 import type { AdmittedTrigger } from '../trigger/admitted';
 import type { CheckReport } from '../trigger/check';
@@ -10,6 +9,7 @@ import { StateChanges, type UserData } from './changes';
 import { answerTrigger } from './fanOut';
 import { runningSchedules, scheduleForUser, unscheduleForUser, type ScheduleRequest } from './ownSchedules';
 import { logProblems } from './sendLog';
+import { triggerAnswer } from './triggerAnswer';
 import { sendEvent, type SendOptions } from './sending';
 import { forgetUser, skillEventChange } from './skillEvents';
 import type { PluginServices } from './services';
@@ -127,18 +127,14 @@ export class ProactiveEventsContext {
    * its id was used before. The results go back to the trigger script in the response, one per user.
    */
   async sendTriggered(): Promise<SendResult[]> {
-    const outcome = await answerTrigger(this.jovo, this.plugin, this.admitted);
-    if ('results' in outcome) return this.#respond(outcome.name, outcome.results);
-    if ('fanOut' in outcome) {
-      const { record, problems, unfinished } = outcome.fanOut;
-      this.triggerFanOut = { ...record, ...(unfinished && { unfinished }) };
-      this.triggerResults = problems;
-      this.jovo.tell(describeFanOut(outcome.name, outcome.fanOut));
-      return problems;
-    }
-    this.checkReport = outcome.report;
-    this.jovo.tell(`${outcome.name}: checked, nothing sent.`);
-    return [];
+    const request = this.jovo.$request as AlexaRequest;
+    const outcome = await answerTrigger({ intent: request.getIntentName(), locale: request.getLocale?.() }, this.plugin, this.admitted);
+    const { speech, results, fanOut, checkReport } = triggerAnswer(outcome);
+    this.triggerResults = results;
+    this.triggerFanOut = fanOut;
+    this.checkReport = checkReport;
+    this.jovo.tell(speech);
+    return results ?? [];
   }
 
   /**
@@ -174,14 +170,5 @@ export class ProactiveEventsContext {
   /** @internal What to save when another request saved this user first (see `StateChanges.rebase`); undefined: nothing. */
   rebase(attempted: UserData, stored: UserData | undefined): UserData | undefined {
     return this.#changes.rebase(attempted, stored);
-  }
-
-  #respond(name: string, results: SendResult[]): SendResult[] {
-    this.triggerResults = results;
-    logProblems(name, results);
-    const counts = new Map<string, number>();
-    for (const { status } of results) counts.set(status, (counts.get(status) ?? 0) + 1);
-    this.jovo.tell(`${name}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}.`);
-    return results;
   }
 }

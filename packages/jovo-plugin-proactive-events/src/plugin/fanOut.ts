@@ -1,5 +1,3 @@
-import type { Jovo } from 'jovo-framework';
-import type { AlexaRequest } from 'jovo-platform-alexa';
 import { type SendResult } from 'alexa-proactive-events';
 import { checkReplay, eventOfHiddenIntent, type TriggerData } from 'alexa-proactive-events/trigger';
 import { refusedResult, summaryRecord } from 'alexa-proactive-events/internal';
@@ -17,16 +15,22 @@ const SENDS_PER_TRIGGER = 8;
 /** What a trigger came to, under the name its answer gives: a result per user (one for a Multicast), or a check's report. */
 export type TriggerOutcome = { name: string; results: SendResult[] } | { name: string; report: CheckReport } | { name: string; fanOut: FanOutResult };
 
+/** What of the Alexa request a trigger came in as `answerTrigger` reads: its intent's name and its locale. */
+export interface TriggerRequest {
+  intent: string | undefined;
+  locale: string | undefined;
+}
+
 /**
- * What a hidden intent does with the trigger `admitted` with its request: sends its event to every subscriber, or
+ * What a hidden intent does with the trigger `admitted` with its `request`: sends its event to every subscriber, or
  * to each of its users (`SENDS_PER_TRIGGER` at once, each in their stored region, skipping one not subscribed);
  * answers a check trigger with its report; or refuses, sending nothing, when the request is no admitted trigger or
  * its id was used before.
  */
-export async function answerTrigger(jovo: Jovo, plugin: PluginServices, admitted: AdmittedTrigger | undefined): Promise<TriggerOutcome> {
+export async function answerTrigger(request: TriggerRequest, plugin: PluginServices, admitted: AdmittedTrigger | undefined): Promise<TriggerOutcome> {
   const trigger = admitted?.trigger;
   if (!trigger) {
-    const intent = (jovo.$request as AlexaRequest).getIntentName() ?? 'the hidden intent';
+    const intent = request.intent ?? 'the hidden intent';
     const reason = 'no signed trigger came in with this request (the plugin\'s doors, createWebhook and createLambdaHandler, verify them); nothing was sent';
     return { name: intent, results: [refusedResult(eventOfHiddenIntent(intent) ?? null, null, `Trigger refused: ${reason}`)] };
   }
@@ -41,7 +45,7 @@ export async function answerTrigger(jovo: Jovo, plugin: PluginServices, admitted
   const unpublished = unpublishedResult(plugin, name, data.referenceId);
   if (unpublished) return { name, results: data.users ? data.users.map((user) => ({ ...unpublished, user })) : [unpublished] };
   if (data.toSubscribers) {
-    const locale = (jovo.$request as AlexaRequest).getLocale?.() ?? 'en-US';
+    const locale = request.locale ?? 'en-US';
     const deadline = admitted.deadline;
     const fanOut = await plugin.reachSubscribers({ kind: 'trigger', name: trigger.intent, data, apiEndpoint, locale, ...(deadline !== undefined && { deadline }) });
     plugin.summarize(fanOut.record);
