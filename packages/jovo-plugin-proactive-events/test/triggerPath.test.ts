@@ -4,6 +4,7 @@ import { ProactiveEventsSender, TokenClient, type SendRecord } from 'alexa-proac
 import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { triggerRequest, type TriggerData } from 'alexa-proactive-events/trigger';
 import { eventFromInputs } from 'alexa-proactive-events/internal';
+import express from 'express';
 import type { App, Jovo } from 'jovo-framework';
 import { Log } from 'jovo-core';
 import { createWebhook, listen } from '../src/doors/webhook';
@@ -179,6 +180,20 @@ describe('a trigger read before Express', () => {
     expect(answer).toBe('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     const { status, json } = await fast.post({ referenceId: 'after-cut', explicitEndpoint: true });
     expect({ status, json }).toMatchObject({ status: 200, json: { proactiveEvents: [{ status: 'accepted' }] } });
+  });
+
+  it('answers a request whose body was read before it (behind an app with a body parser), as it did before the short way', async () => {
+    const { app, settings, triggerBody } = await skill();
+    // A skill's own Express app that parses JSON for its other routes, with the webhook mounted behind it.
+    const outer = express();
+    outer.use(express.json());
+    outer.use(createWebhook(app, { ...gateOptions(settings), log: () => undefined }));
+    const server = await listen(outer, 0, '127.0.0.1');
+    servers.push(server);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+    const { status, body } = await postRaw(url, JSON.stringify(triggerBody({ referenceId: 'read-before', explicitEndpoint: true })));
+    // The body parser took the bytes: the webhook answers that it has none it can read, rather than wait for them.
+    expect({ status, body: JSON.parse(body) }).toEqual({ status: 400, body: { error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' } } });
   });
 });
 

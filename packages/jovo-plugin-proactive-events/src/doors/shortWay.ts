@@ -4,11 +4,13 @@ import { MAX_TRIGGER_BYTES } from './envelope';
 /**
  * The body's length of a request the webhook may read itself, before Express (see `createWebhook`): `POST
  * /webhook` exactly, its length given (no chunks) and within what a trigger may be, not compressed, not carrying
- * Alexa's signature headers (those are read as Alexa's, within less). Undefined for any other: Express reads it,
- * and answers what is wrong with it.
+ * Alexa's signature headers (those are read as Alexa's, within less), and its body not yet read by anyone (an
+ * app the webhook is mounted in may have parsed it: its end would never come again). Undefined for any other:
+ * Express reads it, and answers what is wrong with it.
  */
 export function shortWayLength(req: IncomingMessage, signedByAlexa: boolean): number | undefined {
   if (req.method !== 'POST' || req.url !== '/webhook' || signedByAlexa) return undefined;
+  if (req.readableEnded || req.readableFlowing !== null) return undefined;
   const { 'content-length': given, 'transfer-encoding': chunked, 'content-encoding': encoding } = req.headers;
   if (given === undefined || chunked !== undefined || encoding !== undefined || !/^\d{1,7}$/.test(given)) return undefined;
   const length = Number(given);
