@@ -356,6 +356,16 @@ describe('refused, sending nothing', () => {
     expect(eventRequests(amazon)).toEqual([]);
   });
 
+  it('a --users-file with an id the skill cannot store, anywhere in it, before a first batch goes out', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'users-')), 'users.txt');
+    const fine = Array.from({ length: 250 }, (_, i) => `amzn1.ask.account.FINE${i}`);
+    fs.writeFileSync(file, [...fine, `amzn1.ask.account.${'X'.repeat(2100)}`, 'amzn1.ask.account.AFTER'].join('\n'));
+    const run = await trigger('weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url, '--users-file', file);
+    expect(run.status).toBe(2);
+    expect(run.err).toContain(`--users-file ${file}: its id 251 ("amzn1.ask.account.XXXXXXXXXXXX…", 2,118 bytes): expected at most 2,048 bytes (DynamoDB's key limit); nothing was sent`);
+    expect(eventRequests(amazon)).toEqual([]);
+  });
+
   it('everything, with --dry-run, which prints the signed request instead', async () => {
     const run = await trigger('weather', '--alert-type', 'TORNADO', '--api-endpoint', amazon.url, '--dry-run');
     expect(run.status).toBe(0);

@@ -12,7 +12,9 @@ import {
   MIN_EXPIRY_MINUTES,
   REGION_ORIGINS,
   STAGES,
+  UserIdSchema,
   originOf,
+  quoted,
 } from 'alexa-proactive-events/internal';
 import { SettingsError, findProjectRoot, readEnvironment } from '../config/project';
 import { readSettings, triggerAudience, type CommandSettings } from '../config/settings';
@@ -193,11 +195,24 @@ export function resolveEndpoint(endpoint: string, io: Io): string {
 }
 
 /** How many ids --users-file holds (duplicates included), read through once to check it; nothing of it is kept. */
+/**
+ * The ids in --users-file, each checked as a trigger will carry it: an id the skill could not store is refused
+ * here, naming it, before any batch goes out (the file is read again as the triggers go).
+ */
 function countUsers(file: string, given: string, io: Io): number {
   let count = 0;
   try {
-    for (const _id of userIds(file)) count++;
+    for (const id of userIds(file)) {
+      count++;
+      const checked = UserIdSchema.safeParse(id);
+      if (!checked.success) {
+        const shown = quoted(id, 30);
+        const bytes = Buffer.byteLength(id).toLocaleString('en-US');
+        usage(io, `--users-file ${given}: its id ${count.toLocaleString('en-US')} (${shown}, ${bytes} bytes): ${checked.error.issues[0].message}; nothing was sent`);
+      }
+    }
   } catch (error) {
+    if (error instanceof Exit) throw error;
     if (error instanceof UsersFileProblem) return usage(io, `--users-file ${given}: ${error.message}`);
     return usage(io, `Cannot read --users-file ${given}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
