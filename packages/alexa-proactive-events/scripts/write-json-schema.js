@@ -3,7 +3,7 @@
 // the files are current).
 const fs = require('fs');
 const path = require('path');
-const { jsonSchemaFiles } = require('..');
+const { jsonSchemaFiles } = require('../dist/internal');
 
 const folder = path.join(__dirname, '..', 'json-schema');
 const files = jsonSchemaFiles();
