@@ -18,16 +18,20 @@ export function start(script: string, args: string[], env: Record<string, string
   const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
+    const onError = (chunk: Buffer) => (output += chunk);
     const onData = (chunk: Buffer) => {
       output += chunk;
       const match = listening.exec(output);
       if (!match) return;
+      // From here on the output is read and dropped: kept, it would grow with everything the server logs.
       child.stdout!.off('data', onData);
+      child.stderr!.off('data', onError);
       child.stdout!.resume();
+      child.stderr!.resume();
       resolve(running(child, match[1], Number(process.hrtime.bigint() - startedAt) / 1e6));
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', onError);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening:\n${output}`)));
   });
 }
