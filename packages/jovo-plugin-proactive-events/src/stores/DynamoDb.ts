@@ -43,11 +43,15 @@ export interface DynamoDbOptions {
    */
   rebase?: Rebase;
   /**
-   * Tries of a save that keeps losing races.
-   * @default 25
+   * Tries of a save that keeps losing races. A save loses only when another write of the same user got in first:
+   * 50 covers a burst of 25 requests of one user that each write it twice (its schedules, then Jovo's save).
+   * @default 50
    */
   maxAttempts?: number;
 }
+
+/** Tries of a save that keeps losing races, unless the options say (`maxAttempts`). */
+const DEFAULT_MAX_ATTEMPTS = 50;
 
 /** Items one Query of a subscriber index reads at least (a page of DynamoDB's is at most 1 MB anyway). */
 const QUERY_ITEMS = 1000;
@@ -119,7 +123,7 @@ export class DynamoDb implements Db, AtomicUserStore, SubscriberIndex {
    */
   async save(userId: string, key: string, data: unknown, updatedAt?: string, jovo?: Jovo): Promise<void> {
     userKey(userId);
-    const maxAttempts = this.options.maxAttempts ?? 25;
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       const loaded = this.#loaded.get(jovo, userId);
       const written = { version: (loaded?.version ?? 0) + 1, born: loaded?.born ?? (loaded === null ? randomUUID() : undefined) };
@@ -143,7 +147,7 @@ export class DynamoDb implements Db, AtomicUserStore, SubscriberIndex {
   /** Reads the user's column, applies `change` and writes the result, as one step; resolves with what is stored. */
   // `change` is a UserChange, written out so that the entry's report names no unexported type.
   async updateUser(userId: string, key: string, change: (stored: unknown) => unknown): Promise<unknown> {
-    const maxAttempts = this.options.maxAttempts ?? 25;
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       const { item, version } = await this.#get(userId);
       const next = change(item?.[key]);
