@@ -1,11 +1,9 @@
 import type { AddressInfo } from 'net';
-import type { Server } from 'http';
-import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import type { Jovo } from 'jovo-framework';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { triggerRequest } from 'alexa-proactive-events/trigger';
 import { LOCAL_TEST_SKILL, createApp, handlers, testSettings } from './helpers/app';
-import { TRIGGER_SECRET, close, startSkill } from './helpers/pipeline';
+import { TRIGGER_SECRET, close, startSkill, useEmulator } from './helpers/pipeline';
 import { intentRequest } from './helpers/requests';
 import { warnings } from './helpers/logs';
 
@@ -20,13 +18,7 @@ function printableLine(line: string): boolean {
   return ![...line].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f) || c === '\u2028' || c === '\u2029');
 }
 
-let amazon: Emulator;
-const servers: Server[] = [];
-beforeAll(async () => (amazon = await createEmulator({ port: 0 })));
-afterAll(async () => {
-  await amazon.close();
-  await Promise.all(servers.map(close));
-});
+const { emulator: amazon, servers } = useEmulator();
 
 it("writes a refused schedule's name escaped, on one line", async () => {
   const settings = testSettings();
@@ -49,11 +41,11 @@ it("writes a refused schedule's name escaped, on one line", async () => {
 });
 
 it("writes the fields of a sender's event escaped, when it warns of them", async () => {
-  const skill = await startSkill([amazon], (settings) => (settings.triggerSecret = TRIGGER_SECRET));
+  const skill = await startSkill([amazon()], (settings) => (settings.triggerSecret = TRIGGER_SECRET));
   try {
     const payload = { weatherAlert: { alertType: 'TORNADO', source: 'Weather Knows' }, [FORGED]: 1 };
     const data = { event: { name: 'AMAZON.WeatherAlert.Activated', payload }, referenceId: 'forged-key', stage: 'development' as const, explicitEndpoint: true };
-    const body = JSON.stringify(triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'WeatherAlertIntent', data, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET }));
+    const body = JSON.stringify(triggerRequest({ skillId: LOCAL_TEST_SKILL, intent: 'WeatherAlertIntent', data, apiEndpoint: amazon().url, locale: 'en-US', secret: TRIGGER_SECRET }));
     const lines = await warnings(() => fetch(skill.url, { method: 'POST', body }));
     const about = lines.filter((line) => line.includes('unknown field'));
     expect(about).toEqual([expect.stringContaining('sent with a warning: event.payload.x\\n[amazon] POST /v1/proactiveEvents 202\\u001b[2J')]);

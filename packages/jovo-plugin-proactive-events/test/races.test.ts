@@ -1,15 +1,13 @@
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import type { TrashCollectionAlertActivatedPayload } from 'alexa-proactive-events/internal';
-import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { Log } from 'jovo-core';
 import type { Db, Jovo } from 'jovo-framework';
 import { readSubscriber, type ScheduleResult } from '../src';
 import { MAX_USER_SCHEDULES, USER_SCHEDULES_KEY, userScheduleKey } from '../src/internal';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { createApp, handlers, testSettings, type Settings } from './helpers/app';
-import { close } from './helpers/pipeline';
+import { useEmulator } from './helpers/pipeline';
 import { intentRequest, skillDisabled, skillEnabled, subscriptionChanged } from './helpers/requests';
 import { useStores } from './helpers/stores';
 import { UNKNOWN, subscriberIndex, type SubscriberFilter } from '../src/stores/subscriberIndex';
@@ -78,13 +76,7 @@ function recordingScheduler() {
 }
 
 const { stores } = useStores('RaceUsers');
-let amazon: Emulator;
-const servers: Server[] = [];
-beforeAll(async () => (amazon = await createEmulator({ port: 0 })));
-afterAll(async () => {
-  await amazon.close();
-  await Promise.all(servers.map(close));
-});
+const { emulator: amazon, servers } = useEmulator();
 
 let users = 0;
 /** What the webhook logged of requests that failed. */
@@ -104,7 +96,7 @@ describe.each(stores)('on %s', (_, store) => {
 
   async function skill(change: (settings: Settings) => void = () => undefined, scheduler?: SchedulerClient): Promise<{ webhook: string; reader: Db; settings: Settings }> {
     const settings = testSettings();
-    settings.sending = { credentials: { clientId: 'id', clientSecret: 'secret' }, tokenUrl: `${amazon.url}/auth/o2/token`, allowedOrigins: [amazon.url], stage: 'development' };
+    settings.sending = { credentials: { clientId: 'id', clientSecret: 'secret' }, tokenUrl: `${amazon().url}/auth/o2/token`, allowedOrigins: [amazon().url], stage: 'development' };
     store.configure(settings);
     change(settings);
     const userScheduler = scheduler && { functionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:skill', roleArn: 'arn:aws:iam::123456789012:role/scheduler', group: 'skill', client: scheduler };
@@ -164,13 +156,13 @@ describe.each(stores)('on %s', (_, store) => {
   it('keeps a user deleted when a request that loaded them before SkillDisabled saves after it', async () => {
     const { webhook, reader } = await skill();
     const userId = `amzn1.ask.account.DISABLE-RACE-${users++}`;
-    await post(webhook, subscriptionChanged({ userId, events: [TRASH, WEATHER], timestamp: T1, apiEndpoint: amazon.url }));
+    await post(webhook, subscriptionChanged({ userId, events: [TRASH, WEATHER], timestamp: T1, apiEndpoint: amazon().url }));
     names = ['trash-reminder'];
-    await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+    await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon().url }));
     expect(Object.keys((await stored(reader, userId))?.[USER_SCHEDULES_KEY] as object)).toEqual(['trash-reminder']);
 
     // From a device: the held request also read the user's time zone, which must not come back either.
-    const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon.url, deviceId: 'amzn1.ask.device.RACE' }));
+    const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon().url, deviceId: 'amzn1.ask.device.RACE' }));
     await entered.opened;
     await post(webhook, skillDisabled({ userId, timestamp: T2 }));
     hold.open();
@@ -183,14 +175,14 @@ describe.each(stores)('on %s', (_, store) => {
   it('keeps a user deleted when a request that loaded them before saves after their row was made again', async () => {
     const { webhook, reader } = await skill();
     const userId = `amzn1.ask.account.DELETE-RACE-${users++}`;
-    await post(webhook, subscriptionChanged({ userId, events: [WEATHER], timestamp: T1, apiEndpoint: amazon.url }));
-    const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon.url }));
+    await post(webhook, subscriptionChanged({ userId, events: [WEATHER], timestamp: T1, apiEndpoint: amazon().url }));
+    const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon().url }));
     await entered.opened;
     // Disabled, enabled again, deleted, and back: a new row with as few saves as the one the held request loaded.
     await post(webhook, skillDisabled({ userId, timestamp: T2 }));
     await post(webhook, skillEnabled({ userId, timestamp: '2026-11-22T10:00:10Z' }));
-    await post(webhook, intentRequest({ userId, intent: 'DeleteMeIntent', apiEndpoint: amazon.url }));
-    await post(webhook, subscriptionChanged({ userId, events: [TRASH], timestamp: '2026-11-22T10:00:20Z', apiEndpoint: amazon.url }));
+    await post(webhook, intentRequest({ userId, intent: 'DeleteMeIntent', apiEndpoint: amazon().url }));
+    await post(webhook, subscriptionChanged({ userId, events: [TRASH], timestamp: '2026-11-22T10:00:20Z', apiEndpoint: amazon().url }));
     const after = await stored(reader, userId);
     hold.open();
     await held;
@@ -201,8 +193,8 @@ describe.each(stores)('on %s', (_, store) => {
   it('keeps an unsubscribe when a request that loaded the user before it saves after it, and that request\'s own data', async () => {
     const { webhook, reader } = await skill();
     const userId = `amzn1.ask.account.UNSUBSCRIBE-RACE-${users++}`;
-    await post(webhook, subscriptionChanged({ userId, events: [WEATHER], timestamp: T1, apiEndpoint: amazon.url }));
-    const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon.url }));
+    await post(webhook, subscriptionChanged({ userId, events: [WEATHER], timestamp: T1, apiEndpoint: amazon().url }));
+    const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon().url }));
     await entered.opened;
     await post(webhook, subscriptionChanged({ userId, events: [], timestamp: T2 }));
     hold.open();
@@ -219,18 +211,18 @@ describe.each(stores)('on %s', (_, store) => {
         for await (const page of index.subscribers(WEATHER, filter)) ids.push(...page.map((entry) => entry.userId));
         return ids.includes(userId);
       };
-      return { byZone: await listed({ zones: [UNKNOWN] }), byRegion: await listed({ regions: [amazon.url] }) };
+      return { byZone: await listed({ zones: [UNKNOWN] }), byRegion: await listed({ regions: [amazon().url] }) };
     };
     // One user subscribes while a request that loaded them unsubscribed holds; another unsubscribes meanwhile.
     const [joining, leaving] = [`amzn1.ask.account.INDEX-JOIN-${users++}`, `amzn1.ask.account.INDEX-LEAVE-${users++}`];
-    await post(webhook, subscriptionChanged({ userId: joining, events: [], timestamp: T1, apiEndpoint: amazon.url }));
-    await post(webhook, subscriptionChanged({ userId: leaving, events: [WEATHER], timestamp: T1, apiEndpoint: amazon.url }));
+    await post(webhook, subscriptionChanged({ userId: joining, events: [], timestamp: T1, apiEndpoint: amazon().url }));
+    await post(webhook, subscriptionChanged({ userId: leaving, events: [WEATHER], timestamp: T1, apiEndpoint: amazon().url }));
     for (const [userId, events] of [[joining, [WEATHER]], [leaving, []]] as const) {
       hold = barrier();
       entered = barrier();
-      const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon.url }));
+      const held = post(webhook, intentRequest({ userId, intent: 'HoldIntent', apiEndpoint: amazon().url }));
       await entered.opened;
-      await post(webhook, subscriptionChanged({ userId, events: [...events], timestamp: T2, apiEndpoint: amazon.url }));
+      await post(webhook, subscriptionChanged({ userId, events: [...events], timestamp: T2, apiEndpoint: amazon().url }));
       hold.open();
       await held;
       expect(await stored(reader, userId)).toMatchObject({ note: 'held', proactive: { subscriptions: events, updatedAt: T2 } });
@@ -245,8 +237,8 @@ describe.each(stores)('on %s', (_, store) => {
       const ids = Array.from({ length: 30 }, () => `amzn1.ask.account.EVENTS-RACE-${users++}`);
       await Promise.all(
         ids.flatMap((userId) => [
-          post(webhook, subscriptionChanged({ userId, events: [WEATHER], timestamp: T2, apiEndpoint: amazon.url })),
-          post(webhook, subscriptionChanged({ userId, events: [TRASH], timestamp: T1, apiEndpoint: amazon.url })),
+          post(webhook, subscriptionChanged({ userId, events: [WEATHER], timestamp: T2, apiEndpoint: amazon().url })),
+          post(webhook, subscriptionChanged({ userId, events: [TRASH], timestamp: T1, apiEndpoint: amazon().url })),
         ]),
       );
       const ended = await Promise.all(ids.map(async (userId) => (await readSubscriber(reader, userId))?.subscriptions));
@@ -254,7 +246,7 @@ describe.each(stores)('on %s', (_, store) => {
       // The indexes agree: every one of them under WEATHER, once, and none under TRASH.
       const listed = async (event: string) => {
         const found: string[] = [];
-        for await (const page of subscriberIndex(reader)!.subscribers(event, { regions: [amazon.url] }, 7)) found.push(...page.map(({ userId }) => userId));
+        for await (const page of subscriberIndex(reader)!.subscribers(event, { regions: [amazon().url] }, 7)) found.push(...page.map(({ userId }) => userId));
         return found.filter((userId) => ids.includes(userId)).sort();
       };
       await expect(listed(WEATHER)).resolves.toEqual([...ids].sort());
@@ -270,7 +262,7 @@ describe.each(stores)('on %s', (_, store) => {
       const userId = `amzn1.ask.account.CAP-RACE-${users++}`;
       names = Array.from({ length: 25 }, (__, i) => `reminder-${i}`);
       arrivals = { expected: 25, count: 0, all: barrier() };
-      await Promise.all(names.map(() => post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }))));
+      await Promise.all(names.map(() => post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon().url }))));
 
       const kept = Object.keys((await stored(reader, userId))?.[USER_SCHEDULES_KEY] as object).sort();
       expect(told.filter(({ status }) => status === 'scheduled').map(({ name }) => name).sort()).toEqual(kept);
@@ -295,7 +287,7 @@ describe.each(stores)('on %s', (_, store) => {
       const release = barrier();
       const creating = scheduler.holdNextCreate(release.opened);
       names = ['trash-reminder'];
-      const asked = post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      const asked = post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon().url }));
       await creating; // the table has it; Scheduler is about to
       await post(webhook, skillDisabled({ userId, timestamp: new Date().toISOString() }));
       release.open();
@@ -320,9 +312,9 @@ describe.each(stores)('on %s', (_, store) => {
       const creating = scheduler.holdNextCreate(release.opened);
       names = ['trash-reminder', 'trash-reminder'];
       crons = ['0 18 * * TUE', '0 7 * * WED'];
-      const first = post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      const first = post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon().url }));
       await creating; // the first is in the table, and about to be in Scheduler
-      await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon().url }));
       release.open();
       await first;
       const kept = ((await stored(reader, userId))?.[USER_SCHEDULES_KEY] as Record<string, { cron: string }>)['trash-reminder'];
@@ -342,9 +334,9 @@ describe.each(stores)('on %s', (_, store) => {
       const userId = `amzn1.ask.account.REFUSED-UPDATE-${users++}`;
       names = ['trash-reminder', 'trash-reminder'];
       crons = ['0 18 * * TUE', '0 7 * * WED'];
-      await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon().url }));
       scheduler.refuseNextUpdate();
-      await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      await post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon().url }));
       expect(told.map(({ status }) => status)).toEqual(['scheduled', 'refused']);
       const kept = ((await stored(reader, userId))?.[USER_SCHEDULES_KEY] as Record<string, { cron: string }>)['trash-reminder'];
       expect(kept.cron).toBe('0 18 * * TUE');
@@ -360,11 +352,11 @@ describe.each(stores)('on %s', (_, store) => {
       const scheduler = recordingScheduler();
       const { webhook, reader } = await skill(undefined, scheduler.client);
       const userId = `amzn1.ask.account.LATE-SCHEDULE-${users++}`;
-      await post(webhook, subscriptionChanged({ userId, events: [TRASH], timestamp: T1, apiEndpoint: amazon.url }));
+      await post(webhook, subscriptionChanged({ userId, events: [TRASH], timestamp: T1, apiEndpoint: amazon().url }));
       names = ['trash-reminder'];
       // The request loads the user, then waits at a barrier that only the test opens (it expects a second arrival).
       arrivals = { expected: 2, count: 0, all: barrier() };
-      const asked = post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon.url }));
+      const asked = post(webhook, intentRequest({ userId, intent: 'RemindMeIntent', apiEndpoint: amazon().url }));
       await entered.opened;
       await post(webhook, skillDisabled({ userId, timestamp: T2 }));
       arrivals.all.open();

@@ -1,7 +1,6 @@
-import { request, type Server } from 'http';
+import { request } from 'http';
 import { connect, type AddressInfo } from 'net';
 import { ProactiveEventsSender, TokenClient, type SendRecord } from 'alexa-proactive-events';
-import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { triggerRequest, type TriggerData } from 'alexa-proactive-events/trigger';
 import { eventFromInputs } from 'alexa-proactive-events/internal';
 import express from 'express';
@@ -10,23 +9,17 @@ import { Log } from 'jovo-core';
 import { createWebhook, listen } from '../src/doors/webhook';
 import { pipelineReason } from '../src/doors/triggerPath';
 import { audienceOf, createApp, gateOptions, handlers, lambdaFor } from './helpers/app';
-import { TRIGGER_SECRET, close, skillSettings } from './helpers/pipeline';
+import { TRIGGER_SECRET, skillSettings, useEmulator } from './helpers/pipeline';
 import { warnings } from './helpers/logs';
 
 const WEATHER = eventFromInputs('AMAZON.WeatherAlert.Activated', { 'alert-type': 'TORNADO', source: 'Weather Knows' });
 const USERS = ['amzn1.ask.account.PATH-A', 'amzn1.ask.account.PATH-B'];
 
-let amazon: Emulator;
-const servers: Server[] = [];
-beforeAll(async () => (amazon = await createEmulator({ port: 0 })));
-afterAll(async () => {
-  await amazon.close();
-  await Promise.all(servers.map(close));
-});
+const { emulator: amazon, servers } = useEmulator();
 
 /** A test skill whose send records are kept; `change` makes it a fork (a hook, a handler of its own). */
 async function skill(change: (app: App) => void = () => undefined) {
-  const settings = skillSettings([amazon]);
+  const settings = skillSettings([amazon()]);
   const records: SendRecord[] = [];
   const { credentials, tokenUrl, allowedOrigins, stage } = settings.sending;
   const tokens = new TokenClient({ ...credentials!, tokenUrl });
@@ -42,7 +35,7 @@ async function skill(change: (app: App) => void = () => undefined) {
     return { status: response.status, type: response.headers.get('content-type'), json: (await response.json()) as Record<string, unknown> };
   };
   const triggerBody = (data: Partial<TriggerData>) =>
-    triggerRequest({ skillId: audienceOf(settings).skillId, intent: 'WeatherAlertIntent', data: { ...WEATHER, stage: 'development', explicitEndpoint: false, ...data } as TriggerData, apiEndpoint: amazon.url, locale: 'en-US', secret: TRIGGER_SECRET });
+    triggerRequest({ skillId: audienceOf(settings).skillId, intent: 'WeatherAlertIntent', data: { ...WEATHER, stage: 'development', explicitEndpoint: false, ...data } as TriggerData, apiEndpoint: amazon().url, locale: 'en-US', secret: TRIGGER_SECRET });
   return { app, settings, post, triggerBody, records };
 }
 

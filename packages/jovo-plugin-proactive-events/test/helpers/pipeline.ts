@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
-import type { Emulator } from 'alexa-proactive-events/emulator';
+import { createEmulator, type Emulator } from 'alexa-proactive-events/emulator';
 import { runTrigger } from '../../src/cli';
 import type { DoorOptions } from '../../src/doors/gate';
 import { createWebhook, listen } from '../../src/doors/webhook';
@@ -68,4 +68,19 @@ export function eventRequests(emulator: Emulator) {
 
 export function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * One emulator for the test file, and the servers its tests start: the emulator is started before the file's
+ * tests, and both are closed after them. `emulator()` is the running emulator.
+ */
+export function useEmulator(): { emulator: () => Emulator; servers: Server[] } {
+  let emulator: Emulator | undefined;
+  const servers: Server[] = [];
+  beforeAll(async () => (emulator = await createEmulator({ port: 0 })));
+  afterAll(async () => {
+    await emulator?.close();
+    await Promise.all(servers.map(close));
+  });
+  return { emulator: () => emulator!, servers };
 }
